@@ -1,0 +1,10 @@
+/**
+ * Removes the `[key: string]: unknown` index signatures that `z.looseObject` adds to inferred
+ * types, recursively. Schemas keep unknown keys at runtime (a gateway forwards them), while the
+ * exported types stay closed so a typo in an object literal is a compile error.
+ */
+export type Closed<T> = T extends readonly (infer U)[]
+  ? Closed<U>[]
+  : T extends object
+    ? { [K in keyof T as string extends K ? never : K]: Closed<T[K]> }
+    : T;
