@@ -1,0 +1,66 @@
+import { Counter, Gauge, Histogram, Registry } from './prometheus.js';
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
+
+/** The gateway's Prometheus metrics. */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly requests = this.registry.register(
+    new Counter('switchyard_requests_total', 'Chat completion requests by outcome.', [
+      'model',
+      'deployment',
+      'status',
+    ]),
+  );
+  readonly latency = this.registry.register(
+    new Histogram(
+      'switchyard_request_duration_seconds',
+      'Total request latency.',
+      ['model', 'deployment', 'status'],
+      LATENCY_BUCKETS,
+    ),
+  );
+  readonly ttft = this.registry.register(
+    new Histogram(
+      'switchyard_time_to_first_token_seconds',
+      'Time to the first streamed chunk.',
+      ['model', 'deployment'],
+      LATENCY_BUCKETS,
+    ),
+  );
+  readonly tokens = this.registry.register(
+    new Counter('switchyard_tokens_total', 'Tokens by kind.', ['model', 'deployment', 'kind']),
+  );
+  readonly cost = this.registry.register(new Counter('switchyard_cost_usd_total', 'Cost in USD.', ['model']));
+  readonly upstreamErrors = this.registry.register(
+    new Counter('switchyard_upstream_errors_total', 'Failed upstream attempts.', ['deployment', 'code']),
+  );
+  readonly rejections = this.registry.register(
+    new Counter('switchyard_rejections_total', 'Requests refused by limits, budgets or auth.', ['reason']),
+  );
+  readonly inflightStreams = this.registry.register(
+    new Gauge('switchyard_inflight_streams', 'Streams being served right now.'),
+  );
+  readonly overhead = this.registry.register(
+    new Histogram(
+      'switchyard_gateway_overhead_seconds',
+      'Time the gateway itself added.',
+      [],
+      OVERHEAD_BUCKETS,
+    ),
+  );
+
+  /** Records the time the gateway added to one request. */
+  observeOverhead(ms: number): void {
+    this.overhead.observe([], ms / 1000);
+  }
+
+  upstreamError(deployment: string, code: string): void {
+    this.upstreamErrors.inc([deployment, code]);
+  }
+
+  render(): string {
+    return this.registry.render();
+  }
+}

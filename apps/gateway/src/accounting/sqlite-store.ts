@@ -1,0 +1,234 @@
+import Database from 'better-sqlite3';
+import type { BudgetPeriod, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE api_keys (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     hash BLOB NOT NULL UNIQUE,
+     prefix TEXT NOT NULL,
+     is_admin INTEGER NOT NULL DEFAULT 0,
+     allowed_models TEXT,
+     rpm INTEGER,
+     tpm INTEGER,
+     budget_usd REAL,
+     budget_period TEXT NOT NULL DEFAULT 'month',
+     expires_at INTEGER,
+     metadata TEXT NOT NULL DEFAULT '{}',
+     created_at INTEGER NOT NULL,
+     revoked_at INTEGER
+   );
+   CREATE TABLE ledger (
+     id TEXT PRIMARY KEY,
+     ts INTEGER NOT NULL,
+     request_id TEXT NOT NULL,
+     key_id TEXT,
+     model TEXT NOT NULL,
+     deployment TEXT,
+     prompt_tokens INTEGER NOT NULL,
+     completion_tokens INTEGER NOT NULL,
+     cached_tokens INTEGER NOT NULL,
+     reasoning_tokens INTEGER NOT NULL,
+     cost REAL NOT NULL,
+     latency_ms REAL NOT NULL,
+     ttft_ms REAL,
+     status INTEGER NOT NULL,
+     error_code TEXT,
+     stream INTEGER NOT NULL
+   );
+   CREATE INDEX ledger_ts ON ledger (ts);
+   CREATE INDEX ledger_key_ts ON ledger (key_id, ts);
+   CREATE INDEX ledger_request_id ON ledger (request_id);`,
+];
+
+interface KeyRow {
+  id: string;
+  name: string;
+  hash: Buffer;
+  prefix: string;
+  is_admin: number;
+  allowed_models: string | null;
+  rpm: number | null;
+  tpm: number | null;
+  budget_usd: number | null;
+  budget_period: string;
+  expires_at: number | null;
+  metadata: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+interface LedgerDbRow {
+  id: string;
+  ts: number;
+  request_id: string;
+  key_id: string | null;
+  model: string;
+  deployment: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  cost: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+  status: number;
+  error_code: string | null;
+  stream: number;
+}
+
+function toKey(row: KeyRow): KeyRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    hash: row.hash,
+    prefix: row.prefix,
+    isAdmin: row.is_admin === 1,
+    allowedModels: row.allowed_models === null ? null : (JSON.parse(row.allowed_models) as string[]),
+    rpm: row.rpm,
+    tpm: row.tpm,
+    budgetUsd: row.budget_usd,
+    budgetPeriod: row.budget_period as BudgetPeriod,
+    expiresAt: row.expires_at,
+    metadata: JSON.parse(row.metadata) as Record<string, string>,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+function toKeyParams(k: KeyRecord) {
+  return {
+    id: k.id,
+    name: k.name,
+    hash: k.hash,
+    prefix: k.prefix,
+    is_admin: k.isAdmin ? 1 : 0,
+    allowed_models: k.allowedModels === null ? null : JSON.stringify(k.allowedModels),
+    rpm: k.rpm,
+    tpm: k.tpm,
+    budget_usd: k.budgetUsd,
+    budget_period: k.budgetPeriod,
+    expires_at: k.expiresAt,
+    metadata: JSON.stringify(k.metadata),
+    created_at: k.createdAt,
+    revoked_at: k.revokedAt,
+  };
+}
+
+function toLedger(row: LedgerDbRow): LedgerRow {
+  return {
+    id: row.id,
+    ts: row.ts,
+    requestId: row.request_id,
+    keyId: row.key_id,
+    model: row.model,
+    deployment: row.deployment,
+    promptTokens: row.prompt_tokens,
+    completionTokens: row.completion_tokens,
+    cachedTokens: row.cached_tokens,
+    reasoningTokens: row.reasoning_tokens,
+    cost: row.cost,
+    latencyMs: row.latency_ms,
+    ttftMs: row.ttft_ms,
+    status: row.status,
+    errorCode: row.error_code,
+    stream: row.stream === 1,
+  };
+}
+
+/**
+ * The default store: one SQLite file in WAL mode. Each ledger row is its own committed transaction;
+ * with WAL, a committed transaction is in the WAL file (the OS page cache) when `run()` returns, so a
+ * process crash (`kill -9`) cannot lose it. `synchronous=NORMAL` skips the fsync per commit, so a
+ * power cut may lose the last commits: the gateway promises crash safety, not power-cut safety.
+ */
+export function openSqliteStore(path: string): Store {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const current =
+    (db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null }).v ?? 0;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] as string);
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(v + 1);
+    })();
+  }
+
+  const keyColumns =
+    'id, name, hash, prefix, is_admin, allowed_models, rpm, tpm, budget_usd, budget_period, expires_at, metadata, created_at, revoked_at';
+  const insertKey = db.prepare(
+    `INSERT INTO api_keys (${keyColumns}) VALUES (@id, @name, @hash, @prefix, @is_admin, @allowed_models, @rpm, @tpm, @budget_usd, @budget_period, @expires_at, @metadata, @created_at, @revoked_at)`,
+  );
+  const replaceKey = db.prepare(
+    `UPDATE api_keys SET name=@name, prefix=@prefix, is_admin=@is_admin, allowed_models=@allowed_models, rpm=@rpm, tpm=@tpm, budget_usd=@budget_usd, budget_period=@budget_period, expires_at=@expires_at, metadata=@metadata, revoked_at=@revoked_at WHERE id=@id`,
+  );
+  const getKey = db.prepare<[string], KeyRow>(`SELECT ${keyColumns} FROM api_keys WHERE id = ?`);
+  const keyByHash = db.prepare<[Buffer], KeyRow>(`SELECT ${keyColumns} FROM api_keys WHERE hash = ?`);
+  const listKeys = db.prepare<[], KeyRow>(`SELECT ${keyColumns} FROM api_keys ORDER BY created_at`);
+  const appendLedger = db.prepare(
+    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream)
+     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @cost, @latencyMs, @ttftMs, @status, @errorCode, @stream)`,
+  );
+  const spent = db.prepare<[string, number], { s: number | null }>(
+    'SELECT SUM(cost) AS s FROM ledger WHERE key_id = ? AND ts >= ?',
+  );
+
+  return {
+    insertKey(record) {
+      insertKey.run(toKeyParams(record));
+    },
+    updateKey(id, patch) {
+      const row = getKey.get(id);
+      if (!row) return undefined;
+      const next = { ...toKey(row), ...patch, id };
+      replaceKey.run(toKeyParams(next));
+      return next;
+    },
+    getKey(id) {
+      const row = getKey.get(id);
+      return row ? toKey(row) : undefined;
+    },
+    findKeyByHash(hash) {
+      const row = keyByHash.get(hash);
+      return row ? toKey(row) : undefined;
+    },
+    listKeys() {
+      return listKeys.all().map(toKey);
+    },
+    appendLedger(row) {
+      appendLedger.run({ ...row, stream: row.stream ? 1 : 0 });
+    },
+    spentSince(keyId, since) {
+      return spent.get(keyId, since)?.s ?? 0;
+    },
+    queryLedger(filter: LedgerFilter) {
+      const where: string[] = [];
+      const params: (string | number)[] = [];
+      if (filter.from !== undefined) {
+        where.push('ts >= ?');
+        params.push(filter.from);
+      }
+      if (filter.to !== undefined) {
+        where.push('ts < ?');
+        params.push(filter.to);
+      }
+      if (filter.keyId !== undefined) {
+        where.push('key_id = ?');
+        params.push(filter.keyId);
+      }
+      if (filter.model !== undefined) {
+        where.push('model = ?');
+        params.push(filter.model);
+      }
+      const sql = `SELECT * FROM ledger ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts LIMIT ?`;
+      params.push(filter.limit ?? 100_000);
+      return (db.prepare(sql).all(...params) as LedgerDbRow[]).map(toLedger);
+    },
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import type { LedgerRow } from './store.js';
+
+export type GroupBy = 'model' | 'key' | 'deployment' | 'status';
+export type Bucket = 'minute' | 'hour' | 'day';
+
+const BUCKET_MS: Record<Bucket, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+interface Totals {
+  requests: number;
+  errors: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  cost: number;
+}
+
+function emptyTotals(): Totals {
+  return {
+    requests: 0,
+    errors: 0,
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    cached_tokens: 0,
+    reasoning_tokens: 0,
+    cost: 0,
+  };
+}
+
+function add(t: Totals, r: LedgerRow): void {
+  t.requests += 1;
+  if (r.status >= 400) t.errors += 1;
+  t.prompt_tokens += r.promptTokens;
+  t.completion_tokens += r.completionTokens;
+  t.cached_tokens += r.cachedTokens;
+  t.reasoning_tokens += r.reasoningTokens;
+  t.cost += r.cost;
+}
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+function percentiles(values: number[]) {
+  values.sort((a, b) => a - b);
+  return { p50: percentile(values, 50), p90: percentile(values, 90), p99: percentile(values, 99) };
+}
+
+function groupKey(r: LedgerRow, by: GroupBy): string {
+  if (by === 'model') return r.model;
+  if (by === 'key') return r.keyId ?? 'none';
+  if (by === 'deployment') return r.deployment ?? 'none';
+  return String(r.status);
+}
+
+/**
+ * Aggregates ledger rows for the usage API: totals, groups, a time series and, per deployment,
+ * error rate and latency / time-to-first-token percentiles.
+ */
+export function summariseUsage(rows: readonly LedgerRow[], groupBy: GroupBy, bucket: Bucket) {
+  const totals = emptyTotals();
+  const groups = new Map<string, Totals>();
+  const series = new Map<number, Totals & { by: Record<string, Totals> }>();
+  const deployments = new Map<string, { totals: Totals; latency: number[]; ttft: number[] }>();
+  const size = BUCKET_MS[bucket];
+  for (const r of rows) {
+    add(totals, r);
+    const g = groupKey(r, groupBy);
+    let gt = groups.get(g);
+    if (!gt) groups.set(g, (gt = emptyTotals()));
+    add(gt, r);
+    const start = Math.floor(r.ts / size) * size;
+    let s = series.get(start);
+    if (!s) series.set(start, (s = { ...emptyTotals(), by: {} }));
+    add(s, r);
+    let sg = s.by[g];
+    if (!sg) s.by[g] = sg = emptyTotals();
+    add(sg, r);
+    const d = r.deployment ?? 'none';
+    let dt = deployments.get(d);
+    if (!dt) deployments.set(d, (dt = { totals: emptyTotals(), latency: [], ttft: [] }));
+    add(dt.totals, r);
+    dt.latency.push(r.latencyMs);
+    if (r.ttftMs !== null) dt.ttft.push(r.ttftMs);
+  }
+  return {
+    totals,
+    group_by: groupBy,
+    groups: [...groups].map(([key, t]) => ({ key, ...t })).sort((a, b) => b.requests - a.requests),
+    bucket,
+    series: [...series]
+      .sort((a, b) => a[0] - b[0])
+      .map(([start, t]) => ({ start: new Date(start).toISOString(), ...t })),
+    deployments: [...deployments].map(([deployment, d]) => ({
+      deployment,
+      requests: d.totals.requests,
+      error_rate: d.totals.requests ? d.totals.errors / d.totals.requests : 0,
+      latency_ms: percentiles(d.latency),
+      ttft_ms: percentiles(d.ttft),
+    })),
+  };
+}
