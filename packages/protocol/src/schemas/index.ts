@@ -42,4 +42,10 @@ export {
 } from './chat-completion-schema.js';
 export { ErrorEnvelopeSchema } from './error-envelope-schema.js';
 export { type Model, type ModelList, ModelListSchema, ModelSchema } from './model-schema.js';
+export {
+  badRequestFromZodError,
+  parseChatCompletionRequest,
+  type SafeParseRequestResult,
+  safeParseChatCompletionRequest,
+} from './parse-chat-completion-request.js';
 export { type Usage, UsageSchema } from './usage-schema.js';
