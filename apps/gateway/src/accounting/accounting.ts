@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { AuthenticationError, PermissionDeniedError, RateLimitError, type Usage } from '@switchyard/protocol';
+import {
+  AuthenticationError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  type Usage,
+} from '@switchyard/protocol';
 import { KeyRing, type KeySettings } from './api-keys.js';
 import { BudgetTracker } from './budget-tracker.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { type ModelPrice, PriceTable } from './pricing.js';
 import { RateLimiter, type RateLimits } from './rate-limiter.js';
-import type { KeyRecord, Store } from './store.js';
+import type { BudgetPeriod, KeyRecord, Store } from './store.js';
+import { type Bucket, type GroupBy, summariseUsage } from './usage-report.js';
 
 /** Who is calling: the key behind the bearer token. */
 export interface Principal {
@@ -29,35 +36,49 @@ export interface Admission {
 }
 
 export interface AdmitRequest {
+  /** The public model name the client asked for (what key scopes refer to). */
   model: string;
   requestId: string;
   estimatedPromptTokens: number;
   /** The request's output cap; budgets reserve its worst-case cost. */
-  maxTokens?: number | null;
+  maxOutputTokens?: number | null;
+  /** Upstream model ids that may serve the request; the dearest prices the budget reservation. */
+  upstreamModels?: readonly string[];
   stream?: boolean;
 }
 
 export interface Outcome {
+  requestId?: string;
   /** The model name the client asked for (the ledger's `model`). */
   model: string;
-  /** The model that was actually billed upstream, when it differs (pricing uses it). */
+  /** The model billed upstream, when it differs (pricing uses it). */
   upstreamModel?: string | null;
   deployment: string | null;
   status: number;
   errorCode: string | null;
   usage: Usage | null | undefined;
   latencyMs: number;
-  ttftMs: number | null;
+  ttftMs?: number | null;
+  streamed?: boolean;
+}
+
+/** Defaults for keys that set none of their own; `null` or absent means unlimited. */
+export interface LimitsDefaults {
+  rpm?: number | null;
+  tpm?: number | null;
+  budgetUsd?: number | null;
+  budgetPeriod?: BudgetPeriod;
 }
 
 export interface AccountingOptions {
   store: Store;
-  prices?: Readonly<Record<string, ModelPrice>>;
-  /** Limits for keys that have none of their own; `null` means unlimited. */
-  defaultLimits?: Partial<RateLimits>;
+  pricing?: Readonly<Record<string, ModelPrice>>;
+  limitsDefaults?: LimitsDefaults;
   /** Output tokens assumed for budget reservations when a request sets no max. */
   defaultMaxTokens?: number;
   metrics?: GatewayMetrics;
+  /** The admin key from SWITCHYARD_ADMIN_KEY; without it, the first start creates one. */
+  adminKey?: string;
 }
 
 /**
@@ -70,46 +91,62 @@ export class Accounting {
   readonly metrics: GatewayMetrics;
   readonly prices: PriceTable;
   readonly store: Store;
+  /** Set when this start created the admin key: its plaintext, to print once. */
+  readonly bootstrap: { readonly adminKeyCreated: string | undefined };
+  /** An admin principal for in-process callers such as the CLI. */
+  readonly systemPrincipal: Principal;
   readonly #limiter = new RateLimiter();
   readonly #budgets: BudgetTracker;
-  readonly #defaultLimits: RateLimits;
+  readonly #defaults: LimitsDefaults;
   readonly #defaultMaxTokens: number;
 
   constructor(options: AccountingOptions) {
     this.store = options.store;
     this.keys = new KeyRing(options.store);
     this.#budgets = new BudgetTracker(options.store);
-    this.prices = new PriceTable(options.prices);
+    this.prices = new PriceTable(options.pricing);
     this.metrics = options.metrics ?? new GatewayMetrics();
-    this.#defaultLimits = {
-      rpm: options.defaultLimits?.rpm ?? null,
-      tpm: options.defaultLimits?.tpm ?? null,
-    };
+    this.#defaults = options.limitsDefaults ?? {};
     this.#defaultMaxTokens = options.defaultMaxTokens ?? 4096;
+    this.bootstrap = { adminKeyCreated: this.#ensureAdminKey(options.adminKey) };
+    const admin = this.keys.list().find((k) => k.isAdmin && k.revokedAt === null) as KeyRecord;
+    this.systemPrincipal = { keyId: admin.id, name: 'system', isAdmin: true, key: admin };
   }
 
   /**
-   * Makes sure an admin key exists. With `secret` (from SWITCHYARD_ADMIN_KEY) that exact key is
-   * stored; otherwise a new one is created on the first start only. Returns the secret when it was
-   * created now, so the caller can print it once.
+   * With `secret` (SWITCHYARD_ADMIN_KEY) that exact key is stored as an admin key, next to any
+   * earlier one; otherwise an admin key is created on the first start only, and returned.
    */
-  ensureAdminKey(secret?: string): { created: boolean; secret?: string } {
+  #ensureAdminKey(secret: string | undefined): string | undefined {
     if (secret) {
-      if (this.keys.has(secret)) return { created: false };
-      this.keys.create({ name: 'admin (from SWITCHYARD_ADMIN_KEY)', isAdmin: true }, secret);
-      return { created: false };
+      if (!this.keys.has(secret))
+        this.keys.create({ name: 'admin (SWITCHYARD_ADMIN_KEY)', isAdmin: true }, secret);
+      return undefined;
     }
-    if (this.keys.list().some((k) => k.isAdmin && k.revokedAt === null)) return { created: false };
-    return { created: true, secret: this.keys.create({ name: 'admin', isAdmin: true }).secret };
+    if (this.keys.list().some((k) => k.isAdmin && k.revokedAt === null)) return undefined;
+    return this.keys.create({ name: 'admin', isAdmin: true }).secret;
   }
 
+  /** Creates a key; the returned `secret` is the only copy of it. */
   createKey(settings: KeySettings): { record: KeyRecord; secret: string } {
     return this.keys.create(settings);
   }
 
-  /** Reads `Authorization: Bearer <key>`; throws a 401 for anything but a live key. */
-  authenticate(authorization: string | null | undefined): Principal {
-    const secret = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+  listKeys(): KeyRecord[] {
+    return this.keys.list();
+  }
+
+  /** Revokes a key, effective for the next request; throws a 404 for an unknown id. */
+  revokeKey(id: string): KeyRecord {
+    const revoked = this.keys.revoke(id);
+    if (!revoked)
+      throw new NotFoundError({ message: `No API key with id '${id}'.`, code: 'not_found', param: 'id' });
+    return revoked;
+  }
+
+  /** Takes the bearer token (without `Bearer `); throws a 401 for anything but a live key. */
+  authenticate(token: string | null | undefined): Principal {
+    const secret = token?.trim() || undefined;
     const record = secret ? this.keys.verify(secret) : undefined;
     if (!record) {
       this.metrics.rejections.inc(['auth']);
@@ -138,18 +175,22 @@ export class Accounting {
       });
     }
     const limits: RateLimits = {
-      rpm: key.rpm ?? this.#defaultLimits.rpm,
-      tpm: key.tpm ?? this.#defaultLimits.tpm,
+      rpm: key.rpm ?? this.#defaults.rpm ?? null,
+      tpm: key.tpm ?? this.#defaults.tpm ?? null,
     };
-    const maxTokens = request.maxTokens ?? this.#defaultMaxTokens;
+    const maxTokens = request.maxOutputTokens ?? this.#defaultMaxTokens;
     const tokens = request.estimatedPromptTokens + (limits.tpm === null ? 0 : maxTokens);
+    const budget = this.#budgetOf(key);
     let reservedCost = 0;
-    if (key.budgetUsd !== null) {
-      reservedCost = this.prices.maxCostOf(request.model, request.estimatedPromptTokens, maxTokens);
-      if (!this.#budgets.reserve(key.id, key.budgetUsd, key.budgetPeriod, reservedCost, now)) {
+    if (budget) {
+      const models = request.upstreamModels?.length ? request.upstreamModels : [request.model];
+      reservedCost = Math.max(
+        ...models.map((m) => this.prices.maxCostOf(m, request.estimatedPromptTokens, maxTokens)),
+      );
+      if (!this.#budgets.reserve(key.id, budget.usd, budget.period, reservedCost, now)) {
         this.metrics.rejections.inc(['budget']);
         throw new RateLimitError({
-          message: `This API key has used its budget of $${key.budgetUsd} for this ${key.budgetPeriod === 'total' ? 'key' : key.budgetPeriod}.`,
+          message: `This API key has used its budget of $${budget.usd} for this ${budget.period === 'total' ? 'key' : budget.period}.`,
           code: 'budget_exceeded',
           retryable: false,
         });
@@ -157,16 +198,17 @@ export class Accounting {
     }
     const decision = this.#limiter.take(key.id, limits, tokens, now);
     if (!decision.ok) {
-      if (key.budgetUsd !== null) this.#budgets.settle(key.id, key.budgetPeriod, reservedCost, 0, now);
+      if (budget) this.#budgets.settle(key.id, budget.period, reservedCost, 0, now);
       this.metrics.rejections.inc([decision.kind === 'requests' ? 'rpm' : 'tpm']);
+      const message =
+        decision.kind === 'requests'
+          ? `Rate limit reached: ${limits.rpm} requests per minute for this key.`
+          : decision.retryable
+            ? `Rate limit reached: ${limits.tpm} tokens per minute for this key.`
+            : `This request (about ${tokens} tokens) is larger than this key's limit of ${limits.tpm} tokens per minute.`;
       throw Object.assign(
         new RateLimitError({
-          message:
-            decision.kind === 'requests'
-              ? `Rate limit reached: ${limits.rpm} requests per minute for this key.`
-              : decision.retryable
-                ? `Rate limit reached: ${limits.tpm} tokens per minute for this key.`
-                : `This request (about ${tokens} tokens) is larger than this key's limit of ${limits.tpm} tokens per minute.`,
+          message,
           code: 'rate_limit_exceeded',
           retryable: decision.retryable,
           retryAfterMs: decision.retryAfterMs,
@@ -181,6 +223,14 @@ export class Accounting {
       reservedCost,
       headers: decision.headers,
     };
+  }
+
+  #budgetOf(key: KeyRecord): { usd: number; period: BudgetPeriod } | undefined {
+    if (key.budgetUsd !== null) return { usd: key.budgetUsd, period: key.budgetPeriod };
+    const usd = this.#defaults.budgetUsd;
+    return usd === undefined || usd === null
+      ? undefined
+      : { usd, period: this.#defaults.budgetPeriod ?? 'month' };
   }
 
   costOf(model: string, usage: Usage | null | undefined): number {
@@ -199,6 +249,7 @@ export class Accounting {
     const completion = usage?.completion_tokens ?? 0;
     const cached = usage?.prompt_tokens_details?.cached_tokens ?? 0;
     const reasoning = usage?.completion_tokens_details?.reasoning_tokens ?? 0;
+    const ttftMs = outcome.ttftMs ?? null;
     this.store.appendLedger({
       id: admission.id,
       ts: now,
@@ -212,21 +263,24 @@ export class Accounting {
       reasoningTokens: reasoning,
       cost,
       latencyMs: outcome.latencyMs,
-      ttftMs: outcome.ttftMs,
+      ttftMs,
       status: outcome.status,
       errorCode: outcome.errorCode,
-      stream: admission.stream,
+      stream: outcome.streamed ?? admission.stream,
     });
-    if (admission.reservedTokens > 0)
+    if (admission.reservedTokens > 0) {
       this.#limiter.adjustTokens(key.id, prompt + completion - admission.reservedTokens, now);
-    if (key.budgetUsd !== null)
-      this.#budgets.settle(key.id, key.budgetPeriod, admission.reservedCost, cost, now);
+    }
+    const budget = this.#budgetOf(key);
+    if (budget && !admission.principal.isAdmin) {
+      this.#budgets.settle(key.id, budget.period, admission.reservedCost, cost, now);
+    }
     const deployment = outcome.deployment ?? 'none';
     const status = String(outcome.status);
     const m = this.metrics;
     m.requests.inc([outcome.model, deployment, status]);
     m.latency.observe([outcome.model, deployment, status], outcome.latencyMs / 1000);
-    if (outcome.ttftMs !== null) m.ttft.observe([outcome.model, deployment], outcome.ttftMs / 1000);
+    if (ttftMs !== null) m.ttft.observe([outcome.model, deployment], ttftMs / 1000);
     if (usage) {
       m.tokens.inc([outcome.model, deployment, 'prompt'], prompt);
       m.tokens.inc([outcome.model, deployment, 'completion'], completion);
@@ -235,6 +289,28 @@ export class Accounting {
     }
     if (cost) m.cost.inc([outcome.model], cost);
     return { cost };
+  }
+
+  /** Usage report over the ledger (the same one `/admin/usage` serves). */
+  usageSummary(query: {
+    keyId?: string;
+    since?: number;
+    until?: number;
+    model?: string;
+    groupBy?: GroupBy;
+    bucket?: Bucket;
+  }) {
+    const rows = this.store.queryLedger({
+      from: query.since ?? 0,
+      ...(query.until === undefined ? {} : { to: query.until }),
+      ...(query.keyId === undefined ? {} : { keyId: query.keyId }),
+      ...(query.model === undefined ? {} : { model: query.model }),
+    });
+    return summariseUsage(rows, query.groupBy ?? 'model', query.bucket ?? 'day');
+  }
+
+  renderMetrics(): string {
+    return this.metrics.render();
   }
 
   close(): void {

@@ -18,7 +18,7 @@ const KeyBodySchema = z.strictObject({
   rpm: limit.optional(),
   tpm: limit.optional(),
   budget_usd: z.number().nonnegative().nullable().optional(),
-  budget_period: z.enum(['day', 'month', 'total']).optional(),
+  budget_period: z.enum(['day', 'week', 'month', 'total']).optional(),
   expires_at: z
     .union([z.iso.datetime({ offset: true }), z.number().int().positive()])
     .nullable()

@@ -3,6 +3,9 @@ import type { BudgetPeriod, KeyRecord, Store } from './store.js';
 
 const SECRET_PREFIX = 'sk-sy-';
 
+/** Matches a Switchyard key anywhere in a string: log scrubbers mask what it finds. */
+export const SECRET_PATTERN = /sk-sy-[A-Za-z0-9_-]{8,}/g;
+
 /** What a caller may set on a key when creating or updating it. */
 export interface KeySettings {
   name: string;

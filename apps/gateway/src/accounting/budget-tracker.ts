@@ -3,9 +3,10 @@ import type { BudgetPeriod, Store } from './store.js';
 export function periodStart(period: BudgetPeriod, now: number): number {
   if (period === 'total') return 0;
   const d = new Date(now);
-  return period === 'day'
-    ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())
-    : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  if (period === 'day') return day;
+  if (period === 'week') return day - ((d.getUTCDay() + 6) % 7) * 86_400_000;
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
 }
 
 interface KeySpend {

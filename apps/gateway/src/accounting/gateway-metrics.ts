@@ -1,4 +1,6 @@
-import { Counter, Gauge, Histogram, Registry } from './prometheus.js';
+import { Counter, Gauge, Histogram, LabelledGauge, Registry } from './prometheus.js';
+
+const BREAKER_STATES = { closed: 0, open: 1, half_open: 2 } as const;
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
@@ -42,6 +44,13 @@ export class GatewayMetrics {
   readonly inflightStreams = this.registry.register(
     new Gauge('switchyard_inflight_streams', 'Streams being served right now.'),
   );
+  readonly breakers = this.registry.register(
+    new LabelledGauge(
+      'switchyard_circuit_breaker_state',
+      'Circuit breaker per deployment: 0 closed, 1 open, 2 half-open.',
+      ['deployment'],
+    ),
+  );
   readonly overhead = this.registry.register(
     new Histogram(
       'switchyard_gateway_overhead_seconds',
@@ -56,8 +65,21 @@ export class GatewayMetrics {
     this.overhead.observe([], ms / 1000);
   }
 
-  upstreamError(deployment: string, code: string): void {
-    this.upstreamErrors.inc([deployment, code]);
+  /** Counts one failed upstream attempt, including those a fallback recovered. */
+  upstreamError(attempt: { deployment: string; provider?: string; code: string }): void {
+    this.upstreamErrors.inc([attempt.deployment, attempt.code]);
+  }
+
+  streamStarted(): void {
+    this.inflightStreams.inc();
+  }
+
+  streamEnded(): void {
+    this.inflightStreams.dec();
+  }
+
+  breakerState(change: { deployment: string; state: 'closed' | 'open' | 'half_open' }): void {
+    this.breakers.set([change.deployment], BREAKER_STATES[change.state]);
   }
 
   render(): string {

@@ -8,13 +8,14 @@ export {
   type AccountingOptions,
   type Admission,
   type AdmitRequest,
+  type LimitsDefaults,
   type Outcome,
   type Principal,
 } from './accounting.js';
 export { handleAdmin, handleUsage, keyView } from './admin-api.js';
-export type { KeySettings } from './api-keys.js';
+export { generateSecret, type KeySettings, SECRET_PATTERN } from './api-keys.js';
 export { GatewayMetrics } from './gateway-metrics.js';
-export { ACCOUNTING_OPENAPI_PATHS } from './openapi-paths.js';
+export { ACCOUNTING_OPENAPI_COMPONENTS, ACCOUNTING_OPENAPI_PATHS } from './openapi-paths.js';
 export { DEFAULT_PRICES, type ModelPrice, PriceTable } from './pricing.js';
 export { openSqliteStore } from './sqlite-store.js';
 export type { BudgetPeriod, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';

@@ -13,7 +13,7 @@ const keyBody = {
     rpm: { type: ['integer', 'null'], minimum: 1, description: 'Requests per minute.' },
     tpm: { type: ['integer', 'null'], minimum: 1, description: 'Tokens per minute.' },
     budget_usd: { type: ['number', 'null'], minimum: 0 },
-    budget_period: { type: 'string', enum: ['day', 'month', 'total'] },
+    budget_period: { type: 'string', enum: ['day', 'week', 'month', 'total'] },
     expires_at: { type: ['string', 'integer', 'null'], description: 'ISO-8601 time or epoch milliseconds.' },
     metadata: { type: 'object', additionalProperties: { type: 'string' } },
     is_admin: { type: 'boolean' },
@@ -85,5 +85,12 @@ export const ACCOUNTING_OPENAPI_PATHS = {
       parameters: usageQuery,
       responses: { '200': json('A usage report.'), ...errorResponses },
     },
+  },
+} as const;
+
+/** Components the admin paths refer to. */
+export const ACCOUNTING_OPENAPI_COMPONENTS = {
+  securitySchemes: {
+    bearer: { type: 'http', scheme: 'bearer', description: 'A Switchyard API key (sk-sy-…).' },
   },
 } as const;

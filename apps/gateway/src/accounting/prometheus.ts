@@ -63,6 +63,29 @@ export class Gauge implements Metric {
   }
 }
 
+/** A settable value per label set. */
+export class LabelledGauge implements Metric {
+  readonly #values = new Map<string, number>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly string[],
+  ) {}
+
+  set(labels: readonly string[], value: number): void {
+    this.#values.set(labels.join(SEP), value);
+  }
+
+  value(labels: readonly string[]): number | undefined {
+    return this.#values.get(labels.join(SEP));
+  }
+
+  render(out: string[]): void {
+    out.push(`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`);
+    for (const [key, v] of this.#values) out.push(`${this.name}${labelText(this.labelNames, key)} ${v}`);
+  }
+}
+
 interface Series {
   counts: Float64Array;
   sum: number;

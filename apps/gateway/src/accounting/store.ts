@@ -19,7 +19,7 @@ export interface KeyRecord {
   revokedAt: number | null;
 }
 
-export type BudgetPeriod = 'day' | 'month' | 'total';
+export type BudgetPeriod = 'day' | 'week' | 'month' | 'total';
 
 /** One request, as billed. */
 export interface LedgerRow {

@@ -5,7 +5,7 @@ export type Bucket = 'minute' | 'hour' | 'day';
 
 const BUCKET_MS: Record<Bucket, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
-interface Totals {
+export interface Totals {
   requests: number;
   errors: number;
   prompt_tokens: number;
@@ -48,6 +48,15 @@ function percentiles(values: number[]) {
   return { p50: percentile(values, 50), p90: percentile(values, 90), p99: percentile(values, 99) };
 }
 
+function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}
+
 function groupKey(r: LedgerRow, by: GroupBy): string {
   if (by === 'model') return r.model;
   if (by === 'key') return r.keyId ?? 'none';
@@ -59,6 +68,8 @@ function groupKey(r: LedgerRow, by: GroupBy): string {
  * Aggregates ledger rows for the usage API: totals, groups, a time series and, per deployment,
  * error rate and latency / time-to-first-token percentiles.
  */
+export type UsageReport = ReturnType<typeof summariseUsage>;
+
 export function summariseUsage(rows: readonly LedgerRow[], groupBy: GroupBy, bucket: Bucket) {
   const totals = emptyTotals();
   const groups = new Map<string, Totals>();
@@ -68,19 +79,18 @@ export function summariseUsage(rows: readonly LedgerRow[], groupBy: GroupBy, buc
   for (const r of rows) {
     add(totals, r);
     const g = groupKey(r, groupBy);
-    let gt = groups.get(g);
-    if (!gt) groups.set(g, (gt = emptyTotals()));
-    add(gt, r);
+    add(getOrCreate(groups, g, emptyTotals), r);
     const start = Math.floor(r.ts / size) * size;
-    let s = series.get(start);
-    if (!s) series.set(start, (s = { ...emptyTotals(), by: {} }));
+    const s = getOrCreate(series, start, () => ({ ...emptyTotals(), by: {} as Record<string, Totals> }));
     add(s, r);
-    let sg = s.by[g];
-    if (!sg) s.by[g] = sg = emptyTotals();
-    add(sg, r);
+    s.by[g] ??= emptyTotals();
+    add(s.by[g], r);
     const d = r.deployment ?? 'none';
-    let dt = deployments.get(d);
-    if (!dt) deployments.set(d, (dt = { totals: emptyTotals(), latency: [], ttft: [] }));
+    const dt = getOrCreate(deployments, d, () => ({
+      totals: emptyTotals(),
+      latency: [] as number[],
+      ttft: [] as number[],
+    }));
     add(dt.totals, r);
     dt.latency.push(r.latencyMs);
     if (r.ttftMs !== null) dt.ttft.push(r.ttftMs);
