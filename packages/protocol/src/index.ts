@@ -1,3 +1,11 @@
+// Stream accumulator
+export {
+  accumulateChunks,
+  ChatCompletionAccumulator,
+  type CompletionToChunksOptions,
+  completionToChunks,
+} from './accumulator/index.js';
+
 // Errors
 export {
   AbortError,
@@ -74,3 +82,18 @@ export {
   type UserContentPart,
   type UserMessageParam,
 } from './schemas/index.js';
+
+// SSE
+export {
+  createSSEDecoder,
+  createSSEEncoderStream,
+  decodeSSE,
+  encodeChunk,
+  encodeComment,
+  encodeErrorEvent,
+  SSE_DONE,
+  SSE_HEADERS,
+  type SSEDecoder,
+  type SSEDecoderOptions,
+  type SSEEvent,
+} from './sse/index.js';

@@ -1,0 +1,10 @@
+export { decodeSSE } from './decode-sse.js';
+export { createSSEDecoder, type SSEDecoder, type SSEDecoderOptions, type SSEEvent } from './sse-decoder.js';
+export {
+  createSSEEncoderStream,
+  encodeChunk,
+  encodeComment,
+  encodeErrorEvent,
+  SSE_DONE,
+  SSE_HEADERS,
+} from './sse-encoder.js';

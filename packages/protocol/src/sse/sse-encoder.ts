@@ -1,0 +1,75 @@
+import { ProtocolError } from '../errors/index.js';
+import type { ChatCompletionChunk } from '../schemas/index.js';
+
+/**
+ * Response headers of a chat-completions stream. `x-accel-buffering: no` stops nginx from
+ * buffering the stream; drop `connection` when answering over HTTP/2, which forbids it.
+ */
+export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+});
+
+/** The event that ends every chat-completions stream. */
+export const SSE_DONE = 'data: [DONE]\n\n';
+
+/**
+ * One chunk as an SSE event: `data: <one-line JSON>\n\n`. No `event:` line, since older openai
+ * clients misread named events. `JSON.stringify` escapes CR and LF, so the JSON stays one line.
+ */
+export function encodeChunk(chunk: ChatCompletionChunk): string {
+  return `data: ${JSON.stringify(chunk)}\n\n`;
+}
+
+/**
+ * An SSE comment (`: text`), e.g. a keep-alive ping. Clients ignore comments. Line breaks in
+ * `text` start new comment lines, so the text cannot inject an event.
+ */
+export function encodeComment(text: string): string {
+  let out = '';
+  for (const line of text.split(LINE_BREAK)) out += line === '' ? ':\n' : `: ${line}\n`;
+  return `${out}\n`;
+}
+
+const LINE_BREAK = /\r\n|\r|\n/;
+
+/**
+ * A stream error as the event openai-compatible clients expect after the 200 status:
+ * `data: {"error":{message,type,param,code}}\n\n`, without an `event:` line. Send it last,
+ * without `[DONE]`, then close.
+ */
+export function encodeErrorEvent(error: ProtocolError): string {
+  return `data: ${JSON.stringify(error.toEnvelope())}\n\n`;
+}
+
+/**
+ * A transform from chunks to SSE bytes for a streaming response body, ending with `[DONE]`.
+ * Writing a {@link ProtocolError} emits the error event; later writes are dropped and the stream
+ * ends without `[DONE]`.
+ *
+ * @example
+ * ```ts
+ * const body = ReadableStream.from(chunks).pipeThrough(createSSEEncoderStream());
+ * return new Response(body, { headers: SSE_HEADERS });
+ * ```
+ */
+export function createSSEEncoderStream(): TransformStream<ChatCompletionChunk | ProtocolError, Uint8Array> {
+  const encoder = new TextEncoder();
+  let failed = false;
+  return new TransformStream({
+    transform(item, controller) {
+      if (failed) return;
+      if (ProtocolError.isInstance(item)) {
+        failed = true;
+        controller.enqueue(encoder.encode(encodeErrorEvent(item)));
+        return;
+      }
+      controller.enqueue(encoder.encode(encodeChunk(item)));
+    },
+    flush(controller) {
+      if (!failed) controller.enqueue(encoder.encode(SSE_DONE));
+    },
+  });
+}
