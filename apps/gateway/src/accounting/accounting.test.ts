@@ -1,0 +1,316 @@
+import {
+  AuthenticationError,
+  PermissionDeniedError,
+  ProtocolError,
+  RateLimitError,
+} from '@switchyard/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Accounting } from './accounting.js';
+import { createAccounting } from './index.js';
+import { tempAccounting } from './test-support.js';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+
+function setup(options: Parameters<typeof tempAccounting>[0] = {}) {
+  const t = tempAccounting(options);
+  cleanups.push(t.cleanup);
+  return t;
+}
+
+const usage = (prompt: number, completion: number) => ({
+  prompt_tokens: prompt,
+  completion_tokens: completion,
+  total_tokens: prompt + completion,
+});
+
+function outcome(model: string, u = usage(10, 5)) {
+  return { model, deployment: 'sim/echo', status: 200, errorCode: null, usage: u, latencyMs: 12, ttftMs: 3 };
+}
+
+function catchError(fn: () => unknown): ProtocolError {
+  try {
+    fn();
+  } catch (e) {
+    if (ProtocolError.isInstance(e)) return e;
+    throw e;
+  }
+  throw new Error('expected a ProtocolError');
+}
+
+describe('API keys', () => {
+  it('creates an admin key on the first start only, and the secret works as a bearer token', () => {
+    const { accounting, databasePath } = setup();
+    const secret = accounting.bootstrap.adminKeyCreated;
+    expect(secret).toMatch(/^sk-sy-[A-Za-z0-9_-]{43}$/);
+    expect(accounting.authenticate(secret as string).isAdmin).toBe(true);
+    accounting.close();
+    const again = createAccounting({ databasePath });
+    expect(again.bootstrap.adminKeyCreated).toBeUndefined();
+    expect(again.authenticate(secret as string).isAdmin).toBe(true);
+    again.close();
+  });
+
+  it('stores only a hash: the secret is nowhere in the database file', async () => {
+    const { accounting, databasePath } = setup();
+    const { secret } = accounting.createKey({ name: 'ci' });
+    accounting.close();
+    const { readFileSync, existsSync } = await import('node:fs');
+    const bytes = [databasePath, `${databasePath}-wal`]
+      .filter((p) => existsSync(p))
+      .map((p) => readFileSync(p).toString('latin1'))
+      .join('');
+    expect(bytes).not.toContain(secret.slice(6));
+  });
+
+  it('rejects unknown, missing, revoked and expired keys with a 401', () => {
+    const { accounting } = setup();
+    const { record, secret } = accounting.createKey({ name: 'a' });
+    expect(accounting.authenticate(secret).keyId).toBe(record.id);
+    expect(catchError(() => accounting.authenticate('sk-sy-nope')).status).toBe(401);
+    expect(AuthenticationError.isInstance(catchError(() => accounting.authenticate(null)))).toBe(true);
+    accounting.revokeKey(record.id);
+    expect(catchError(() => accounting.authenticate(secret)).code).toBe('invalid_api_key');
+    const expired = accounting.createKey({ name: 'old', expiresAt: Date.now() - 1 });
+    expect(catchError(() => accounting.authenticate(expired.secret)).status).toBe(401);
+  });
+
+  it('scopes keys to their models', () => {
+    const { accounting } = setup();
+    const { secret } = accounting.createKey({ name: 'scoped', allowedModels: ['simulator/echo'] });
+    const p = accounting.authenticate(secret);
+    expect(
+      accounting.admit(p, { model: 'simulator/echo', requestId: 'r1', estimatedPromptTokens: 1 }),
+    ).toBeTruthy();
+    const e = catchError(() =>
+      accounting.admit(p, { model: 'gpt-4o', requestId: 'r2', estimatedPromptTokens: 1 }),
+    );
+    expect(PermissionDeniedError.isInstance(e)).toBe(true);
+    expect(e.param).toBe('model');
+  });
+});
+
+describe('rate limits', () => {
+  it('admits exactly the RPM limit out of 200 concurrent requests', async () => {
+    const { accounting } = setup();
+    const { secret } = accounting.createKey({ name: 'rpm', rpm: 50 });
+    const p = accounting.authenticate(secret);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        Promise.resolve().then(() => {
+          try {
+            return accounting.admit(p, { model: 'm', requestId: `r${i}`, estimatedPromptTokens: 5 });
+          } catch (e) {
+            return e as RateLimitError;
+          }
+        }),
+      ),
+    );
+    const refused = results.filter((r) => RateLimitError.isInstance(r)) as RateLimitError[];
+    expect(results.length - refused.length).toBe(50);
+    expect(refused).toHaveLength(150);
+    const first = refused[0] as RateLimitError & { headers: Record<string, string> };
+    expect(first.isRetryable).toBe(true);
+    expect(first.retryAfterMs).toBeGreaterThan(0);
+    expect(first.retryAfterMs).toBeLessThanOrEqual(60_000);
+    expect(first.headers['x-ratelimit-limit-requests']).toBe('50');
+    expect(first.headers['x-ratelimit-remaining-requests']).toBe('0');
+  });
+
+  it('frees the window a minute later', () => {
+    const { accounting } = setup();
+    const { secret } = accounting.createKey({ name: 'rpm', rpm: 2 });
+    const p = accounting.authenticate(secret);
+    const t0 = 1_000_000_000;
+    accounting.admit(p, { model: 'm', requestId: 'a', estimatedPromptTokens: 1 }, t0);
+    accounting.admit(p, { model: 'm', requestId: 'b', estimatedPromptTokens: 1 }, t0 + 10_000);
+    const e = catchError(() =>
+      accounting.admit(p, { model: 'm', requestId: 'c', estimatedPromptTokens: 1 }, t0 + 20_000),
+    );
+    expect(e.retryAfterMs).toBe(40_000);
+    expect(
+      accounting.admit(p, { model: 'm', requestId: 'd', estimatedPromptTokens: 1 }, t0 + 60_000),
+    ).toBeTruthy();
+  });
+
+  it('counts tokens per minute with the real usage, and refuses a request larger than the limit for good', () => {
+    const { accounting } = setup();
+    const { secret } = accounting.createKey({ name: 'tpm', tpm: 1000 });
+    const p = accounting.authenticate(secret);
+    const t0 = 2_000_000_000;
+    const a = accounting.admit(
+      p,
+      { model: 'm', requestId: 'a', estimatedPromptTokens: 100, maxOutputTokens: 500 },
+      t0,
+    );
+    expect(a.headers['x-ratelimit-remaining-tokens']).toBe('400');
+    accounting.finish(a, outcome('m', usage(100, 50)), t0);
+    // 150 used after correction: 850 left
+    const b = accounting.admit(
+      p,
+      { model: 'm', requestId: 'b', estimatedPromptTokens: 100, maxOutputTokens: 700 },
+      t0,
+    );
+    expect(b.headers['x-ratelimit-remaining-tokens']).toBe('50');
+    const tooBig = catchError(() =>
+      accounting.admit(
+        p,
+        { model: 'm', requestId: 'c', estimatedPromptTokens: 2000, maxOutputTokens: 10 },
+        t0,
+      ),
+    );
+    expect(tooBig.isRetryable).toBe(false);
+    expect(tooBig.message).toMatch(/larger than this key's limit of 1000 tokens per minute/);
+  });
+
+  it('never limits the admin key', () => {
+    const { accounting } = setup({ limitsDefaults: { rpm: 1 } });
+    const admin = accounting.authenticate(accounting.bootstrap.adminKeyCreated as string);
+    for (let i = 0; i < 5; i++)
+      accounting.admit(admin, { model: 'm', requestId: `r${i}`, estimatedPromptTokens: 1 });
+  });
+
+  it('applies the configured default limits to keys without their own', () => {
+    const { accounting } = setup({ limitsDefaults: { rpm: 1 } });
+    const p = accounting.authenticate(accounting.createKey({ name: 'k' }).secret);
+    accounting.admit(p, { model: 'm', requestId: 'a', estimatedPromptTokens: 1 });
+    expect(
+      catchError(() => accounting.admit(p, { model: 'm', requestId: 'b', estimatedPromptTokens: 1 })).status,
+    ).toBe(429);
+  });
+});
+
+describe('budgets', () => {
+  const pricing = { 'priced-model': { input: 1_000_000, output: 1_000_000 } }; // $1 per token
+
+  function spendUntilRefused(accounting: Accounting, secret: string, concurrency: number) {
+    const p = accounting.authenticate(secret);
+    const admitted = [];
+    let refusal: ProtocolError | undefined;
+    for (let i = 0; i < concurrency; i++) {
+      try {
+        admitted.push(
+          accounting.admit(p, {
+            model: 'priced-model',
+            requestId: `r${i}`,
+            estimatedPromptTokens: 3,
+            maxOutputTokens: 2,
+          }),
+        );
+      } catch (e) {
+        refusal = e as ProtocolError;
+      }
+    }
+    for (const a of admitted) accounting.finish(a, outcome('priced-model', usage(3, 2)));
+    return { admitted: admitted.length, refusal };
+  }
+
+  it('stops spending at the budget, with a non-retryable 429', () => {
+    const { accounting } = setup({ pricing });
+    const { secret, record } = accounting.createKey({ name: 'b', budgetUsd: 12, budgetPeriod: 'day' });
+    // each request costs $5 and reserves its worst case ($5): 3 in flight at once reach $15 at most
+    const { admitted, refusal } = spendUntilRefused(accounting, secret, 10);
+    expect(admitted).toBe(3);
+    expect(refusal?.code).toBe('budget_exceeded');
+    expect(refusal?.status).toBe(429);
+    expect(refusal?.isRetryable).toBe(false);
+    const spent = accounting.usageSummary({ keyId: record.id }).totals.cost;
+    expect(spent).toBe(15);
+    expect(spent - 12).toBeLessThanOrEqual(5); // overspent by at most one request
+    expect(spendUntilRefused(accounting, secret, 1)).toMatchObject({
+      admitted: 0,
+      refusal: { code: 'budget_exceeded' },
+    });
+  });
+
+  it('remembers spending across restarts (read back from the ledger)', () => {
+    const { accounting, databasePath } = setup({ pricing });
+    const { secret } = accounting.createKey({ name: 'b', budgetUsd: 5, budgetPeriod: 'month' });
+    expect(spendUntilRefused(accounting, secret, 1).admitted).toBe(1);
+    accounting.close();
+    const again = createAccounting({ databasePath, pricing });
+    const { admitted, refusal } = spendUntilRefused(again, secret, 1);
+    expect(admitted).toBe(0);
+    expect(refusal?.code).toBe('budget_exceeded');
+    again.close();
+  });
+});
+
+describe('ledger and cost', () => {
+  it('writes one row per request with tokens, cost, latency and status', () => {
+    const { accounting } = setup();
+    const p = accounting.authenticate(accounting.createKey({ name: 'k' }).secret);
+    const a = accounting.admit(p, {
+      model: 'gpt-4o-mini',
+      requestId: 'req-1',
+      estimatedPromptTokens: 10,
+      stream: true,
+    });
+    const { cost } = accounting.finish(a, {
+      model: 'gpt-4o-mini',
+      deployment: 'openai/gpt-4o-mini',
+      status: 200,
+      errorCode: null,
+      usage: {
+        prompt_tokens: 1000,
+        completion_tokens: 200,
+        total_tokens: 1200,
+        prompt_tokens_details: { cached_tokens: 400 },
+        completion_tokens_details: { reasoning_tokens: 50 },
+      },
+      latencyMs: 321,
+      ttftMs: 45,
+    });
+    // 600 fresh × 0.15 + 400 cached × 0.075 + 200 × 0.6, per 1M
+    expect(cost).toBeCloseTo((600 * 0.15 + 400 * 0.075 + 200 * 0.6) / 1e6, 12);
+    const [row] = accounting.store.queryLedger({ keyId: p.keyId });
+    expect(row).toMatchObject({
+      requestId: 'req-1',
+      model: 'gpt-4o-mini',
+      deployment: 'openai/gpt-4o-mini',
+      promptTokens: 1000,
+      completionTokens: 200,
+      cachedTokens: 400,
+      reasoningTokens: 50,
+      latencyMs: 321,
+      ttftMs: 45,
+      status: 200,
+      errorCode: null,
+      stream: true,
+    });
+    expect(row?.cost).toBeCloseTo(cost, 15);
+  });
+
+  it('records failures with their status and code, and counts them in metrics', () => {
+    const { accounting } = setup();
+    const p = accounting.authenticate(accounting.createKey({ name: 'k' }).secret);
+    const a = accounting.admit(p, { model: 'm', requestId: 'req-e', estimatedPromptTokens: 1 });
+    accounting.finish(a, {
+      model: 'm',
+      deployment: null,
+      status: 502,
+      errorCode: 'upstream_error',
+      usage: undefined,
+      latencyMs: 5,
+    });
+    expect(accounting.store.queryLedger({ keyId: p.keyId })[0]).toMatchObject({
+      status: 502,
+      errorCode: 'upstream_error',
+    });
+    expect(accounting.renderMetrics()).toContain(
+      'switchyard_requests_total{model="m",deployment="none",status="502"} 1',
+    );
+  });
+
+  it('prices models by exact id, then without a provider prefix or a date suffix', () => {
+    const { accounting } = setup();
+    const u = usage(1_000_000, 0);
+    expect(accounting.costOf('gpt-4o', u)).toBe(2.5);
+    expect(accounting.costOf('openai/gpt-4o', u)).toBe(2.5);
+    expect(accounting.costOf('gpt-4o-2024-08-06', u)).toBe(2.5);
+    expect(accounting.costOf('simulator/echo', u)).toBe(0);
+  });
+});
