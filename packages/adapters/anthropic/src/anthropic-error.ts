@@ -1,0 +1,123 @@
+import {
+  codeForStatus,
+  createProtocolError,
+  ERROR_CODE_INFO,
+  ErrorCode,
+  type ProtocolError,
+} from '@switchyard/protocol';
+import { AnthropicErrorBodySchema } from './anthropic-api-types.js';
+
+const SNIPPET_LENGTH = 200;
+
+/** Anthropic's documented error `type`s and the protocol code each one becomes. */
+const CODE_FOR_TYPE: Readonly<Record<string, ErrorCode>> = {
+  invalid_request_error: ErrorCode.invalidRequest,
+  authentication_error: ErrorCode.invalidApiKey,
+  billing_error: ErrorCode.insufficientQuota,
+  permission_error: ErrorCode.permissionDenied,
+  not_found_error: ErrorCode.notFound,
+  request_too_large: ErrorCode.bodyTooLarge,
+  rate_limit_error: ErrorCode.rateLimitExceeded,
+  timeout_error: ErrorCode.timeout,
+  api_error: ErrorCode.serverError,
+  overloaded_error: ErrorCode.overloaded,
+};
+
+function codeFor(
+  errorType: string | null | undefined,
+  message: string,
+  status: number | undefined,
+): ErrorCode {
+  const code =
+    (errorType && CODE_FOR_TYPE[errorType]) ||
+    (status === undefined ? ErrorCode.serverError : codeForStatus(status));
+  // Anthropic reports an oversized prompt as a plain invalid_request_error.
+  if (
+    code === ErrorCode.invalidRequest &&
+    /prompt is too long|context window|exceeds? the context/i.test(message)
+  ) {
+    return ErrorCode.contextLengthExceeded;
+  }
+  if (code === ErrorCode.notFound && /\bmodel\b/i.test(message)) return ErrorCode.modelNotFound;
+  // Anthropic reports an empty prepaid balance as a 400 invalid_request_error; retrying is useless.
+  if (/credit balance is too low/i.test(message)) return ErrorCode.insufficientQuota;
+  // Anthropic documents invalid_request_error as the catch-all type for other 4xx statuses too.
+  if (code === ErrorCode.invalidRequest && status !== undefined && status !== 400)
+    return codeForStatus(status);
+  return code;
+}
+
+/** What the adapter knows about the failed HTTP response besides its body. */
+export interface AnthropicErrorResponseInfo {
+  status: number;
+  headers: Headers;
+  /** The `request-id` header, when present. */
+  requestId: string | null;
+}
+
+/**
+ * Turns a non-2xx Messages API response into the matching protocol error: the HTTP status is kept,
+ * the Anthropic error type picks the code (529 `overloaded_error` → `overloaded`, retryable), and
+ * `retry-after`/`retry-after-ms`/`x-should-retry` set the retry hints.
+ */
+export function anthropicErrorFromResponse(
+  bodyText: string,
+  info: AnthropicErrorResponseInfo,
+): ProtocolError {
+  const parsed = AnthropicErrorBodySchema.safeParse(parseJson(bodyText));
+  const body = parsed.success ? parsed.data : undefined;
+  const message =
+    body?.error.message ??
+    `Anthropic returned HTTP ${info.status}${bodyText.trim() ? `: ${snippet(bodyText.trim())}` : ''}`;
+  const code = codeFor(body?.error.type, message, info.status);
+  const shouldRetry = info.headers.get('x-should-retry');
+  const retryAfterMs = parseRetryAfter(info.headers);
+  return createProtocolError({
+    message,
+    code,
+    status: info.status,
+    type: ERROR_CODE_INFO[code].type,
+    requestId: info.requestId ?? body?.request_id ?? null,
+    ...(shouldRetry === 'true' || shouldRetry === 'false' ? { retryable: shouldRetry === 'true' } : {}),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
+}
+
+/**
+ * Turns the payload of an `event: error` (sent after the 200, e.g. `overloaded_error`) into a
+ * protocol error. `streamStarted` says whether chunks were already produced: if not, the server
+ * can still answer with a real HTTP error (529 for `overloaded_error`).
+ */
+export function anthropicStreamError(
+  error: { type?: string | null; message?: string | null },
+  requestId: string | null,
+  streamStarted: boolean,
+): ProtocolError {
+  const message = error.message ?? 'The Anthropic stream reported an error.';
+  const code = codeFor(error.type, message, undefined);
+  return createProtocolError({ message, code, requestId, streamStarted });
+}
+
+/** Reads `retry-after-ms` (milliseconds), then `retry-after` (seconds or an HTTP date). */
+export function parseRetryAfter(headers: Headers): number | undefined {
+  const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function snippet(text: string): string {
+  return text.length > SNIPPET_LENGTH ? `${text.slice(0, SNIPPET_LENGTH)}…` : text;
+}
