@@ -1,0 +1,107 @@
+import {
+  type ChatCompletion,
+  ChatCompletionAccumulator,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+  completionToChunks,
+  ErrorCode,
+  ServerError,
+} from '@switchyard/protocol';
+import type { AdapterContext, ChatAdapter } from './adapter.js';
+import type { ChatServerOptions, ChatServerResult } from './chat-server-types.js';
+import { abortable, ChunkSource } from './chunk-source.js';
+import type { RequestState } from './request-state.js';
+import { errorResult, jsonResult } from './results.js';
+import { awaitFirstChunk, streamIncomplete, streamResult } from './stream-response.js';
+
+function adapterContext(state: RequestState): AdapterContext {
+  return {
+    requestId: state.requestId,
+    signal: state.signal,
+    deadline: state.deadline,
+    logger: state.logger,
+    locals: state.locals,
+  };
+}
+
+function noMode(adapter: ChatAdapter): ServerError {
+  return new ServerError({
+    message: `Adapter '${adapter.provider}' implements neither complete nor stream.`,
+    code: ErrorCode.serverError,
+  });
+}
+
+/** A non-stream answer: `complete`, or the adapter's stream accumulated. */
+export async function completeChat(
+  state: RequestState,
+  adapter: ChatAdapter,
+  request: ChatCompletionRequest,
+  options: ChatServerOptions,
+): Promise<ChatServerResult> {
+  const context = adapterContext(state);
+  let completion: ChatCompletion;
+  if (adapter.complete) {
+    completion = await abortable(adapter.complete(request, context), state.signal);
+  } else if (adapter.stream) {
+    const source = new ChunkSource(adapter.stream(request, context), state.signal);
+    const accumulator = new ChatCompletionAccumulator();
+    let done = false;
+    try {
+      for (let result = await source.next(); !result.done; result = await source.next())
+        accumulator.add(result.value);
+      done = true;
+    } finally {
+      source.close(done);
+    }
+    completion = accumulator.complete();
+  } else {
+    throw noMode(adapter);
+  }
+  const firstChunkAt = Date.now();
+  let usage = completion.usage ?? undefined;
+  if (usage && options.transformUsage) {
+    usage = options.transformUsage(usage, state);
+    completion = { ...completion, usage };
+  }
+  return jsonResult(state, 200, completion, { usage, firstChunkAt });
+}
+
+async function* chunksOfCompletion(pending: Promise<ChatCompletion>): AsyncGenerator<ChatCompletionChunk> {
+  yield* completionToChunks(await pending, { includeUsage: true });
+}
+
+/**
+ * A stream answer: the adapter's stream, or its whole answer cut into chunks. Waits for the first
+ * chunk so that early failures are real HTTP errors (see `awaitFirstChunk`).
+ */
+export async function streamChat(
+  state: RequestState,
+  adapter: ChatAdapter,
+  request: ChatCompletionRequest,
+  options: ChatServerOptions,
+  keepAliveMs: number,
+): Promise<ChatServerResult> {
+  const context = adapterContext(state);
+  let iterable: AsyncIterable<ChatCompletionChunk>;
+  if (adapter.stream) iterable = adapter.stream(request, context);
+  else if (adapter.complete) iterable = chunksOfCompletion(adapter.complete(request, context));
+  else throw noMode(adapter);
+  const source = new ChunkSource(iterable, state.signal);
+  let first: Awaited<ReturnType<typeof awaitFirstChunk>>;
+  try {
+    first = await awaitFirstChunk(source, keepAliveMs);
+    if (first.kind === 'chunk' && first.result.done) {
+      throw streamIncomplete('The model stream ended before its first chunk.');
+    }
+  } catch (error) {
+    source.close(true);
+    return errorResult(state, error);
+  }
+  try {
+    state.commit(200, false);
+  } catch (error) {
+    source.close(false);
+    return errorResult(state, error);
+  }
+  return streamResult(state, source, first, options, keepAliveMs);
+}

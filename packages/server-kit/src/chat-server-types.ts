@@ -1,0 +1,161 @@
+import type { ChatCompletionRequest, ProtocolError, Usage } from '@switchyard/protocol';
+import type { ChatAdapter, Logger } from './adapter.js';
+
+/** The protocol routes the server answers. */
+export type ChatRoute = 'chat.completions' | 'models.list' | 'models.retrieve';
+
+/**
+ * A request as the server core sees it, independent of any framework. Bindings build it from a
+ * web `Request` (`server.fetch`) or from node's `IncomingMessage` (`createNodeHandler`).
+ */
+export interface ChatServerRequest {
+  readonly method: string;
+  /** Path with an optional query string (`/v1/models?x=1`) or an absolute URL. */
+  readonly url: string;
+  /** A request header by lower-case name. */
+  header(name: string): string | undefined;
+  /** The raw body. The server stops reading at `bodyLimit`. */
+  readonly body: AsyncIterable<Uint8Array> | null;
+  /**
+   * A body some middleware already parsed (e.g. `express.json()`); used instead of `body` when
+   * not `undefined`. A string or bytes are parsed as JSON text.
+   */
+  readonly parsedBody?: unknown;
+  /** Fires when the client goes away. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Receives the SSE frames of a streaming answer. `write` returns false when the consumer is
+ * saturated; the server then waits on `drain` before writing more.
+ */
+export interface SSEWriter {
+  write(frame: string): boolean;
+  /** Resolves when more can be written, or when the client has gone away. */
+  drain(): Promise<void>;
+}
+
+interface ResultBase {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  /** False when no protocol route matched: the binding may hand the request to someone else. */
+  readonly matched: boolean;
+}
+
+/** A whole answer or an error: `body` is JSON text. */
+export interface JsonResult extends ResultBase {
+  readonly type: 'json';
+  readonly body: string;
+}
+
+/**
+ * A streaming answer. The binding sends `status` and `headers`, then calls `pipe` exactly once;
+ * `pipe` writes every frame (keep-alives, chunks, `[DONE]` or one error event) and resolves when
+ * the response should end. It never rejects.
+ */
+export interface StreamResult extends ResultBase {
+  readonly type: 'stream';
+  pipe(writer: SSEWriter): Promise<void>;
+}
+
+/** What the core answers; bindings serialise it to their response type. */
+export type ChatServerResult = JsonResult | StreamResult;
+
+/**
+ * The state of one request, handed to every hook. Fields fill in as the request advances:
+ * `principal` after `authenticate`, `request` after validation, `adapter` once resolved.
+ */
+export interface ChatRequestContext {
+  readonly requestId: string;
+  readonly route: ChatRoute;
+  readonly method: string;
+  readonly path: string;
+  /** A request header by lower-case name. */
+  header(name: string): string | undefined;
+  /** The bearer token of the `Authorization` header, or null. Never log it. */
+  readonly apiKey: string | null;
+  /** What `authenticate` returned; undefined when there is no `authenticate` hook. */
+  readonly principal: unknown;
+  /** The validated body of a chat completion, once parsed. */
+  readonly request: ChatCompletionRequest | undefined;
+  /** The adapter serving the request, once resolved. */
+  readonly adapter: ChatAdapter | undefined;
+  /** Shared with the adapter as `AdapterContext.locals`. */
+  readonly locals: Record<string, unknown>;
+  /** Epoch milliseconds when the request arrived. */
+  readonly startedAt: number;
+  /** Fires when the client disconnects or the deadline passes. */
+  readonly signal: AbortSignal;
+  /** Adds a header to the response, success or error; ignored once the status line went out. */
+  setHeader(name: string, value: string): void;
+}
+
+/** The outcome of one request on a protocol route, reported once by `onFinish`. */
+export interface ChatFinishEvent {
+  readonly context: ChatRequestContext;
+  /** The HTTP status sent: a stream that failed after its first chunk still reports 200. */
+  readonly status: number;
+  /** Why the request failed, before or after the first chunk; undefined on success. */
+  readonly error: ProtocolError | undefined;
+  /** True when the error came as an event inside a stream that had already started. */
+  readonly errorInStream: boolean;
+  /** Final usage (after `transformUsage`), whether or not the client asked for it. */
+  readonly usage: Usage | undefined;
+  readonly streamed: boolean;
+  /** True when the client went away before the answer was complete. */
+  readonly aborted: boolean;
+  readonly startedAt: number;
+  /** Epoch ms of the first chunk from the adapter (streams) or of the whole answer. */
+  readonly firstChunkAt: number | undefined;
+  readonly endedAt: number;
+}
+
+/** Options of {@link createChatServer}. Every hook is optional; a throwing hook fails the request. */
+export interface ChatServerOptions {
+  /**
+   * The adapters to serve. `GET /v1/models` lists the models of all of them, and a request for a
+   * model goes to the adapter that lists it (unless `resolveAdapter` is given).
+   */
+  readonly adapters?: readonly ChatAdapter[];
+  /**
+   * Picks the adapter for a model id instead of the adapters' model lists. Return undefined for
+   * an unknown model (404 `model_not_found`), or throw a `ProtocolError`.
+   */
+  resolveAdapter?(
+    model: string,
+    context: ChatRequestContext,
+  ): ChatAdapter | undefined | Promise<ChatAdapter | undefined>;
+  /**
+   * Checks the caller before any body is read. Return the principal (anything but
+   * undefined/null); return undefined/null or throw `AuthenticationError` for a 401. Runs on every
+   * protocol route.
+   */
+  authenticate?(context: ChatRequestContext): unknown;
+  /** Runs after validation and model resolution, right before the adapter. Throw to refuse. */
+  beforeCompletion?(context: ChatRequestContext): void | Promise<void>;
+  /**
+   * Called right before the status line goes out (answer ready, first chunk ready, or error);
+   * set headers with `context.setHeader`.
+   */
+  onResponseHeaders?(context: ChatRequestContext, response: { readonly status: number }): void;
+  /** Rewrites the final usage (e.g. adds `cost`) in whole answers and in the stream's usage chunk. */
+  transformUsage?(usage: Usage, context: ChatRequestContext): Usage;
+  /** Called exactly once per protocol request, after the last byte or the failure. Must not throw. */
+  onFinish?(event: ChatFinishEvent): void;
+  /** Largest accepted body in bytes (default 4 MiB); larger ones get 413. */
+  readonly bodyLimit?: number;
+  /** Milliseconds between keep-alive comments on an idle stream (default 15 000). */
+  readonly keepAliveMs?: number;
+  /** Total time allowed per chat completion, in ms; passed to adapters as the deadline. */
+  readonly timeoutMs?: number;
+  /** Receives one line per finished request and is handed, per request, to adapters. */
+  readonly logger?: Logger;
+}
+
+/** A protocol server: route, validate, call the adapter, answer. */
+export interface ChatServer {
+  /** Answers a web `Request` (Hono, Bun, Deno, Next.js route handlers, `node:http` via a bridge…). */
+  fetch(request: Request): Promise<Response>;
+  /** The framework-free core used by the bindings. */
+  handle(request: ChatServerRequest): Promise<ChatServerResult>;
+}

@@ -1,0 +1,22 @@
+export type {
+  AdapterCapabilities,
+  AdapterContext,
+  ChatAdapter,
+  ListModelsContext,
+  Logger,
+} from './adapter.js';
+export { createChatServer } from './chat-server.js';
+export type {
+  ChatFinishEvent,
+  ChatRequestContext,
+  ChatRoute,
+  ChatServer,
+  ChatServerOptions,
+  ChatServerRequest,
+  ChatServerResult,
+  JsonResult,
+  SSEWriter,
+  StreamResult,
+} from './chat-server-types.js';
+export { createNodeHandler, type NodeHandlerOptions } from './node/node-handler.js';
+export { DEFAULT_BODY_LIMIT } from './read-json-body.js';

@@ -1,0 +1,111 @@
+import { BadRequestError, ErrorCode } from '@switchyard/protocol';
+
+/** Default largest request body: 4 MiB. */
+export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * Rejects bodies that cannot be JSON text. Accepted: no `content-type`, `application/json`,
+ * `application/*+json`, and `text/plain` (what `fetch` sends for a string body when the caller
+ * sets no header); the charset, when given, must be UTF-8. A form-encoded body (curl `-d`
+ * without `-H`) or multipart gets a clear 415 instead of a JSON parse error.
+ */
+export function checkContentType(contentType: string | undefined): void {
+  if (contentType === undefined || contentType.trim() === '') return;
+  const [mediaType = '', ...params] = contentType.split(';');
+  const type = mediaType.trim().toLowerCase();
+  const isJson =
+    type === 'application/json' ||
+    type === 'text/plain' ||
+    (type.startsWith('application/') && type.endsWith('+json'));
+  if (!isJson) {
+    throw new BadRequestError({
+      message: `Unsupported content-type '${truncate(type)}': send the body as application/json`,
+      code: ErrorCode.unsupportedMediaType,
+    });
+  }
+  for (const param of params) {
+    const [key = '', value = ''] = param.split('=');
+    if (key.trim().toLowerCase() !== 'charset') continue;
+    const charset = value.trim().replaceAll('"', '').toLowerCase();
+    if (charset !== 'utf-8' && charset !== 'utf8') {
+      throw new BadRequestError({
+        message: `Unsupported charset '${truncate(charset)}': send the body as UTF-8 JSON`,
+        code: ErrorCode.unsupportedMediaType,
+      });
+    }
+  }
+}
+
+function tooLarge(limit: number): BadRequestError {
+  return new BadRequestError({
+    message: `Request body is larger than the limit of ${limit} bytes`,
+    code: ErrorCode.bodyTooLarge,
+  });
+}
+
+/**
+ * Reads a body up to `limit` bytes and stops reading (and returns 413) as soon as it is over, so
+ * an oversized upload is never buffered. A declared `content-length` over the limit fails before
+ * reading anything.
+ */
+export async function readBodyBytes(
+  body: AsyncIterable<Uint8Array> | null,
+  limit: number,
+  contentLength: string | undefined,
+): Promise<Uint8Array> {
+  if (contentLength !== undefined) {
+    const declared = Number(contentLength);
+    if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  }
+  if (body === null) return new Uint8Array(0);
+  const pieces: Uint8Array[] = [];
+  let size = 0;
+  for await (const piece of body) {
+    size += piece.byteLength;
+    if (size > limit) throw tooLarge(limit);
+    pieces.push(piece);
+  }
+  if (pieces.length === 1) return pieces[0] as Uint8Array;
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const piece of pieces) {
+    bytes.set(piece, offset);
+    offset += piece.byteLength;
+  }
+  return bytes;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes UTF-8 (rejecting invalid sequences) and parses JSON; both failures are 400 `invalid_json`. */
+export function parseJsonBody(bytes: Uint8Array | string): unknown {
+  let text: string;
+  if (typeof bytes === 'string') {
+    text = bytes;
+  } else {
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      throw new BadRequestError({ message: 'Request body is not valid UTF-8', code: ErrorCode.invalidJson });
+    }
+  }
+  if (text.trim() === '') {
+    throw new BadRequestError({
+      message: 'Request body is empty: send a JSON object with model and messages',
+      code: ErrorCode.invalidJson,
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    const detail = cause instanceof SyntaxError ? `: ${truncate(cause.message)}` : '';
+    throw new BadRequestError({
+      message: `Request body is not valid JSON${detail}`,
+      code: ErrorCode.invalidJson,
+    });
+  }
+}
+
+function truncate(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
