@@ -1,0 +1,20 @@
+export {
+  createOpenAICompatibleAdapter,
+  type OpenAICompatibleSettings,
+} from './openai-compatible-adapter.js';
+export type { OpenAICompatibleQuirks } from './openai-compatible-quirks.js';
+export { isOpenAIReasoningModel } from './openai-reasoning-models.js';
+export {
+  deepseek,
+  groq,
+  llamacpp,
+  lmstudio,
+  type OpenRouterSettings,
+  ollama,
+  openai,
+  openrouter,
+  type PresetSettings,
+  token360,
+  vllm,
+} from './presets.js';
+export type { FetchFunction, TimeoutSettings } from './upstream-fetch.js';

@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+  completionToChunks,
+  createProtocolError,
+  decodeSSE,
+  type Model,
+} from '@switchyard/protocol';
+import type { AdapterCapabilities, AdapterContext, ChatAdapter } from '@switchyard/server-kit';
+import { toUpstreamBody } from './convert-request.js';
+import { DEFAULT_MODELS_TTL, ModelCatalog, readModelList, staticModels } from './model-catalog.js';
+import { normalizeCompletion } from './normalize-completion.js';
+import { type OpenAICompatibleQuirks, resolveQuirks } from './openai-compatible-quirks.js';
+import { repairStream } from './repair-stream.js';
+import { errorFromUpstream, parseErrorBody } from './upstream-error.js';
+import {
+  type FetchFunction,
+  fetchUpstream,
+  type TimeoutSettings,
+  type UpstreamResponse,
+} from './upstream-fetch.js';
+
+/** Settings of {@link createOpenAICompatibleAdapter}. */
+export interface OpenAICompatibleSettings {
+  /** Short provider name for logs and metrics, e.g. `token360`. */
+  name: string;
+  /** Base URL up to the version segment, e.g. `https://api.token360.ai/v1` (no trailing `/chat/completions`). */
+  baseURL: string;
+  /** The API key. Prefer `apiKeyEnv` so the key is read at request time, not at startup. */
+  apiKey?: string;
+  /** Environment variable holding the API key, read on every request. */
+  apiKeyEnv?: string;
+  /**
+   * Whether a request without a key fails (500, not retryable) instead of going out without
+   * `Authorization`. Default: true when `apiKey` or `apiKeyEnv` is set.
+   */
+  apiKeyRequired?: boolean;
+  /** Extra headers on every upstream request (they override the defaults). */
+  headers?: Record<string, string>;
+  /** A `fetch` to use instead of the global one (tests, proxies, custom dispatchers). */
+  fetch?: FetchFunction;
+  /** A fixed model list for `GET /v1/models`; when absent the upstream's `/models` is used. */
+  models?: ReadonlyArray<string | Model>;
+  /** Whether to list the upstream's `/models` (default true without `models`), and for how long to cache it. */
+  discoverModels?: boolean | { ttl?: number };
+  /** Milliseconds for the whole call, or separate limits. */
+  timeout?: number | TimeoutSettings;
+  /** Request-side differences from OpenAI's wire format. */
+  quirks?: OpenAICompatibleQuirks;
+  /** What the upstream can do (the conformance kit reads this). */
+  capabilities?: AdapterCapabilities;
+}
+
+const NO_SIGNAL = new AbortController().signal;
+
+/**
+ * Creates a {@link ChatAdapter} for any OpenAI-compatible `POST /chat/completions` upstream.
+ *
+ * Requests are forwarded field for field (unknown fields included) with the configured quirks
+ * applied; streams always ask the upstream for usage; answers are repaired into the protocol's
+ * wire shape (see the README for the list). Upstream failures become protocol errors with the
+ * right status and `isRetryable`.
+ *
+ * @example
+ * ```ts
+ * const adapter = createOpenAICompatibleAdapter({
+ *   name: 'vllm',
+ *   baseURL: 'http://127.0.0.1:8000/v1',
+ *   quirks: { thinking: 'chat-template-kwargs' },
+ * });
+ * ```
+ */
+export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings): ChatAdapter {
+  const provider = settings.name;
+  const baseURL = settings.baseURL.replace(/\/+$/, '');
+  const quirks = resolveQuirks(settings.quirks);
+  const timeout: TimeoutSettings =
+    typeof settings.timeout === 'number' ? { total: settings.timeout } : (settings.timeout ?? {});
+  const keyRequired =
+    settings.apiKeyRequired ?? (settings.apiKey !== undefined || settings.apiKeyEnv !== undefined);
+
+  const apiKey = (): string | undefined => {
+    const key = settings.apiKey ?? (settings.apiKeyEnv ? process.env[settings.apiKeyEnv] : undefined);
+    if (key) return key;
+    if (!keyRequired) return undefined;
+    throw createProtocolError({
+      message: `The ${provider} adapter has no API key${settings.apiKeyEnv ? `: set ${settings.apiKeyEnv}` : ''}.`,
+      code: 'server_error',
+      status: 500,
+      retryable: false,
+    });
+  };
+
+  const send = async (
+    method: 'GET' | 'POST',
+    path: string,
+    call: {
+      body?: string;
+      stream: boolean;
+      signal: AbortSignal;
+      deadline?: number | undefined;
+      requestId?: string;
+    },
+  ): Promise<{ upstream: UpstreamResponse; key: string | undefined }> => {
+    const key = apiKey();
+    const headers: Record<string, string> = {
+      accept: call.stream ? 'text/event-stream' : 'application/json',
+      ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
+      ...lowerCaseKeys(settings.headers),
+    };
+    const upstream = await fetchUpstream(settings.fetch ?? globalThis.fetch, {
+      url: `${baseURL}${path}`,
+      method,
+      headers,
+      ...(call.body === undefined ? {} : { body: call.body }),
+      signal: call.signal,
+      deadline: call.deadline,
+      timeout,
+      requestId: call.requestId ?? null,
+    });
+    if (!upstream.response.ok) {
+      const text = await upstream.text().catch(() => '');
+      throw errorFromUpstream({
+        status: upstream.response.status,
+        headers: upstream.response.headers,
+        body: parseErrorBody(text),
+        requestId: call.requestId ?? null,
+        redact: key ? [key] : [],
+      });
+    }
+    return { upstream, key };
+  };
+
+  const requestBody = (request: ChatCompletionRequest, stream: boolean, context: AdapterContext): string =>
+    JSON.stringify(
+      toUpstreamBody(request, {
+        stream,
+        quirks,
+        warn: (message, fields) => context.logger.warn(message, { provider, ...fields }),
+      }),
+    );
+
+  const discovery = settings.discoverModels ?? true;
+  const catalog =
+    settings.models === undefined && discovery !== false
+      ? new ModelCatalog(
+          async () => {
+            const { upstream } = await send('GET', '/models', { stream: false, signal: NO_SIGNAL });
+            const text = await upstream.text();
+            const models = readModelList(parseErrorBody(text), provider);
+            if (!models) {
+              throw createProtocolError({
+                message: `The ${provider} upstream answered GET /models with something other than a model list.`,
+                code: 'bad_response',
+              });
+            }
+            return models;
+          },
+          typeof discovery === 'object' ? (discovery.ttl ?? DEFAULT_MODELS_TTL) : DEFAULT_MODELS_TTL,
+        )
+      : undefined;
+  const fixedModels = staticModels(settings.models ?? [], provider);
+
+  return {
+    specificationVersion: 'v1',
+    provider,
+    capabilities: settings.capabilities ?? {
+      tools: true,
+      jsonSchema: true,
+      thinking: quirks.thinking !== 'unsupported',
+      multipleChoices: true,
+      stop: true,
+    },
+
+    async listModels(context) {
+      return catalog ? catalog.list(context.signal) : fixedModels;
+    },
+
+    async complete(request, context): Promise<ChatCompletion> {
+      const body = requestBody(request, false, context);
+      context.logger.debug('upstream request', { provider, model: request.model, stream: false });
+      const { upstream, key } = await send('POST', '/chat/completions', {
+        body,
+        stream: false,
+        signal: context.signal,
+        deadline: context.deadline,
+        requestId: context.requestId,
+      });
+      try {
+        const text = await upstream.text();
+        return normalizeCompletion(text, {
+          requestId: context.requestId,
+          model: request.model,
+          headers: upstream.response.headers,
+          redact: key ? [key] : [],
+          generateId,
+        });
+      } finally {
+        upstream.close();
+      }
+    },
+
+    async *stream(request, context): AsyncGenerator<ChatCompletionChunk> {
+      const body = requestBody(request, true, context);
+      context.logger.debug('upstream request', { provider, model: request.model, stream: true });
+      const { upstream, key } = await send('POST', '/chat/completions', {
+        body,
+        stream: true,
+        signal: context.signal,
+        deadline: context.deadline,
+        requestId: context.requestId,
+      });
+      try {
+        const contentType = upstream.response.headers.get('content-type') ?? '';
+        if (contentType.includes('application/json')) {
+          // An upstream that ignores `stream: true` answers with a whole completion.
+          const completion = normalizeCompletion(await upstream.text(), {
+            requestId: context.requestId,
+            model: request.model,
+            headers: upstream.response.headers,
+            redact: key ? [key] : [],
+            generateId,
+          });
+          for (const chunk of completionToChunks(completion, { includeUsage: true })) {
+            if (chunk.usage === null) delete chunk.usage;
+            yield chunk;
+          }
+          return;
+        }
+        yield* repairStream(decodeSSE(upstream.body()), {
+          requestId: context.requestId,
+          model: request.model,
+          generateId,
+        });
+      } finally {
+        upstream.close();
+      }
+    },
+  };
+}
+
+function generateId(): string {
+  return randomUUID().replaceAll('-', '').slice(0, 24);
+}
+
+function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (headers) for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+  return out;
+}

@@ -1,0 +1,271 @@
+import {
+  type ChatCompletionChunk,
+  createProtocolError,
+  ProtocolError,
+  type SSEEvent,
+} from '@switchyard/protocol';
+import { mapFinishReason } from './map-finish-reason.js';
+import { normalizeReasoningFields } from './normalize-reasoning.js';
+import { withStreamStarted } from './upstream-error.js';
+
+type Json = Record<string, unknown>;
+
+interface ToolState {
+  /** The dense index emitted to the client: 0, 1, 2… per choice, in order of appearance. */
+  readonly index: number;
+  id: string | undefined;
+  name: string | undefined;
+  identitySent: boolean;
+  /** Arguments that arrived before the function name, held until it comes. */
+  pending: string;
+  /** Arguments emitted so far. */
+  arguments: string;
+}
+
+interface ChoiceState {
+  roleSent: boolean;
+  finished: boolean;
+  readonly tools: ToolState[];
+  readonly byIndex: Map<number, ToolState>;
+  readonly byId: Map<string, ToolState>;
+}
+
+export interface RepairStreamOptions {
+  requestId: string | null;
+  /** The requested model, used when an upstream chunk names none. */
+  model: string;
+  /** Makes an id for a tool call (or a chunk) the upstream sent without one. */
+  generateId(): string;
+}
+
+/**
+ * Turns the decoded events of an upstream stream into well-formed protocol chunks:
+ * - `role: "assistant"` exactly once per choice, on its first delta (Z.ai repeats it, Mistral
+ *   omits it);
+ * - reasoning in `reasoning_content` (`reasoning` renamed, Mistral content-part arrays split);
+ * - tool calls renumbered densely per choice (index 0, 1… even when the upstream starts at 1 or
+ *   skips), identity (`id`, `type`, `function.name`) sent once, repeated or blank identity in later
+ *   fragments dropped, empty argument fragments dropped, a whole-arguments re-send dropped;
+ * - usage taken from whichever chunk carries it (the last one wins) and sent once, as a
+ *   `choices: []` chunk after the last finish, instead of riding on the finish chunk;
+ * - `choices: []` chunks without usage (keep-alive preambles) and comments dropped;
+ * - finish reasons normalised (`sensitive` → `content_filter`); `network_error`/`error` thrown;
+ * - `event: error` and `data: {"error":…}` thrown as protocol errors; a stream that ends before
+ *   every choice finished throws `stream_incomplete`. `streamStarted` is true once a chunk was yielded.
+ */
+export async function* repairStream(
+  events: AsyncIterable<SSEEvent>,
+  options: RepairStreamOptions,
+): AsyncGenerator<ChatCompletionChunk> {
+  const repair = new StreamRepair(options);
+  let yielded = false;
+  let done = false;
+  try {
+    for await (const event of events) {
+      if (done) continue; // drain to the end so the connection can be reused
+      if (event.type === 'chunk') {
+        for (const chunk of repair.push(event.chunk as unknown as Json, yielded)) {
+          yielded = true;
+          yield chunk;
+        }
+      } else if (event.type === 'error') {
+        throw withStreamStarted(event.error, yielded);
+      } else if (event.type === 'done') {
+        done = true;
+        for (const chunk of repair.end(yielded)) {
+          yielded = true;
+          yield chunk;
+        }
+      }
+    }
+  } catch (error) {
+    throw ProtocolError.isInstance(error) ? withStreamStarted(error, yielded) : error;
+  }
+  if (!done) {
+    // No `[DONE]`: accepted when every choice finished (openai-node does the same).
+    for (const chunk of repair.end(yielded)) yield chunk;
+  }
+}
+
+class StreamRepair {
+  readonly #options: RepairStreamOptions;
+  readonly #choices = new Map<number, ChoiceState>();
+  #meta: { id: string; created: number; model: string } | undefined;
+  #usageChunk: Json | undefined;
+
+  constructor(options: RepairStreamOptions) {
+    this.#options = options;
+  }
+
+  push(upstream: Json, streamStarted: boolean): ChatCompletionChunk[] {
+    const { choices, usage, ...top } = upstream;
+    this.#fillMeta(top);
+    if (typeof usage === 'object' && usage !== null) this.#usageChunk = { ...top, choices: [], usage };
+    const out: Json[] = [];
+    if (Array.isArray(choices)) {
+      for (const choice of choices) {
+        if (typeof choice !== 'object' || choice === null) continue;
+        const repaired = this.#repairChoice(choice as Json, streamStarted);
+        if (repaired) out.push(repaired);
+      }
+    }
+    return out.length === 0 ? [] : [{ ...top, choices: out } as unknown as ChatCompletionChunk];
+  }
+
+  /** Checks that the stream is complete and returns the usage chunk, if usage came. */
+  end(streamStarted: boolean): ChatCompletionChunk[] {
+    const unfinished = [...this.#choices].filter(([, state]) => !state.finished).map(([index]) => index);
+    if (this.#choices.size === 0 || unfinished.length > 0) {
+      throw createProtocolError({
+        message:
+          this.#choices.size === 0
+            ? 'The upstream stream ended without any choice.'
+            : `The upstream stream ended before choice ${unfinished.join(', ')} finished (no finish_reason).`,
+        code: 'stream_incomplete',
+        requestId: this.#options.requestId,
+        streamStarted,
+      });
+    }
+    return this.#usageChunk ? [this.#usageChunk as unknown as ChatCompletionChunk] : [];
+  }
+
+  #fillMeta(top: Json): void {
+    this.#meta ??= {
+      id: typeof top.id === 'string' && top.id !== '' ? top.id : `chatcmpl-${this.#options.generateId()}`,
+      created: typeof top.created === 'number' ? top.created : Math.floor(Date.now() / 1000),
+      model: typeof top.model === 'string' && top.model !== '' ? top.model : this.#options.model,
+    };
+    if (typeof top.id !== 'string' || top.id === '') top.id = this.#meta.id;
+    if (top.object !== 'chat.completion.chunk') top.object = 'chat.completion.chunk';
+    if (typeof top.created !== 'number') top.created = this.#meta.created;
+    if (typeof top.model !== 'string' || top.model === '') top.model = this.#meta.model;
+  }
+
+  #repairChoice(choice: Json, streamStarted: boolean): Json | undefined {
+    const index = typeof choice.index === 'number' ? choice.index : 0;
+    let state = this.#choices.get(index);
+    if (!state) {
+      state = { roleSent: false, finished: false, tools: [], byIndex: new Map(), byId: new Map() };
+      this.#choices.set(index, state);
+    }
+    if (state.finished) return undefined;
+
+    const upstreamDelta =
+      typeof choice.delta === 'object' && choice.delta !== null ? (choice.delta as Json) : {};
+    const { role: _role, ...rest } = upstreamDelta;
+    const delta: Json = state.roleSent ? rest : { role: 'assistant', ...rest };
+    state.roleSent = true;
+    normalizeReasoningFields(delta, undefined);
+    if (Array.isArray(delta.tool_calls)) {
+      const fragments = this.#repairToolCalls(state, delta.tool_calls);
+      if (fragments.length > 0) delta.tool_calls = fragments;
+      else delete delta.tool_calls;
+    }
+
+    let finishReason: string | null = null;
+    if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '') {
+      const mapped = mapFinishReason(choice.finish_reason, {
+        requestId: this.#options.requestId,
+        streamStarted,
+      });
+      if ('error' in mapped) throw mapped.error;
+      finishReason = mapped.finishReason;
+      this.#checkToolNames(state, streamStarted);
+      state.finished = true;
+    }
+    const logprobs = choice.logprobs;
+    if (
+      Object.keys(delta).length === 0 &&
+      finishReason === null &&
+      (logprobs === undefined || logprobs === null)
+    ) {
+      return undefined;
+    }
+    return { ...choice, index, delta, finish_reason: finishReason };
+  }
+
+  #repairToolCalls(state: ChoiceState, fragments: unknown[]): Json[] {
+    const out: Json[] = [];
+    for (const fragment of fragments) {
+      if (typeof fragment !== 'object' || fragment === null) continue;
+      const { index: upstreamIndex, id: rawId, type: _type, function: fn, ...extra } = fragment as Json;
+      const id = typeof rawId === 'string' && rawId !== '' ? rawId : undefined;
+      const fields = typeof fn === 'object' && fn !== null ? (fn as Json) : {};
+      const name = typeof fields.name === 'string' && fields.name !== '' ? fields.name : undefined;
+      const args = typeof fields.arguments === 'string' ? fields.arguments : '';
+
+      const tool = this.#findTool(state, typeof upstreamIndex === 'number' ? upstreamIndex : undefined, id);
+      if (tool.id === undefined && id !== undefined) {
+        tool.id = id;
+        state.byId.set(id, tool);
+      }
+      if (tool.name === undefined && name !== undefined) tool.name = name;
+
+      if (!tool.identitySent) {
+        if (tool.name === undefined) {
+          tool.pending += args; // some providers send arguments before the name
+          continue;
+        }
+        tool.id ??= this.#options.generateId();
+        const first = tool.pending + args;
+        tool.identitySent = true;
+        tool.pending = '';
+        tool.arguments = first;
+        out.push({
+          index: tool.index,
+          id: tool.id,
+          type: 'function',
+          function: { name: tool.name, arguments: first },
+          ...extra,
+        });
+        continue;
+      }
+      if (args === '') continue;
+      if (args === tool.arguments && isCompleteJson(args)) continue; // the whole arguments re-sent
+      tool.arguments += args;
+      out.push({ index: tool.index, function: { arguments: args }, ...extra });
+    }
+    return out;
+  }
+
+  #findTool(state: ChoiceState, upstreamIndex: number | undefined, id: string | undefined): ToolState {
+    let tool = upstreamIndex === undefined ? undefined : state.byIndex.get(upstreamIndex);
+    // The same call re-sent under another index (LocalAI), or a fragment without index (Gemini).
+    if (!tool && id !== undefined) tool = state.byId.get(id);
+    if (!tool && upstreamIndex === undefined && id === undefined) tool = state.tools.at(-1);
+    if (!tool) {
+      tool = {
+        index: state.tools.length,
+        id: undefined,
+        name: undefined,
+        identitySent: false,
+        pending: '',
+        arguments: '',
+      };
+      state.tools.push(tool);
+    }
+    if (upstreamIndex !== undefined && !state.byIndex.has(upstreamIndex))
+      state.byIndex.set(upstreamIndex, tool);
+    return tool;
+  }
+
+  #checkToolNames(state: ChoiceState, streamStarted: boolean): void {
+    const nameless = state.tools.find((tool) => !tool.identitySent);
+    if (!nameless) return;
+    throw createProtocolError({
+      message: `The upstream sent tool call ${nameless.index} without a function name.`,
+      code: 'bad_response',
+      requestId: this.#options.requestId,
+      streamStarted,
+    });
+  }
+}
+
+function isCompleteJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,179 @@
+import {
+  codeForStatus,
+  createProtocolError,
+  errorFromEnvelope,
+  type ProtocolError,
+  type ProtocolErrorInit,
+} from '@switchyard/protocol';
+
+/**
+ * Z.ai/GLM business codes (https://docs.z.ai/api-reference/api-code) that change what an error
+ * means. Z.ai answers 429 both for throttling and for an empty balance; only the code tells them
+ * apart, and retrying an empty balance only burns the caller's retry budget.
+ */
+const ZAI_CODES: Readonly<Record<string, { code: string; retryable: boolean }>> = {
+  '1000': { code: 'invalid_api_key', retryable: false },
+  '1001': { code: 'invalid_api_key', retryable: false },
+  '1002': { code: 'invalid_api_key', retryable: false },
+  '1003': { code: 'invalid_api_key', retryable: false },
+  '1004': { code: 'invalid_api_key', retryable: false },
+  '1110': { code: 'permission_denied', retryable: false },
+  '1111': { code: 'permission_denied', retryable: false },
+  '1112': { code: 'permission_denied', retryable: false },
+  '1113': { code: 'insufficient_quota', retryable: false },
+  '1121': { code: 'permission_denied', retryable: false },
+  '1211': { code: 'model_not_found', retryable: false },
+  '1302': { code: 'rate_limit_exceeded', retryable: true },
+  '1303': { code: 'rate_limit_exceeded', retryable: true },
+  '1305': { code: 'overloaded', retryable: true },
+};
+
+/** Upstream codes that mean "no money left" rather than "slow down". */
+const BALANCE_CODES = new Set([
+  'insufficient_quota',
+  'insufficient_balance',
+  'insufficient_credits',
+  'billing_hard_limit_reached',
+  'billing_not_active',
+  'budget_exceeded',
+  'quota_exceeded',
+]);
+
+/** Messages of 402/429 answers that mean an empty balance when the upstream sends no usable code. */
+const BALANCE_MESSAGE =
+  /insufficient (?:balance|credits?|funds|quota)|arrears|recharge|top.?up|billing|out of credits/i;
+
+/**
+ * Milliseconds to wait from `retry-after-ms` (float ms) or `retry-after` (seconds or an HTTP date),
+ * as openai-node reads them; `undefined` when absent or unreadable.
+ */
+export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
+  const ms = headers.get('retry-after-ms');
+  if (ms !== null) {
+    const value = Number.parseFloat(ms);
+    if (Number.isFinite(value) && value >= 0) return value;
+  }
+  const after = headers.get('retry-after');
+  if (after === null) return undefined;
+  const seconds = Number(after.trim());
+  if (after.trim() !== '' && Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function shouldRetryHeader(headers: Headers): boolean | undefined {
+  const value = headers.get('x-should-retry')?.trim().toLowerCase();
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return undefined;
+}
+
+function innerError(body: unknown): Record<string, unknown> | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const outer = body as Record<string, unknown>;
+  const inner = outer.error;
+  return typeof inner === 'object' && inner !== null ? (inner as Record<string, unknown>) : outer;
+}
+
+function rawCode(body: unknown): string | undefined {
+  const code = innerError(body)?.code;
+  if (typeof code === 'string' && code !== '') return code;
+  if (typeof code === 'number') return String(code);
+  return undefined;
+}
+
+/** Parses an error body that may be JSON, JSON after blank lines, or plain text. */
+export function parseErrorBody(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return trimmed;
+  }
+}
+
+export interface UpstreamErrorInit {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  requestId: string | null;
+  /** Strings that must never reach a message (the API key). */
+  redact: readonly string[];
+}
+
+function redact(message: string, secrets: readonly string[]): string {
+  let out = message;
+  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
+/**
+ * Turns a non-2xx upstream answer into the matching protocol error: status and class from the
+ * HTTP status, `retryAfterMs` from `retry-after-ms`/`retry-after`, `isRetryable` from
+ * `x-should-retry` when sent, and an empty balance (402, or 429 with a balance code such as
+ * `insufficient_quota` or Z.ai's 1113) marked not retryable.
+ */
+export function errorFromUpstream(init: UpstreamErrorInit): ProtocolError {
+  const { status, headers, body } = init;
+  const retryAfterMs = parseRetryAfter(headers);
+  const headerRetry = shouldRetryHeader(headers);
+  const base = errorFromEnvelope(body ?? `Upstream answered ${status} without a body.`, {
+    status,
+    requestId: headers.get('x-request-id') ?? init.requestId,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
+  const upstreamCode = rawCode(body);
+  const upstreamType = innerError(body)?.type;
+  const zai = upstreamCode ? ZAI_CODES[upstreamCode] : undefined;
+  const balance =
+    (upstreamCode !== undefined && BALANCE_CODES.has(upstreamCode.toLowerCase())) ||
+    zai?.code === 'insufficient_quota' ||
+    ((status === 402 || status === 429) && BALANCE_MESSAGE.test(base.message)) ||
+    status === 402;
+  let code: string = base.code;
+  let retryable: boolean | undefined;
+  if (balance) {
+    code = 'insufficient_quota';
+    retryable = false;
+  } else if (zai) {
+    code = zai.code;
+    retryable = zai.retryable;
+  } else if (upstreamCode !== undefined && /^\d+$/.test(upstreamCode)) {
+    // A bare number (OpenRouter repeats the HTTP status) says nothing a client could match on.
+    code = codeForStatus(status);
+  }
+  if (headerRetry !== undefined) retryable = headerRetry;
+  return createProtocolError({
+    message: redact(base.message, init.redact),
+    code,
+    status,
+    ...(balance
+      ? { type: 'insufficient_quota' }
+      : typeof upstreamType === 'string' && upstreamType !== ''
+        ? { type: upstreamType }
+        : {}),
+    param: base.param,
+    requestId: base.requestId,
+    ...(retryable === undefined ? {} : { retryable }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
+}
+
+/** The same error with `streamStarted` set as given (a copy of the same class when it differs). */
+export function withStreamStarted(error: ProtocolError, streamStarted: boolean): ProtocolError {
+  if (error.streamStarted === streamStarted) return error;
+  const ErrorClass = error.constructor as new (init: ProtocolErrorInit) => ProtocolError;
+  return new ErrorClass({
+    message: error.message,
+    code: error.code,
+    status: error.status,
+    type: error.type,
+    param: error.param,
+    requestId: error.requestId,
+    retryable: error.isRetryable,
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    streamStarted,
+    cause: error.cause,
+  });
+}
