@@ -1,0 +1,156 @@
+import { z } from 'zod';
+
+// Numbers and booleans may be written as strings so that `port: ${PORT}` works after interpolation.
+const toNumber = (value: unknown) =>
+  typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+const toBoolean = (value: unknown) => (value === 'true' ? true : value === 'false' ? false : value);
+const numeric = <T extends z.ZodType>(schema: T) => z.preprocess(toNumber, schema);
+const flag = () => z.preprocess(toBoolean, z.boolean());
+
+const positiveInt = numeric(z.number().int().positive());
+const nonNegativeInt = numeric(z.number().int().nonnegative());
+const durationMs = nonNegativeInt;
+const name = z
+  .string()
+  .min(1)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'use letters, digits, ".", "_", ":" or "-" (no "/")');
+
+/** The upstream kinds the gateway can talk to; each maps to one adapter package. */
+export const PROVIDER_TYPES = ['openai-compatible', 'anthropic', 'gemini', 'simulator'] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+
+export const ProviderConfigSchema = z.strictObject({
+  type: z.enum(PROVIDER_TYPES),
+  /** A preset of the adapter (e.g. `token360`, `openai`, `deepseek`, `openrouter`, `groq`). */
+  preset: z.string().min(1).optional(),
+  baseURL: z.url({ protocol: /^https?$/ }).optional(),
+  apiKey: z.string().min(1).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Upstream model ids this provider serves. With none listed, they are discovered. */
+  models: z.array(z.string().min(1)).optional(),
+  /** Ask the upstream for its models (`GET /v1/models`) at start and every `refreshMs`. */
+  discover: flag().optional(),
+  /** Also route `<provider>/<any model>` to this provider, listed or not. */
+  passthrough: flag().default(true),
+  /** Adapter-specific settings, passed to the adapter factory as they are. */
+  options: z.record(z.string(), z.unknown()).optional(),
+  /** Per-attempt timeout for this provider's deployments (overrides `routing.timeoutMs`). */
+  timeoutMs: positiveInt.optional(),
+});
+export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+
+export const DeploymentConfigSchema = z.strictObject({
+  provider: name,
+  model: z.string().min(1),
+  weight: numeric(z.number().positive()).default(1),
+  timeoutMs: positiveInt.optional(),
+});
+export type DeploymentConfig = z.infer<typeof DeploymentConfigSchema>;
+
+// `provider/model` is shorthand for `{ provider, model }`; the model part may itself contain "/".
+function splitDeployment(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const slash = value.indexOf('/');
+  return slash > 0 && slash < value.length - 1
+    ? { provider: value.slice(0, slash), model: value.slice(slash + 1) }
+    : value;
+}
+
+export const STRATEGIES = ['fallback', 'weighted', 'least-in-flight'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export const ModelConfigSchema = z.strictObject({
+  strategy: z.enum(STRATEGIES).default('fallback'),
+  /** `provider/model` strings or objects; order matters for `fallback`. */
+  deployments: z.array(z.preprocess(splitDeployment, DeploymentConfigSchema)).min(1),
+  aliases: z.array(z.string().min(1)).optional(),
+  retries: numeric(z.number().int().min(0).max(10)).optional(),
+  timeoutMs: positiveInt.optional(),
+  description: z.string().optional(),
+});
+export type ModelConfig = z.infer<typeof ModelConfigSchema>;
+
+export const BreakerConfigSchema = z.strictObject({
+  /** Consecutive failed attempts that open the breaker. */
+  failureThreshold: positiveInt.default(5),
+  /** How long an open breaker rejects before it lets one probe through (half-open). */
+  cooldownMs: positiveInt.default(30_000),
+  /** Each failed probe doubles the cooldown, up to this. */
+  maxCooldownMs: positiveInt.default(300_000),
+});
+
+export const RoutingConfigSchema = z.strictObject({
+  /** Extra attempts after every deployment of a model was tried once. */
+  retries: numeric(z.number().int().min(0).max(10)).default(2),
+  backoff: z
+    .strictObject({ initialMs: durationMs.default(250), maxMs: durationMs.default(8_000) })
+    .prefault({}),
+  /** An upstream's `retry-after` longer than this is not waited for; the error goes to the client. */
+  maxRetryAfterMs: durationMs.default(20_000),
+  /** Per attempt: time allowed until the whole answer (non-stream) or the first chunk (stream). */
+  timeoutMs: positiveInt.default(120_000),
+  /** Longest silence allowed between two chunks of a stream. */
+  streamIdleTimeoutMs: positiveInt.default(120_000),
+  breaker: BreakerConfigSchema.prefault({}),
+  /** How often discovered model lists are refreshed. */
+  discoveryRefreshMs: positiveInt.default(300_000),
+});
+export type RoutingConfig = z.infer<typeof RoutingConfigSchema>;
+
+export const BUDGET_PERIODS = ['day', 'month', 'total'] as const;
+
+export const LimitsConfigSchema = z.strictObject({
+  /** Requests per minute for keys without their own limit. */
+  rpm: positiveInt.optional(),
+  /** Tokens (prompt + max output) per minute for keys without their own limit. */
+  tpm: positiveInt.optional(),
+  /** Output tokens assumed when a request sets no `max_tokens`, for tpm and budget reservations. */
+  defaultMaxTokens: positiveInt.optional(),
+});
+
+export const KeysConfigSchema = z.strictObject({
+  /** The admin key; usually `${SWITCHYARD_ADMIN_KEY}`. Without it, one is created on first start. */
+  adminKey: z.string().min(16, 'use at least 16 characters for the admin key').optional(),
+});
+
+export const PriceSchema = z.strictObject({
+  /** USD per 1M prompt tokens. */
+  input: numeric(z.number().nonnegative()),
+  /** USD per 1M completion tokens (reasoning included). */
+  output: numeric(z.number().nonnegative()),
+  /** USD per 1M cached prompt tokens. */
+  cachedInput: numeric(z.number().nonnegative()).optional(),
+});
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+export const ServerConfigSchema = z.strictObject({
+  host: z.string().min(1).optional(),
+  port: numeric(z.number().int().min(0).max(65_535)).optional(),
+  dataDir: z.string().min(1).optional(),
+  /** Largest accepted request body, in bytes. */
+  bodyLimitBytes: positiveInt.default(4 * 1024 * 1024),
+  /** SIGTERM: how long in-flight requests and streams may take to finish. */
+  shutdownTimeoutMs: durationMs.default(30_000),
+  /** Serve the playground's static build at `/`: `true` (auto-detect), `false`, or a directory. */
+  playground: z.preprocess(toBoolean, z.union([z.boolean(), z.string().min(1)])).default(true),
+});
+
+export const LoggingConfigSchema = z.strictObject({
+  level: z.enum(LOG_LEVELS).default('info'),
+  /** Extra object paths (pino redact syntax) to hide, on top of the built-in list. */
+  redact: z.array(z.string().min(1)).default([]),
+});
+
+/** The gateway's config file, after `${ENV}` interpolation. Every section is optional. */
+export const GatewayConfigSchema = z.strictObject({
+  server: ServerConfigSchema.prefault({}),
+  providers: z.record(name, ProviderConfigSchema).default({}),
+  models: z.record(z.string().min(1), ModelConfigSchema).default({}),
+  routing: RoutingConfigSchema.prefault({}),
+  limits: LimitsConfigSchema.prefault({}),
+  keys: KeysConfigSchema.prefault({}),
+  prices: z.record(z.string().min(1), PriceSchema).default({}),
+  logging: LoggingConfigSchema.prefault({}),
+});
+export type GatewayConfigFile = z.infer<typeof GatewayConfigSchema>;

@@ -1,0 +1,267 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${ENV} is the config syntax under test.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error.js';
+import { loadConfig } from './load-config.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'switchyard-config-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function issuesOf(run: () => unknown): ConfigError['issues'] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('zero config', () => {
+  it('listens on 127.0.0.1:8787 with a data dir under the working directory and only the simulator', () => {
+    const config = loadConfig({ env: {}, cwd: dir });
+    expect(config.server).toMatchObject({ host: '127.0.0.1', port: 8787, dataDir: join(dir, '.switchyard') });
+    expect(config.providers.map((p) => p.name)).toEqual(['simulator']);
+    expect(config.source).toBeUndefined();
+  });
+
+  it('takes PORT, HOST, SWITCHYARD_DATA_DIR and SWITCHYARD_ADMIN_KEY from the environment', () => {
+    const config = loadConfig({
+      env: {
+        PORT: '9000',
+        HOST: '0.0.0.0',
+        SWITCHYARD_DATA_DIR: 'data',
+        SWITCHYARD_ADMIN_KEY: 'a'.repeat(24),
+      },
+      cwd: dir,
+    });
+    expect(config.server).toMatchObject({ host: '0.0.0.0', port: 9000, dataDir: join(dir, 'data') });
+    expect(config.adminKey).toBe('a'.repeat(24));
+  });
+
+  it('enables providers from API keys, with base URL overrides, in priority order', () => {
+    const config = loadConfig({
+      env: {
+        GEMINI_API_KEY: 'g-key',
+        OPENAI_API_KEY: 'o-key',
+        TOKEN360_API_KEY: 't-key',
+        TOKEN360_BASE_URL: 'http://127.0.0.1:9999/v1/',
+        ANTHROPIC_API_KEY: 'a-key',
+      },
+      cwd: dir,
+    });
+    expect(config.providers.map((p) => [p.name, p.type, p.apiKey, p.baseURL])).toEqual([
+      ['token360', 'openai-compatible', 't-key', 'http://127.0.0.1:9999/v1'],
+      ['openai', 'openai-compatible', 'o-key', undefined],
+      ['anthropic', 'anthropic', 'a-key', undefined],
+      ['gemini', 'gemini', 'g-key', undefined],
+      ['simulator', 'simulator', undefined, undefined],
+    ]);
+  });
+
+  it('turns OPENAI_BASE_URL without a key into a discovered local provider', () => {
+    const config = loadConfig({ env: { OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' }, cwd: dir });
+    const local = config.providers.find((p) => p.name === 'local');
+    expect(local).toMatchObject({
+      type: 'openai-compatible',
+      baseURL: 'http://127.0.0.1:11434/v1',
+      discover: true,
+    });
+    expect(local?.apiKey).toBeUndefined();
+  });
+
+  it('rejects a base URL that is not http(s), naming the variable', () => {
+    const issues = issuesOf(() => loadConfig({ env: { OPENAI_BASE_URL: 'localhost:11434' }, cwd: dir }));
+    expect(issues).toEqual([expect.objectContaining({ path: 'env.OPENAI_BASE_URL' })]);
+  });
+});
+
+describe('config file', () => {
+  it('reads YAML from switchyard.yaml in the working directory, interpolating ${ENV} with defaults', () => {
+    write(
+      'switchyard.yaml',
+      [
+        'server:',
+        '  port: ${GATEWAY_PORT:-7000}',
+        '  dataDir: ./state',
+        'providers:',
+        '  upstream:',
+        '    type: openai-compatible',
+        '    baseURL: ${UPSTREAM_URL}',
+        '    apiKey: ${UPSTREAM_KEY}',
+        '    models: [m-1, m-2]',
+        'models:',
+        '  smart:',
+        '    strategy: weighted',
+        '    deployments:',
+        '      - upstream/m-1',
+        '      - { provider: simulator, model: simulator/echo, weight: 3 }',
+        '    aliases: [clever]',
+        'prices:',
+        '  m-1: { input: 1, output: 2 }',
+      ].join('\n'),
+    );
+    const config = loadConfig({
+      env: { UPSTREAM_URL: 'http://127.0.0.1:1234/v1', UPSTREAM_KEY: 'secret' },
+      cwd: dir,
+    });
+    expect(config.server.port).toBe(7000);
+    expect(config.server.dataDir).toBe(join(dir, 'state'));
+    expect(config.providers[0]).toMatchObject({
+      name: 'upstream',
+      baseURL: 'http://127.0.0.1:1234/v1',
+      apiKey: 'secret',
+      models: ['m-1', 'm-2'],
+      discover: false,
+      origin: 'file',
+    });
+    expect(config.models).toEqual([
+      {
+        name: 'smart',
+        strategy: 'weighted',
+        deployments: [
+          { provider: 'upstream', model: 'm-1', weight: 1, timeoutMs: undefined },
+          { provider: 'simulator', model: 'simulator/echo', weight: 3, timeoutMs: undefined },
+        ],
+        aliases: ['clever'],
+        retries: undefined,
+        timeoutMs: undefined,
+        description: undefined,
+      },
+    ]);
+    expect(config.prices['m-1']).toEqual({ input: 1, output: 2 });
+    expect(config.routing.breaker).toEqual({
+      failureThreshold: 5,
+      cooldownMs: 30_000,
+      maxCooldownMs: 300_000,
+    });
+  });
+
+  it('reads JSON given by --config, and lets the environment win over the file', () => {
+    const path = write('gw.json', JSON.stringify({ server: { port: 1234, host: '127.0.0.2' } }));
+    const config = loadConfig({ path, env: { PORT: '4321' }, cwd: dir });
+    expect(config.server).toMatchObject({ port: 4321, host: '127.0.0.2' });
+    expect(config.source).toBe(path);
+  });
+
+  it('names the unset variable and the path where it is used', () => {
+    write('switchyard.yaml', 'providers:\n  up:\n    type: anthropic\n    apiKey: ${MISSING_KEY}\n');
+    expect(issuesOf(() => loadConfig({ env: {}, cwd: dir }))).toEqual([
+      {
+        path: 'providers.up.apiKey',
+        message: 'environment variable MISSING_KEY is not set',
+        fix: 'export MISSING_KEY=..., or give a default: ${MISSING_KEY:-value}',
+      },
+    ]);
+  });
+
+  it('keeps $${ as a literal and reports malformed references', () => {
+    write('switchyard.yaml', 'providers:\n  up:\n    type: anthropic\n    apiKey: "$${x} ${not valid}"\n');
+    expect(issuesOf(() => loadConfig({ env: {}, cwd: dir }))).toEqual([
+      expect.objectContaining({
+        path: 'providers.up.apiKey',
+        message: 'malformed environment reference ${not valid}',
+      }),
+    ]);
+  });
+
+  it('lists every problem with its path and a fix: typos, wrong types, enums, unknown providers', () => {
+    write(
+      'switchyard.yaml',
+      [
+        'server:',
+        '  prot: 80',
+        'routing:',
+        '  retries: lots',
+        'providers:',
+        '  up:',
+        '    type: openai',
+        '    baseUrl: http://x',
+        'models:',
+        '  smart:',
+        '    deployments: [gpt-4o]',
+      ].join('\n'),
+    );
+    const issues = issuesOf(() => loadConfig({ env: {}, cwd: dir }));
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: 'server.prot', message: 'unknown key', fix: 'did you mean "port"?' },
+        expect.objectContaining({
+          path: 'routing.retries',
+          message: 'expected number, found the string "lots"',
+        }),
+        expect.objectContaining({
+          path: 'providers.up.type',
+          fix: 'use one of: "openai-compatible", "anthropic", "gemini", "simulator"',
+        }),
+        { path: 'providers.up.baseUrl', message: 'unknown key', fix: 'did you mean "baseURL"?' },
+        expect.objectContaining({
+          path: 'models.smart.deployments[0]',
+          fix: 'write "provider/model" or { provider: ..., model: ... }',
+        }),
+      ]),
+    );
+    expect(issues).toHaveLength(5);
+  });
+
+  it('explains how to enable an env provider that a model refers to', () => {
+    write('switchyard.yaml', 'models:\n  smart:\n    deployments: [openai/gpt-4o, simulatr/echo]\n');
+    expect(issuesOf(() => loadConfig({ env: {}, cwd: dir }))).toEqual([
+      {
+        path: 'models.smart.deployments[0].provider',
+        message: 'provider "openai" is not configured',
+        fix: 'set OPENAI_API_KEY in the environment, or declare providers.openai',
+      },
+      {
+        path: 'models.smart.deployments[1].provider',
+        message: 'provider "simulatr" is not configured',
+        fix: 'did you mean "simulator"? Configured: simulator',
+      },
+    ]);
+  });
+
+  it('rejects duplicate public names across models and aliases', () => {
+    write(
+      'switchyard.yaml',
+      'models:\n  a:\n    deployments: [simulator/x]\n    aliases: [b]\n  b:\n    deployments: [simulator/y]\n',
+    );
+    expect(issuesOf(() => loadConfig({ env: {}, cwd: dir }))).toEqual([
+      expect.objectContaining({ path: 'models.b', message: '"b" is already used by models.a.aliases[0]' }),
+    ]);
+  });
+
+  it('reports YAML syntax errors with line and column', () => {
+    write('switchyard.yaml', 'server:\n  port: 1\n   host: x\n');
+    const issues = issuesOf(() => loadConfig({ env: {}, cwd: dir }));
+    expect(issues[0]?.message).toBe(
+      'YAML syntax error at line 2, column 9: Nested mappings are not allowed in compact mappings',
+    );
+  });
+
+  it('says so when an explicit config file is missing', () => {
+    const issues = issuesOf(() => loadConfig({ path: 'nope.yaml', env: {}, cwd: dir }));
+    expect(issues[0]?.message).toBe(`config file ${join(dir, 'nope.yaml')} does not exist`);
+  });
+
+  it('merges a declared provider with the env provider of the same name', () => {
+    write('switchyard.yaml', 'providers:\n  openai:\n    type: openai-compatible\n    models: [gpt-4o]\n');
+    const config = loadConfig({ env: { OPENAI_API_KEY: 'sk-env' }, cwd: dir });
+    expect(config.providers.find((p) => p.name === 'openai')).toMatchObject({
+      apiKey: 'sk-env',
+      preset: 'openai',
+      models: ['gpt-4o'],
+      origin: 'file',
+    });
+  });
+});

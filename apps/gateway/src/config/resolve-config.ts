@@ -1,0 +1,268 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { z } from 'zod';
+import { ConfigError, type ConfigIssue, formatPath } from './config-error.js';
+import {
+  type BreakerConfigSchema,
+  type GatewayConfigFile,
+  GatewayConfigSchema,
+  type LimitsConfigSchema,
+  type LOG_LEVELS,
+  type PriceSchema,
+  type RoutingConfig,
+  type Strategy,
+} from './config-schema.js';
+import { ENV_PROVIDERS, providersFromEnv, type ResolvedProvider } from './env-providers.js';
+import { closest, issuesFromZod } from './zod-issues.js';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_DATA_DIR = '.switchyard';
+
+/** One upstream target of a public model. */
+export interface ResolvedDeployment {
+  readonly provider: string;
+  readonly model: string;
+  readonly weight: number;
+  readonly timeoutMs: number | undefined;
+}
+
+/** A public model name declared in the config, with its routing. */
+export interface ResolvedModel {
+  readonly name: string;
+  readonly strategy: Strategy;
+  readonly deployments: readonly ResolvedDeployment[];
+  readonly aliases: readonly string[];
+  readonly retries: number | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly description: string | undefined;
+}
+
+/** Everything the gateway runs with: file, env and flags merged, paths absolute, references checked. */
+export interface ResolvedConfig {
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    readonly dataDir: string;
+    readonly bodyLimitBytes: number;
+    readonly shutdownTimeoutMs: number;
+    /** `true`: serve the playground build if it exists; a path: serve that directory. */
+    readonly playground: boolean | string;
+  };
+  /** In bare-model-name priority order: file providers first, then env ones, the simulator last. */
+  readonly providers: readonly ResolvedProvider[];
+  readonly models: readonly ResolvedModel[];
+  readonly routing: RoutingConfig;
+  readonly limits: z.infer<typeof LimitsConfigSchema>;
+  readonly adminKey: string | undefined;
+  readonly prices: Readonly<Record<string, z.infer<typeof PriceSchema>>>;
+  readonly logging: { readonly level: (typeof LOG_LEVELS)[number]; readonly redact: readonly string[] };
+  /** The config file, when one was read. */
+  readonly source: string | undefined;
+}
+
+export type Breaker = z.infer<typeof BreakerConfigSchema>;
+
+/** Values from command-line flags; they win over env and file. */
+export interface ConfigOverrides {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+}
+
+export interface ResolveConfigInput {
+  /** The parsed (and env-interpolated) config file, or `undefined` for zero config. */
+  readonly file?: unknown;
+  /** Path of that file, for messages and to resolve relative paths in it. */
+  readonly source?: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly overrides?: ConfigOverrides;
+}
+
+function port(value: string | undefined, issues: ConfigIssue[]): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const parsed = Number(value);
+  if (Number.isInteger(parsed) && parsed >= 0 && parsed <= 65_535) return parsed;
+  issues.push({
+    path: 'env.PORT',
+    message: `${JSON.stringify(value)} is not a port`,
+    fix: 'set PORT to 0–65535',
+  });
+  return undefined;
+}
+
+function mergeProvider(
+  envProvider: ResolvedProvider | undefined,
+  name: string,
+  file: GatewayConfigFile['providers'][string],
+): ResolvedProvider {
+  const inherit = envProvider && envProvider.type === file.type ? envProvider : undefined;
+  return {
+    name,
+    type: file.type,
+    preset: file.preset ?? inherit?.preset,
+    baseURL: file.baseURL?.replace(/\/+$/, '') ?? inherit?.baseURL,
+    apiKey: file.apiKey ?? inherit?.apiKey,
+    headers: file.headers,
+    models: file.models,
+    discover: file.discover ?? file.models === undefined,
+    passthrough: file.passthrough,
+    options: file.options,
+    timeoutMs: file.timeoutMs,
+    origin: 'file',
+  };
+}
+
+function resolveProviders(
+  file: GatewayConfigFile,
+  env: ResolveConfigInput['env'],
+  issues: ConfigIssue[],
+): ResolvedProvider[] {
+  const fromEnv = providersFromEnv(env);
+  issues.push(...fromEnv.issues);
+  const byName = new Map(fromEnv.providers.map((p) => [p.name, p]));
+  const declared = Object.entries(file.providers).map(([name, config]) =>
+    mergeProvider(byName.get(name), name, config),
+  );
+  const declaredNames = new Set(declared.map((p) => p.name));
+  return [...declared, ...fromEnv.providers.filter((p) => !declaredNames.has(p.name))];
+}
+
+function resolveModels(
+  file: GatewayConfigFile,
+  providers: readonly ResolvedProvider[],
+  issues: ConfigIssue[],
+): ResolvedModel[] {
+  const providerNames = providers.map((p) => p.name);
+  const taken = new Map<string, string>();
+  const claim = (publicName: string, path: string) => {
+    const owner = taken.get(publicName);
+    if (owner) {
+      issues.push({
+        path,
+        message: `"${publicName}" is already used by ${owner}`,
+        fix: 'give every model and alias a distinct name',
+      });
+    } else taken.set(publicName, path);
+  };
+  const models: ResolvedModel[] = [];
+  for (const [name, model] of Object.entries(file.models)) {
+    const at = formatPath(['models', name]);
+    claim(name, at);
+    for (const [i, alias] of (model.aliases ?? []).entries())
+      claim(alias, formatPath(['models', name, 'aliases', i]));
+    model.deployments.forEach((deployment, i) => {
+      if (providerNames.includes(deployment.provider)) return;
+      const env = ENV_PROVIDERS.find((p) => p.name === deployment.provider);
+      const guess = closest(deployment.provider, providerNames);
+      issues.push({
+        path: formatPath(['models', name, 'deployments', i, 'provider']),
+        message: `provider "${deployment.provider}" is not configured`,
+        fix: env
+          ? `set ${env.keyVar} in the environment, or declare providers.${env.name}`
+          : guess
+            ? `did you mean "${guess}"? Configured: ${providerNames.join(', ')}`
+            : `declare it under providers:, or use one of: ${providerNames.join(', ')}`,
+      });
+    });
+    if (model.strategy !== 'fallback' && model.deployments.length < 2) {
+      issues.push({
+        path: formatPath(['models', name, 'strategy']),
+        message: `"${model.strategy}" needs at least two deployments to choose from`,
+        fix: 'add deployments, or use strategy: fallback',
+      });
+    }
+    models.push({
+      name,
+      strategy: model.strategy,
+      deployments: model.deployments.map((d) => ({
+        provider: d.provider,
+        model: d.model,
+        weight: d.weight,
+        timeoutMs: d.timeoutMs,
+      })),
+      aliases: model.aliases ?? [],
+      retries: model.retries,
+      timeoutMs: model.timeoutMs,
+      description: model.description,
+    });
+  }
+  return models;
+}
+
+/**
+ * Validates a parsed config file and merges it with the environment and flags (flags > env >
+ * file > defaults). Throws a {@link ConfigError} listing every problem, each with its path and fix.
+ */
+export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
+  const { env, cwd } = input;
+  const parsed = GatewayConfigSchema.safeParse(input.file ?? {});
+  if (!parsed.success) {
+    throw new ConfigError(issuesFromZod(parsed.error, GatewayConfigSchema, input.file), input.source);
+  }
+  const file = parsed.data;
+  const issues: ConfigIssue[] = [];
+  const fileDir = input.source ? resolve(cwd, input.source, '..') : cwd;
+  const fromFile = (path: string) => (isAbsolute(path) ? path : resolve(fileDir, path));
+  const fromCwd = (path: string) => resolve(cwd, path);
+
+  const providers = resolveProviders(file, env, issues);
+  const models = resolveModels(file, providers, issues);
+  if (file.routing.backoff.initialMs > file.routing.backoff.maxMs) {
+    issues.push({
+      path: 'routing.backoff.initialMs',
+      message: `${file.routing.backoff.initialMs} is larger than routing.backoff.maxMs (${file.routing.backoff.maxMs})`,
+      fix: 'make initialMs ≤ maxMs',
+    });
+  }
+  const envPort = port(env.PORT, issues);
+  const level = env.SWITCHYARD_LOG_LEVEL?.trim();
+  const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+  const envLevel = levels.find((l) => l === level);
+  if (level && !envLevel) {
+    issues.push({
+      path: 'env.SWITCHYARD_LOG_LEVEL',
+      message: `${JSON.stringify(level)} is not a log level`,
+      fix: `use one of: ${levels.join(', ')}`,
+    });
+  }
+  const adminKey = env.SWITCHYARD_ADMIN_KEY?.trim() || file.keys.adminKey;
+  if (adminKey !== undefined && adminKey.length < 16) {
+    issues.push({
+      path: env.SWITCHYARD_ADMIN_KEY ? 'env.SWITCHYARD_ADMIN_KEY' : 'keys.adminKey',
+      message: 'the admin key is shorter than 16 characters',
+      fix: 'use a long random value, e.g. the output of `openssl rand -hex 24`',
+    });
+  }
+  if (issues.length > 0) throw new ConfigError(issues, input.source);
+
+  const { overrides = {} } = input;
+  const dataDir = overrides.dataDir
+    ? fromCwd(overrides.dataDir)
+    : env.SWITCHYARD_DATA_DIR?.trim()
+      ? fromCwd(env.SWITCHYARD_DATA_DIR.trim())
+      : file.server.dataDir
+        ? fromFile(file.server.dataDir)
+        : fromCwd(DEFAULT_DATA_DIR);
+  return {
+    server: {
+      host: overrides.host ?? (env.HOST?.trim() || undefined) ?? file.server.host ?? DEFAULT_HOST,
+      port: overrides.port ?? envPort ?? file.server.port ?? DEFAULT_PORT,
+      dataDir,
+      bodyLimitBytes: file.server.bodyLimitBytes,
+      shutdownTimeoutMs: file.server.shutdownTimeoutMs,
+      playground:
+        typeof file.server.playground === 'string'
+          ? fromFile(file.server.playground)
+          : file.server.playground,
+    },
+    providers,
+    models,
+    routing: file.routing,
+    limits: file.limits,
+    adminKey,
+    prices: file.prices,
+    logging: { level: envLevel ?? file.logging.level, redact: file.logging.redact },
+    source: input.source,
+  };
+}

@@ -1,0 +1,78 @@
+import { ErrorCode, type ProtocolError, TimeoutError, toProtocolError } from '@switchyard/protocol';
+import type { AdapterContext } from '@switchyard/server-kit';
+import type { Deployment } from './deployment.js';
+
+/**
+ * One try of one deployment: its own abort signal (the client's, plus this attempt's timeout) and
+ * a guard that stops waiting on the adapter the moment that signal fires, even when the adapter is
+ * slow to honour it. One listener per attempt and one promise per awaited step.
+ */
+export class Attempt {
+  readonly deployment: Deployment;
+  readonly context: AdapterContext;
+  readonly startedAt = performance.now();
+  readonly #controller = new AbortController();
+  readonly #client: AbortSignal;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #reject: ((reason: unknown) => void) | undefined;
+  readonly #onAbort = () => this.#reject?.(this.signal.reason);
+
+  constructor(deployment: Deployment, context: AdapterContext, timeoutMs: number) {
+    this.deployment = deployment;
+    this.#client = context.signal;
+    const signal = AbortSignal.any([context.signal, this.#controller.signal]);
+    this.context = { ...context, signal };
+    signal.addEventListener('abort', this.#onAbort, { once: true });
+    this.arm(timeoutMs, `${deployment.id} did not answer within ${timeoutMs} ms.`);
+  }
+
+  get signal(): AbortSignal {
+    return this.context.signal;
+  }
+
+  /** True when the client (or the request deadline) ended the request, not this attempt. */
+  get clientAborted(): boolean {
+    return this.#client.aborted;
+  }
+
+  /** Starts this attempt's timer anew: the answer, first chunk or next chunk must come within `ms`. */
+  arm(ms: number, message: string): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#controller.abort(new TimeoutError({ message, code: ErrorCode.timeout, retryable: true }));
+    }, ms);
+  }
+
+  /** Restarts the timer with its last duration, without allocating (once per stream chunk). */
+  rearm(): void {
+    this.#timer?.refresh();
+  }
+
+  /** Resolves like `pending`, or rejects as soon as the attempt's signal fires. */
+  guard<T>(pending: Promise<T>): Promise<T> {
+    if (this.signal.aborted) {
+      pending.catch(() => {});
+      return Promise.reject(this.signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.#reject = reject;
+      pending.then(resolve, reject);
+    });
+  }
+
+  /** What went wrong, as a protocol error: this attempt's timeout, the client's abort, or the adapter's error. */
+  errorOf(thrown: unknown): ProtocolError {
+    if (this.#client.aborted) return toProtocolError(this.#client.reason, this.context.requestId);
+    if (this.#controller.signal.aborted)
+      return toProtocolError(this.#controller.signal.reason, this.context.requestId);
+    return toProtocolError(thrown, this.context.requestId);
+  }
+
+  /** Stops the timer and aborts whatever upstream work is left. */
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#reject = undefined;
+    this.signal.removeEventListener('abort', this.#onAbort);
+    if (!this.#controller.signal.aborted) this.#controller.abort();
+  }
+}

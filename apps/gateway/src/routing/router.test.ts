@@ -1,0 +1,321 @@
+import {
+  AbortError,
+  AuthenticationError,
+  BadRequestError,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+  ProtocolError,
+  RateLimitError,
+  ServerError,
+} from '@switchyard/protocol';
+import type { AdapterContext, ChatAdapter } from '@switchyard/server-kit';
+import { describe, expect, it } from 'vitest';
+import { type ScriptedAdapter, type Step, scriptedAdapter } from '../../test/helpers/scripted-adapter.js';
+import type { Strategy } from '../config/config-schema.js';
+import type { BreakerState } from './circuit-breaker.js';
+import type { Deployment, Route } from './deployment.js';
+import { Router, type RouterOptions, type RouteTrace, routeTraceOf } from './router.js';
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const request = (stream = false): ChatCompletionRequest =>
+  ({
+    model: 'public',
+    messages: [{ role: 'user', content: 'hi' }],
+    ...(stream ? { stream: true } : {}),
+  }) as ChatCompletionRequest;
+
+function context(
+  signal = new AbortController().signal,
+): AdapterContext & { locals: Record<string, unknown> } {
+  return { requestId: 'req-1', signal, deadline: undefined, logger: silent, locals: {} };
+}
+
+const unavailable = (retryAfterMs?: number) =>
+  new ServerError({
+    message: 'upstream overloaded',
+    status: 503,
+    code: 'server_error',
+    ...(retryAfterMs ? { retryAfterMs } : {}),
+  });
+
+function deployment(adapter: ChatAdapter, model = 'up-model', weight = 1, timeoutMs?: number): Deployment {
+  return {
+    id: `${adapter.provider}/${model}`,
+    provider: adapter.provider,
+    model,
+    adapter,
+    weight,
+    timeoutMs,
+  };
+}
+
+function setup(
+  adapters: ScriptedAdapter[],
+  options: Partial<RouterOptions> & { strategy?: Strategy; weights?: number[] } = {},
+) {
+  const route: Route = {
+    name: 'public',
+    strategy: options.strategy ?? 'fallback',
+    deployments: adapters.map((a, i) => deployment(a, `${a.provider}-up`, options.weights?.[i] ?? 1)),
+  };
+  const errors: string[] = [];
+  const breakers: [string, BreakerState][] = [];
+  const router = new Router({
+    resolve: (model) => (model === 'public' ? route : undefined),
+    listModels: () => [],
+    retries: 0,
+    backoff: { initialMs: 1, maxMs: 5 },
+    maxRetryAfterMs: 1_000,
+    timeoutMs: 5_000,
+    streamIdleTimeoutMs: 5_000,
+    breaker: { failureThreshold: 100, cooldownMs: 1_000, maxCooldownMs: 10_000 },
+    onAttemptError: ({ deployment, error }) => errors.push(`${deployment.id}:${error.code}`),
+    onBreakerChange: (d, state) => breakers.push([d.id, state]),
+    ...options,
+  });
+  return { router, route, errors, breakers };
+}
+
+async function collect(iterable: AsyncIterable<ChatCompletionChunk>): Promise<string> {
+  let text = '';
+  for await (const chunk of iterable) text += chunk.choices[0]?.delta.content ?? '';
+  return text;
+}
+
+async function failure(promise: Promise<unknown>): Promise<ProtocolError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (ProtocolError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+const answer = (text: string): Step => ({ kind: 'answer', text });
+const fail = (error: ProtocolError): Step => ({ kind: 'fail', error });
+
+describe('Router: complete', () => {
+  it('falls back to the next deployment when the first fails with a retryable error, and records both', async () => {
+    const a = scriptedAdapter('a', [fail(unavailable())]);
+    const b = scriptedAdapter('b', [answer('from b')]);
+    const { router, errors } = setup([a, b]);
+    const ctx = context();
+    const completion = await router.complete(request(), ctx);
+    expect(completion.choices[0]?.message.content).toBe('from b');
+    expect(b.calls.map((c) => c.model)).toEqual(['b-up']);
+    const trace = ctx.locals.routing as RouteTrace;
+    expect(trace.deployment?.id).toBe('b/b-up');
+    expect(trace.attempts.map((t) => [t.deployment, t.error])).toEqual([
+      ['a/a-up', 'server_error'],
+      ['b/b-up', undefined],
+    ]);
+    expect(errors).toEqual(['a/a-up:server_error']);
+  });
+
+  it('returns a request error (400) at once, without trying other deployments', async () => {
+    const a = scriptedAdapter('a', [
+      fail(new BadRequestError({ message: 'context too long', code: 'context_length_exceeded' })),
+    ]);
+    const b = scriptedAdapter('b', [answer('never')]);
+    const { router } = setup([a, b]);
+    const error = await failure(router.complete(request(), context()));
+    expect(error.code).toBe('context_length_exceeded');
+    expect(b.calls).toHaveLength(0);
+  });
+
+  it('moves on from a deployment with a bad upstream key but does not retry it', async () => {
+    const a = scriptedAdapter('a', [
+      fail(new AuthenticationError({ message: 'bad key', code: 'invalid_api_key' })),
+    ]);
+    const { router } = setup([a], { retries: 3 });
+    const error = await failure(router.complete(request(), context()));
+    expect(error.status).toBe(401);
+    expect(a.calls).toHaveLength(1);
+  });
+
+  it('retries a lone deployment with backoff until it answers', async () => {
+    const a = scriptedAdapter('a', [fail(unavailable()), fail(unavailable()), answer('third time')]);
+    const { router } = setup([a], { retries: 2 });
+    const completion = await router.complete(request(), context());
+    expect(completion.choices[0]?.message.content).toBe('third time');
+    expect(a.calls).toHaveLength(3);
+  });
+
+  it('stops after the configured retries and returns the last error', async () => {
+    const a = scriptedAdapter('a', [fail(unavailable())]);
+    const { router } = setup([a], { retries: 1 });
+    const error = await failure(router.complete(request(), context()));
+    expect(error.status).toBe(503);
+    expect(a.calls).toHaveLength(2);
+  });
+
+  it('does not wait for a retry-after longer than maxRetryAfterMs, and passes it on', async () => {
+    const a = scriptedAdapter('a', [
+      fail(new RateLimitError({ message: 'slow down', code: 'rate_limit_exceeded', retryAfterMs: 60_000 })),
+    ]);
+    const { router } = setup([a], { retries: 2, maxRetryAfterMs: 1_000 });
+    const error = await failure(router.complete(request(), context()));
+    expect(error.retryAfterMs).toBe(60_000);
+    expect(a.calls).toHaveLength(1);
+  });
+
+  it('times out a hung deployment (that ignores its signal) and falls back', async () => {
+    const a = scriptedAdapter('a', [{ kind: 'hang' }]);
+    const b = scriptedAdapter('b', [answer('from b')]);
+    const { router, errors } = setup([a, b], { timeoutMs: 50 });
+    const completion = await router.complete(request(), context());
+    expect(completion.choices[0]?.message.content).toBe('from b');
+    expect(errors).toEqual(['a/a-up:timeout']);
+    expect(a.calls[0]?.signal.aborted).toBe(true);
+  });
+
+  it('stops at once, without fallback or breaker count, when the client aborts', async () => {
+    const a = scriptedAdapter('a', [{ kind: 'hang' }]);
+    const b = scriptedAdapter('b', [answer('never')]);
+    const { router, errors } = setup([a, b]);
+    const controller = new AbortController();
+    const pending = router.complete(request(), context(controller.signal));
+    setTimeout(() => controller.abort(new AbortError({ message: 'client gone', code: 'aborted' })), 10);
+    const error = await failure(pending);
+    expect(error.code).toBe('aborted');
+    expect(b.calls).toHaveLength(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('answers a non-stream request from a stream-only adapter', async () => {
+    const a = scriptedAdapter('a', [answer('streamed words')], ['stream']);
+    const { router } = setup([a]);
+    const completion = await router.complete(request(), context());
+    expect(completion.choices[0]?.message.content).toBe('streamed words');
+    expect(completion.usage?.completion_tokens).toBe(2);
+  });
+
+  it('answers 404 model_not_found for an unknown model', async () => {
+    const { router } = setup([scriptedAdapter('a', [answer('x')])]);
+    const error = await failure(router.complete({ ...request(), model: 'nope' }, context()));
+    expect([error.status, error.code, error.param]).toEqual([404, 'model_not_found', 'model']);
+  });
+});
+
+describe('Router: stream', () => {
+  it('falls back before the first chunk', async () => {
+    const a = scriptedAdapter('a', [fail(unavailable())]);
+    const b = scriptedAdapter('b', [answer('hello from b')]);
+    const { router } = setup([a, b]);
+    const ctx = context();
+    expect(await collect(router.stream(request(true), ctx))).toBe('hello from b');
+    expect(routeTraceOf(ctx.locals).deployment?.id).toBe('b/b-up');
+  });
+
+  it('fails a stream that broke after its first chunk with a stream error, never splicing another deployment', async () => {
+    const a = scriptedAdapter('a', [{ kind: 'break', text: 'partial answer', error: unavailable() }]);
+    const b = scriptedAdapter('b', [answer('never')]);
+    const { router, errors } = setup([a, b], { retries: 2 });
+    let text = '';
+    const error = await failure(
+      (async () => {
+        for await (const chunk of router.stream(request(true), context()))
+          text += chunk.choices[0]?.delta.content ?? '';
+      })(),
+    );
+    expect(text).toBe('partial answer');
+    expect(error.streamStarted).toBe(true);
+    expect(error.status).toBe(503);
+    expect(b.calls).toHaveLength(0);
+    expect(errors).toEqual(['a/a-up:server_error']);
+  });
+
+  it('ends a stream that goes silent with a timeout error after the idle limit', async () => {
+    const a = scriptedAdapter('a', [{ kind: 'stall', text: 'one two' }]);
+    const { router } = setup([a], { streamIdleTimeoutMs: 50 });
+    const error = await failure(collect(router.stream(request(true), context())));
+    expect([error.code, error.streamStarted]).toEqual(['timeout', true]);
+    expect(a.calls[0]?.signal.aborted).toBe(true);
+  });
+
+  it('streams from a complete-only adapter', async () => {
+    const a = scriptedAdapter('a', [answer('whole answer')], ['complete']);
+    const { router } = setup([a]);
+    expect(await collect(router.stream(request(true), context()))).toBe('whole answer');
+  });
+
+  it('aborts the upstream when the consumer stops reading', async () => {
+    const a = scriptedAdapter('a', [answer('a b c d')]);
+    const { router } = setup([a]);
+    for await (const _ of router.stream(request(true), context())) break;
+    expect(a.calls[0]?.signal.aborted).toBe(true);
+    expect(router.deploymentStates()).toEqual([{ deployment: 'a/a-up', state: 'closed', inFlight: 0 }]);
+  });
+});
+
+describe('Router: circuit breaker', () => {
+  it('opens after repeated failures, skips the deployment, then probes and closes after the cooldown', async () => {
+    let now = 0;
+    const a = scriptedAdapter('a', [fail(unavailable()), fail(unavailable()), answer('recovered')]);
+    const b = scriptedAdapter('b', [answer('from b')]);
+    const { router, breakers } = setup([a, b], {
+      breaker: { failureThreshold: 2, cooldownMs: 1_000, maxCooldownMs: 10_000 },
+      now: () => now,
+    });
+    for (let i = 0; i < 4; i++) await router.complete(request(), context());
+    expect(a.calls).toHaveLength(2);
+    expect(b.calls).toHaveLength(4);
+    now += 1_000;
+    const ctx = context();
+    const completion = await router.complete(request(), ctx);
+    expect(completion.choices[0]?.message.content).toBe('recovered');
+    expect(routeTraceOf(ctx.locals).deployment?.id).toBe('a/a-up');
+    expect(breakers).toEqual([
+      ['a/a-up', 'open'],
+      ['a/a-up', 'half_open'],
+      ['a/a-up', 'closed'],
+    ]);
+  });
+
+  it('answers 503 with retry-after when every deployment is open', async () => {
+    let now = 0;
+    const a = scriptedAdapter('a', [fail(unavailable())]);
+    const { router } = setup([a], {
+      breaker: { failureThreshold: 1, cooldownMs: 2_000, maxCooldownMs: 10_000 },
+      now: () => now,
+    });
+    await failure(router.complete(request(), context()));
+    now += 500;
+    const error = await failure(router.complete(request(), context()));
+    expect([error.status, error.code, error.retryAfterMs]).toEqual([503, 'upstream_error', 1_500]);
+    expect(a.calls).toHaveLength(1);
+  });
+});
+
+describe('Router: strategies', () => {
+  it('weighted: draws deployments in proportion to their weights', async () => {
+    const a = scriptedAdapter('a', [answer('a')]);
+    const b = scriptedAdapter('b', [answer('b')]);
+    let draw = 0;
+    const draws = [0.1, 0.5, 0.8, 0.95];
+    const { router } = setup([a, b], {
+      strategy: 'weighted',
+      weights: [1, 3],
+      random: () => draws[draw++ % draws.length]!,
+    });
+    const served: string[] = [];
+    for (let i = 0; i < 2; i++)
+      served.push((await router.complete(request(), context())).choices[0]?.message.content ?? '');
+    // 0.1·4 = 0.4 < 1 → a first; 0.8·4 = 3.2 ≥ 1 → b first.
+    expect(served).toEqual(['a', 'b']);
+  });
+
+  it('least-in-flight: sends a request to the deployment with fewer open streams', async () => {
+    const a = scriptedAdapter('a', [{ kind: 'stall', text: 'busy' }, answer('a')]);
+    const b = scriptedAdapter('b', [answer('b')]);
+    const { router } = setup([a, b], { strategy: 'least-in-flight' });
+    const controller = new AbortController();
+    const open = router.stream(request(true), context(controller.signal))[Symbol.asyncIterator]();
+    await open.next();
+    expect((await router.complete(request(), context())).choices[0]?.message.content).toBe('b');
+    controller.abort(new AbortError({ message: 'done', code: 'aborted' }));
+    await open.next().catch(() => {});
+    expect((await router.complete(request(), context())).choices[0]?.message.content).toBe('a');
+  });
+});

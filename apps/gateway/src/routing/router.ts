@@ -1,0 +1,389 @@
+import {
+  type ChatCompletion,
+  ChatCompletionAccumulator,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+  completionToChunks,
+  createProtocolError,
+  ErrorCode,
+  type Model,
+  NotFoundError,
+  type ProtocolError,
+  ServerError,
+} from '@switchyard/protocol';
+import type { AdapterContext, ChatAdapter, ListModelsContext } from '@switchyard/server-kit';
+import { Attempt } from './attempt.js';
+import { backoffDelay, sleep } from './backoff.js';
+import { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
+import type { Deployment, Route } from './deployment.js';
+import { orderDeployments } from './strategies.js';
+
+/** What one attempt did, for logs and the `x-switchyard-*` headers. */
+export interface AttemptRecord {
+  readonly deployment: string;
+  readonly ms: number;
+  /** The error code when the attempt failed. */
+  readonly error?: string;
+}
+
+/**
+ * Per-request routing state in `AdapterContext.locals.routing`: the gateway may pre-resolve the
+ * route; the router records which deployment answered and when.
+ */
+export interface RouteTrace {
+  route?: Route;
+  /** The deployment whose answer (or first chunk) went to the client. */
+  deployment?: Deployment;
+  /** `performance.now()` when the first attempt started. */
+  startedAt?: number;
+  /** `performance.now()` when the answer or the first chunk arrived. */
+  answeredAt?: number;
+  readonly attempts: AttemptRecord[];
+}
+
+/** The request's routing trace, created on first use. */
+export function routeTraceOf(locals: Record<string, unknown>): RouteTrace {
+  let trace = locals.routing as RouteTrace | undefined;
+  if (!trace) {
+    trace = { attempts: [] };
+    locals.routing = trace;
+  }
+  return trace;
+}
+
+export interface RouterOptions {
+  /** The route for a public model name, or undefined when there is none (404). */
+  resolve(model: string): Route | undefined;
+  /** `GET /v1/models`; `locals` carries the principal when listing for a request. */
+  listModels(context: ListModelsContext): Promise<Model[]> | Model[];
+  /** Extra attempts after every deployment was tried once. */
+  readonly retries: number;
+  readonly backoff: { readonly initialMs: number; readonly maxMs: number };
+  /** An upstream `retry-after` longer than this is not waited for. */
+  readonly maxRetryAfterMs: number;
+  /** Per attempt: until the whole answer, or until the first chunk of a stream. */
+  readonly timeoutMs: number;
+  /** Longest silence between two chunks once a stream has started. */
+  readonly streamIdleTimeoutMs: number;
+  readonly breaker: {
+    readonly failureThreshold: number;
+    readonly cooldownMs: number;
+    readonly maxCooldownMs: number;
+  };
+  readonly now?: () => number;
+  readonly random?: () => number;
+  /** Every failed attempt, also the ones a fallback recovered. */
+  onAttemptError?(event: { deployment: Deployment; error: ProtocolError; requestId: string }): void;
+  onBreakerChange?(deployment: Deployment, state: BreakerState): void;
+}
+
+/** How the router reacts to an attempt's error. */
+type Verdict = 'abort' | 'fatal' | 'next' | 'retry';
+
+function verdictOf(error: ProtocolError, attempt: Attempt): Verdict {
+  if (attempt.clientAborted) return 'abort';
+  if (error.isRetryable) return 'retry';
+  // The deployment, not the request, is at fault: its key, its access, its model, its quota.
+  if (error.status === 401 || error.status === 402 || error.status === 403 || error.status === 404)
+    return 'next';
+  if (error.status === 429) return 'next';
+  return 'fatal';
+}
+
+interface DeploymentHealth {
+  readonly breaker: CircuitBreaker;
+  inFlight: number;
+}
+
+interface Opened<T> {
+  readonly value: T;
+  readonly attempt: Attempt;
+  readonly health: DeploymentHealth;
+}
+
+type Mode = 'complete' | 'stream';
+type StreamStart = {
+  readonly iterator: AsyncIterator<ChatCompletionChunk>;
+  readonly first: IteratorResult<ChatCompletionChunk>;
+};
+
+function startedStreamError(error: ProtocolError): ProtocolError {
+  if (error.streamStarted) return error;
+  return createProtocolError({
+    message: error.message,
+    code: error.code,
+    status: error.status,
+    type: error.type,
+    param: error.param,
+    requestId: error.requestId,
+    retryable: error.isRetryable,
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    streamStarted: true,
+    cause: error,
+  });
+}
+
+async function* chunksOf(chunks: readonly ChatCompletionChunk[]): AsyncGenerator<ChatCompletionChunk> {
+  yield* chunks;
+}
+
+/**
+ * Routes a request for a public model to one of its deployments, as a {@link ChatAdapter}:
+ * strategy order (fallback, weighted, least-in-flight), a circuit breaker and in-flight count per
+ * deployment, per-attempt timeouts, fallback to the next deployment and retries with backoff on
+ * errors another attempt can fix — but only until the first chunk: once a stream has started,
+ * a failure is the stream's error event, never a spliced answer from another deployment.
+ */
+export class Router implements ChatAdapter {
+  readonly specificationVersion = 'v1';
+  readonly provider = 'switchyard';
+  readonly #options: RouterOptions;
+  readonly #health = new Map<string, DeploymentHealth>();
+  readonly #random: () => number;
+
+  constructor(options: RouterOptions) {
+    this.#options = options;
+    this.#random = options.random ?? Math.random;
+  }
+
+  listModels(context: ListModelsContext): Promise<Model[]> {
+    return Promise.resolve(this.#options.listModels(context));
+  }
+
+  /** The breaker state and load of every deployment that has served (or failed) a request. */
+  deploymentStates(): { deployment: string; state: BreakerState; inFlight: number }[] {
+    return [...this.#health].map(([deployment, health]) => ({
+      deployment,
+      state: health.breaker.state,
+      inFlight: health.inFlight,
+    }));
+  }
+
+  async complete(request: ChatCompletionRequest, context: AdapterContext): Promise<ChatCompletion> {
+    const opened = await this.#open(request, context, 'complete', (attempt, upstream) =>
+      this.#completeOnce(attempt, upstream),
+    );
+    opened.attempt.dispose();
+    opened.health.inFlight -= 1;
+    return opened.value;
+  }
+
+  async *stream(
+    request: ChatCompletionRequest,
+    context: AdapterContext,
+  ): AsyncGenerator<ChatCompletionChunk> {
+    const opened = await this.#open(request, context, 'stream', (attempt, upstream) =>
+      this.#streamOnce(attempt, upstream),
+    );
+    const { attempt, health } = opened;
+    const { iterator, first } = opened.value;
+    let done = first.done === true;
+    try {
+      if (done) return;
+      yield first.value as ChatCompletionChunk;
+      for (;;) {
+        attempt.rearm();
+        const result = await attempt.guard(iterator.next());
+        if (result.done) {
+          done = true;
+          return;
+        }
+        yield result.value;
+      }
+    } catch (thrown) {
+      const error = attempt.errorOf(thrown);
+      if (!attempt.clientAborted) {
+        health.breaker.failure();
+        this.#options.onAttemptError?.({
+          deployment: attempt.deployment,
+          error,
+          requestId: context.requestId,
+        });
+      }
+      throw startedStreamError(error);
+    } finally {
+      health.inFlight -= 1;
+      attempt.dispose();
+      if (!done) iterator.return?.()?.catch(() => {});
+    }
+  }
+
+  async #completeOnce(attempt: Attempt, request: ChatCompletionRequest): Promise<ChatCompletion> {
+    const { adapter } = attempt.deployment;
+    if (adapter.complete) return attempt.guard(adapter.complete(request, attempt.context));
+    if (!adapter.stream) throw this.#noMode(attempt.deployment);
+    const iterator = adapter.stream(request, attempt.context)[Symbol.asyncIterator]();
+    const accumulator = new ChatCompletionAccumulator();
+    let done = false;
+    try {
+      for (let r = await attempt.guard(iterator.next()); !r.done; r = await attempt.guard(iterator.next())) {
+        accumulator.add(r.value);
+      }
+      done = true;
+    } finally {
+      if (!done) iterator.return?.()?.catch(() => {});
+    }
+    return accumulator.complete();
+  }
+
+  async #streamOnce(attempt: Attempt, request: ChatCompletionRequest): Promise<StreamStart> {
+    const { adapter } = attempt.deployment;
+    let iterator: AsyncIterator<ChatCompletionChunk>;
+    if (adapter.stream) {
+      iterator = adapter.stream(request, attempt.context)[Symbol.asyncIterator]();
+    } else if (adapter.complete) {
+      const completion = await attempt.guard(adapter.complete(request, attempt.context));
+      iterator = chunksOf(completionToChunks(completion, { includeUsage: true }));
+    } else {
+      throw this.#noMode(attempt.deployment);
+    }
+    try {
+      return { iterator, first: await attempt.guard(iterator.next()) };
+    } catch (error) {
+      iterator.return?.()?.catch(() => {});
+      throw error;
+    }
+  }
+
+  #noMode(deployment: Deployment): ServerError {
+    return new ServerError({
+      message: `Adapter '${deployment.provider}' implements neither complete nor stream.`,
+      code: ErrorCode.serverError,
+      retryable: false,
+    });
+  }
+
+  #healthOf(deployment: Deployment): DeploymentHealth {
+    let health = this.#health.get(deployment.id);
+    if (!health) {
+      const { breaker } = this.#options;
+      health = {
+        inFlight: 0,
+        breaker: new CircuitBreaker({
+          ...breaker,
+          ...(this.#options.now ? { now: this.#options.now } : {}),
+          onStateChange: (state) => this.#options.onBreakerChange?.(deployment, state),
+        }),
+      };
+      this.#health.set(deployment.id, health);
+    }
+    return health;
+  }
+
+  #routeOf(model: string, trace: RouteTrace, requestId: string): Route {
+    const route = trace.route ?? this.#options.resolve(model);
+    if (route) {
+      trace.route = route;
+      return route;
+    }
+    throw new NotFoundError({
+      message: `The model '${model.length > 200 ? `${model.slice(0, 200)}…` : model}' does not exist or you do not have access to it.`,
+      code: ErrorCode.modelNotFound,
+      param: 'model',
+      requestId,
+    });
+  }
+
+  /**
+   * Tries deployments until one answers (or yields its first chunk): each once in strategy order,
+   * then up to `retries` more among those whose error was retryable, after a backoff or the
+   * upstream's `retry-after`. Open breakers are skipped without using up an attempt.
+   */
+  async #open<T>(
+    request: ChatCompletionRequest,
+    context: AdapterContext,
+    mode: Mode,
+    run: (attempt: Attempt, upstream: ChatCompletionRequest) => Promise<T>,
+  ): Promise<Opened<T>> {
+    const trace = routeTraceOf(context.locals);
+    const route = this.#routeOf(request.model, trace, context.requestId);
+    const order = orderDeployments(route, {
+      inFlight: (deployment) => this.#health.get(deployment.id)?.inFlight ?? 0,
+      random: this.#random,
+    });
+    const options = this.#options;
+    let lastError: ProtocolError | undefined;
+    const retryable: { deployment: Deployment; retryAfterMs: number | undefined }[] = [];
+
+    const tryOnce = async (deployment: Deployment): Promise<Opened<T> | Verdict | 'skipped'> => {
+      const health = this.#healthOf(deployment);
+      if (!health.breaker.allow()) return 'skipped';
+      const timeoutMs = this.#attemptTimeout(deployment, route, context);
+      if (timeoutMs <= 0) return 'abort';
+      const attempt = new Attempt(deployment, context, timeoutMs);
+      trace.startedAt ??= attempt.startedAt;
+      health.inFlight += 1;
+      try {
+        const value = await run(attempt, { ...request, model: deployment.model });
+        health.breaker.success();
+        trace.deployment = deployment;
+        trace.answeredAt = performance.now();
+        trace.attempts.push({ deployment: deployment.id, ms: trace.answeredAt - attempt.startedAt });
+        if (mode === 'stream')
+          attempt.arm(
+            options.streamIdleTimeoutMs,
+            `${deployment.id} sent nothing for ${options.streamIdleTimeoutMs} ms.`,
+          );
+        return { value, attempt, health };
+      } catch (thrown) {
+        const error = attempt.errorOf(thrown);
+        health.inFlight -= 1;
+        attempt.dispose();
+        trace.attempts.push({
+          deployment: deployment.id,
+          ms: performance.now() - attempt.startedAt,
+          error: error.code,
+        });
+        const verdict = verdictOf(error, attempt);
+        if (verdict === 'abort') {
+          health.breaker.cancel();
+          throw error;
+        }
+        if (verdict === 'fatal') health.breaker.success();
+        else health.breaker.failure();
+        options.onAttemptError?.({ deployment, error, requestId: context.requestId });
+        lastError = error;
+        if (verdict === 'fatal') throw error;
+        if (verdict === 'retry') retryable.push({ deployment, retryAfterMs: error.retryAfterMs });
+        return verdict;
+      }
+    };
+
+    for (const deployment of order) {
+      const outcome = await tryOnce(deployment);
+      if (typeof outcome === 'object') return outcome;
+    }
+    let retriesLeft = route.retries ?? options.retries;
+    for (let retryIndex = 0; retriesLeft > 0 && retryable.length > 0; retryIndex++) {
+      const next = retryable.shift()!;
+      const waitMs =
+        next.retryAfterMs ??
+        backoffDelay(retryIndex, options.backoff.initialMs, options.backoff.maxMs, this.#random);
+      if (waitMs > options.maxRetryAfterMs) continue;
+      if (context.deadline !== undefined && Date.now() + waitMs >= context.deadline) break;
+      await sleep(waitMs, context.signal);
+      const outcome = await tryOnce(next.deployment);
+      if (typeof outcome === 'object') return outcome;
+      if (outcome !== 'skipped') retriesLeft -= 1;
+    }
+    throw lastError ?? this.#noneAvailable(route, order, context.requestId);
+  }
+
+  #attemptTimeout(deployment: Deployment, route: Route, context: AdapterContext): number {
+    const timeoutMs = deployment.timeoutMs ?? route.timeoutMs ?? this.#options.timeoutMs;
+    return context.deadline === undefined ? timeoutMs : Math.min(timeoutMs, context.deadline - Date.now());
+  }
+
+  #noneAvailable(route: Route, order: readonly Deployment[], requestId: string): ProtocolError {
+    const waits = order.map((d) => this.#healthOf(d).breaker.retryAfterMs);
+    const retryAfterMs = Math.max(1, Math.min(...waits));
+    return new ServerError({
+      message: `No deployment of '${route.name}' is available: every circuit breaker is open after repeated upstream failures.`,
+      code: ErrorCode.upstreamError,
+      status: 503,
+      retryable: true,
+      retryAfterMs,
+      requestId,
+    });
+  }
+}
