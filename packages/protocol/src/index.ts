@@ -32,6 +32,15 @@ export {
   toProtocolError,
 } from './errors/index.js';
 
+// OpenAPI
+export {
+  chatCompletionRequestJSONSchema,
+  createOpenAPIDocument,
+  type OpenAPIDocument,
+  type OpenAPIDocumentOptions,
+  type OpenAPIObject,
+} from './openapi/create-openapi-document.js';
+
 // Schemas
 export {
   type AssistantContentPart,

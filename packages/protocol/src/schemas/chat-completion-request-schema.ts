@@ -37,7 +37,7 @@ export const ThinkingSchema = z.looseObject({
 });
 
 const LogitBiasSchema = z.record(
-  z.string().regex(/^\d+$/, { error: '{param} keys must be token ids (digits)' }),
+  z.string().regex(/^\d+$/, { error: "{param} keys must be token ids such as '50256'" }),
   numberBetween(-100, 100),
 );
 

@@ -39,11 +39,16 @@ export const UserContentPartSchema = z.discriminatedUnion('type', [
 
 export const AssistantContentPartSchema = z.discriminatedUnion('type', [TextPartSchema, RefusalPartSchema]);
 
+const NO_PARTS = '{param} must contain at least one content part';
+
 /** `content` of system, developer and tool messages: a string or at least one text part. */
-export const TextContentSchema = z.union([z.string(), z.array(TextPartSchema).min(1)]);
+export const TextContentSchema = z.union([z.string(), z.array(TextPartSchema).min(1, { error: NO_PARTS })]);
 
 /** `content` of user messages: a string or at least one text, image, audio or file part. */
-export const UserContentSchema = z.union([z.string(), z.array(UserContentPartSchema).min(1)]);
+export const UserContentSchema = z.union([
+  z.string(),
+  z.array(UserContentPartSchema).min(1, { error: NO_PARTS }),
+]);
 
 /** `content` of assistant messages: a string, text/refusal parts, or null (with tool calls). */
 export const AssistantContentSchema = z.union([z.string(), z.array(AssistantContentPartSchema)]).nullish();

@@ -33,9 +33,13 @@ export function formatZodIssue(issue: Issue, prefix: Path = []): FormattedIssue 
     const chosen = pickUnionBranch(issue);
     if (chosen) return formatZodIssue(chosen, path);
   }
-  if ((issue.code === 'invalid_key' || issue.code === 'invalid_element') && issue.issues[0]) {
-    const inner = issue.issues[0];
-    if (inner.message.includes('{param}')) return fill(path, inner.message);
+  if (issue.code === 'invalid_key') {
+    // Zod points at the key itself; the person needs the object and the key it rejected.
+    const key = path.at(-1);
+    const inner = issue.issues[0]?.message ?? '';
+    const template = inner.includes('{param}') ? inner : '{param} has an invalid key';
+    const { param, message } = fill(path.slice(0, -1), template);
+    return { param, message: `${message} (got '${String(key)}')` };
   }
   const param = path.length > 0 ? formatPath(path) : null;
   if (issue.message.includes('{param}')) return fill(path, issue.message);
