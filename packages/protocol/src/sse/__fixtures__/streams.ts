@@ -55,9 +55,14 @@ export function streamOf(pieces: readonly Uint8Array[]): ReadableStream<Uint8Arr
   });
 }
 
-/** Collects every value of an async iterable. */
-export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+/** Collects every value of an async iterable or a stream. */
+export async function collect<T>(source: AsyncIterable<T> | ReadableStream<T>): Promise<T[]> {
   const values: T[] = [];
-  for await (const value of iterable) values.push(value);
+  if ('getReader' in source) {
+    const reader = source.getReader();
+    for (let next = await reader.read(); !next.done; next = await reader.read()) values.push(next.value);
+    return values;
+  }
+  for await (const value of source) values.push(value);
   return values;
 }
