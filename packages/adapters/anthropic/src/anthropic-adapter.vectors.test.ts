@@ -412,3 +412,20 @@ describe('anthropic-message-delta-input-tokens.chunks.txt', () => {
     expect(completion.usage).toStrictEqual({ prompt_tokens: 61, completion_tokens: 2, total_tokens: 63 });
   });
 });
+
+describe('network splits', () => {
+  it('gives the same chunks when the thinking vector arrives in 1–5 byte pieces (UTF-8 split mid-character)', async () => {
+    const whole = await streamVector('anthropic-clear-thinking.1.chunks.txt');
+    const frames = vectorReply('anthropic-clear-thinking.1.chunks.txt');
+    const bytes = Buffer.from((frames.body as string[]).join(''), 'utf8');
+    const pieces: Uint8Array[] = [];
+    for (let i = 0, size = 1; i < bytes.length; i += size, size = (size % 5) + 1)
+      pieces.push(bytes.subarray(i, i + size));
+    reply = { headers: frames.headers ?? {}, body: pieces };
+    const chunks: ChatCompletionChunk[] = [];
+    for await (const chunk of adapter().stream!(request, adapterContext())) chunks.push(chunk);
+    const withoutCreated = (list: ChatCompletionChunk[]) => list.map(({ created: _, ...rest }) => rest);
+    expect(withoutCreated(chunks)).toStrictEqual(withoutCreated(whole));
+    expect(chunks.some((chunk) => chunk.choices[0]?.delta.content === ' ÷ 5 ')).toBe(true);
+  });
+});

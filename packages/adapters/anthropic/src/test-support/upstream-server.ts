@@ -72,7 +72,9 @@ export async function startUpstream(handler: UpstreamHandler): Promise<Upstream>
     },
     close() {
       for (const res of open) res.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      return closed;
     },
   };
 }
