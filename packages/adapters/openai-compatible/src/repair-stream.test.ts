@@ -1,4 +1,9 @@
-import { accumulateChunks, type ChatCompletion, type ChatCompletionChunk } from '@switchyard/protocol';
+import {
+  accumulateChunks,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  ProtocolError,
+} from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 import {
@@ -514,5 +519,303 @@ describe('repaired upstream quirks', () => {
     expect(choice(completion).message.content).toBe('4');
     expect(choice(completion).finish_reason).toBe('stop');
     expect(completion.usage?.completion_tokens_details?.reasoning_tokens).toBe(561);
+  });
+});
+
+// Hand-built bodies (not recordings) for misbehaviour the vectors do not cover.
+describe('synthetic upstream misbehaviour', () => {
+  const top = { id: 'chatcmpl-s', object: 'chat.completion.chunk', created: 7, model: 'm' };
+  type Choice = Record<string, unknown>;
+  const chunk = (choices: Choice[], extra: Record<string, unknown> = {}) => ({ ...top, choices, ...extra });
+  const delta = (d: Record<string, unknown>, finish: string | null = null, index = 0) => ({
+    index,
+    delta: d,
+    finish_reason: finish,
+  });
+  const sse = (...events: (object | string)[]) =>
+    events
+      .map((event) => (typeof event === 'string' ? event : `data: ${JSON.stringify(event)}\n\n`))
+      .join('');
+  const DONE = 'data: [DONE]\n\n';
+
+  async function failure(body: string) {
+    upstream.respond(serveBody(body, SSE));
+    const adapter = createOpenAICompatibleAdapter({ name: 'test', baseURL: upstream.baseURL });
+    const seen: ChatCompletionChunk[] = [];
+    const error = await (async () => {
+      for await (const c of adapter.stream!(chatRequest({ stream: true }), adapterContext())) seen.push(c);
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(ProtocolError.isInstance(error)).toBe(true);
+    return { error: error as ProtocolError, seen };
+  }
+
+  it('comments and an empty-choices preamble are dropped', async () => {
+    const { chunks } = await streamFrom(
+      serveBody(
+        sse(
+          ': OPENROUTER PROCESSING\n\n',
+          {
+            id: '',
+            object: '',
+            created: 0,
+            model: '',
+            choices: [],
+            prompt_filter_results: [{ prompt_index: 0 }],
+          },
+          chunk([delta({ role: 'assistant', content: 'Hi' })]),
+          ': keep-alive\n\n',
+          chunk([delta({}, 'stop')]),
+          DONE,
+        ),
+        SSE,
+      ),
+    );
+    expect(chunks).toStrictEqual([
+      chunk([delta({ role: 'assistant', content: 'Hi' })]),
+      chunk([delta({}, 'stop')]),
+    ]);
+  });
+
+  it('`event: error` mid-stream is thrown with streamStarted true', async () => {
+    const { error, seen } = await failure(
+      sse(
+        chunk([delta({ role: 'assistant', content: 'Hel' })]),
+        'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n',
+      ),
+    );
+    expect(seen).toHaveLength(1);
+    expect(error.message).toBe('Overloaded');
+    expect(error.type).toBe('overloaded_error');
+    expect(error.streamStarted).toBe(true);
+  });
+
+  it('`data: {"error":…}` before any chunk is thrown with streamStarted false', async () => {
+    const { error, seen } = await failure(
+      sse({
+        error: { message: 'The server had an error while processing your request.', type: 'server_error' },
+      }),
+    );
+    expect(seen).toHaveLength(0);
+    expect(error.status).toBe(500);
+    expect(error.type).toBe('server_error');
+    expect(error.isRetryable).toBe(true);
+    expect(error.streamStarted).toBe(false);
+  });
+
+  it('a stream without [DONE] whose choices all finished is complete', async () => {
+    const usage = { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 };
+    const { chunks } = await streamFrom(
+      serveBody(sse(chunk([delta({ role: 'assistant', content: 'ok' }, 'stop')], { usage })), SSE),
+    );
+    expect(chunks).toStrictEqual([
+      chunk([delta({ role: 'assistant', content: 'ok' }, 'stop')]),
+      chunk([], { usage }),
+    ]);
+  });
+
+  it('a stream cut before finish_reason fails with stream_incomplete (with or without [DONE])', async () => {
+    for (const body of [
+      sse(chunk([delta({ role: 'assistant', content: 'cut' })])),
+      sse(chunk([delta({ content: 'x' })]), DONE),
+    ]) {
+      const { error, seen } = await failure(body);
+      expect(seen).toHaveLength(1);
+      expect(error.code).toBe('stream_incomplete');
+      expect(error.status).toBe(502);
+      expect(error.streamStarted).toBe(true);
+    }
+    const empty = await failure(DONE);
+    expect(empty.error.code).toBe('stream_incomplete');
+    expect(empty.error.streamStarted).toBe(false);
+  });
+
+  it('finish_reason "sensitive" becomes content_filter; "network_error" is an upstream_error', async () => {
+    const { chunks } = await streamFrom(
+      serveBody(
+        sse(chunk([delta({ role: 'assistant', content: 'a' })]), chunk([delta({}, 'sensitive')]), DONE),
+        SSE,
+      ),
+    );
+    expect(chunks[1]!.choices[0]!.finish_reason).toBe('content_filter');
+    const { error } = await failure(
+      sse(chunk([delta({ role: 'assistant', content: 'a' })]), chunk([delta({}, 'network_error')])),
+    );
+    expect(error.code).toBe('upstream_error');
+    expect(error.isRetryable).toBe(true);
+    expect(error.streamStarted).toBe(true);
+  });
+
+  it('tool-call identity repeated in every fragment is sent once (no "my_toolmy_tool")', async () => {
+    const fragment = (args: string) => ({
+      index: 0,
+      id: 'call_rep',
+      type: 'function',
+      function: { name: 'my_tool', arguments: args },
+    });
+    const { chunks, completion } = await streamFrom(
+      serveBody(
+        sse(
+          chunk([delta({ role: 'assistant', tool_calls: [fragment('')] })]),
+          chunk([delta({ role: 'assistant', tool_calls: [fragment('{"q":')] })]),
+          chunk([delta({ role: 'assistant', tool_calls: [fragment('"x"}')] })]),
+          chunk([delta({}, 'tool_calls')]),
+          DONE,
+        ),
+        SSE,
+      ),
+    );
+    expect(chunks.map((c) => c.choices[0]!.delta)).toStrictEqual([
+      {
+        role: 'assistant',
+        tool_calls: [
+          { index: 0, id: 'call_rep', type: 'function', function: { name: 'my_tool', arguments: '' } },
+        ],
+      },
+      { tool_calls: [{ index: 0, function: { arguments: '{"q":' } }] },
+      { tool_calls: [{ index: 0, function: { arguments: '"x"}' } }] },
+      {},
+    ]);
+    expect(parsedToolCalls(completion)).toStrictEqual([
+      { id: 'call_rep', type: 'function', name: 'my_tool', arguments: { q: 'x' } },
+    ]);
+  });
+
+  it('sparse and interleaved indexes are renumbered densely, per choice (n = 2)', async () => {
+    const call = (index: number, id: string, name: string, args: string) => ({
+      index,
+      id,
+      type: 'function',
+      function: { name, arguments: args },
+    });
+    const more = (index: number, args: string) => ({ index, function: { arguments: args } });
+    const { chunks, completion } = await streamFrom(
+      serveBody(
+        sse(
+          chunk([delta({ role: 'assistant', tool_calls: [call(2, 'a', 'f', '{"n"')] }, null, 0)]),
+          chunk([delta({ role: 'assistant', tool_calls: [call(0, 'c', 'h', '{}')] }, null, 1)]),
+          chunk([delta({ tool_calls: [call(5, 'b', 'g', '')] }, null, 0)]),
+          chunk([delta({ tool_calls: [more(2, ':1}')] }, null, 0)]),
+          chunk([delta({ tool_calls: [more(5, '{"m":2}')] }, null, 0)]),
+          chunk([delta({}, 'tool_calls', 0), delta({}, 'tool_calls', 1)]),
+          DONE,
+        ),
+        SSE,
+      ),
+    );
+    const indexes = chunks.flatMap((c) =>
+      c.choices.flatMap((ch) => (ch.delta.tool_calls ?? []).map((t) => `${ch.index}:${t.index}`)),
+    );
+    expect(indexes).toStrictEqual(['0:0', '1:0', '0:1', '0:0', '0:1']);
+    expect(completion.choices).toHaveLength(2);
+    expect(
+      completion.choices[0]!.message.tool_calls!.map((t) => [
+        t.id,
+        t.function.name,
+        JSON.parse(t.function.arguments),
+      ]),
+    ).toStrictEqual([
+      ['a', 'f', { n: 1 }],
+      ['b', 'g', { m: 2 }],
+    ]);
+    expect(
+      completion.choices[1]!.message.tool_calls!.map((t) => [t.id, t.function.name, t.function.arguments]),
+    ).toStrictEqual([['c', 'h', '{}']]);
+  });
+
+  it('fragments without index (Gemini) are matched by id, then by the last call', async () => {
+    const { completion } = await streamFrom(
+      serveBody(
+        sse(
+          chunk([
+            delta({
+              role: 'assistant',
+              tool_calls: [{ id: 'g1', type: 'function', function: { name: 'a', arguments: '{"x":' } }],
+            }),
+          ]),
+          chunk([delta({ tool_calls: [{ function: { arguments: '1}' } }] })]),
+          chunk([
+            delta({ tool_calls: [{ id: 'g2', type: 'function', function: { name: 'b', arguments: '{}' } }] }),
+          ]),
+          chunk([delta({}, 'tool_calls')]),
+          DONE,
+        ),
+        SSE,
+      ),
+    );
+    expect(parsedToolCalls(completion)).toStrictEqual([
+      { id: 'g1', type: 'function', name: 'a', arguments: { x: 1 } },
+      { id: 'g2', type: 'function', name: 'b', arguments: {} },
+    ]);
+  });
+
+  it('arguments before the name are held; whole re-sent arguments and re-indexed duplicates are dropped', async () => {
+    const { chunks, completion } = await streamFrom(
+      serveBody(
+        sse(
+          chunk([delta({ role: 'assistant', tool_calls: [{ index: 0, function: { arguments: '{"a"' } }] })]),
+          chunk([
+            delta({
+              tool_calls: [
+                { index: 0, id: 'call_9', type: 'function', function: { name: 'f', arguments: ':1}' } },
+              ],
+            }),
+          ]),
+          chunk([delta({ tool_calls: [{ index: 0, function: { arguments: '{"a":1}' } }] })]),
+          chunk([
+            delta({ tool_calls: [{ index: 3, id: 'call_9', type: 'function', function: { name: 'f' } }] }),
+          ]),
+          chunk([delta({}, 'tool_calls')]),
+          DONE,
+        ),
+        SSE,
+      ),
+    );
+    expect(chunks.map((c) => c.choices[0]!.delta)).toStrictEqual([
+      { role: 'assistant' },
+      {
+        tool_calls: [
+          { index: 0, id: 'call_9', type: 'function', function: { name: 'f', arguments: '{"a":1}' } },
+        ],
+      },
+      {},
+    ]);
+    expect(parsedToolCalls(completion)).toStrictEqual([
+      { id: 'call_9', type: 'function', name: 'f', arguments: { a: 1 } },
+    ]);
+  });
+
+  it('a tool call that never gets a name is a bad_response', async () => {
+    const { error } = await failure(
+      sse(
+        chunk([delta({ role: 'assistant', tool_calls: [{ index: 0, function: { arguments: '{}' } }] })]),
+        chunk([delta({}, 'tool_calls')]),
+      ),
+    );
+    expect(error.code).toBe('bad_response');
+    expect(error.message).toBe('The upstream sent tool call 0 without a function name.');
+  });
+
+  it('usage sent on every chunk (cumulative) yields one usage chunk, the last value', async () => {
+    const usage = (n: number) => ({ prompt_tokens: 5, completion_tokens: n, total_tokens: 5 + n });
+    const { chunks } = await streamFrom(
+      serveBody(
+        sse(
+          chunk([delta({ role: 'assistant', reasoning: 'think' })], { usage: usage(1) }),
+          chunk([delta({ content: 'a' })], { usage: usage(2) }),
+          chunk([delta({}, 'stop')], { usage: usage(3) }),
+          DONE,
+        ),
+        SSE,
+      ),
+    );
+    expect(chunks).toStrictEqual([
+      chunk([delta({ role: 'assistant', reasoning_content: 'think' })]),
+      chunk([delta({ content: 'a' })]),
+      chunk([delta({}, 'stop')]),
+      chunk([], { usage: usage(3) }),
+    ]);
   });
 });

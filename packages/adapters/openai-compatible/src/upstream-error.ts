@@ -40,8 +40,9 @@ const BALANCE_CODES = new Set([
 ]);
 
 /** Messages of 402/429 answers that mean an empty balance when the upstream sends no usable code. */
+// Not "billing": OpenAI's plain TPM messages point to the billing page too.
 const BALANCE_MESSAGE =
-  /insufficient (?:balance|credits?|funds|quota)|arrears|recharge|top.?up|billing|out of credits/i;
+  /insufficient (?:balance|credits?|funds|quota)|arrears|recharge|out of credits|balance (?:is )?(?:exhausted|too low)/i;
 
 /**
  * Milliseconds to wait from `retry-after-ms` (float ms) or `retry-after` (seconds or an HTTP date),

@@ -1,0 +1,273 @@
+import {
+  AuthenticationError,
+  BadRequestError,
+  NotFoundError,
+  PermissionDeniedError,
+  type ProtocolError,
+  RateLimitError,
+  ServerError,
+} from '@switchyard/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
+import {
+  adapterContext,
+  chatRequest,
+  collect,
+  type LocalUpstream,
+  startLocalUpstream,
+} from './test/local-upstream.js';
+import { parseRetryAfter } from './upstream-error.js';
+
+let upstream: LocalUpstream;
+beforeAll(async () => {
+  upstream = await startLocalUpstream();
+});
+afterAll(() => upstream.close());
+
+interface Case {
+  name: string;
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+  expected: {
+    kind: typeof ProtocolError;
+    code: string;
+    type?: string;
+    retryable: boolean;
+    retryAfterMs?: number;
+    message?: string;
+    param?: string | null;
+  };
+}
+
+const openaiError = (message: string, type: string, code: string | null, param: string | null = null) =>
+  JSON.stringify({ error: { message, type, param, code } });
+
+const CASES: Case[] = [
+  {
+    name: '400 context length',
+    status: 400,
+    body: openaiError(
+      'This model maximum context length is 8192 tokens.',
+      'invalid_request_error',
+      'context_length_exceeded',
+      'messages',
+    ),
+    expected: { kind: BadRequestError, code: 'context_length_exceeded', retryable: false, param: 'messages' },
+  },
+  {
+    name: '401 bad key',
+    status: 401,
+    body: openaiError('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'),
+    expected: { kind: AuthenticationError, code: 'invalid_api_key', retryable: false },
+  },
+  {
+    name: '402 OpenRouter out of credits (numeric code)',
+    status: 402,
+    body: JSON.stringify({
+      error: { code: 402, message: 'Insufficient credits. Add more using https://openrouter.ai/credits' },
+    }),
+    expected: {
+      kind: RateLimitError,
+      code: 'insufficient_quota',
+      type: 'insufficient_quota',
+      retryable: false,
+    },
+  },
+  {
+    name: '402 DeepSeek insufficient balance',
+    status: 402,
+    body: openaiError('Insufficient Balance', 'unknown_error', 'invalid_request_error'),
+    expected: {
+      kind: RateLimitError,
+      code: 'insufficient_quota',
+      retryable: false,
+      message: 'Insufficient Balance',
+    },
+  },
+  {
+    name: '403 OpenRouter moderation',
+    status: 403,
+    body: JSON.stringify({
+      error: { code: 403, message: 'Input flagged', metadata: { reasons: ['violence'] } },
+    }),
+    expected: { kind: PermissionDeniedError, code: 'permission_denied', retryable: false },
+  },
+  {
+    name: '404 unknown model',
+    status: 404,
+    body: openaiError(
+      'The model `gpt-9` does not exist',
+      'invalid_request_error',
+      'model_not_found',
+      'model',
+    ),
+    expected: { kind: NotFoundError, code: 'model_not_found', retryable: false, param: 'model' },
+  },
+  {
+    name: '429 OpenAI insufficient_quota, even with retry-after',
+    status: 429,
+    headers: { 'retry-after': '20' },
+    body: openaiError(
+      'You exceeded your current quota, please check your plan and billing details.',
+      'insufficient_quota',
+      'insufficient_quota',
+    ),
+    expected: {
+      kind: RateLimitError,
+      code: 'insufficient_quota',
+      type: 'insufficient_quota',
+      retryable: false,
+      retryAfterMs: 20_000,
+    },
+  },
+  {
+    name: '429 Z.ai 1113 account in arrears',
+    status: 429,
+    body: JSON.stringify({
+      error: { code: '1113', message: 'Your account is in arrears, please recharge and try again' },
+    }),
+    expected: { kind: RateLimitError, code: 'insufficient_quota', retryable: false },
+  },
+  {
+    name: '429 Z.ai 1302 concurrency',
+    status: 429,
+    body: JSON.stringify({
+      error: { code: '1302', message: 'High concurrency usage of this API, please reduce concurrency' },
+    }),
+    expected: { kind: RateLimitError, code: 'rate_limit_exceeded', retryable: true },
+  },
+  {
+    name: '429 rate limit with retry-after seconds',
+    status: 429,
+    headers: { 'retry-after': '7' },
+    body: openaiError(
+      'Rate limit reached for gpt-4o on tokens per min (TPM).',
+      'tokens',
+      'rate_limit_exceeded',
+    ),
+    expected: {
+      kind: RateLimitError,
+      code: 'rate_limit_exceeded',
+      type: 'tokens',
+      retryable: true,
+      retryAfterMs: 7000,
+    },
+  },
+  {
+    name: '429 rate limit with retry-after-ms (wins over retry-after)',
+    status: 429,
+    headers: { 'retry-after-ms': '1500.5', 'retry-after': '9' },
+    body: openaiError('Rate limit reached.', 'requests', 'rate_limit_exceeded'),
+    expected: { kind: RateLimitError, code: 'rate_limit_exceeded', retryable: true, retryAfterMs: 1500.5 },
+  },
+  {
+    name: '429 without a body, x-should-retry: false',
+    status: 429,
+    headers: { 'x-should-retry': 'false' },
+    body: '',
+    expected: {
+      kind: RateLimitError,
+      code: 'rate_limit_exceeded',
+      retryable: false,
+      message: 'Upstream answered 429 without a body.',
+    },
+  },
+  {
+    name: '500 server error',
+    status: 500,
+    body: openaiError('The server had an error while processing your request.', 'server_error', null),
+    expected: { kind: ServerError, code: 'server_error', retryable: true },
+  },
+  {
+    name: '502 HTML page from a proxy',
+    status: 502,
+    body: '<html><body>Bad gateway</body></html>',
+    expected: {
+      kind: ServerError,
+      code: 'server_error',
+      retryable: true,
+      message: '<html><body>Bad gateway</body></html>',
+    },
+  },
+  {
+    name: '503 with retry-after',
+    status: 503,
+    headers: { 'retry-after': '3' },
+    body: JSON.stringify({ error: { code: 503, message: 'No available provider' } }),
+    expected: { kind: ServerError, code: 'server_error', retryable: true, retryAfterMs: 3000 },
+  },
+  {
+    name: '503 with x-should-retry: false',
+    status: 503,
+    headers: { 'x-should-retry': 'false' },
+    body: openaiError('Unavailable.', 'server_error', null),
+    expected: { kind: ServerError, code: 'server_error', retryable: false },
+  },
+  {
+    name: '529 Anthropic-style overloaded',
+    status: 529,
+    body: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+    expected: {
+      kind: ServerError,
+      code: 'overloaded',
+      type: 'overloaded_error',
+      retryable: true,
+      message: 'Overloaded',
+    },
+  },
+];
+
+describe('upstream HTTP errors become protocol errors', () => {
+  for (const testCase of CASES) {
+    it(`${testCase.name}`, async () => {
+      upstream.respond((_request, res) => {
+        res.writeHead(testCase.status, { 'content-type': 'application/json', ...testCase.headers });
+        res.end(testCase.body);
+      });
+      const adapter = createOpenAICompatibleAdapter({ name: 'test', baseURL: upstream.baseURL });
+      for (const mode of ['complete', 'stream'] as const) {
+        const promise =
+          mode === 'complete'
+            ? adapter.complete!(chatRequest({}), adapterContext())
+            : collect(adapter.stream!(chatRequest({ stream: true }), adapterContext()));
+        const error = (await promise.catch((e: unknown) => e)) as ProtocolError;
+        const { expected } = testCase;
+        expect(expected.kind.isInstance(error)).toBe(true);
+        expect(error.status).toBe(testCase.status);
+        expect(error.code).toBe(expected.code);
+        expect(error.isRetryable).toBe(expected.retryable);
+        expect(error.retryAfterMs).toBe(expected.retryAfterMs);
+        expect(error.streamStarted).toBe(false);
+        expect(error.requestId).toBe('req_test_1');
+        if (expected.type) expect(error.type).toBe(expected.type);
+        if (expected.message) expect(error.message).toBe(expected.message);
+        if (expected.param !== undefined) expect(error.param).toBe(expected.param);
+      }
+    });
+  }
+
+  it('the upstream x-request-id wins over ours when it sends one', async () => {
+    upstream.respond((_request, res) => {
+      res.writeHead(500, { 'x-request-id': 'req_upstream_9' }).end('{}');
+    });
+    const adapter = createOpenAICompatibleAdapter({ name: 'test', baseURL: upstream.baseURL });
+    const error = (await adapter.complete!(chatRequest({}), adapterContext()).catch(
+      (e: unknown) => e,
+    )) as ProtocolError;
+    expect(error.requestId).toBe('req_upstream_9');
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds, milliseconds and HTTP dates, and ignores junk', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter(new Headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:30 GMT' }), now)).toBe(
+      30_000,
+    );
+    expect(parseRetryAfter(new Headers({ 'retry-after': '0' }), now)).toBe(0);
+    expect(parseRetryAfter(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
+    expect(parseRetryAfter(new Headers({ 'retry-after-ms': '-5', 'retry-after': '2' }), now)).toBe(2000);
+    expect(parseRetryAfter(new Headers(), now)).toBeUndefined();
+  });
+});
