@@ -1,0 +1,2 @@
+export { SIMULATOR_MODELS, type SimulatorModel } from './plan-answer.js';
+export { createSimulatorAdapter, type SimulatorOptions } from './simulator-adapter.js';
