@@ -1,0 +1,349 @@
+import { once } from 'node:events';
+import { type ChatCompletionChunk, type ChatCompletionRequest, ProtocolError } from '@switchyard/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGeminiAdapter, type GeminiAdapterSettings } from './gemini-adapter.js';
+import { adapterContext } from './test-support/adapter-context.js';
+import {
+  fixture,
+  type LocalUpstream,
+  SSE_HEADERS,
+  startLocalUpstream,
+  type UpstreamReply,
+} from './test-support/local-upstream.js';
+
+let upstream: LocalUpstream | undefined;
+afterEach(async () => {
+  await upstream?.close();
+  upstream = undefined;
+});
+
+const request: ChatCompletionRequest = {
+  model: 'gemini-2.5-flash',
+  messages: [{ role: 'user', content: 'Hi' }],
+};
+
+async function serve(reply: UpstreamReply | (() => UpstreamReply), settings: GeminiAdapterSettings = {}) {
+  upstream = await startLocalUpstream(typeof reply === 'function' ? reply : () => reply);
+  return createGeminiAdapter({
+    baseURL: upstream.baseURL,
+    apiKey: 'key',
+    generateId: () => 'gen',
+    ...settings,
+  });
+}
+
+async function caught(promise: Promise<unknown>): Promise<ProtocolError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (ProtocolError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ProtocolError');
+}
+
+async function drain(stream: AsyncIterable<ChatCompletionChunk>, into: ChatCompletionChunk[] = []) {
+  for await (const chunk of stream) into.push(chunk);
+  return into;
+}
+
+function rpcError(code: number, status: string, message: string, details: unknown[] = []) {
+  return JSON.stringify({ error: { code, message, status, details } });
+}
+
+describe('error vectors over HTTP', () => {
+  it('unary-failure-api-key.json: Gemini answers 400 INVALID_ARGUMENT, the client gets 401', async () => {
+    const adapter = await serve({ status: 400, body: fixture('unary-failure-api-key.json') });
+    for (const attempt of [
+      adapter.complete!(request, adapterContext({ requestId: 'req-1' })),
+      drain(adapter.stream!({ ...request, stream: true }, adapterContext({ requestId: 'req-1' }))),
+    ]) {
+      const error = await caught(attempt);
+      expect(error.kind).toBe('authentication');
+      expect(error.status).toBe(401);
+      expect(error.code).toBe('invalid_api_key');
+      expect(error.type).toBe('authentication_error');
+      expect(error.message).toBe('API key not valid. Please pass a valid API key.');
+      expect(error.isRetryable).toBe(false);
+      expect(error.streamStarted).toBe(false);
+      expect(error.requestId).toBe('req-1');
+      // The DebugInfo detail quotes the key: it must not travel with the error.
+      expect(JSON.stringify(error.toEnvelope())).not.toContain('key1234');
+      expect(error.cause).toBeUndefined();
+    }
+  });
+
+  it('unary-failure-quota-exceeded.json: 429 RESOURCE_EXHAUSTED is a retryable rate limit', async () => {
+    const adapter = await serve({ status: 429, body: fixture('unary-failure-quota-exceeded.json') });
+    const error = await caught(adapter.complete!(request, adapterContext()));
+    expect(error.kind).toBe('rate_limit');
+    expect(error.status).toBe(429);
+    expect(error.code).toBe('rate_limit_exceeded');
+    expect(error.isRetryable).toBe(true);
+    expect(error.message).toContain(
+      "Quota exceeded for quota metric 'Generate Content API requests per minute'",
+    );
+  });
+});
+
+describe('error mapping table over HTTP', () => {
+  it.each([
+    [
+      400,
+      rpcError(400, 'INVALID_ARGUMENT', 'Invalid value at generation_config.temperature'),
+      400,
+      'invalid_request',
+      'bad_request',
+      false,
+    ],
+    [
+      400,
+      rpcError(
+        400,
+        'INVALID_ARGUMENT',
+        'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).',
+      ),
+      400,
+      'context_length_exceeded',
+      'bad_request',
+      false,
+    ],
+    [
+      400,
+      rpcError(400, 'FAILED_PRECONDITION', 'User location is not supported for the API use.'),
+      400,
+      'invalid_request',
+      'bad_request',
+      false,
+    ],
+    [
+      403,
+      rpcError(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers."),
+      403,
+      'permission_denied',
+      'permission_denied',
+      false,
+    ],
+    [
+      404,
+      rpcError(404, 'NOT_FOUND', 'models/gemini-9 is not found for API version v1beta.'),
+      404,
+      'model_not_found',
+      'not_found',
+      false,
+    ],
+    [
+      429,
+      rpcError(429, 'RESOURCE_EXHAUSTED', 'Your prepayment credits are depleted.'),
+      429,
+      'insufficient_quota',
+      'rate_limit',
+      false,
+    ],
+    [
+      402,
+      rpcError(402, 'RESOURCE_EXHAUSTED', 'Billing required.'),
+      402,
+      'insufficient_quota',
+      'rate_limit',
+      false,
+    ],
+    [500, rpcError(500, 'INTERNAL', 'An internal error has occurred.'), 500, 'server_error', 'server', true],
+    [
+      503,
+      rpcError(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.'),
+      503,
+      'overloaded',
+      'server',
+      true,
+    ],
+    [
+      504,
+      rpcError(504, 'DEADLINE_EXCEEDED', 'Deadline expired before operation could complete.'),
+      504,
+      'timeout',
+      'server',
+      true,
+    ],
+    [502, '<html>Bad Gateway</html>', 502, 'server_error', 'server', true],
+  ] as const)('HTTP %i %s → %i %s', async (httpStatus, body, status, code, kind, retryable) => {
+    const adapter = await serve({ status: httpStatus, body });
+    for (const attempt of [
+      adapter.complete!(request, adapterContext()),
+      drain(adapter.stream!({ ...request, stream: true }, adapterContext())),
+    ]) {
+      const error = await caught(attempt);
+      expect(error.status).toBe(status);
+      expect(error.code).toBe(code);
+      expect(error.kind).toBe(kind);
+      expect(error.isRetryable).toBe(retryable);
+      expect(error.streamStarted).toBe(false);
+    }
+  });
+
+  it('takes the retry delay from RetryInfo, else from retry-after', async () => {
+    const withInfo = await serve({
+      status: 429,
+      body: rpcError(429, 'RESOURCE_EXHAUSTED', 'Slow down.', [
+        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '22s' },
+      ]),
+    });
+    expect((await caught(withInfo.complete!(request, adapterContext()))).retryAfterMs).toBe(22_000);
+    await upstream?.close();
+    const withHeader = await serve({
+      status: 503,
+      headers: { 'retry-after': '3' },
+      body: rpcError(503, 'UNAVAILABLE', 'Try later.'),
+    });
+    expect((await caught(withHeader.complete!(request, adapterContext()))).retryAfterMs).toBe(3000);
+  });
+});
+
+describe('failures inside a stream', () => {
+  const text = (value: string) =>
+    `data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: value }] } }], responseId: 'r1' })}\r\n\r\n`;
+
+  it('an error event after the first chunk ends the stream with streamStarted', async () => {
+    const adapter = await serve({
+      headers: SSE_HEADERS,
+      body: `${text('Hel')}data: ${rpcError(500, 'INTERNAL', 'Internal error during generation.')}\r\n\r\n`,
+    });
+    const chunks: ChatCompletionChunk[] = [];
+    const error = await caught(
+      drain(adapter.stream!({ ...request, stream: true }, adapterContext()), chunks),
+    );
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta)).toStrictEqual([
+      { role: 'assistant', content: '' },
+      { content: 'Hel' },
+    ]);
+    expect(error.status).toBe(500);
+    expect(error.message).toBe('Internal error during generation.');
+    expect(error.streamStarted).toBe(true);
+    expect(error.isRetryable).toBe(true);
+  });
+
+  it('a stream cut before any finishReason is stream_incomplete', async () => {
+    const adapter = await serve({ headers: SSE_HEADERS, body: text('Hel') });
+    const chunks: ChatCompletionChunk[] = [];
+    const error = await caught(
+      drain(adapter.stream!({ ...request, stream: true }, adapterContext()), chunks),
+    );
+    expect(chunks).toHaveLength(2);
+    expect(error.code).toBe('stream_incomplete');
+    expect(error.streamStarted).toBe(true);
+  });
+
+  it('a payload that is not JSON is a bad_response', async () => {
+    const adapter = await serve({ headers: SSE_HEADERS, body: 'data: {"candidates": [\r\n\r\n' });
+    const error = await caught(drain(adapter.stream!({ ...request, stream: true }, adapterContext())));
+    expect(error.code).toBe('bad_response');
+    expect(error.status).toBe(502);
+    expect(error.streamStarted).toBe(false);
+  });
+
+  it('MALFORMED_FUNCTION_CALL is a retryable upstream error, not an answer', async () => {
+    const body = JSON.stringify({
+      candidates: [
+        { content: { role: 'model' }, finishReason: 'MALFORMED_FUNCTION_CALL', finishMessage: 'bad call' },
+      ],
+    });
+    const adapter = await serve({ body });
+    const error = await caught(adapter.complete!(request, adapterContext()));
+    expect(error.status).toBe(502);
+    expect(error.code).toBe('upstream_error');
+    expect(error.isRetryable).toBe(true);
+    expect(error.message).toBe('Gemini ended the answer with MALFORMED_FUNCTION_CALL: bad call');
+  });
+});
+
+describe('a blocked prompt (promptFeedback.blockReason, no candidates)', () => {
+  const blocked = JSON.stringify({
+    promptFeedback: { blockReason: 'PROHIBITED_CONTENT' },
+    usageMetadata: { promptTokenCount: 12, totalTokenCount: 12 },
+    modelVersion: 'gemini-2.5-flash',
+    responseId: 'blk',
+  });
+
+  it('is a content_filter answer with a refusal, not an error', async () => {
+    const adapter = await serve({ body: blocked });
+    const completion = await adapter.complete!(request, adapterContext());
+    expect(completion.choices).toStrictEqual([
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: '',
+          refusal: 'Gemini blocked the prompt (PROHIBITED_CONTENT).',
+        },
+        logprobs: null,
+        finish_reason: 'content_filter',
+      },
+    ]);
+    expect(completion.usage).toStrictEqual({ prompt_tokens: 12, completion_tokens: 0, total_tokens: 12 });
+  });
+
+  it('streams the same answer', async () => {
+    const adapter = await serve({ headers: SSE_HEADERS, body: `data: ${blocked}\r\n\r\n` });
+    const chunks = await drain(adapter.stream!({ ...request, stream: true }, adapterContext()));
+    expect(
+      chunks.map((chunk) => [chunk.choices[0]?.delta, chunk.choices[0]?.finish_reason, chunk.usage]),
+    ).toStrictEqual([
+      [{ role: 'assistant', content: '' }, null, undefined],
+      [{ refusal: 'Gemini blocked the prompt (PROHIBITED_CONTENT).' }, null, undefined],
+      [{}, 'content_filter', undefined],
+      [undefined, undefined, { prompt_tokens: 12, completion_tokens: 0, total_tokens: 12 }],
+    ]);
+  });
+});
+
+describe('transport', () => {
+  it('a refused connection is a retryable connection_error', async () => {
+    upstream = await startLocalUpstream(() => ({ body: '' }));
+    const baseURL = upstream.baseURL;
+    await upstream.close();
+    upstream = undefined;
+    const adapter = createGeminiAdapter({ baseURL, apiKey: 'key' });
+    const error = await caught(adapter.complete!(request, adapterContext()));
+    expect(error.code).toBe('connection_error');
+    expect(error.isRetryable).toBe(true);
+  });
+
+  it('times out when Gemini does not answer (test with a stalled local upstream)', async () => {
+    const adapter = await serve({ write: () => {} }, { timeout: 100 });
+    const error = await caught(adapter.complete!(request, adapterContext()));
+    expect(error.kind).toBe('timeout');
+    expect(error.code).toBe('timeout');
+    expect(error.isRetryable).toBe(true);
+  });
+
+  it('aborting the request mid-stream closes the upstream connection and throws an abort error', async () => {
+    let closed: Promise<unknown> | undefined;
+    const adapter = await serve({
+      write: (response) => {
+        closed = once(response, 'close');
+        response.writeHead(200, SSE_HEADERS);
+        response.write(
+          `data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: 'Hi' }] } }] })}\r\n\r\n`,
+        );
+      },
+    });
+    const controller = new AbortController();
+    const chunks: ChatCompletionChunk[] = [];
+    const error = await caught(
+      (async () => {
+        for await (const chunk of adapter.stream!(
+          { ...request, stream: true },
+          adapterContext({ signal: controller.signal }),
+        )) {
+          chunks.push(chunk);
+          if (chunk.choices[0]?.delta.content === 'Hi') controller.abort();
+        }
+      })(),
+    );
+    expect(error.kind).toBe('abort');
+    expect(error.code).toBe('aborted');
+    expect(error.streamStarted).toBe(true);
+    await closed;
+    expect(chunks).toHaveLength(2);
+  });
+});

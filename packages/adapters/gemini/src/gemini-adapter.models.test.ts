@@ -1,0 +1,69 @@
+import { ProtocolError } from '@switchyard/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGeminiAdapter } from './gemini-adapter.js';
+import { type LocalUpstream, startLocalUpstream } from './test-support/local-upstream.js';
+
+let upstream: LocalUpstream | undefined;
+afterEach(async () => {
+  await upstream?.close();
+  upstream = undefined;
+});
+
+describe('listModels', () => {
+  it('lists the configured models without calling Gemini', async () => {
+    const adapter = createGeminiAdapter({
+      apiKey: 'key',
+      baseURL: 'http://127.0.0.1:9/v1beta',
+      models: ['gemini-2.5-flash'],
+    });
+    expect(await adapter.listModels({ signal: new AbortController().signal })).toStrictEqual([
+      { id: 'gemini-2.5-flash', object: 'model', created: 0, owned_by: 'google' },
+    ]);
+  });
+
+  it('pages through GET /models and keeps the models that support generateContent', async () => {
+    upstream = await startLocalUpstream((request) => {
+      const page = new URL(request.url, 'http://x').searchParams.get('pageToken');
+      return {
+        body: JSON.stringify(
+          page === 'p2'
+            ? {
+                models: [
+                  { name: 'models/gemini-3-pro-preview', supportedGenerationMethods: ['generateContent'] },
+                ],
+              }
+            : {
+                models: [
+                  {
+                    name: 'models/gemini-2.5-flash',
+                    supportedGenerationMethods: ['generateContent', 'countTokens'],
+                  },
+                  { name: 'models/text-embedding-004', supportedGenerationMethods: ['embedContent'] },
+                ],
+                nextPageToken: 'p2',
+              },
+        ),
+      };
+    });
+    const adapter = createGeminiAdapter({ apiKey: 'key', baseURL: upstream.baseURL });
+    const models = await adapter.listModels({ signal: new AbortController().signal, requestId: 'r' });
+    expect(models.map((model) => model.id)).toStrictEqual(['gemini-2.5-flash', 'gemini-3-pro-preview']);
+    expect(upstream.requests.map((request) => request.url)).toStrictEqual([
+      '/v1beta/models?pageSize=1000',
+      '/v1beta/models?pageSize=1000&pageToken=p2',
+    ]);
+    expect(upstream.requests[0]?.headers['x-goog-api-key']).toBe('key');
+  });
+
+  it('maps a listing failure like any Gemini error', async () => {
+    upstream = await startLocalUpstream(() => ({
+      status: 403,
+      body: JSON.stringify({ error: { code: 403, message: 'Forbidden.', status: 'PERMISSION_DENIED' } }),
+    }));
+    const adapter = createGeminiAdapter({ apiKey: 'key', baseURL: upstream.baseURL });
+    const error = await adapter
+      .listModels({ signal: new AbortController().signal })
+      .catch((caught: unknown) => caught);
+    expect(ProtocolError.isInstance(error) && error.status).toBe(403);
+  });
+});

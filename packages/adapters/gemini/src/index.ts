@@ -1,0 +1,2 @@
+export { createGeminiAdapter, type GeminiAdapterSettings } from './gemini-adapter.js';
+export { type GeminiExtraContent, SKIP_THOUGHT_SIGNATURE_VALIDATOR } from './gemini-thought-signature.js';
