@@ -1,0 +1,56 @@
+// Client
+
+// Wire types
+export type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatMessage,
+  Model,
+  ModelList,
+  Tool,
+  ToolCall,
+  Usage,
+} from '@switchyard/protocol';
+export {
+  AbortError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  ConnectionError,
+  NotFoundError,
+  PermissionDeniedError,
+  ProtocolError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+} from '@switchyard/protocol';
+export { APIPromise, type RequestIdentified, type WithResponse } from './api-promise.js';
+export { ChatCompletionStream } from './chat-completion-stream.js';
+export {
+  type ChatCompletionCreateParams,
+  type ChatCompletionCreateParamsNonStreaming,
+  type ChatCompletionCreateParamsStreaming,
+  type ChatCompletions,
+  type Client,
+  type ClientOptions,
+  createClient,
+  type Models,
+} from './client.js';
+// Errors
+export {
+  MaxStepsExceededError,
+  type RunnableTool,
+  type RunToolsParams,
+  runTools,
+  ToolCallError,
+  type ToolContext,
+  type ToolResult,
+  type ToolRunEvent,
+  type ToolRunResult,
+  type ToolRunStep,
+} from './run-tools.js';
+export type { RequestOptions } from './send-request.js';
+// Structured output and tools
+export type { InferOutput, StructuredSchema, ValidationIssue } from './standard-schema.js';
+export type { ChatCompletionParseParams, ParsedChatCompletion } from './structured-output.js';
+export { ToolRunStream } from './tool-run-stream.js';
