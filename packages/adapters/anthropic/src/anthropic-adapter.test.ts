@@ -186,17 +186,13 @@ describe('settings', () => {
     expect(upstream.requests).toHaveLength(0);
   });
 
-  it('lists models from GET /models otherwise', async () => {
+  it('lists models from GET /models otherwise, with the alias of each dated id', async () => {
     handler = () => ({
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         data: [
-          {
-            type: 'model',
-            id: 'claude-sonnet-4-5-20250929',
-            display_name: 'Claude Sonnet 4.5',
-            created_at: '2025-09-29T00:00:00Z',
-          },
+          { type: 'model', id: 'claude-sonnet-4-5-20250929', created_at: '2025-09-29T00:00:00Z' },
+          { type: 'model', id: 'claude-3-5-haiku-20241022', created_at: '2024-10-22T00:00:00Z' },
         ],
         has_more: false,
       }),
@@ -204,6 +200,9 @@ describe('settings', () => {
     const models = await adapter().listModels({ signal: new AbortController().signal, requestId: 'req-m' });
     expect(models).toStrictEqual([
       { id: 'claude-sonnet-4-5-20250929', object: 'model', created: 1759104000, owned_by: 'anthropic' },
+      { id: 'claude-sonnet-4-5', object: 'model', created: 1759104000, owned_by: 'anthropic' },
+      { id: 'claude-3-5-haiku-20241022', object: 'model', created: 1729555200, owned_by: 'anthropic' },
+      { id: 'claude-3-5-haiku-latest', object: 'model', created: 1729555200, owned_by: 'anthropic' },
     ]);
     expect(upstream.requests[0]?.method).toBe('GET');
     expect(upstream.requests[0]?.url).toBe('/v1/models?limit=1000');

@@ -171,12 +171,18 @@ export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}):
         const response = await send('/models?limit=1000', { method: 'GET' }, call);
         const page = ModelsPageSchema.safeParse(await readJson(response, call));
         if (!page.success) throw badResponse('Anthropic sent a model list this adapter cannot read.', call);
-        return page.data.data.map((model) => ({
-          id: model.id,
-          object: 'model',
-          created: model.created_at ? Math.floor(Date.parse(model.created_at) / 1000) || 0 : 0,
-          owned_by: provider,
-        }));
+        const models: Model[] = [];
+        const seen = new Set<string>();
+        for (const model of page.data.data) {
+          const created = model.created_at ? Math.floor(Date.parse(model.created_at) / 1000) || 0 : 0;
+          // Anthropic lists dated ids only; requests usually name the alias (`claude-sonnet-4-5`).
+          for (const id of [model.id, modelAlias(model.id)]) {
+            if (id === undefined || seen.has(id)) continue;
+            seen.add(id);
+            models.push({ id, object: 'model', created, owned_by: provider });
+          }
+        }
+        return models;
       } finally {
         call.dispose();
       }
@@ -320,6 +326,14 @@ function badResponse(message: string, call: UpstreamCall, cause?: unknown): Prot
     requestId: call.upstreamRequestId,
     cause,
   });
+}
+
+/** The alias of a dated model id: `claude-sonnet-4-5-20250929` → `claude-sonnet-4-5`, 3.x → `-latest`. */
+function modelAlias(id: string): string | undefined {
+  const match = /^(.*)-\d{8}$/.exec(id);
+  if (!match) return undefined;
+  const base = match[1] as string;
+  return base.startsWith('claude-3') ? `${base}-latest` : base;
 }
 
 function nowSeconds(): number {

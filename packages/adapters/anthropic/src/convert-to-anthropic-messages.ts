@@ -203,6 +203,10 @@ function assistantBlocks(message: AssistantMessageParam, param: string): Anthrop
       if (text !== '') blocks.push(withCacheControl({ type: 'text', text }, part));
     }
   }
+  // A replayed refusal has no content of its own; without this it would vanish from the history.
+  if (!blocks.some((block) => block.type === 'text') && message.refusal) {
+    blocks.push({ type: 'text', text: message.refusal });
+  }
   message.tool_calls?.forEach((call, j) => {
     blocks.push({
       type: 'tool_use',

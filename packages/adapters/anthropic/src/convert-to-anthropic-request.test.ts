@@ -307,6 +307,21 @@ describe('role alternation and tool results', () => {
     expect(error.param).toBe('messages[1].tool_calls[0].function.arguments');
   });
 
+  it('replays an assistant refusal without content as text', async () => {
+    const body = await sentBody({
+      messages: [
+        user('Do it'),
+        { role: 'assistant', content: '', refusal: 'I cannot help with that.' },
+        user('Why?'),
+      ],
+    });
+    expect(body.messages).toStrictEqual([
+      { role: 'user', content: [text('Do it')] },
+      { role: 'assistant', content: [text('I cannot help with that.')] },
+      { role: 'user', content: [text('Why?')] },
+    ]);
+  });
+
   it('trims the trailing whitespace of a final assistant prefill and leaves out empty text', async () => {
     const body = await sentBody({
       messages: [user([text(''), text('Count')]), { role: 'assistant', content: 'One, two, \n' }],
