@@ -97,13 +97,16 @@ export const RoutingConfigSchema = z.strictObject({
 });
 export type RoutingConfig = z.infer<typeof RoutingConfigSchema>;
 
-export const BUDGET_PERIODS = ['day', 'month', 'total'] as const;
+export const BUDGET_PERIODS = ['day', 'week', 'month', 'total'] as const;
 
 export const LimitsConfigSchema = z.strictObject({
   /** Requests per minute for keys without their own limit. */
   rpm: positiveInt.optional(),
   /** Tokens (prompt + max output) per minute for keys without their own limit. */
   tpm: positiveInt.optional(),
+  /** Spending limit in USD per `budgetPeriod` for keys without their own budget. */
+  budgetUsd: numeric(z.number().positive()).optional(),
+  budgetPeriod: z.enum(BUDGET_PERIODS).default('month'),
   /** Output tokens assumed when a request sets no `max_tokens`, for tpm and budget reservations. */
   defaultMaxTokens: positiveInt.optional(),
 });

@@ -24,6 +24,7 @@ export interface Route {
   readonly timeoutMs?: number | undefined;
 }
 
+/** `provider/model`, without repeating a provider prefix the model id already has (`simulator/echo`). */
 export function deploymentId(provider: string, model: string): string {
-  return `${provider}/${model}`;
+  return model.startsWith(`${provider}/`) ? model : `${provider}/${model}`;
 }

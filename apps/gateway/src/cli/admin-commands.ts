@@ -1,0 +1,198 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type Accounting, createAccounting, keyView } from '../accounting/index.js';
+import { type ConfigOverrides, loadConfig } from '../config/index.js';
+import { DATABASE_FILE } from '../server/create-gateway.js';
+import {
+  parseChoice,
+  parseExpiry,
+  parseMetadata,
+  parsePositive,
+  parseSince,
+  table,
+  UsageError,
+} from './cli-args.js';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const COMMON = {
+  config: { type: 'string', short: 'c' },
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+function openAccounting(
+  values: { config?: string | undefined; 'data-dir'?: string | undefined },
+  io: Io,
+): Accounting {
+  const overrides: ConfigOverrides = values['data-dir'] ? { dataDir: values['data-dir'] } : {};
+  const config = loadConfig({ ...(values.config ? { path: values.config } : {}), overrides });
+  const accounting = createAccounting({
+    databasePath: join(config.server.dataDir, DATABASE_FILE),
+    ...(config.adminKey ? { adminKey: config.adminKey } : {}),
+  });
+  const created = accounting.bootstrap.adminKeyCreated;
+  if (created) io.err(`Created the admin key (shown once, store it now): ${created}\n`);
+  return accounting;
+}
+
+function when(epoch: number | null): string {
+  return epoch === null ? '-' : new Date(epoch).toISOString().replace('.000Z', 'Z');
+}
+
+/** `switchyard keys create|list|revoke`. */
+export function keysCommand(argv: readonly string[], io: Io): number {
+  const [action, ...rest] = argv;
+  if (action === 'create') {
+    const { values } = parseArgs({
+      args: [...rest],
+      options: {
+        ...COMMON,
+        name: { type: 'string', short: 'n' },
+        models: { type: 'string' },
+        rpm: { type: 'string' },
+        tpm: { type: 'string' },
+        budget: { type: 'string' },
+        period: { type: 'string' },
+        expires: { type: 'string' },
+        admin: { type: 'boolean' },
+        meta: { type: 'string', multiple: true },
+      },
+    });
+    if (!values.name) throw new UsageError('keys create: --name is required');
+    const models = values.models
+      ?.split(',')
+      .map((m) => m.trim())
+      .filter(Boolean);
+    const metadata = parseMetadata(values.meta);
+    const rpm = parsePositive(values.rpm, '--rpm');
+    const tpm = parsePositive(values.tpm, '--tpm');
+    const budgetUsd = parsePositive(values.budget, '--budget', false);
+    const budgetPeriod = parseChoice(values.period, '--period', ['day', 'week', 'month', 'total'] as const);
+    const expiresAt = values.expires ? parseExpiry(values.expires, '--expires') : undefined;
+    const accounting = openAccounting(values, io);
+    try {
+      const { record, secret } = accounting.createKey({
+        name: values.name,
+        ...(values.admin ? { isAdmin: true } : {}),
+        ...(models && models.length > 0 ? { allowedModels: models } : {}),
+        ...(rpm === undefined ? {} : { rpm }),
+        ...(tpm === undefined ? {} : { tpm }),
+        ...(budgetUsd === undefined ? {} : { budgetUsd }),
+        ...(budgetPeriod === undefined ? {} : { budgetPeriod }),
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+        ...(metadata ? { metadata } : {}),
+      });
+      if (values.json) io.out(`${JSON.stringify({ ...keyView(record), key: secret }, null, 2)}\n`);
+      else io.out(`Created key ${record.id} (${record.name}). The key, shown once:\n\n  ${secret}\n\n`);
+    } finally {
+      accounting.close();
+    }
+    return 0;
+  }
+  if (action === 'list') {
+    const { values } = parseArgs({ args: [...rest], options: { ...COMMON, all: { type: 'boolean' } } });
+    const accounting = openAccounting(values, io);
+    try {
+      const keys = accounting.listKeys().filter((k) => values.all || k.revokedAt === null);
+      if (values.json) {
+        io.out(`${JSON.stringify(keys.map(keyView), null, 2)}\n`);
+        return 0;
+      }
+      io.out(
+        `${table(
+          ['ID', 'NAME', 'PREFIX', 'ADMIN', 'MODELS', 'RPM', 'TPM', 'BUDGET', 'EXPIRES', 'REVOKED'],
+          keys.map((k) => [
+            k.id,
+            k.name,
+            k.prefix,
+            k.isAdmin ? 'yes' : '',
+            k.allowedModels ? k.allowedModels.join(',') : '*',
+            k.rpm === null ? '-' : String(k.rpm),
+            k.tpm === null ? '-' : String(k.tpm),
+            k.budgetUsd === null ? '-' : `$${k.budgetUsd}/${k.budgetPeriod}`,
+            when(k.expiresAt),
+            when(k.revokedAt),
+          ]),
+        )}\n`,
+      );
+    } finally {
+      accounting.close();
+    }
+    return 0;
+  }
+  if (action === 'revoke') {
+    const { values, positionals } = parseArgs({ args: [...rest], options: COMMON, allowPositionals: true });
+    const id = positionals[0];
+    if (!id) throw new UsageError('keys revoke: give the key id (see `switchyard keys list`)');
+    const accounting = openAccounting(values, io);
+    try {
+      const revoked = accounting.revokeKey(id);
+      if (values.json) io.out(`${JSON.stringify(keyView(revoked), null, 2)}\n`);
+      else io.out(`Revoked key ${revoked.id} (${revoked.name}).\n`);
+    } finally {
+      accounting.close();
+    }
+    return 0;
+  }
+  throw new UsageError(`keys: unknown action "${action ?? ''}"; use create, list or revoke`);
+}
+
+/** `switchyard usage`: totals and groups from the ledger. */
+export function usageCommand(argv: readonly string[], io: Io): number {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      ...COMMON,
+      key: { type: 'string' },
+      model: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      'group-by': { type: 'string' },
+    },
+  });
+  const groupBy = parseChoice(values['group-by'], '--group-by', [
+    'model',
+    'key',
+    'deployment',
+    'status',
+  ] as const);
+  const since = parseSince(values.since ?? '30d', '--since');
+  const until = values.until ? parseSince(values.until, '--until') : undefined;
+  const accounting = openAccounting(values, io);
+  try {
+    const report = accounting.usageSummary({
+      since,
+      ...(until === undefined ? {} : { until }),
+      ...(values.key ? { keyId: values.key } : {}),
+      ...(values.model ? { model: values.model } : {}),
+      ...(groupBy ? { groupBy } : {}),
+    });
+    if (values.json) {
+      io.out(`${JSON.stringify(report, null, 2)}\n`);
+      return 0;
+    }
+    const money = (usd: number) => `$${usd.toFixed(6)}`;
+    const row = (name: string, t: typeof report.totals) => [
+      name,
+      String(t.requests),
+      String(t.errors),
+      String(t.prompt_tokens),
+      String(t.completion_tokens),
+      money(t.cost),
+    ];
+    io.out(`Usage since ${new Date(since).toISOString()}\n\n`);
+    io.out(
+      `${table(
+        [report.group_by.toUpperCase(), 'REQUESTS', 'ERRORS', 'PROMPT', 'COMPLETION', 'COST'],
+        [...report.groups.map((g) => row(g.key, g)), row('TOTAL', report.totals)],
+      )}\n`,
+    );
+  } finally {
+    accounting.close();
+  }
+  return 0;
+}

@@ -1,0 +1,48 @@
+/** What the start banner shows. */
+export interface BannerInput {
+  readonly url: string;
+  /** Whether the playground build is served at `/`. */
+  readonly playground: boolean;
+  /** The admin key, only when this start created it (shown once). */
+  readonly adminKey: string | undefined;
+  /** A model for the sample request. */
+  readonly model: string | undefined;
+  readonly providers: readonly string[];
+  readonly dataDir: string;
+  readonly configFile: string | undefined;
+}
+
+/** The human-readable start message: where it listens, the playground, the new admin key, a curl line. */
+export function renderBanner(input: BannerInput): string {
+  const key = input.adminKey ?? '$SWITCHYARD_API_KEY';
+  const model = input.model ?? 'simulator/echo';
+  const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello!' }] });
+  const lines = [
+    '',
+    `  Switchyard gateway listening on ${input.url}`,
+    '',
+    input.playground
+      ? `  Playground:  ${input.url}/`
+      : '  Playground:  not built (pnpm --filter @switchyard/playground build, then restart)',
+    `  Providers:   ${input.providers.join(', ')}`,
+    `  Data:        ${input.dataDir}${input.configFile ? `\n  Config:      ${input.configFile}` : ''}`,
+  ];
+  if (input.adminKey) {
+    lines.push(
+      '',
+      '  Admin key (created now and shown ONCE: store it somewhere safe):',
+      `    ${input.adminKey}`,
+      '  Create API keys for apps with:  switchyard keys create --name my-app',
+    );
+  }
+  lines.push(
+    '',
+    '  Try it:',
+    `    curl ${input.url}/v1/chat/completions \\`,
+    `      -H "Authorization: Bearer ${key}" \\`,
+    `      -H "Content-Type: application/json" \\`,
+    `      -d '${body}'`,
+    '',
+  );
+  return lines.join('\n');
+}

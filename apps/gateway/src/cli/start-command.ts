@@ -1,0 +1,152 @@
+import { parseArgs } from 'node:util';
+import { type ConfigOverrides, loadConfig } from '../config/index.js';
+import { createLogger, SecretScrubber } from '../logging/create-logger.js';
+import { createProviderAdapter } from '../providers/create-provider-adapter.js';
+import { Gateway } from '../server/create-gateway.js';
+import type { Io } from './admin-commands.js';
+import { renderBanner } from './banner.js';
+import { parsePositive, table } from './cli-args.js';
+
+function overridesOf(values: {
+  host?: string | undefined;
+  port?: string | undefined;
+  'data-dir'?: string | undefined;
+}): ConfigOverrides {
+  const port =
+    values.port === undefined ? undefined : values.port === '0' ? 0 : parsePositive(values.port, '--port');
+  return {
+    ...(values.host ? { host: values.host } : {}),
+    ...(port === undefined ? {} : { port }),
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+  };
+}
+
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  host: { type: 'string' },
+  port: { type: 'string', short: 'p' },
+  'data-dir': { type: 'string' },
+} as const;
+
+/**
+ * `switchyard start`: runs the gateway until SIGTERM/SIGINT, then drains and exits 0. JSON logs go
+ * to stdout; the start banner (with a newly created admin key, once) goes to stderr.
+ */
+export async function startCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values } = parseArgs({ args: [...argv], options: OPTIONS });
+  const config = loadConfig({
+    ...(values.config ? { path: values.config } : {}),
+    overrides: overridesOf(values),
+  });
+  const scrubber = new SecretScrubber();
+  const logger = createLogger({ level: config.logging.level, redact: config.logging.redact, scrubber });
+  const gateway = await Gateway.create({ config, logger, scrubber });
+  let url: string;
+  try {
+    url = await gateway.listen();
+  } catch (error) {
+    await gateway.shutdown();
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') {
+      io.err(
+        `Port ${config.server.port} on ${config.server.host} is in use: stop the other process or set PORT.\n`,
+      );
+      return 1;
+    }
+    throw error;
+  }
+  const adminKey = gateway.accounting.bootstrap.adminKeyCreated;
+  logger.info(
+    {
+      url,
+      providers: config.providers.map((p) => p.name),
+      data_dir: config.server.dataDir,
+      config: config.source ?? null,
+    },
+    'listening',
+  );
+  io.err(
+    renderBanner({
+      url,
+      playground: gateway.playground !== undefined,
+      adminKey,
+      model: gateway.catalog.list()[0]?.id,
+      providers: config.providers.map((p) => p.name),
+      dataDir: config.server.dataDir,
+      configFile: config.source,
+    }),
+  );
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting without draining');
+        logger.flush();
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      gateway.shutdown().then(resolve, (error: unknown) => {
+        logger.error({ error: String(error) }, 'shutdown failed');
+        resolve();
+      });
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  await new Promise<void>((resolve) => logger.flush(() => resolve()));
+  return 0;
+}
+
+/** `switchyard config check`: validates the config and builds every adapter, without network calls. */
+export function configCheckCommand(argv: readonly string[], io: Io): number {
+  const { values } = parseArgs({ args: [...argv], options: { ...OPTIONS, json: { type: 'boolean' } } });
+  const config = loadConfig({
+    ...(values.config ? { path: values.config } : {}),
+    overrides: overridesOf(values),
+  });
+  for (const provider of config.providers) createProviderAdapter(provider);
+  if (values.json) {
+    const providers = config.providers.map(({ apiKey, ...rest }) => ({
+      ...rest,
+      apiKey: apiKey ? '[set]' : null,
+    }));
+    io.out(
+      `${JSON.stringify({ ...config, adminKey: config.adminKey ? '[set]' : null, providers }, null, 2)}\n`,
+    );
+    return 0;
+  }
+  io.out(
+    `Configuration OK${config.source ? ` (${config.source})` : ' (no config file: defaults and environment)'}\n\n`,
+  );
+  io.out(`  listen   ${config.server.host}:${config.server.port}\n  data     ${config.server.dataDir}\n\n`);
+  io.out(
+    `${table(
+      ['PROVIDER', 'TYPE', 'FROM', 'BASE URL', 'KEY', 'MODELS'],
+      config.providers.map((p) => [
+        p.name,
+        p.preset ? `${p.type} (${p.preset})` : p.type,
+        p.origin,
+        p.baseURL ?? '(default)',
+        p.apiKey ? 'set' : '-',
+        p.models ? p.models.join(', ') : p.discover ? '(discovered)' : '-',
+      ]),
+    )}\n`,
+  );
+  if (config.models.length > 0) {
+    io.out(
+      `\n${table(
+        ['MODEL', 'STRATEGY', 'DEPLOYMENTS', 'ALIASES'],
+        config.models.map((m) => [
+          m.name,
+          m.strategy,
+          m.deployments
+            .map((d) => `${d.provider}/${d.model}${m.strategy === 'weighted' ? `×${d.weight}` : ''}`)
+            .join(', '),
+          m.aliases.join(', '),
+        ]),
+      )}\n`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,32 @@
+export { ConfigError, type ConfigIssue } from './config-error.js';
+export {
+  type GatewayConfigFile,
+  GatewayConfigSchema,
+  PROVIDER_TYPES,
+  type ProviderType,
+  STRATEGIES,
+  type Strategy,
+} from './config-schema.js';
+export {
+  ENV_PROVIDERS,
+  LOCAL_PROVIDER_NAME,
+  type ResolvedProvider,
+  SIMULATOR_PROVIDER_NAME,
+} from './env-providers.js';
+export {
+  DEFAULT_CONFIG_FILES,
+  findConfigFile,
+  type LoadConfigOptions,
+  loadConfig,
+  parseConfigText,
+} from './load-config.js';
+export {
+  type ConfigOverrides,
+  DEFAULT_DATA_DIR,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  type ResolvedConfig,
+  type ResolvedDeployment,
+  type ResolvedModel,
+  resolveConfig,
+} from './resolve-config.js';

@@ -1,0 +1,294 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  AuthenticationError,
+  ErrorCode,
+  NotFoundError,
+  ServerError,
+  toProtocolError,
+} from '@switchyard/protocol';
+import { createChatServer, createNodeHandler } from '@switchyard/server-kit';
+import type pino from 'pino';
+import { type Accounting, createAccounting, handleAdmin, handleUsage } from '../accounting/index.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
+import { createProviderAdapter } from '../providers/create-provider-adapter.js';
+import { ModelCatalog } from '../routing/model-catalog.js';
+import { Router } from '../routing/router.js';
+import { createGatewayHooks, modelsFor } from './gateway-hooks.js';
+import { sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
+import { createGatewayOpenAPIDocument } from './openapi.js';
+import { createStaticHandler, playgroundDir } from './static-files.js';
+
+/** The SQLite file inside the data directory. */
+export const DATABASE_FILE = 'switchyard.db';
+
+export interface CreateGatewayOptions {
+  readonly config: ResolvedConfig;
+  readonly logger: pino.Logger;
+  /** Secrets registered here are masked in every log line. */
+  readonly scrubber: SecretScrubber;
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const query = raw.indexOf('?');
+  return query === -1 ? raw : raw.slice(0, query);
+}
+
+function bearer(req: IncomingMessage): string | null {
+  const match = /^\s*bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return match ? match[1]! : null;
+}
+
+/**
+ * One gateway process: the protocol server (server-kit) over the router, accounting (keys,
+ * limits, ledger, metrics), the admin and operational routes, the playground, and a graceful
+ * shutdown that drains in-flight streams before closing the database.
+ */
+export class Gateway {
+  readonly config: ResolvedConfig;
+  readonly accounting: Accounting;
+  readonly catalog: ModelCatalog;
+  readonly router: Router;
+  readonly server: Server;
+  /** The playground directory being served, if any. */
+  readonly playground: string | undefined;
+  readonly #logger: pino.Logger;
+  readonly #open = new Set<ServerResponse>();
+  #draining = false;
+  #closed: Promise<void> | undefined;
+  #openapi: string | undefined;
+  #discovery: ReturnType<typeof setInterval> | undefined;
+
+  private constructor(options: CreateGatewayOptions) {
+    const { config, logger, scrubber } = options;
+    this.config = config;
+    this.#logger = logger;
+    for (const provider of config.providers) scrubber.add(provider.apiKey);
+    scrubber.add(config.adminKey);
+
+    const adapters = config.providers.map((provider) => ({
+      provider,
+      adapter: createProviderAdapter(provider),
+    }));
+    this.accounting = createAccounting({
+      databasePath: join(config.server.dataDir, DATABASE_FILE),
+      ...(config.adminKey ? { adminKey: config.adminKey } : {}),
+      pricing: config.prices,
+      limitsDefaults: {
+        rpm: config.limits.rpm ?? null,
+        tpm: config.limits.tpm ?? null,
+        budgetUsd: config.limits.budgetUsd ?? null,
+        budgetPeriod: config.limits.budgetPeriod,
+      },
+      ...(config.limits.defaultMaxTokens ? { defaultMaxTokens: config.limits.defaultMaxTokens } : {}),
+    });
+    const { metrics } = this.accounting;
+    this.catalog = new ModelCatalog({
+      providers: adapters.map(({ provider, adapter }) => ({
+        name: provider.name,
+        adapter,
+        models: provider.models,
+        discover: provider.discover,
+        passthrough: provider.passthrough,
+        timeoutMs: provider.timeoutMs,
+      })),
+      models: config.models,
+      onDiscoveryError: (provider, error) =>
+        logger.warn(
+          { provider, error: error instanceof Error ? error.message : String(error) },
+          'model discovery failed',
+        ),
+    });
+    this.router = new Router({
+      resolve: (model) => this.catalog.resolve(model),
+      listModels: (context) => modelsFor(this.catalog, context),
+      ...config.routing,
+      onAttemptError: ({ deployment, error, requestId }) => {
+        metrics.upstreamError({ deployment: deployment.id, provider: deployment.provider, code: error.code });
+        logger.warn(
+          {
+            request_id: requestId,
+            deployment: deployment.id,
+            status: error.status,
+            code: error.code,
+            error: error.message,
+          },
+          'upstream attempt failed',
+        );
+      },
+      onBreakerChange: (deployment, state) => {
+        metrics.breakerState({ deployment: deployment.id, state });
+        logger.warn({ deployment: deployment.id, state }, `circuit breaker ${state.replace('_', '-')}`);
+      },
+    });
+    const chat = createChatServer({
+      adapters: [this.router],
+      ...createGatewayHooks({ accounting: this.accounting, catalog: this.catalog, router: this.router }),
+      bodyLimit: config.server.bodyLimitBytes,
+      logger: toKitLogger(logger),
+    });
+    this.playground = playgroundDir(config.server.playground);
+    const serveStatic = this.playground ? createStaticHandler(this.playground) : undefined;
+    const protocol = createNodeHandler(chat, {
+      onUnmatched: (req, res) => {
+        this.#other(req, res, serveStatic).catch((error: unknown) => this.#fail(res, error));
+      },
+    });
+    this.server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+      this.#open.add(res);
+      res.once('close', () => this.#open.delete(res));
+      if (this.#draining) {
+        res.setHeader('connection', 'close');
+        const path = pathOf(req.url);
+        if (path !== '/healthz' && path !== '/readyz') {
+          sendError(
+            res,
+            new ServerError({
+              message: 'The gateway is shutting down.',
+              code: ErrorCode.overloaded,
+              status: 503,
+              retryAfterMs: 1_000,
+            }),
+            { 'retry-after': '1' },
+          );
+          return;
+        }
+      }
+      protocol(req, res).catch((error: unknown) => this.#fail(res, error));
+    });
+  }
+
+  /** Builds the gateway and lists the providers' models (each listing bounded by a timeout). */
+  static async create(options: CreateGatewayOptions): Promise<Gateway> {
+    const gateway = new Gateway(options);
+    await gateway.catalog.refresh();
+    gateway.#discovery = setInterval(
+      () => void gateway.catalog.refresh(),
+      options.config.routing.discoveryRefreshMs,
+    );
+    gateway.#discovery.unref();
+    return gateway;
+  }
+
+  /** Starts listening; resolves with the base URL. */
+  async listen(): Promise<string> {
+    const { host, port } = this.config.server;
+    this.server.listen(port, host);
+    await once(this.server, 'listening');
+    const address = this.server.address() as AddressInfo;
+    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${shownHost}:${address.port}`;
+  }
+
+  /** Requests (and streams) being served right now. */
+  get inFlight(): number {
+    return this.#open.size;
+  }
+
+  /**
+   * Graceful stop: refuse new requests (503, `/readyz` says draining), let in-flight requests and
+   * streams finish for up to `server.shutdownTimeoutMs`, then cut the rest (their upstream calls
+   * are aborted and their ledger rows written), and close the database. Idempotent.
+   */
+  shutdown(): Promise<void> {
+    this.#closed ??= this.#shutdown();
+    return this.#closed;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#draining = true;
+    clearInterval(this.#discovery);
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const deadline = Date.now() + this.config.server.shutdownTimeoutMs;
+    this.#logger.info(
+      { in_flight: this.#open.size, timeout_ms: this.config.server.shutdownTimeoutMs },
+      'draining',
+    );
+    while (this.#open.size > 0 && Date.now() < deadline) {
+      this.server.closeIdleConnections();
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    if (this.#open.size > 0) {
+      this.#logger.warn(
+        { in_flight: this.#open.size },
+        'shutdown deadline passed: closing the remaining connections',
+      );
+      this.server.closeAllConnections();
+      const grace = Date.now() + 2_000;
+      while (this.#open.size > 0 && Date.now() < grace)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    this.server.closeAllConnections();
+    await closed;
+    this.accounting.close();
+    this.#logger.info('stopped');
+  }
+
+  #fail(res: ServerResponse, error: unknown): void {
+    this.#logger.error({ error: error instanceof Error ? error.message : String(error) }, 'unhandled error');
+    if (!res.headersSent) sendError(res, toProtocolError(error));
+    else res.destroy();
+  }
+
+  async #other(
+    req: IncomingMessage,
+    res: ServerResponse,
+    serveStatic: ReturnType<typeof createStaticHandler> | undefined,
+  ): Promise<void> {
+    const path = pathOf(req.url);
+    const method = req.method ?? 'GET';
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      if (this.#draining) return sendJson(res, 503, { status: 'draining' });
+      return sendJson(res, 200, {
+        status: 'ready',
+        providers: this.catalog.status(),
+        deployments: this.router.deploymentStates(),
+      });
+    }
+    if (path === '/metrics' && method === 'GET') {
+      const body = this.accounting.renderMetrics();
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      return void res.end(body);
+    }
+    if (path === '/openapi.json' && method === 'GET') {
+      this.#openapi ??= JSON.stringify(createGatewayOpenAPIDocument());
+      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+      return void res.end(this.#openapi);
+    }
+    if (path === '/v1/usage' || path === '/admin' || path.startsWith('/admin/')) {
+      let principal: ReturnType<Accounting['authenticate']>;
+      try {
+        principal = this.accounting.authenticate(bearer(req));
+      } catch (error) {
+        return sendError(res, AuthenticationError.isInstance(error) ? error : toProtocolError(error));
+      }
+      const request = toWebRequest(req, this.config.server.bodyLimitBytes);
+      const response =
+        path === '/v1/usage'
+          ? await handleUsage(this.accounting, request, principal)
+          : await handleAdmin(this.accounting, request, principal);
+      return sendWebResponse(res, response);
+    }
+    if (serveStatic?.(req, res, path)) return;
+    if (path === '/' && method === 'GET') {
+      return sendJson(res, 200, {
+        name: 'switchyard',
+        status: 'ok',
+        playground: 'not built: run `pnpm --filter @switchyard/playground build`, then restart',
+        docs: '/openapi.json',
+      });
+    }
+    sendError(
+      res,
+      new NotFoundError({
+        message: `Unknown route: ${method} ${path.slice(0, 200)}`,
+        code: ErrorCode.notFound,
+      }),
+    );
+  }
+}

@@ -1,0 +1,143 @@
+import type { Model, Usage } from '@switchyard/protocol';
+import type { ChatRequestContext, ChatServerOptions, ListModelsContext } from '@switchyard/server-kit';
+import type { Accounting, Admission, Principal } from '../accounting/index.js';
+import type { ModelCatalog } from '../routing/model-catalog.js';
+import { type Router, type RouteTrace, routeTraceOf } from '../routing/router.js';
+import { estimatePromptTokens } from './estimate-prompt-tokens.js';
+
+/** What the gateway keeps in a request's `locals` (shared by the hooks and the router). */
+export interface GatewayLocals {
+  /** `performance.now()` when the gateway first saw the request (authentication). */
+  t0?: number;
+  principal?: Principal;
+  admission?: Admission;
+  routing?: RouteTrace;
+  overheadMs?: number;
+  streamOpen?: boolean;
+}
+
+export const DEPLOYMENT_HEADER = 'x-switchyard-deployment';
+export const OVERHEAD_HEADER = 'x-switchyard-overhead-ms';
+
+/** Whether a key may use a public model name (admin keys and unscoped keys may use any). */
+export function mayUse(principal: Principal | undefined, model: string): boolean {
+  if (!principal || principal.isAdmin) return true;
+  const allowed = principal.key.allowedModels;
+  return allowed === null || allowed.includes(model);
+}
+
+/** `GET /v1/models` for the caller: the catalog, narrowed to the models the key may use. */
+export function modelsFor(catalog: ModelCatalog, context: ListModelsContext): Model[] {
+  const principal = (context.locals as GatewayLocals | undefined)?.principal;
+  const all = catalog.list();
+  return principal && !principal.isAdmin && principal.key.allowedModels !== null
+    ? all.filter((m) => mayUse(principal, m.id))
+    : [...all];
+}
+
+interface HookDeps {
+  readonly accounting: Accounting;
+  readonly catalog: ModelCatalog;
+  readonly router: Router;
+}
+
+type Hooks = Pick<
+  ChatServerOptions,
+  'authenticate' | 'resolveAdapter' | 'beforeCompletion' | 'onResponseHeaders' | 'transformUsage' | 'onFinish'
+>;
+
+function localsOf(context: ChatRequestContext): GatewayLocals {
+  return context.locals as GatewayLocals;
+}
+
+/**
+ * The server-kit hooks that make a protocol server a gateway: keys (authenticate), model names
+ * (resolveAdapter → the router), limits and budgets (beforeCompletion → admit), the
+ * `x-switchyard-*` headers, `usage.cost`, and one ledger row per admitted request (onFinish).
+ */
+export function createGatewayHooks({ accounting, catalog, router }: HookDeps): Hooks {
+  const { metrics } = accounting;
+  return {
+    authenticate(context) {
+      const locals = localsOf(context);
+      locals.t0 = performance.now();
+      locals.principal = accounting.authenticate(context.apiKey);
+      return locals.principal;
+    },
+
+    async resolveAdapter(model, context) {
+      if (!mayUse(localsOf(context).principal, model) && context.route !== 'chat.completions')
+        return undefined;
+      const route = catalog.resolve(model) ?? (await catalog.resolveFresh(model));
+      if (!route) return undefined;
+      routeTraceOf(context.locals).route = route;
+      return router;
+    },
+
+    beforeCompletion(context) {
+      const locals = localsOf(context);
+      const request = context.request!;
+      const route = locals.routing?.route;
+      try {
+        const admission = accounting.admit(locals.principal!, {
+          model: request.model,
+          requestId: context.requestId,
+          estimatedPromptTokens: estimatePromptTokens(request),
+          maxOutputTokens: request.max_completion_tokens ?? request.max_tokens ?? null,
+          upstreamModels: route ? route.deployments.map((d) => d.model) : [],
+          stream: request.stream === true,
+        });
+        locals.admission = admission;
+        for (const name in admission.headers) context.setHeader(name, admission.headers[name]!);
+      } catch (error) {
+        const headers = (error as { headers?: Record<string, string> }).headers;
+        if (headers) for (const name in headers) context.setHeader(name, headers[name]!);
+        throw error;
+      }
+    },
+
+    onResponseHeaders(context, response) {
+      const locals = localsOf(context);
+      if (locals.t0 === undefined) return;
+      const trace = locals.routing;
+      if (trace?.deployment) context.setHeader(DEPLOYMENT_HEADER, trace.deployment.id);
+      const now = performance.now();
+      const upstream = trace?.startedAt === undefined ? 0 : (trace.answeredAt ?? now) - trace.startedAt;
+      const overhead = Math.max(0, now - locals.t0 - upstream);
+      locals.overheadMs = overhead;
+      context.setHeader(OVERHEAD_HEADER, overhead.toFixed(2));
+      if (response.status === 200 && context.request?.stream === true) {
+        locals.streamOpen = true;
+        metrics.streamStarted();
+      }
+    },
+
+    transformUsage(usage, context): Usage {
+      const model = localsOf(context).routing?.deployment?.model ?? context.request?.model ?? '';
+      return { ...usage, cost: accounting.costOf(model, usage) };
+    },
+
+    onFinish(event) {
+      const { context } = event;
+      const locals = localsOf(context);
+      if (locals.streamOpen) metrics.streamEnded();
+      if (locals.overheadMs !== undefined) metrics.observeOverhead(locals.overheadMs);
+      const admission = locals.admission;
+      if (!admission) return;
+      const deployment = locals.routing?.deployment;
+      accounting.finish(admission, {
+        requestId: context.requestId,
+        model: admission.model,
+        upstreamModel: deployment?.model ?? null,
+        deployment: deployment?.id ?? null,
+        status: event.aborted ? 499 : event.status,
+        errorCode: event.error?.code ?? (event.aborted ? 'aborted' : null),
+        usage: event.usage,
+        latencyMs: event.endedAt - event.startedAt,
+        ttftMs:
+          event.streamed && event.firstChunkAt !== undefined ? event.firstChunkAt - event.startedAt : null,
+        streamed: event.streamed,
+      });
+    },
+  };
+}
