@@ -16,7 +16,9 @@ import {
   JSON_TYPE,
   type LocalUpstream,
   type Responder,
+  SSE,
   serveBody,
+  sseFromChunkLines,
   startLocalUpstream,
 } from './test/local-upstream.js';
 
@@ -211,6 +213,16 @@ describe('non-stream repairs', () => {
     expect(malformed.isRetryable).toBe(false);
     const empty = await failureOf(completeFrom(serveBody('\n\n', JSON_TYPE)));
     expect(empty.code).toBe('bad_response');
+  });
+
+  it('a non-stream request answered with SSE is accumulated (groq-tool-call.chunks.txt)', async () => {
+    const completion = await completeFrom(serveBody(sseFromChunkLines('groq-tool-call.chunks.txt'), SSE));
+    expect(completion.id).toBe('chatcmpl-b610d559-f156-4aca-8827-24b4fe6af54f');
+    expect(completion.choices[0]!.message.tool_calls).toStrictEqual([
+      { id: 'tk85n1k4m', type: 'function', function: { name: 'weather', arguments: '{}' } },
+    ]);
+    expect(completion.choices[0]!.finish_reason).toBe('tool_calls');
+    expect(completion.usage?.total_tokens).toBe(225);
   });
 
   it('a stream request answered with whole JSON is turned into chunks, usage chunk included', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  accumulateChunks,
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
@@ -191,6 +192,16 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
         requestId: context.requestId,
       });
       try {
+        if ((upstream.response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+          // An upstream that streams whatever was asked.
+          return await accumulateChunks(
+            repairStream(decodeSSE(upstream.body()), {
+              requestId: context.requestId,
+              model: request.model,
+              generateId,
+            }),
+          );
+        }
         const text = await upstream.text();
         return normalizeCompletion(text, {
           requestId: context.requestId,
