@@ -278,6 +278,42 @@ describe('decodeSSE cancellation', () => {
     expect(produced).toBe(1);
   });
 
+  it('serves next() calls made without awaiting in order, like a generator', async () => {
+    const body = bytes(`data: ${chunkJson('a')}\n\ndata: ${chunkJson('b')}\n\ndata: [DONE]\n\n`);
+    const events = decodeSSE(streamOf(splitAt(body, [5, 150])));
+    const results = await Promise.all([
+      events.next(),
+      events.next(),
+      events.next(),
+      events.next(),
+      events.next(),
+    ]);
+    expect(results.map((result) => (result.done ? 'end' : result.value.type))).toStrictEqual([
+      'chunk',
+      'chunk',
+      'done',
+      'end',
+      'end',
+    ]);
+  });
+
+  it('throw() cancels the source and rejects with the given error', async () => {
+    let cancelled = false;
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(bytes(`data: ${chunkJson('x')}\n\n`));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const events = decodeSSE(source);
+    await events.next();
+    await expect(events.throw(new Error('stop'))).rejects.toThrow('stop');
+    expect(cancelled).toBe(true);
+    expect(await events.next()).toStrictEqual({ value: undefined, done: true });
+  });
+
   it('does not cancel a source that ended normally', async () => {
     let cancelled = false;
     const pieces = [bytes(`data: ${chunkJson('a')}\n\ndata: [DONE]\n\n`)];
