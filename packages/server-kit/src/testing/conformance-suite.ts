@@ -1,0 +1,560 @@
+import {
+  type ChatCompletion,
+  ChatCompletionAccumulator,
+  type ChatCompletionChunk,
+  ChatCompletionChunkSchema,
+  ChatCompletionSchema,
+  FINISH_REASONS,
+  ModelListSchema,
+  ModelSchema,
+  type Usage,
+} from '@switchyard/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AdapterCapabilities, ChatAdapter } from '../adapter.js';
+import {
+  type CollectedStream,
+  collectStream,
+  comparable,
+  postChat,
+  readErrorEnvelope,
+  schemaErrors,
+} from './conformance-client.js';
+import { AdapterObserver } from './observe-adapter.js';
+import { startTestServer, type TestServer } from './start-test-server.js';
+
+/** A failure the adapter's backend can be made to produce, and how the server must report it. */
+export interface ConformanceErrorCase {
+  readonly name: string;
+  /** Request fields merged over a plain request (e.g. messages that make the backend fail). */
+  readonly request: Record<string, unknown>;
+  /** HTTP status of the error answer (for `mid-stream` cases: of the non-stream request). */
+  readonly status: number;
+  readonly code: string;
+  /**
+   * `before-first-chunk` (default): both modes get a real HTTP error. `mid-stream`: a stream
+   * gets 200, some chunks, then one error event with `code`.
+   */
+  readonly when?: 'before-first-chunk' | 'mid-stream';
+}
+
+/** Options of {@link runConformanceSuite}. */
+export interface ConformanceSuiteOptions {
+  /** Name of the `describe` block. */
+  readonly name: string;
+  /**
+   * Builds the adapter under test, once per suite. May be async (e.g. to start a recorded
+   * upstream first); then pass `capabilities`, which the kit needs when it registers the tests.
+   */
+  createAdapter(): ChatAdapter | Promise<ChatAdapter>;
+  /** Models to run the suite against (default: the first model the adapter lists). */
+  readonly models?: readonly string[];
+  /** What to test; defaults to `adapter.capabilities`. Unclaimed capabilities are skipped. */
+  readonly capabilities?: AdapterCapabilities;
+  /**
+   * Request fields that make the answer long enough to disconnect in the middle of it (for the
+   * abort test). Default: a 2000-word essay with `max_tokens: 4000`.
+   */
+  readonly slowRequest?: Record<string, unknown>;
+  /** Failures to provoke; without any, error mapping is checked on server-side errors only. */
+  readonly errorCases?: readonly ConformanceErrorCase[];
+  /** Per-test timeout in ms (default 30 000). */
+  readonly timeoutMs?: number;
+}
+
+const WEATHER_TOOL = {
+  type: 'function',
+  function: {
+    name: 'get_weather',
+    description: 'Current weather for a city.',
+    parameters: {
+      type: 'object',
+      properties: {
+        city: { type: 'string', description: 'City name, e.g. Paris' },
+        unit: { type: 'string', enum: ['celsius', 'fahrenheit'] },
+      },
+      required: ['city', 'unit'],
+      additionalProperties: false,
+    },
+  },
+} as const;
+
+const TIME_TOOL = {
+  type: 'function',
+  function: {
+    name: 'get_time',
+    description: 'Current local time in a timezone.',
+    parameters: {
+      type: 'object',
+      properties: { timezone: { type: 'string' } },
+      required: ['timezone'],
+      additionalProperties: false,
+    },
+  },
+} as const;
+
+const PERSON_SCHEMA = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    age: { type: 'integer', minimum: 0, maximum: 150 },
+    hobbies: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 3 },
+    contact: {
+      type: 'object',
+      properties: { email: { type: 'string' }, verified: { type: 'boolean' } },
+      required: ['email', 'verified'],
+      additionalProperties: false,
+    },
+  },
+  required: ['name', 'age', 'hobbies', 'contact'],
+  additionalProperties: false,
+} as const;
+
+const user = (content: string) => [{ role: 'user', content }];
+
+/** Checks what every chunk of every stream must satisfy, and returns the accumulated answer. */
+function checkStream(stream: CollectedStream, options: { includeUsage: boolean }): ChatCompletion {
+  expect(stream.status).toBe(200);
+  expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  expect(stream.errors.map((error) => error.message)).toStrictEqual([]);
+  expect(stream.done, 'the stream ends with [DONE]').toBe(true);
+  expect(stream.trailing, 'nothing follows [DONE]').toBe(false);
+  expect(stream.chunks.length).toBeGreaterThan(0);
+  const first = stream.chunks[0] as ChatCompletionChunk;
+  const roleSeen = new Set<number>();
+  const accumulator = new ChatCompletionAccumulator();
+  stream.chunks.forEach((chunk, i) => {
+    ChatCompletionChunkSchema.parse(chunk);
+    expect(chunk.object).toBe('chat.completion.chunk');
+    expect(chunk.id, 'every chunk carries the same id').toBe(first.id);
+    expect(chunk.created, 'every chunk carries the same created').toBe(first.created);
+    const isLast = i === stream.chunks.length - 1;
+    if (chunk.usage != null) {
+      expect(options.includeUsage, 'usage only when stream_options.include_usage is true').toBe(true);
+      expect(isLast, 'usage comes in the last chunk').toBe(true);
+      expect(chunk.choices).toStrictEqual([]);
+    }
+    for (const choice of chunk.choices) {
+      if (!roleSeen.has(choice.index)) {
+        expect(choice.delta.role, `the first delta of choice ${choice.index} has role assistant`).toBe(
+          'assistant',
+        );
+        roleSeen.add(choice.index);
+      }
+      if (choice.finish_reason != null) expect(FINISH_REASONS).toContain(choice.finish_reason);
+    }
+    accumulator.add(chunk);
+  });
+  const last = stream.chunks.at(-1) as ChatCompletionChunk;
+  if (options.includeUsage) {
+    expect(last.choices, 'the usage chunk has no choices').toStrictEqual([]);
+    checkUsage(last.usage ?? undefined);
+  }
+  return accumulator.complete();
+}
+
+function checkUsage(usage: Usage | undefined): void {
+  expect(usage, 'usage is reported').toBeDefined();
+  const u = usage as Usage;
+  expect(u.prompt_tokens).toBeGreaterThan(0);
+  expect(u.completion_tokens).toBeGreaterThanOrEqual(0);
+  expect(u.total_tokens).toBe(u.prompt_tokens + u.completion_tokens);
+}
+
+function checkCompletion(body: unknown): ChatCompletion {
+  const completion = ChatCompletionSchema.parse(body);
+  expect(completion.object).toBe('chat.completion');
+  expect(completion.choices.length).toBeGreaterThan(0);
+  for (const choice of completion.choices) {
+    expect(choice.message.role).toBe('assistant');
+    expect(FINISH_REASONS).toContain(choice.finish_reason);
+    expect(Object.hasOwn(choice, 'logprobs'), 'choices carry a logprobs key').toBe(true);
+  }
+  checkUsage(completion.usage ?? undefined);
+  return completion;
+}
+
+/**
+ * Registers a vitest suite that runs an adapter through the real server over real HTTP on
+ * loopback and checks it against the protocol: model list, response and chunk shapes, stream
+ * framing, usage, stop reasons, `max_tokens`, `stop`, tools, `json_schema`, thinking, `n`, error
+ * mapping and abort propagation. Capabilities the adapter does not claim are skipped, with the
+ * reason in the test name.
+ *
+ * @example
+ * ```ts
+ * // my-adapter.conformance.test.ts
+ * import { runConformanceSuite } from '@switchyard/server-kit/testing';
+ * runConformanceSuite({ name: 'my adapter', createAdapter: () => createMyAdapter({ baseURL }) });
+ * ```
+ */
+export function runConformanceSuite(options: ConformanceSuiteOptions): void {
+  const timeout = options.timeoutMs ?? 30_000;
+  // Which tests run or skip is decided when they are registered, so capabilities must be known now.
+  let created: ChatAdapter | Promise<ChatAdapter> | undefined;
+  let capabilities = options.capabilities;
+  if (capabilities === undefined) {
+    created = options.createAdapter();
+    if (created instanceof Promise) {
+      throw new TypeError('runConformanceSuite: pass `capabilities` when createAdapter is async');
+    }
+    capabilities = created.capabilities ?? {};
+  }
+  const claimed = capabilities;
+  describe(`conformance: ${options.name}`, () => {
+    const observed = new AdapterObserver();
+    let test: TestServer;
+    let listed: string[] = [];
+    beforeAll(async () => {
+      const adapter = await (created ?? options.createAdapter());
+      observed.wrap(adapter);
+      test = await startTestServer({ adapters: [observed.adapter] });
+      listed = (await adapter.listModels({ signal: new AbortController().signal })).map((model) => model.id);
+    }, timeout);
+    afterAll(async () => {
+      await test?.close();
+    });
+
+    it(
+      'lists its models in the wire shape of GET /v1/models and /v1/models/:id',
+      async () => {
+        const res = await fetch(`${test.url}/v1/models`);
+        expect(res.status).toBe(200);
+        const list = ModelListSchema.parse(await res.json());
+        expect(list.object).toBe('list');
+        expect(list.data.length).toBeGreaterThan(0);
+        for (const model of list.data) {
+          expect(model.object).toBe('model');
+          const one = await fetch(`${test.url}/v1/models/${encodeURIComponent(model.id)}`);
+          expect(one.status).toBe(200);
+          expect(ModelSchema.parse(await one.json()).id).toBe(model.id);
+        }
+      },
+      timeout,
+    );
+
+    const models = options.models ?? [undefined];
+    for (const fixedModel of models) {
+      const label = fixedModel ?? 'first listed model';
+      describe(label, () => {
+        const model = () => fixedModel ?? (listed[0] as string);
+        const request = (extra: Record<string, unknown> = {}) => ({
+          model: model(),
+          messages: user('Say hello to the conformance suite in one short sentence.'),
+          ...extra,
+        });
+        const claim = (capability: keyof AdapterCapabilities, name: string, fn: () => Promise<void>) => {
+          if (claimed[capability] === true) it(name, fn, timeout);
+          else it.skip(`${name} (skipped: capability '${capability}' not claimed)`, fn);
+        };
+
+        it(
+          'answers a non-stream request with a valid completion and usage',
+          async () => {
+            const res = await postChat(test.url, request());
+            expect(res.status).toBe(200);
+            expect(res.headers.get('x-request-id')).toBeTruthy();
+            const completion = checkCompletion(await res.json());
+            expect(completion.choices[0]?.finish_reason).toMatch(/^(stop|length)$/);
+            expect(typeof completion.choices[0]?.message.content).toBe('string');
+          },
+          timeout,
+        );
+
+        it(
+          'streams valid chunks: role first, one id, finish_reason, [DONE], no usage unless asked',
+          async () => {
+            const stream = await collectStream(await postChat(test.url, request({ stream: true })));
+            const completion = checkStream(stream, { includeUsage: false });
+            expect(completion.choices[0]?.finish_reason).toMatch(/^(stop|length)$/);
+          },
+          timeout,
+        );
+
+        it(
+          'sends usage in one final chunk with stream_options.include_usage',
+          async () => {
+            const stream = await collectStream(
+              await postChat(test.url, request({ stream: true, stream_options: { include_usage: true } })),
+            );
+            checkStream(stream, { includeUsage: true });
+          },
+          timeout,
+        );
+
+        claim('deterministic', 'accumulated stream equals the non-stream answer', async () => {
+          const body = request({ seed: 7 });
+          const whole = checkCompletion(await (await postChat(test.url, body)).json());
+          const stream = await collectStream(
+            await postChat(test.url, { ...body, stream: true, stream_options: { include_usage: true } }),
+          );
+          expect(comparable(checkStream(stream, { includeUsage: true }))).toStrictEqual(comparable(whole));
+        });
+
+        it('honours max_tokens: finish_reason length and no more completion tokens', async () => {
+          const body = request({
+            max_tokens: 5,
+            messages: user('Count from one to one hundred in words, separated by spaces.'),
+          });
+          const completion = checkCompletion(await (await postChat(test.url, body)).json());
+          expect(completion.choices[0]?.finish_reason).toBe('length');
+          expect(completion.usage?.completion_tokens).toBeLessThanOrEqual(5);
+          const stream = checkStream(
+            await collectStream(await postChat(test.url, { ...body, stream: true })),
+            {
+              includeUsage: false,
+            },
+          );
+          expect(stream.choices[0]?.finish_reason).toBe('length');
+        });
+
+        claim('stop', 'stops before a stop sequence with finish_reason stop', async () => {
+          const body = request({
+            stop: [' six'],
+            messages: user('Repeat exactly: one two three four five six seven eight nine ten'),
+          });
+          for (const stream of [false, true]) {
+            const res = await postChat(test.url, { ...body, stream });
+            const completion = stream
+              ? checkStream(await collectStream(res), { includeUsage: false })
+              : checkCompletion(await res.json());
+            expect(completion.choices[0]?.message.content ?? '').not.toContain(' six');
+            expect(completion.choices[0]?.finish_reason).toBe('stop');
+          }
+        });
+
+        claim('tools', 'tool_choice required: a tool call whose arguments validate', async () => {
+          const body = request({
+            messages: user('What is the weather in Paris right now?'),
+            tools: [WEATHER_TOOL],
+            tool_choice: 'required',
+          });
+          for (const stream of [false, true]) {
+            const res = await postChat(test.url, { ...body, stream });
+            const completion = stream
+              ? checkStream(await collectStream(res), { includeUsage: false })
+              : checkCompletion(await res.json());
+            const choice = completion.choices[0];
+            expect(choice?.finish_reason).toBe('tool_calls');
+            const call = choice?.message.tool_calls?.[0];
+            expect(call?.function.name).toBe('get_weather');
+            expect(call?.id).toBeTruthy();
+            expect(
+              schemaErrors(WEATHER_TOOL.function.parameters, JSON.parse(call?.function.arguments ?? '')),
+            ).toBe('');
+          }
+        });
+
+        claim('tools', 'a named tool_choice calls that function', async () => {
+          const res = await postChat(
+            test.url,
+            request({
+              messages: user('What time is it in Tokyo?'),
+              tools: [WEATHER_TOOL, TIME_TOOL],
+              tool_choice: { type: 'function', function: { name: 'get_time' } },
+            }),
+          );
+          const calls = checkCompletion(await res.json()).choices[0]?.message.tool_calls ?? [];
+          expect(calls.map((call) => call.function.name)).toStrictEqual(['get_time']);
+          expect(
+            schemaErrors(TIME_TOOL.function.parameters, JSON.parse(calls[0]?.function.arguments ?? '')),
+          ).toBe('');
+        });
+
+        claim('tools', 'tool_choice none: no tool call', async () => {
+          const res = await postChat(
+            test.url,
+            request({
+              messages: user('What is the weather in Paris?'),
+              tools: [WEATHER_TOOL],
+              tool_choice: 'none',
+            }),
+          );
+          const choice = checkCompletion(await res.json()).choices[0];
+          expect(choice?.message.tool_calls ?? []).toStrictEqual([]);
+          expect(choice?.finish_reason).not.toBe('tool_calls');
+        });
+
+        claim('tools', 'streams tool identity once per call, then argument fragments', async () => {
+          const stream = await collectStream(
+            await postChat(
+              test.url,
+              request({
+                stream: true,
+                messages: user('What is the weather in Paris right now?'),
+                tools: [WEATHER_TOOL],
+                tool_choice: 'required',
+              }),
+            ),
+          );
+          checkStream(stream, { includeUsage: false });
+          const identities = new Map<string, number>();
+          for (const chunk of stream.chunks) {
+            for (const choice of chunk.choices) {
+              for (const fragment of choice.delta.tool_calls ?? []) {
+                if (fragment.id) {
+                  const key = `${choice.index}:${fragment.index}`;
+                  identities.set(key, (identities.get(key) ?? 0) + 1);
+                  expect(fragment.type).toBe('function');
+                  expect(fragment.function?.name).toBeTruthy();
+                }
+              }
+            }
+          }
+          expect(
+            [...identities.values()].every((count) => count === 1),
+            'identity sent once',
+          ).toBe(true);
+          expect(identities.size).toBeGreaterThan(0);
+        });
+
+        claim('tools', 'uses tool results in the next turn', async () => {
+          const res = await postChat(
+            test.url,
+            request({
+              tools: [WEATHER_TOOL],
+              messages: [
+                { role: 'user', content: 'What is the weather in Paris? Answer in one sentence.' },
+                {
+                  role: 'assistant',
+                  content: null,
+                  tool_calls: [
+                    {
+                      id: 'call_conformance_1',
+                      type: 'function',
+                      function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' },
+                    },
+                  ],
+                },
+                { role: 'tool', tool_call_id: 'call_conformance_1', content: '18 degrees celsius and sunny' },
+              ],
+            }),
+          );
+          const choice = checkCompletion(await res.json()).choices[0];
+          expect(choice?.finish_reason).toBe('stop');
+          expect(choice?.message.content ?? '').toContain('18');
+        });
+
+        claim('jsonSchema', 'response_format json_schema: content validates against the schema', async () => {
+          const body = request({
+            messages: user('Invent a person.'),
+            response_format: {
+              type: 'json_schema',
+              json_schema: { name: 'person', schema: PERSON_SCHEMA, strict: true },
+            },
+          });
+          for (const stream of [false, true]) {
+            const res = await postChat(test.url, { ...body, stream });
+            const completion = stream
+              ? checkStream(await collectStream(res), { includeUsage: false })
+              : checkCompletion(await res.json());
+            expect(
+              schemaErrors(PERSON_SCHEMA, JSON.parse(completion.choices[0]?.message.content ?? '')),
+            ).toBe('');
+          }
+        });
+
+        claim('thinking', 'thinking enabled: reasoning_content arrives before the answer', async () => {
+          const body = request({ thinking: { type: 'enabled' } });
+          const completion = checkCompletion(await (await postChat(test.url, body)).json());
+          expect(completion.choices[0]?.message.reasoning_content ?? '').not.toBe('');
+          const details = completion.usage?.completion_tokens_details;
+          if (details) expect(details.reasoning_tokens).toBeGreaterThan(0);
+          const stream = await collectStream(await postChat(test.url, { ...body, stream: true }));
+          checkStream(stream, { includeUsage: false });
+          const deltas = stream.chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.delta));
+          const firstReasoning = deltas.findIndex((delta) => (delta.reasoning_content ?? '') !== '');
+          const firstContent = deltas.findIndex((delta) => (delta.content ?? '') !== '');
+          expect(firstReasoning).toBeGreaterThanOrEqual(0);
+          if (firstContent !== -1) expect(firstReasoning).toBeLessThan(firstContent);
+        });
+
+        claim('multipleChoices', 'n: 2 returns two finished choices in both modes', async () => {
+          const body = request({ n: 2 });
+          const completion = checkCompletion(await (await postChat(test.url, body)).json());
+          expect(completion.choices.map((choice) => choice.index).sort()).toStrictEqual([0, 1]);
+          const streamed = checkStream(
+            await collectStream(await postChat(test.url, { ...body, stream: true })),
+            {
+              includeUsage: false,
+            },
+          );
+          expect(streamed.choices.map((choice) => choice.index)).toStrictEqual([0, 1]);
+        });
+
+        it(
+          'maps an unknown model to 404 model_not_found and a bad field to 400 with its param',
+          async () => {
+            const missing = await postChat(test.url, request({ model: `${model()}-does-not-exist` }));
+            expect(missing.status).toBe(404);
+            const notFound = await readErrorEnvelope(missing);
+            expect(notFound.code).toBe('model_not_found');
+            expect(notFound.requestId).toBe(missing.headers.get('x-request-id'));
+            const bad = await postChat(test.url, request({ temperature: 7 }));
+            expect(bad.status).toBe(400);
+            expect((await readErrorEnvelope(bad)).param).toBe('temperature');
+          },
+          timeout,
+        );
+
+        for (const errorCase of options.errorCases ?? []) {
+          it(
+            `maps backend failure '${errorCase.name}' to ${errorCase.status} ${errorCase.code}`,
+            async () => {
+              const whole = await postChat(test.url, request(errorCase.request));
+              expect(whole.status).toBe(errorCase.status);
+              const envelope = await readErrorEnvelope(whole);
+              expect(envelope.code).toBe(errorCase.code);
+              expect(envelope.requestId).toBe(whole.headers.get('x-request-id'));
+              const streamed = await postChat(test.url, request({ ...errorCase.request, stream: true }));
+              if (errorCase.when === 'mid-stream') {
+                const stream = await collectStream(streamed);
+                expect(stream.status).toBe(200);
+                expect(stream.done, 'no [DONE] after an error').toBe(false);
+                expect(stream.trailing, 'nothing after the error event').toBe(false);
+                expect(stream.errors.map((error) => error.code)).toStrictEqual([errorCase.code]);
+              } else {
+                expect(streamed.status).toBe(errorCase.status);
+                expect((await readErrorEnvelope(streamed)).code).toBe(errorCase.code);
+              }
+            },
+            timeout,
+          );
+        }
+
+        it(
+          'stops the adapter within 100 ms when the client disconnects mid-stream',
+          async () => {
+            const slow = options.slowRequest ?? {
+              messages: user('Write a 2000-word essay about the history of railways.'),
+              max_tokens: 4000,
+            };
+            const streaming = observed.supportsStream();
+            const call = observed.nextCall();
+            const controller = new AbortController();
+            const pending = postChat(test.url, request({ ...slow, stream: streaming }), {
+              signal: controller.signal,
+            }).catch(() => undefined);
+            await call.started;
+            if (streaming) {
+              // The server answers 200 with the first chunk: read it, so the disconnect is mid-stream.
+              const res = await pending;
+              await res?.body
+                ?.getReader()
+                .read()
+                .catch(() => undefined);
+            } else {
+              await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+            expect(call.ended(), 'the answer must still be running: make slowRequest slower').toBe(false);
+            const disconnectedAt = performance.now();
+            controller.abort();
+            const abortedAt = await call.aborted;
+            expect(abortedAt - disconnectedAt, 'ms from disconnect to the adapter signal').toBeLessThan(100);
+            await call.finished;
+          },
+          timeout,
+        );
+      });
+    }
+  });
+}
