@@ -29,6 +29,9 @@ export function decodeSSE(
   return new SSEEventIterator(readPieces(source), options);
 }
 
+/** `open`: reading; `ended`: the source ended, the queue drains; `closed`: nothing more. */
+type IteratorState = 'open' | 'ended' | 'closed';
+
 const DONE: IteratorReturnResult<void> = Object.freeze({ value: undefined, done: true });
 
 /**
@@ -41,8 +44,7 @@ class SSEEventIterator implements AsyncGenerator<SSEEvent, void, undefined> {
   #head = 0;
   readonly #decoder: SSEDecoder;
   readonly #pieces: PieceReader;
-  /** `open`: reading; `ended`: the source ended, the queue drains; `closed`: nothing more. */
-  #state: 'open' | 'ended' | 'closed' = 'open';
+  #state: IteratorState = 'open';
   #pending: Promise<IteratorResult<SSEEvent, void>> | undefined;
 
   constructor(pieces: PieceReader, options: SSEDecoderOptions | undefined) {
@@ -70,7 +72,8 @@ class SSEEventIterator implements AsyncGenerator<SSEEvent, void, undefined> {
         this.#queue.length = 0;
         this.#head = 0;
         const piece = await this.#pieces.next();
-        if (this.#state === 'closed') return DONE;
+        // return() may have run while the read was pending.
+        if ((this.#state as IteratorState) === 'closed') return DONE;
         if (piece.done) {
           this.#state = 'ended';
           this.#decoder.end();
