@@ -19,6 +19,8 @@ export interface UpstreamReply {
   body: string | readonly (string | Uint8Array)[];
   /** Keep the response open after the body (a stalled upstream). */
   hang?: boolean;
+  /** Milliseconds to wait between body pieces (a slow upstream). Default: none. */
+  pieceDelayMs?: number;
 }
 
 export type UpstreamHandler = (request: RecordedRequest) => UpstreamReply | Promise<UpstreamReply>;
@@ -56,7 +58,9 @@ export async function startUpstream(handler: UpstreamHandler): Promise<Upstream>
     for (const piece of body) {
       if (res.destroyed) return;
       res.write(piece);
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) =>
+        reply.pieceDelayMs ? setTimeout(resolve, reply.pieceDelayMs) : setImmediate(resolve),
+      );
     }
     if (!reply.hang) res.end();
   });
