@@ -49,7 +49,7 @@ export interface BuildRequestOptions {
 
 /**
  * Builds the Gemini `generateContent` body for a validated chat-completions request.
- * @throws {BadRequestError} for what Gemini cannot do (logprobs, logit_bias, audio output, …),
+ * @throws {BadRequestError} for what Gemini cannot do (logit_bias, audio output, …),
  * naming the request field.
  */
 export function buildGeminiRequest(
@@ -77,7 +77,6 @@ function rejectUnsupported(request: ChatCompletionRequest): void {
   for (const field of UNSUPPORTED_FIELDS) {
     if (loose[field] != null) throw unsupportedParameter(field);
   }
-  if (request.logprobs) throw unsupportedParameter('logprobs');
   if (request.logit_bias && Object.keys(request.logit_bias).length > 0)
     throw unsupportedParameter('logit_bias');
   if (request.modalities?.includes('audio')) throw unsupportedParameter('modalities', "may only be ['text']");
@@ -137,6 +136,10 @@ function buildGenerationConfig(
   if (request.presence_penalty != null) config.presencePenalty = request.presence_penalty;
   if (request.frequency_penalty != null) config.frequencyPenalty = request.frequency_penalty;
   if (request.seed != null) config.seed = request.seed;
+  if (request.logprobs) {
+    config.responseLogprobs = true;
+    if (request.top_logprobs != null) config.logprobs = request.top_logprobs;
+  }
 
   const format = request.response_format;
   if (format?.type === 'json_object') config.responseMimeType = 'application/json';

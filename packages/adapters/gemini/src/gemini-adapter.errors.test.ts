@@ -241,6 +241,14 @@ describe('failures inside a stream', () => {
     expect(error.streamStarted).toBe(false);
   });
 
+  it('a 200 body that is not JSON is a bad_response, not a connection error', async () => {
+    const adapter = await serve({ body: '<html>captive portal</html>' });
+    const error = await caught(adapter.complete!(request, adapterContext()));
+    expect(error.code).toBe('bad_response');
+    expect(error.status).toBe(502);
+    expect(error.message).toContain('<html>captive portal</html>');
+  });
+
   it('MALFORMED_FUNCTION_CALL is a retryable upstream error, not an answer', async () => {
     const body = JSON.stringify({
       candidates: [

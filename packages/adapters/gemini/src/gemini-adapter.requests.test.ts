@@ -381,6 +381,14 @@ describe('generationConfig', () => {
     });
   });
 
+  it('asks for logprobs with responseLogprobs and the top count', async () => {
+    expect((await sentBody({ logprobs: true, top_logprobs: 3 })).generationConfig).toStrictEqual({
+      responseLogprobs: true,
+      logprobs: 3,
+    });
+    expect((await sentBody({ logprobs: true })).generationConfig).toStrictEqual({ responseLogprobs: true });
+  });
+
   it('maps json_object to a JSON MIME type only, and sends no generationConfig when nothing is set', async () => {
     expect(
       (await sentBody({ response_format: { type: 'json_object' }, max_tokens: 10 })).generationConfig,
@@ -458,7 +466,6 @@ describe('requests Gemini cannot serve are rejected with a 400 before any upstre
       'messages[1].tool_calls[0].function.arguments',
       'invalid_request',
     ],
-    ['logprobs', { logprobs: true }, 'logprobs', 'unsupported_parameter'],
     ['logit_bias', { logit_bias: { '42': 5 } }, 'logit_bias', 'unsupported_parameter'],
     ['audio output', { modalities: ['text', 'audio'] }, 'modalities', 'unsupported_parameter'],
     ['an invalid model name', { model: '../admin' }, 'model', 'invalid_request'],

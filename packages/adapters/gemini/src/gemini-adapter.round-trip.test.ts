@@ -114,3 +114,32 @@ describe('tool loop with thought signatures (fake Gemini upstream)', () => {
     });
   });
 });
+
+describe('logprobs (fake Gemini upstream)', () => {
+  it('maps logprobsResult to OpenAI logprobs, the same whole and streamed', async () => {
+    const adapter = createGeminiAdapter({ baseURL: upstream.baseURL, apiKey: 'fake-key' });
+    const request: ChatCompletionRequest = {
+      model: 'gemini-2.5-flash',
+      messages: [{ role: 'user', content: 'hé' }],
+      logprobs: true,
+      top_logprobs: 2,
+    };
+    const completion = await adapter.complete!(request, adapterContext());
+    const alternatives = [
+      { token: 'alt0', logprob: -1, bytes: [97, 108, 116, 48] },
+      { token: 'alt1', logprob: -2, bytes: [97, 108, 116, 49] },
+    ];
+    expect(completion.choices[0]?.message.content).toBe('Echo: hé');
+    expect(completion.choices[0]?.logprobs).toStrictEqual({
+      content: [
+        { token: 'Echo:', logprob: -0.5, bytes: [69, 99, 104, 111, 58], top_logprobs: alternatives },
+        { token: ' hé', logprob: -0.5, bytes: [32, 104, 195, 169], top_logprobs: alternatives },
+      ],
+      refusal: null,
+    });
+    const chunks: ChatCompletionChunk[] = [];
+    for await (const chunk of adapter.stream!({ ...request, stream: true }, adapterContext()))
+      chunks.push(chunk);
+    expect((await accumulateChunks(chunks)).choices).toStrictEqual(completion.choices);
+  });
+});

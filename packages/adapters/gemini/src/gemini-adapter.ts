@@ -124,7 +124,7 @@ export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatA
           { method: 'GET', headers: headersFor(context.requestId, 'application/json') },
           context.signal,
           context.requestId,
-          (response) => response.json() as Promise<GeminiModelPage>,
+          (response) => readJson<GeminiModelPage>(response),
         );
         for (const model of page.models ?? []) {
           if (model.name && model.supportedGenerationMethods?.includes('generateContent')) {
@@ -144,7 +144,7 @@ export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatA
         { method: 'POST', headers: jsonHeaders(headersFor(context.requestId, 'application/json')), body },
         context.signal,
         context.requestId,
-        (response) => response.json() as Promise<GeminiGenerateContentResponse>,
+        (response) => readJson<GeminiGenerateContentResponse>(response),
       );
       const translator = new GeminiResponseTranslator({ model: request.model, generateId });
       try {
@@ -218,6 +218,19 @@ function jsonHeaders(headers: Headers): Headers {
 
 function logRequest(context: AdapterContext, request: ChatCompletionRequest, stream: boolean): void {
   context.logger.debug('gemini request', { model: request.model, stream, messages: request.messages.length });
+}
+
+async function readJson<T>(response: Response): Promise<T> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as T;
+  } catch (cause) {
+    throw createProtocolError({
+      message: `Gemini answered with a body that is not JSON: ${text.slice(0, 120)}`,
+      code: ErrorCode.badResponse,
+      cause,
+    });
+  }
 }
 
 async function upstreamError(response: Response, requestId: string | undefined): Promise<ProtocolError> {

@@ -82,6 +82,8 @@ export interface GeminiGenerationConfig {
   presencePenalty?: number;
   frequencyPenalty?: number;
   seed?: number;
+  responseLogprobs?: boolean;
+  logprobs?: number;
   responseMimeType?: string;
   responseSchema?: GeminiSchema;
   thinkingConfig?: GeminiThinkingConfig;
@@ -111,11 +113,22 @@ export interface GeminiUsageMetadata {
   totalTokenCount?: number;
 }
 
+export interface GeminiLogprobsCandidate {
+  token?: string;
+  tokenId?: number;
+  logProbability?: number;
+}
+
 export interface GeminiCandidate {
   index?: number;
   content?: { role?: string; parts?: GeminiPart[] };
   finishReason?: string;
   finishMessage?: string;
+  /** One entry per decoding step, when `responseLogprobs` was set. */
+  logprobsResult?: {
+    chosenCandidates?: GeminiLogprobsCandidate[];
+    topCandidates?: Array<{ candidates?: GeminiLogprobsCandidate[] }>;
+  };
 }
 
 export interface GeminiGenerateContentResponse {

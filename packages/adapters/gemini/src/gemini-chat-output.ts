@@ -5,9 +5,15 @@ import type {
   ChatCompletionChunk,
   ChunkDelta,
   FinishReason,
+  Logprobs,
   ToolCall,
 } from '@switchyard/protocol';
-import type { AnswerMeta, ChoiceEvent, GeminiResponseTranslator } from './gemini-response-translator.js';
+import type {
+  AnswerMeta,
+  ChoiceEvent,
+  GeminiResponseTranslator,
+  TokenLogprob,
+} from './gemini-response-translator.js';
 import { signatureField } from './gemini-thought-signature.js';
 
 /**
@@ -18,6 +24,7 @@ import { signatureField } from './gemini-thought-signature.js';
 export function toChunk(translator: GeminiResponseTranslator, event: ChoiceEvent): ChatCompletionChunk {
   let delta: ChunkDelta = {};
   let finishReason: FinishReason | null = null;
+  let logprobs: Logprobs | null = null;
   switch (event.type) {
     case 'start':
       delta = { role: 'assistant', content: '' };
@@ -38,13 +45,16 @@ export function toChunk(translator: GeminiResponseTranslator, event: ChoiceEvent
     case 'tool_call':
       delta = { tool_calls: [{ index: event.position, ...event.call }] };
       break;
+    case 'logprobs':
+      logprobs = logprobsOf(event.tokens);
+      break;
     case 'finish':
       finishReason = event.reason;
       break;
   }
   return {
     ...head(meta(translator), 'chat.completion.chunk'),
-    choices: [{ index: event.index, delta, logprobs: null, finish_reason: finishReason }],
+    choices: [{ index: event.index, delta, logprobs, finish_reason: finishReason }],
   };
 }
 
@@ -61,6 +71,7 @@ interface ChoiceDraft {
   refusal: string | undefined;
   signature: string | undefined;
   toolCalls: ToolCall[];
+  logprobs: TokenLogprob[] | undefined;
   finishReason: FinishReason | undefined;
 }
 
@@ -79,6 +90,7 @@ export function toChatCompletion(
         refusal: undefined,
         signature: undefined,
         toolCalls: [],
+        logprobs: undefined,
         finishReason: undefined,
       };
       drafts.set(event.index, draft);
@@ -99,6 +111,9 @@ export function toChatCompletion(
       case 'tool_call':
         draft.toolCalls.push(event.call);
         break;
+      case 'logprobs':
+        draft.logprobs = [...(draft.logprobs ?? []), ...event.tokens];
+        break;
       case 'finish':
         draft.finishReason = event.reason;
         break;
@@ -116,11 +131,17 @@ export function toChatCompletion(
       if (draft.refusal !== undefined) message.refusal = draft.refusal;
       if (draft.toolCalls.length > 0) message.tool_calls = draft.toolCalls;
       if (draft.signature !== undefined) Object.assign(message, signatureField(draft.signature));
-      return { index, message, logprobs: null, finish_reason: draft.finishReason ?? 'stop' };
+      const logprobs = draft.logprobs ? logprobsOf(draft.logprobs) : null;
+      return { index, message, logprobs, finish_reason: draft.finishReason ?? 'stop' };
     });
   const completion: ChatCompletion = { ...head(meta(translator), 'chat.completion'), choices };
   if (translator.usage) completion.usage = translator.usage;
   return completion;
+}
+
+function logprobsOf(tokens: TokenLogprob[]): Logprobs {
+  // TokenLogprob carries OpenAI's `bytes` and `top_logprobs`, which the protocol type leaves unlisted.
+  return { content: tokens as Logprobs['content'], refusal: null };
 }
 
 function meta(translator: GeminiResponseTranslator): AnswerMeta {

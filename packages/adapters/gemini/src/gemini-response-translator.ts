@@ -6,7 +6,12 @@ import {
   type Usage,
 } from '@switchyard/protocol';
 import { convertGeminiUsage } from './convert-gemini-usage.js';
-import type { GeminiCandidate, GeminiGenerateContentResponse, GeminiPart } from './gemini-api-types.js';
+import type {
+  GeminiCandidate,
+  GeminiGenerateContentResponse,
+  GeminiLogprobsCandidate,
+  GeminiPart,
+} from './gemini-api-types.js';
 import { errorFromGemini } from './gemini-error.js';
 import { PartialArgsBuilder } from './gemini-partial-args.js';
 import { signatureField } from './gemini-thought-signature.js';
@@ -21,8 +26,18 @@ export type ChoiceEvent = { index: number } & (
   | { type: 'signature'; signature: string }
   | { type: 'tool_call'; position: number; call: ToolCall }
   | { type: 'refusal'; text: string }
+  /** Log probabilities of the tokens this response added to the choice. */
+  | { type: 'logprobs'; tokens: TokenLogprob[] }
   | { type: 'finish'; reason: FinishReason }
 );
+
+/** One token of `logprobs.content`, in OpenAI's shape. */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
+  bytes: number[];
+  top_logprobs: Array<{ token: string; logprob: number; bytes: number[] }>;
+}
 
 /** Identity of the answer, fixed by the first response Gemini sends. */
 export interface AnswerMeta {
@@ -139,6 +154,8 @@ export class GeminiResponseTranslator {
     const state = this.#state(index, events);
     // A candidate may come without `parts` (or without `content`): nothing to add then.
     for (const part of candidate.content?.parts ?? []) this.#translatePart(state, part, events);
+    const tokens = convertLogprobs(candidate.logprobsResult);
+    if (tokens.length > 0) events.push({ index, type: 'logprobs', tokens });
     if (candidate.finishReason) {
       this.#flushPending(state, events);
       const reason = mapGeminiFinishReason(candidate.finishReason, {
@@ -226,4 +243,21 @@ export class GeminiResponseTranslator {
     state.finished = true;
     events.push({ index: 0, type: 'finish', reason: 'content_filter' });
   }
+}
+
+function convertLogprobs(result: GeminiCandidate['logprobsResult']): TokenLogprob[] {
+  const chosen = result?.chosenCandidates ?? [];
+  return chosen.map((candidate, step) => ({
+    ...tokenLogprob(candidate),
+    top_logprobs: (result?.topCandidates?.[step]?.candidates ?? []).map(tokenLogprob),
+  }));
+}
+
+function tokenLogprob(candidate: GeminiLogprobsCandidate): {
+  token: string;
+  logprob: number;
+  bytes: number[];
+} {
+  const token = candidate.token ?? '';
+  return { token, logprob: candidate.logProbability ?? 0, bytes: [...Buffer.from(token, 'utf8')] };
 }

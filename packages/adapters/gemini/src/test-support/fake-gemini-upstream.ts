@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type {
+  GeminiCandidate,
   GeminiContent,
   GeminiFunctionDeclaration,
   GeminiGenerateContentRequest,
@@ -25,6 +26,8 @@ import {
  *   mode), with a thought part first when `includeThoughts` is set;
  * - `stopSequences` cut the text, `maxOutputTokens` (one token per word) cuts it with `MAX_TOKENS`,
  *   `candidateCount` gives that many candidates;
+ * - with `responseLogprobs`, every word of the text is a token with log probability -0.5 (its
+ *   `logprobs` alternatives at -1, -2, …);
  * - usage counts words; the response id is a hash of the request body.
  */
 export async function startFakeGeminiUpstream(
@@ -83,6 +86,7 @@ function answer(request: ReceivedRequest, apiKey: string, models: string[]): Ups
         index: candidate.index,
         content: { role: 'model', parts: candidate.parts },
         finishReason: candidate.finishReason,
+        ...(candidate.logprobsResult ? { logprobsResult: candidate.logprobsResult } : {}),
       })),
       usageMetadata,
       modelVersion: model,
@@ -92,13 +96,30 @@ function answer(request: ReceivedRequest, apiKey: string, models: string[]): Ups
   // One event per part and candidate, then the finish reasons and usage in a last event.
   const events: GeminiGenerateContentResponse[] = [];
   for (const candidate of candidates) {
-    for (const part of candidate.parts) {
+    const result = candidate.logprobsResult;
+    // Tokens are the answer's text parts, which come last: each event carries its token's logprobs.
+    const firstToken = candidate.parts.length - (result?.chosenCandidates?.length ?? 0);
+    candidate.parts.forEach((part, i) => {
+      const step = i - firstToken;
+      const logprobsResult =
+        result && step >= 0
+          ? {
+              chosenCandidates: result.chosenCandidates?.slice(step, step + 1),
+              topCandidates: result.topCandidates?.slice(step, step + 1),
+            }
+          : undefined;
       events.push({
-        candidates: [{ index: candidate.index, content: { role: 'model', parts: [part] } }],
+        candidates: [
+          {
+            index: candidate.index,
+            content: { role: 'model', parts: [part] },
+            ...(logprobsResult ? { logprobsResult } : {}),
+          },
+        ],
         modelVersion: model,
         responseId,
       });
-    }
+    });
   }
   events.push({
     candidates: candidates.map((candidate) => ({
@@ -119,6 +140,7 @@ function answer(request: ReceivedRequest, apiKey: string, models: string[]): Ups
 interface FakeCandidate {
   index: number;
   parts: GeminiPart[];
+  logprobsResult?: GeminiCandidate['logprobsResult'];
   finishReason: string;
   outputTokens: number;
   thoughtTokens: number;
@@ -170,8 +192,21 @@ function candidateFor(body: GeminiGenerateContentRequest, index: number): FakeCa
     finishReason = 'MAX_TOKENS';
   }
   // Several parts, so a stream has several content deltas.
-  for (const [i, word] of text.split(' ').entries()) parts.push({ text: i === 0 ? word : ` ${word}` });
-  return { index, parts, finishReason, outputTokens: words(text), thoughtTokens };
+  const pieces = text.split(' ').map((word, i) => (i === 0 ? word : ` ${word}`));
+  for (const piece of pieces) parts.push({ text: piece });
+  const candidate: FakeCandidate = { index, parts, finishReason, outputTokens: words(text), thoughtTokens };
+  if (config.responseLogprobs) {
+    candidate.logprobsResult = {
+      chosenCandidates: pieces.map((token) => ({ token, logProbability: -0.5 })),
+      topCandidates: pieces.map(() => ({
+        candidates: Array.from({ length: config.logprobs ?? 0 }, (_, k) => ({
+          token: `alt${k}`,
+          logProbability: -1 - k,
+        })),
+      })),
+    };
+  }
+  return candidate;
 }
 
 function functionToCall(body: GeminiGenerateContentRequest): GeminiFunctionDeclaration | undefined {
