@@ -40,9 +40,12 @@ async function failure(run: () => Promise<unknown>): Promise<ProtocolError> {
   throw new Error('expected a failure');
 }
 
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+async function collect<T>(iterable: AsyncIterable<T> | ReadableStream<T>): Promise<T[]> {
   const items: T[] = [];
-  for await (const item of iterable) items.push(item);
+  if (iterable instanceof ReadableStream) {
+    const reader = iterable.getReader();
+    for (let next = await reader.read(); !next.done; next = await reader.read()) items.push(next.value);
+  } else for await (const item of iterable) items.push(item);
   return items;
 }
 

@@ -26,6 +26,12 @@ export function clientErrorInit({ message, code, requestId }: ClientErrorInit) {
   return { message, code, requestId, status: 200, type: 'invalid_output_error', retryable: false };
 }
 
+/**
+ * Any error class, whatever its constructor takes: the `this` of an `isInstance` override.
+ * (The base signature's `typeof ProtocolError` would reject subclasses whose constructor differs.)
+ */
+export type ErrorClass = abstract new (...args: never[]) => ProtocolError;
+
 /** Code-based `isInstance`: works across duplicate installs, like the protocol's. */
 export function hasCode(value: unknown, code: string): boolean {
   return ProtocolError.isInstance(value) && value.code === code;

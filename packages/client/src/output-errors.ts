@@ -1,6 +1,6 @@
 import { type ChatCompletion, ProtocolError } from '@switchyard/protocol';
 import type { RequestIdentified } from './api-promise.js';
-import { ClientErrorCode, clientErrorInit, hasCode } from './client-error-codes.js';
+import { ClientErrorCode, clientErrorInit, type ErrorClass, hasCode } from './client-error-codes.js';
 import type { ValidationIssue } from './standard-schema.js';
 
 const OUTPUT_CODES: readonly string[] = [
@@ -19,10 +19,7 @@ export class OutputError extends ProtocolError {
     this.completion = completion;
   }
 
-  static override isInstance<T extends typeof ProtocolError>(
-    this: T,
-    value: unknown,
-  ): value is InstanceType<T> {
+  static override isInstance<T extends ErrorClass>(this: T, value: unknown): value is InstanceType<T> {
     return ProtocolError.isInstance(value) && OUTPUT_CODES.includes(value.code);
   }
 }
@@ -36,10 +33,7 @@ export class RefusalError extends OutputError {
     this.refusal = refusal;
   }
 
-  static override isInstance<T extends typeof ProtocolError>(
-    this: T,
-    value: unknown,
-  ): value is InstanceType<T> {
+  static override isInstance<T extends ErrorClass>(this: T, value: unknown): value is InstanceType<T> {
     return hasCode(value, ClientErrorCode.refusal);
   }
 }
@@ -50,10 +44,7 @@ export class ContentFilterError extends OutputError {
     super('The content filter stopped the output.', ClientErrorCode.contentFilter, completion);
   }
 
-  static override isInstance<T extends typeof ProtocolError>(
-    this: T,
-    value: unknown,
-  ): value is InstanceType<T> {
+  static override isInstance<T extends ErrorClass>(this: T, value: unknown): value is InstanceType<T> {
     return hasCode(value, ClientErrorCode.contentFilter);
   }
 }
@@ -68,10 +59,7 @@ export class LengthFinishReasonError extends OutputError {
     );
   }
 
-  static override isInstance<T extends typeof ProtocolError>(
-    this: T,
-    value: unknown,
-  ): value is InstanceType<T> {
+  static override isInstance<T extends ErrorClass>(this: T, value: unknown): value is InstanceType<T> {
     return hasCode(value, ClientErrorCode.outputTruncated);
   }
 }
@@ -93,10 +81,7 @@ export class OutputValidationError extends OutputError {
     this.text = text;
   }
 
-  static override isInstance<T extends typeof ProtocolError>(
-    this: T,
-    value: unknown,
-  ): value is InstanceType<T> {
+  static override isInstance<T extends ErrorClass>(this: T, value: unknown): value is InstanceType<T> {
     return hasCode(value, ClientErrorCode.outputInvalid);
   }
 }

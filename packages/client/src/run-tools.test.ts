@@ -194,7 +194,7 @@ describe('runTools', () => {
       'Unknown tool "get_stock"; the tools are: get_weather, explode.',
       'disk on fire',
     ]);
-    expect((results[3]?.error as Error).message).toBe('disk on fire');
+    expect(results[3]?.error).toStrictEqual(new Error('disk on fire'));
     const toolMessages = server.requests[1]?.json.messages.filter((m: { role: string }) => m.role === 'tool');
     expect(toolMessages.map((m: { content: string }) => m.content)).toStrictEqual(
       results.map((r) => r.content),

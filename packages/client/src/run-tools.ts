@@ -11,7 +11,7 @@ import {
 } from '@switchyard/protocol';
 import type { RequestIdentified } from './api-promise.js';
 import type { ChatCompletions, Client } from './client.js';
-import { ClientErrorCode, clientErrorInit, hasCode } from './client-error-codes.js';
+import { ClientErrorCode, clientErrorInit, type ErrorClass, hasCode } from './client-error-codes.js';
 import type { RequestOptions } from './send-request.js';
 import {
   type InferOutput,
@@ -102,10 +102,7 @@ export class MaxStepsExceededError extends ProtocolError {
     this.steps = steps;
   }
 
-  static override isInstance<T extends typeof ProtocolError>(
-    this: T,
-    value: unknown,
-  ): value is InstanceType<T> {
+  static override isInstance<T extends ErrorClass>(this: T, value: unknown): value is InstanceType<T> {
     return hasCode(value, ClientErrorCode.maxStepsExceeded);
   }
 }
@@ -116,10 +113,7 @@ export class ToolCallError extends ProtocolError {
     super(clientErrorInit({ message, code: ClientErrorCode.invalidToolCall, requestId: null }));
   }
 
-  static override isInstance<T extends typeof ProtocolError>(
-    this: T,
-    value: unknown,
-  ): value is InstanceType<T> {
+  static override isInstance<T extends ErrorClass>(this: T, value: unknown): value is InstanceType<T> {
     return hasCode(value, ClientErrorCode.invalidToolCall);
   }
 }
