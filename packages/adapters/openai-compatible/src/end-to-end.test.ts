@@ -1,34 +1,9 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createSimulatorAdapter } from '@switchyard/adapter-simulator';
 import { type ChatCompletion, type ChatCompletionChunk, decodeSSE, type Usage } from '@switchyard/protocol';
-import {
-  type ChatFinishEvent,
-  type ChatServerOptions,
-  createChatServer,
-  createNodeHandler,
-} from '@switchyard/server-kit';
+import type { ChatFinishEvent } from '@switchyard/server-kit';
+import { startTestServer, type TestServer } from '@switchyard/server-kit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
-
-interface TestServer {
-  url: string;
-  close(): Promise<void>;
-}
-
-async function startTestServer(options: ChatServerOptions): Promise<TestServer> {
-  const http = createServer(createNodeHandler(createChatServer(options)));
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      }),
-  };
-}
 
 // client → server-kit (this adapter) → real HTTP → server-kit (simulator adapter)
 let upstream: TestServer;
