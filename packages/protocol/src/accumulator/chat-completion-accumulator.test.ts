@@ -271,6 +271,29 @@ describe('ChatCompletionAccumulator', () => {
     expect(completion.choices[0]?.message.function_call).toStrictEqual({ name: 'f', arguments: '{"a":1}' });
   });
 
+  it('skips malformed entries a lenient decoder lets through instead of failing on them', () => {
+    const completion = accumulate([
+      {
+        ...chunk([]),
+        choices: [null, 'x', delta({ role: 'assistant', content: 'a', tool_calls: 'oops' as never })],
+      },
+      chunk([
+        { ...delta({ content: 'b', tool_calls: [null, 5] as never }), logprobs: { content: 'bad' as never } },
+      ]),
+      { ...chunk([]), usage: 7 },
+      chunk([finish('stop')]),
+    ] as unknown as ChatCompletionChunk[]);
+    expect(completion.choices).toStrictEqual([
+      {
+        index: 0,
+        message: { role: 'assistant', content: 'ab' },
+        logprobs: { content: null, refusal: null },
+        finish_reason: 'stop',
+      },
+    ]);
+    expect(completion).not.toHaveProperty('usage');
+  });
+
   it('throws stream_incomplete when nothing, or no choice, arrived', () => {
     expectIncomplete(() => new ChatCompletionAccumulator().complete(), /before any chunk/);
     const usageOnly = new ChatCompletionAccumulator();

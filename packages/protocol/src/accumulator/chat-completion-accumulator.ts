@@ -75,9 +75,14 @@ export class ChatCompletionAccumulator {
       this.#systemFingerprint = chunk.system_fingerprint;
     }
     if (this.#serviceTier === undefined && chunk.service_tier) this.#serviceTier = chunk.service_tier;
-    if (chunk.usage) this.#usage = chunk.usage;
+    if (typeof chunk.usage === 'object' && chunk.usage !== null) this.#usage = chunk.usage;
+    // Chunks usually come from decodeSSE, which checks only that `choices` is an array: skip
+    // entries that are not objects rather than fail on them.
     const choices = chunk.choices;
-    for (let i = 0; i < choices.length; i++) this.#addChoice(choices[i] as ChunkChoice);
+    for (let i = 0; i < choices.length; i++) {
+      const choice = choices[i];
+      if (typeof choice === 'object' && choice !== null) this.#addChoice(choice);
+    }
   }
 
   /** The last non-null usage seen so far. */
@@ -121,10 +126,11 @@ export class ChatCompletionAccumulator {
   }
 
   #addChoice(choice: ChunkChoice): void {
-    let state = this.#choices.get(choice.index);
+    const index = typeof choice.index === 'number' ? choice.index : 0;
+    let state = this.#choices.get(index);
     if (state === undefined) {
       state = {
-        index: choice.index,
+        index,
         role: undefined,
         content: undefined,
         reasoning: undefined,
@@ -134,10 +140,10 @@ export class ChatCompletionAccumulator {
         logprobs: undefined,
         finishReason: undefined,
       };
-      this.#choices.set(choice.index, state);
+      this.#choices.set(index, state);
     }
     const delta = choice.delta;
-    if (delta) {
+    if (typeof delta === 'object' && delta !== null) {
       if (state.role === undefined && delta.role) state.role = delta.role;
       const content: unknown = delta.content;
       if (typeof content === 'string') state.content = (state.content ?? '') + content;
@@ -146,10 +152,14 @@ export class ChatCompletionAccumulator {
       if (typeof reasoning === 'string') state.reasoning = (state.reasoning ?? '') + reasoning;
       if (typeof delta.refusal === 'string') state.refusal = (state.refusal ?? '') + delta.refusal;
       const toolCalls = delta.tool_calls;
-      if (toolCalls)
-        for (let i = 0; i < toolCalls.length; i++) addToolCall(state, toolCalls[i] as ToolCallDelta, i);
+      if (Array.isArray(toolCalls)) {
+        for (let i = 0; i < toolCalls.length; i++) {
+          const call = toolCalls[i];
+          if (typeof call === 'object' && call !== null) addToolCall(state, call, i);
+        }
+      }
       const functionCall = delta.function_call;
-      if (functionCall) {
+      if (typeof functionCall === 'object' && functionCall !== null) {
         state.functionCall ??= { name: undefined, arguments: '' };
         if (state.functionCall.name === undefined && functionCall.name)
           state.functionCall.name = functionCall.name;
@@ -158,10 +168,14 @@ export class ChatCompletionAccumulator {
       }
     }
     const logprobs = choice.logprobs;
-    if (logprobs) {
+    if (typeof logprobs === 'object' && logprobs !== null) {
       state.logprobs ??= { content: null, refusal: null };
-      if (logprobs.content) state.logprobs.content = (state.logprobs.content ?? []).concat(logprobs.content);
-      if (logprobs.refusal) state.logprobs.refusal = (state.logprobs.refusal ?? []).concat(logprobs.refusal);
+      if (Array.isArray(logprobs.content)) {
+        state.logprobs.content = (state.logprobs.content ?? []).concat(logprobs.content);
+      }
+      if (Array.isArray(logprobs.refusal)) {
+        state.logprobs.refusal = (state.logprobs.refusal ?? []).concat(logprobs.refusal);
+      }
     }
     if (choice.finish_reason) state.finishReason = choice.finish_reason;
   }
@@ -202,10 +216,10 @@ function addContentParts(state: ChoiceState, parts: unknown[]): void {
 
 function addToolCall(state: ChoiceState, delta: ToolCallDelta, position: number): void {
   const call = findToolCall(state, delta, position);
-  if (call.id === undefined && delta.id) call.id = delta.id;
+  if (call.id === undefined && typeof delta.id === 'string' && delta.id) call.id = delta.id;
   const fn = delta.function;
-  if (fn) {
-    if (call.name === undefined && fn.name) call.name = fn.name;
+  if (typeof fn === 'object' && fn !== null) {
+    if (call.name === undefined && typeof fn.name === 'string' && fn.name) call.name = fn.name;
     if (typeof fn.arguments === 'string') call.arguments += fn.arguments;
   }
 }
