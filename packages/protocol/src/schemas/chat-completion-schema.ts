@@ -11,10 +11,13 @@ export type FinishReason = (typeof FINISH_REASONS)[number];
 
 export const FinishReasonSchema = openEnum(FINISH_REASONS);
 
-/** A function call made by the model. `arguments` is a JSON string, not an object. */
+/**
+ * A function call made by the model. `arguments` is a JSON string, not an object. A missing
+ * `type` (some OpenAI-compatible servers leave it out) reads as `function`.
+ */
 export const ToolCallSchema = z.looseObject({
   id: z.string(),
-  type: z.literal('function'),
+  type: z.literal('function').default('function'),
   function: z.looseObject({ name: z.string(), arguments: z.string() }),
 });
 

@@ -91,6 +91,27 @@ describe('ChatCompletionSchema on recorded responses', () => {
     expect(ChatCompletionSchema.parse({ ...completion, choices: [] }).choices).toEqual([]);
   });
 
+  it('reads a tool call without type as a function call', () => {
+    const completion = ChatCompletionSchema.parse({
+      id: 'x',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: 'c', function: { name: 'f', arguments: '{}' } }],
+          },
+          finish_reason: 'tool_calls',
+        },
+      ],
+    });
+    expect(completion.choices[0]?.message.tool_calls?.[0]?.type).toBe('function');
+  });
+
   it('keeps usage cost and cost_details', () => {
     const usage = {
       prompt_tokens: 1,

@@ -54,6 +54,17 @@ describe('request types', () => {
     expectTypeOf(args).toEqualTypeOf<ChatMessage>();
   });
 
+  it('keeps maps as maps', () => {
+    expectTypeOf<ChatCompletionRequest['metadata']>().toEqualTypeOf<
+      Record<string, string> | null | undefined
+    >();
+    expectTypeOf<ChatCompletionRequest['logit_bias']>().toEqualTypeOf<
+      Record<string, number> | null | undefined
+    >();
+    expectTypeOf<NonNullable<Usage['cost_details']>>().toExtend<Record<string, unknown>>();
+    expectTypeOf<{ upstream_inference_cost: number }>().toExtend<NonNullable<Usage['cost_details']>>();
+  });
+
   it('types tool_choice and thinking', () => {
     expectTypeOf<'required'>().toExtend<ToolChoice>();
     expectTypeOf<{ type: 'function'; function: { name: string } }>().toExtend<ToolChoice>();
@@ -64,9 +75,11 @@ describe('request types', () => {
 });
 
 describe('response types', () => {
-  it('infers ChatCompletion from the schema', () => {
-    expectTypeOf(ChatCompletionSchema.parse).returns.toExtend<ChatCompletion>();
-    expectTypeOf(ChatCompletionChunkSchema.parse).returns.toExtend<ChatCompletionChunk>();
+  it('accepts schema output where the exported types are expected', () => {
+    const completion: ChatCompletion = ChatCompletionSchema.parse({});
+    const chunk: ChatCompletionChunk = ChatCompletionChunkSchema.parse({});
+    expectTypeOf(completion.choices[0]?.message.content).toEqualTypeOf<string | null | undefined>();
+    expectTypeOf(chunk.choices[0]?.delta.content).toEqualTypeOf<string | null | undefined>();
   });
 
   it('keeps known finish reasons visible but accepts any string', () => {
