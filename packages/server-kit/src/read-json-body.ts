@@ -95,6 +95,12 @@ export function parseJsonBody(bytes: Uint8Array | string): unknown {
       code: ErrorCode.invalidJson,
     });
   }
+  if (nestingDepth(text) > MAX_NESTING) {
+    throw new BadRequestError({
+      message: `Request body is nested more than ${MAX_NESTING} levels deep`,
+      code: ErrorCode.invalidJson,
+    });
+  }
   try {
     return JSON.parse(text);
   } catch (cause) {
@@ -104,6 +110,34 @@ export function parseJsonBody(bytes: Uint8Array | string): unknown {
       code: ErrorCode.invalidJson,
     });
   }
+}
+
+/** Deeper JSON is refused before parsing: a 2 MB body of nested brackets costs seconds to parse. */
+const MAX_NESTING = 256;
+
+/** The deepest bracket nesting of JSON text, ignoring brackets inside strings. Stops early past the limit. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > MAX_NESTING) return deepest;
+      }
+    } else if (c === 93 /* ] */ || c === 125 /* } */) {
+      depth--;
+    }
+  }
+  return deepest;
 }
 
 function truncate(text: string): string {

@@ -19,6 +19,8 @@ import { serveNodeRequest } from '../node/node-handler.js';
  */
 export function createExpressMiddleware(
   server: ChatServer,
-): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => Promise<void> {
-  return (req, res, next) => serveNodeRequest(server, req, res, () => next());
+): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void {
+  return (req, res, next) => {
+    serveNodeRequest(server, req, res, () => next()).catch(next);
+  };
 }

@@ -1,0 +1,33 @@
+// Serve the chat-completions protocol from your own backend in ~30 lines.
+import { createServer } from 'node:http';
+import { type ChatCompletionChunk, RateLimitError } from '@switchyard/protocol';
+import { type ChatAdapter, createChatServer, createNodeHandler } from '@switchyard/server-kit';
+
+// Your backend: here, a model that shouts the last message back, one word per chunk.
+const shouter: ChatAdapter = {
+  specificationVersion: 'v1',
+  provider: 'shouter',
+  async listModels() {
+    return [{ id: 'shouter-1', object: 'model', created: 0, owned_by: 'me' }];
+  },
+  async *stream(request, { signal }) {
+    const last = request.messages.at(-1);
+    const text = typeof last?.content === 'string' ? last.content : '';
+    if (text.includes('busy')) throw new RateLimitError({ message: 'Too busy', code: 'rate_limit_exceeded' });
+    const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 0, model: request.model };
+    const chunk = (delta: object, finish: 'stop' | null = null): ChatCompletionChunk =>
+      ({
+        ...base,
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      }) as ChatCompletionChunk;
+    yield chunk({ role: 'assistant', content: '' });
+    for (const word of text.toUpperCase().split(' ')) {
+      if (signal.aborted) return; // the client went away: stop working
+      yield chunk({ content: `${word} ` });
+    }
+    yield chunk({}, 'stop');
+  },
+};
+
+export const server = createServer(createNodeHandler(createChatServer({ adapters: [shouter] })));
+if (import.meta.url === `file://${process.argv[1]}`) server.listen(8080);
