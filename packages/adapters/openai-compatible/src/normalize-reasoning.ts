@@ -3,7 +3,7 @@
  * `[{type:"thinking", thinking:[{type:"text", text}]}, {type:"text", text}]` where everyone else
  * sends strings; `thinking` may also be a plain string.
  */
-export function splitContentParts(parts: readonly unknown[]): { text?: string; reasoning?: string } {
+function splitContentParts(parts: readonly unknown[]): { text?: string; reasoning?: string } {
   let text: string | undefined;
   let reasoning: string | undefined;
   for (const part of parts) {

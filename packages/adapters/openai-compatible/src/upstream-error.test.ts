@@ -155,6 +155,17 @@ const CASES: Case[] = [
     },
   },
   {
+    name: '429 TPM limit whose message links the billing page stays retryable',
+    status: 429,
+    body: openaiError(
+      'Rate limit reached for gpt-4o-mini on tokens per min (TPM): Limit 200000, Used 199000. Please try again in 6ms. ' +
+        'You can increase your rate limit by adding a payment method at https://platform.openai.com/account/billing.',
+      'tokens',
+      'rate_limit_exceeded',
+    ),
+    expected: { kind: RateLimitError, code: 'rate_limit_exceeded', retryable: true },
+  },
+  {
     name: '429 rate limit with retry-after-ms (wins over retry-after)',
     status: 429,
     headers: { 'retry-after-ms': '1500.5', 'retry-after': '9' },

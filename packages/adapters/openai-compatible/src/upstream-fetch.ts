@@ -15,7 +15,7 @@ export interface TimeoutSettings {
 }
 
 /** The default total timeout (10 minutes, as openai-node). */
-export const DEFAULT_TOTAL_TIMEOUT = 600_000;
+const DEFAULT_TOTAL_TIMEOUT = 600_000;
 
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
