@@ -28,7 +28,10 @@ import {
  *   `candidateCount` gives that many candidates;
  * - with `responseLogprobs`, every word of the text is a token with log probability -0.5 (its
  *   `logprobs` alternatives at -1, -2, …);
- * - usage counts words; the response id is a hash of the request body.
+ * - usage counts words; the response id is a hash of the request body;
+ * - a last user text `FAIL <GRPC_STATUS>` gets that Gemini error (`FAIL PREPAID` the prepaid-credit
+ *   429), `FAIL MID_STREAM` a text event then an INTERNAL error event (a 500 without streaming);
+ * - a last user text with `SLOW` streams 400 words, one event every 10 ms, until the client leaves.
  */
 export async function startFakeGeminiUpstream(
   options: { apiKey?: string; models?: string[] } = {},
@@ -63,6 +66,11 @@ function answer(request: ReceivedRequest, apiKey: string, models: string[]): Ups
     return rpcError(404, 'NOT_FOUND', `models/${model} is not found for API version v1beta.`);
   }
   const body = JSON.parse(request.body) as GeminiGenerateContentRequest;
+  const streaming = match[2] === 'streamGenerateContent';
+  const trigger = lastUserText(body);
+  const failure = /FAIL (\w+)/.exec(trigger)?.[1];
+  if (failure) return failureReply(failure, streaming);
+  if (streaming && trigger.includes('SLOW')) return slowStream(model);
   const responseId = `fake${createHash('sha256').update(request.body).digest('hex').slice(0, 16)}`;
   const candidates = Array.from({ length: body.generationConfig?.candidateCount ?? 1 }, (_, index) =>
     candidateFor(body, index),
@@ -80,7 +88,7 @@ function answer(request: ReceivedRequest, apiKey: string, models: string[]): Ups
     usageMetadata.candidatesTokenCount +
     (usageMetadata.thoughtsTokenCount ?? 0);
 
-  if (match[2] === 'generateContent') {
+  if (!streaming) {
     return json({
       candidates: candidates.map((candidate) => ({
         index: candidate.index,
@@ -146,12 +154,57 @@ interface FakeCandidate {
   thoughtTokens: number;
 }
 
+function lastUserText(body: GeminiGenerateContentRequest): string {
+  const lastUser = [...body.contents].reverse().find((content) => content.role === 'user');
+  return (lastUser?.parts ?? []).flatMap((part) => (part.text === undefined ? [] : [part.text])).join(' ');
+}
+
+const FAILURES: Record<string, [code: number, status: string, message: string]> = {
+  INVALID_ARGUMENT: [400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.'],
+  PERMISSION_DENIED: [403, 'PERMISSION_DENIED', 'The caller does not have permission.'],
+  RESOURCE_EXHAUSTED: [429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).'],
+  PREPAID: [429, 'RESOURCE_EXHAUSTED', 'Your prepayment credits are depleted.'],
+  INTERNAL: [500, 'INTERNAL', 'An internal error has occurred.'],
+  UNAVAILABLE: [503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.'],
+  DEADLINE_EXCEEDED: [504, 'DEADLINE_EXCEEDED', 'Deadline expired before operation could complete.'],
+};
+
+function failureReply(failure: string, streaming: boolean): UpstreamReply {
+  const [code, status, message] = FAILURES[failure] ?? (FAILURES.INTERNAL as [number, string, string]);
+  if (failure !== 'MID_STREAM' || !streaming) return rpcError(code, status, message);
+  const text = {
+    candidates: [{ index: 0, content: { role: 'model', parts: [{ text: 'Partial' }] } }],
+    responseId: 'mid',
+  };
+  const error = { error: { code, message, status } };
+  return {
+    headers: { 'content-type': 'text/event-stream' },
+    body: `data: ${JSON.stringify(text)}\r\n\r\ndata: ${JSON.stringify(error)}\r\n\r\n`,
+  };
+}
+
+function slowStream(model: string): UpstreamReply {
+  return {
+    write: async (response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (let i = 0; i < 400 && !response.destroyed; i++) {
+        const part = { text: ` word${i}` };
+        const event = {
+          candidates: [{ index: 0, content: { role: 'model', parts: [part] } }],
+          modelVersion: model,
+        };
+        response.write(`data: ${JSON.stringify(event)}\r\n\r\n`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      response.end();
+    },
+  };
+}
+
 function candidateFor(body: GeminiGenerateContentRequest, index: number): FakeCandidate {
   const config = body.generationConfig ?? {};
   const lastUser = [...body.contents].reverse().find((content) => content.role === 'user');
-  const userText = (lastUser?.parts ?? [])
-    .flatMap((part) => (part.text === undefined ? [] : [part.text]))
-    .join(' ');
+  const userText = lastUserText(body);
   const call = functionToCall(body);
   const parts: GeminiPart[] = [];
   let thoughtTokens = 0;
