@@ -129,11 +129,11 @@ describe('timeouts', () => {
     upstream.respond(async (_request, res) => {
       res.writeHead(200, { 'content-type': SSE });
       res.write(CHUNK('a'));
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, 900));
       res.end(`${CHUNK('b', 'stop')}data: [DONE]\n\n`);
     });
     const chunks = await collect(
-      adapter({ timeout: { headers: 100 } }).stream!(chatRequest({ stream: true }), adapterContext()),
+      adapter({ timeout: { headers: 400 } }).stream!(chatRequest({ stream: true }), adapterContext()),
     );
     expect(chunks.map((chunk) => chunk.choices[0]?.delta.content)).toStrictEqual(['a', 'b']);
   });
