@@ -75,6 +75,14 @@ describe('createOpenAPIDocument', () => {
     expect(doc.paths['/v1/models/{id}']).toHaveProperty('get.parameters.0.name', 'id');
   });
 
+  it('documents request fields', () => {
+    expect(
+      resolvePointer(doc, '#/components/schemas/ChatCompletionRequest/properties/temperature'),
+    ).toMatchObject({
+      description: expect.stringContaining('0–2'),
+    });
+  });
+
   it('has no dangling $ref', () => {
     const refs = refsOf(doc);
     expect(refs.length).toBeGreaterThan(10);

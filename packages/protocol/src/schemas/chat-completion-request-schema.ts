@@ -41,10 +41,12 @@ const LogitBiasSchema = z.record(
   numberBetween(-100, 100),
 );
 
-const MetadataSchema = z.record(
-  z.string().max(64, { error: '{param} keys must be at most 64 characters' }),
-  z.string().max(512, { error: '{param} must be at most 512 characters' }),
-);
+const MetadataSchema = z
+  .record(
+    z.string().max(64, { error: '{param} keys must be at most 64 characters' }),
+    z.string().max(512, { error: '{param} must be at most 512 characters' }),
+  )
+  .refine((metadata) => Object.keys(metadata).length <= 16, { error: '{param} may have at most 16 keys' });
 
 /**
  * The body of `POST /v1/chat/completions`, validated precisely: ranges, enums, required fields
@@ -54,15 +56,24 @@ const MetadataSchema = z.record(
  */
 export const ChatCompletionRequestSchema = z
   .looseObject({
-    model: z.string().min(1, { error: '{param} must be a non-empty string' }),
-    messages: z.array(ChatMessageSchema).min(1, { error: '{param} must contain at least one message' }),
-    temperature: numberBetween(0, 2).nullish(),
-    top_p: numberBetween(0, 1).nullish(),
-    n: intBetween(1, 128).nullish(),
-    stream: z.boolean().nullish(),
+    model: z
+      .string()
+      .min(1, { error: '{param} must be a non-empty string' })
+      .describe('Model id, e.g. `glm-5.1`.'),
+    messages: z
+      .array(ChatMessageSchema)
+      .min(1, { error: '{param} must contain at least one message' })
+      .describe('The conversation so far.'),
+    temperature: numberBetween(0, 2)
+      .nullish()
+      .describe('Sampling temperature, 0–2. Lower is more deterministic.'),
+    top_p: numberBetween(0, 1).nullish().describe('Nucleus sampling mass, 0–1.'),
+    n: intBetween(1, 128).nullish().describe('Number of choices to generate.'),
+    stream: z.boolean().nullish().describe('Stream chunks as server-sent events.'),
     stream_options: z
       .looseObject({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() })
-      .nullish(),
+      .nullish()
+      .describe('Streaming options; only with stream: true. include_usage adds a final usage chunk.'),
     stop: z
       .union([
         z.string(),
@@ -72,23 +83,34 @@ export const ChatCompletionRequestSchema = z
           .max(4, { error: '{param} must contain 1 to 4 stop sequences' }),
       ])
       .nullish(),
-    max_tokens: positiveInt().nullish(),
-    max_completion_tokens: positiveInt().nullish(),
+    max_tokens: positiveInt()
+      .nullish()
+      .describe('Maximum generated tokens (deprecated by OpenAI in favour of max_completion_tokens).'),
+    max_completion_tokens: positiveInt().nullish().describe('Maximum visible plus reasoning tokens.'),
     presence_penalty: numberBetween(-2, 2).nullish(),
     frequency_penalty: numberBetween(-2, 2).nullish(),
-    logit_bias: LogitBiasSchema.nullish(),
+    logit_bias: LogitBiasSchema.nullish().describe('Token id → bias, −100 to 100.'),
     logprobs: z.boolean().nullish(),
-    top_logprobs: intBetween(0, 20).nullish(),
+    top_logprobs: intBetween(0, 20).nullish().describe('Alternatives per token, 0–20; requires logprobs.'),
     seed: z.int().nullish(),
     user: z.string().optional(),
     safety_identifier: z.string().max(64, { error: '{param} must be at most 64 characters' }).optional(),
     prompt_cache_key: z.string().optional(),
-    tools: z.array(ToolSchema).nullish(),
-    tool_choice: ToolChoiceSchema.nullish(),
+    tools: z.array(ToolSchema).nullish().describe('Functions the model may call.'),
+    tool_choice: ToolChoiceSchema.nullish().describe(
+      'none, auto, required, a named function, or allowed_tools. Other than none/auto requires tools.',
+    ),
     parallel_tool_calls: z.boolean().nullish(),
-    response_format: ResponseFormatSchema.nullish(),
-    thinking: ThinkingSchema.nullish(),
-    reasoning_effort: z.enum(REASONING_EFFORTS).nullish(),
+    response_format: ResponseFormatSchema.nullish().describe(
+      'text, json_object, or json_schema structured output.',
+    ),
+    thinking: ThinkingSchema.nullish().describe(
+      'Token360/GLM reasoning control; auto uses the model default.',
+    ),
+    reasoning_effort: z
+      .enum(REASONING_EFFORTS)
+      .nullish()
+      .describe('Reasoning effort; support varies by model.'),
     metadata: MetadataSchema.nullish(),
     service_tier: z.enum(SERVICE_TIERS).nullish(),
     store: z.boolean().nullish(),

@@ -274,6 +274,12 @@ describe('parseChatCompletionRequest: invalid requests', () => {
       'logit_bias["12"]',
       'logit_bias["12"] must be between -100 and 100 (got 200)',
     ],
+    [
+      req({ metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])) }),
+      'metadata',
+      'metadata may have at most 16 keys',
+    ],
+    [req({ metadata: { team: 5 } }), 'metadata.team', 'metadata.team must be a string (got 5)'],
     [req({ top_logprobs: 3 }), 'top_logprobs', 'top_logprobs requires logprobs to be true'],
     [
       req({ logprobs: true, top_logprobs: 21 }),
