@@ -293,6 +293,20 @@ describe('errors inside a stream', () => {
     expect(error?.streamStarted).toBe(true);
   });
 
+  it('fails with bad_response on a known event with the wrong shape', async () => {
+    reply = {
+      headers: { 'content-type': 'text/event-stream' },
+      body: sse([
+        messageStart,
+        { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 5 } },
+      ]),
+    };
+    const { chunks, error } = await collect();
+    expect(chunks).toHaveLength(1);
+    expect(error?.code).toBe('bad_response');
+    expect(error?.message).toBe('Anthropic sent a content_block_delta event this adapter cannot read.');
+  });
+
   it('ignores event types it does not know', async () => {
     reply = {
       headers: { 'content-type': 'text/event-stream' },

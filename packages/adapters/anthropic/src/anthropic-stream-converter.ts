@@ -26,6 +26,29 @@ const KNOWN_EVENTS = new Set([
   'error',
 ]);
 
+interface DeltaPayload {
+  type: string;
+  text?: string | null;
+  thinking?: string | null;
+  signature?: string | null;
+  partial_json?: string | null;
+}
+
+const DELTA_TEXT_FIELDS = ['text', 'thinking', 'signature', 'partial_json'] as const;
+
+function isPlainDelta(value: unknown): value is { index: number; delta: DeltaPayload } {
+  const event = value as { index?: unknown; delta?: unknown };
+  if (typeof event.index !== 'number' || typeof event.delta !== 'object' || event.delta === null)
+    return false;
+  const delta = event.delta as Record<string, unknown>;
+  if (typeof delta.type !== 'string') return false;
+  for (const field of DELTA_TEXT_FIELDS) {
+    const text = delta[field];
+    if (text != null && typeof text !== 'string') return false;
+  }
+  return true;
+}
+
 type BlockState =
   | { kind: 'text' }
   | { kind: 'thinking'; text: string; signature: string }
@@ -79,6 +102,8 @@ export class AnthropicStreamConverter {
       throw this.badEvent(`Anthropic sent a malformed stream event: ${data.slice(0, 120)}`, cause);
     }
     const type = (value as { type?: unknown } | null)?.type;
+    // Deltas are nearly every event of a stream: checked by hand, they skip the schema.
+    if (type === 'content_block_delta' && isPlainDelta(value)) return this.delta(value.index, value.delta);
     if (typeof type !== 'string' || !KNOWN_EVENTS.has(type)) return [];
     const parsed = AnthropicStreamEventSchema.safeParse(value);
     if (!parsed.success) {
@@ -185,16 +210,7 @@ export class AnthropicStreamConverter {
     }
   }
 
-  private delta(
-    index: number,
-    delta: {
-      type: string;
-      text?: string | null;
-      thinking?: string | null;
-      signature?: string | null;
-      partial_json?: string | null;
-    },
-  ): ChatCompletionChunk[] {
+  private delta(index: number, delta: DeltaPayload): ChatCompletionChunk[] {
     const block = this.blocks.get(index);
     switch (delta.type) {
       case 'text_delta':
