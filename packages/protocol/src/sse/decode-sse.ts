@@ -16,7 +16,7 @@ import { createSSEDecoder, type SSEDecoder, type SSEDecoderOptions, type SSEEven
  * ```ts
  * const response = await fetch(url, { method: 'POST', body, headers });
  * for await (const event of decodeSSE(response.body!)) {
- *   if (event.type === 'chunk') process.stdout.write(event.chunk.choices[0]?.delta.content ?? '');
+ *   if (event.type === 'chunk') render(event.chunk.choices[0]?.delta.content ?? '');
  *   else if (event.type === 'error') throw event.error;
  *   else if (event.type === 'done') break;
  * }
