@@ -33,9 +33,9 @@ async function decodeServed(bytes: Buffer, size: number) {
 }
 
 describe('decodeGeminiSSE', () => {
-  it('decodes a CRLF-framed recorded stream cut into 7-byte pieces', async () => {
+  it('decodes a CRLF-framed recorded stream cut into 61-byte pieces', async () => {
     const name = 'streaming-success-thinking-function-call-thought-summary-signature.txt';
-    expect(await decodeServed(fixture(name), 7)).toStrictEqual(fixturePayloads(name));
+    expect(await decodeServed(fixture(name), 61)).toStrictEqual(fixturePayloads(name));
   });
 
   it('keeps multi-byte UTF-8 characters split across pieces, and a last event without its blank line', async () => {
