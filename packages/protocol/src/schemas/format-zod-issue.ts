@@ -18,9 +18,14 @@ export function formatPath(path: Path): string {
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
     else if (typeof segment === 'string' && IDENTIFIER.test(segment)) out += out ? `.${segment}` : segment;
-    else out += `[${JSON.stringify(String(segment))}]`;
+    else out += `[${JSON.stringify(shorten(String(segment)))}]`;
   }
   return out;
+}
+
+/** Keys come from the client; keep an absurd one from bloating the error. */
+function shorten(key: string): string {
+  return key.length > 64 ? `${key.slice(0, 64)}…` : key;
 }
 
 /**
@@ -39,7 +44,7 @@ export function formatZodIssue(issue: Issue, prefix: Path = []): FormattedIssue 
     const inner = issue.issues[0]?.message ?? '';
     const template = inner.includes('{param}') ? inner : '{param} has an invalid key';
     const { param, message } = fill(path.slice(0, -1), template);
-    return { param, message: `${message} (got '${String(key)}')` };
+    return { param, message: `${message} (got ${describeValue(String(key))})` };
   }
   const param = path.length > 0 ? formatPath(path) : null;
   if (issue.message.includes('{param}')) return fill(path, issue.message);
@@ -160,7 +165,7 @@ function describeUnion(issue: z.core.$ZodIssueInvalidUnion, param: string): stri
         : undefined;
     if (value === undefined) return `${param} is required: expected one of ${options}`;
     if (typeof value === 'string') {
-      return `Unrecognized ${extra.discriminator} '${value}' at ${param}: expected one of ${options}`;
+      return `Unrecognized ${extra.discriminator} ${describeValue(value)} at ${param}: expected one of ${options}`;
     }
     return `${param} must be one of ${options} (got ${describeValue(value)})`;
   }

@@ -280,6 +280,16 @@ describe('parseChatCompletionRequest: invalid requests', () => {
       'metadata may have at most 16 keys',
     ],
     [req({ metadata: { team: 5 } }), 'metadata.team', 'metadata.team must be a string (got 5)'],
+    [
+      req({ messages: [{ role: 'x'.repeat(10_000), content: 'x' }] }),
+      'messages[0].role',
+      `Unrecognized role '${'x'.repeat(40)}…' at messages[0].role: expected one of developer, system, user, assistant, tool`,
+    ],
+    [
+      req({ logit_bias: { ['9'.repeat(100)]: 101 } }),
+      `logit_bias["${'9'.repeat(64)}…"]`,
+      `logit_bias["${'9'.repeat(64)}…"] must be between -100 and 100 (got 101)`,
+    ],
     [req({ top_logprobs: 3 }), 'top_logprobs', 'top_logprobs requires logprobs to be true'],
     [
       req({ logprobs: true, top_logprobs: 21 }),

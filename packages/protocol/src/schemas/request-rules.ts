@@ -69,7 +69,7 @@ function functionNames(tools: unknown, issue: Issue): Map<string, number> {
 function checkKnownName(name: unknown, path: (string | number)[], names: Map<string, number>, issue: Issue) {
   if (typeof name !== 'string' || names.has(name)) return;
   const known = [...names.keys()].join(', ');
-  issue(path, `{param} '${name}' does not match any function in tools (${known})`, name);
+  issue(path, `{param} ${describeValue(name)} does not match any function in tools (${known})`, name);
 }
 
 function describeToolChoice(choice: unknown): string {
