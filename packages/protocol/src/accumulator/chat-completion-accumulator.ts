@@ -11,12 +11,14 @@ import type {
   ToolCallDelta,
   Usage,
 } from '../schemas/index.js';
+import { KNOWN_DELTA_KEYS, KNOWN_TOOL_CALL_KEYS, mergeVendorFields } from './merge-vendor-fields.js';
 
 interface ToolCallState {
   key: number;
   id: string | undefined;
   name: string | undefined;
   arguments: string;
+  vendor: Record<string, unknown> | undefined;
 }
 
 interface ChoiceState {
@@ -29,6 +31,7 @@ interface ChoiceState {
   functionCall: { name: string | undefined; arguments: string } | undefined;
   logprobs: { content: unknown[] | null; refusal: unknown[] | null } | undefined;
   finishReason: ChunkChoice['finish_reason'];
+  vendor: Record<string, unknown> | undefined;
 }
 
 type LogprobToken = NonNullable<Logprobs['content']>[number];
@@ -45,8 +48,9 @@ type LogprobToken = NonNullable<Logprobs['content']>[number];
  *
  * Normalisation of the result: `content` is `null` when nothing but tool calls came; optional
  * message fields that never arrived are omitted (`tool_calls` too); a tool call whose arguments
- * stayed empty gets `"{}"`, one whose id never came gets `call_<index>`; unknown delta fields are
- * not carried over.
+ * stayed empty gets `"{}"`, one whose id never came gets `call_<index>`. Vendor fields of deltas
+ * and tool-call fragments (Anthropic `reasoning_details`, Gemini `extra_content`…) are carried into
+ * the message: strings appended, arrays concatenated, objects merged.
  *
  * @example
  * ```ts
@@ -139,6 +143,7 @@ export class ChatCompletionAccumulator {
         functionCall: undefined,
         logprobs: undefined,
         finishReason: undefined,
+        vendor: undefined,
       };
       this.#choices.set(index, state);
     }
@@ -156,6 +161,13 @@ export class ChatCompletionAccumulator {
         for (let i = 0; i < toolCalls.length; i++) {
           const call = toolCalls[i];
           if (typeof call === 'object' && call !== null) addToolCall(state, call, i);
+        }
+      }
+      for (const key in delta) {
+        if (!KNOWN_DELTA_KEYS.has(key)) {
+          state.vendor ??= {};
+          mergeVendorFields(state.vendor, delta as Record<string, unknown>, KNOWN_DELTA_KEYS);
+          break;
         }
       }
       const functionCall = delta.function_call;
@@ -222,6 +234,13 @@ function addToolCall(state: ChoiceState, delta: ToolCallDelta, position: number)
     if (call.name === undefined && typeof fn.name === 'string' && fn.name) call.name = fn.name;
     if (typeof fn.arguments === 'string') call.arguments += fn.arguments;
   }
+  for (const key in delta) {
+    if (!KNOWN_TOOL_CALL_KEYS.has(key)) {
+      call.vendor ??= {};
+      mergeVendorFields(call.vendor, delta as Record<string, unknown>, KNOWN_TOOL_CALL_KEYS);
+      break;
+    }
+  }
 }
 
 function findToolCall(state: ChoiceState, delta: ToolCallDelta, position: number): ToolCallState {
@@ -239,7 +258,7 @@ function findToolCall(state: ChoiceState, delta: ToolCallDelta, position: number
   if (last?.key === key) return last;
   const existing = calls.find((call) => call.key === key);
   if (existing) return existing;
-  const created: ToolCallState = { key, id: undefined, name: undefined, arguments: '' };
+  const created: ToolCallState = { key, id: undefined, name: undefined, arguments: '', vendor: undefined };
   calls.push(created);
   return created;
 }
@@ -252,6 +271,7 @@ function buildChoice(
   const content =
     state.content === undefined || (state.content === '' && toolCalls.length > 0) ? null : state.content;
   const message: AssistantMessage = { role: (state.role ?? 'assistant') as 'assistant', content };
+  if (state.vendor) Object.assign(message, state.vendor);
   if (state.reasoning !== undefined) message.reasoning_content = state.reasoning;
   if (state.refusal !== undefined) message.refusal = state.refusal;
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
@@ -271,11 +291,12 @@ function buildChoice(
 }
 
 function buildToolCall(call: ToolCallState): ToolCall {
-  return {
+  const built: ToolCall = {
     id: call.id ?? `call_${call.key}`,
     type: 'function',
     function: { name: call.name ?? '', arguments: call.arguments === '' ? '{}' : call.arguments },
   };
+  return call.vendor ? Object.assign(built, call.vendor) : built;
 }
 
 function incomplete(message: string) {

@@ -5,6 +5,7 @@ import type {
   ChunkChoice,
   ChunkDelta,
 } from '../schemas/index.js';
+import { KNOWN_DELTA_KEYS, KNOWN_TOOL_CALL_KEYS, vendorFields } from './merge-vendor-fields.js';
 
 /** Options of {@link completionToChunks}. */
 export interface CompletionToChunksOptions {
@@ -68,10 +69,14 @@ function choiceDeltas(choice: ChatCompletionChoice): ChunkDelta[] {
   if (typeof reasoning === 'string') deltas.push({ reasoning_content: reasoning });
   if (typeof content === 'string' && content !== '') deltas.push({ content });
   if (typeof message.refusal === 'string') deltas.push({ refusal: message.refusal });
+  const vendor = vendorFields(message as Record<string, unknown>, KNOWN_DELTA_KEYS);
+  if (vendor) deltas.push(vendor as ChunkDelta);
   const toolCalls = message.tool_calls ?? [];
   for (let index = 0; index < toolCalls.length; index++) {
-    const { id, type, function: fn } = toolCalls[index]!;
-    deltas.push({ tool_calls: [{ index, id, type, function: { name: fn.name, arguments: '' } }] });
+    const call = toolCalls[index]!;
+    const { id, type, function: fn } = call;
+    const extra = vendorFields(call as Record<string, unknown>, KNOWN_TOOL_CALL_KEYS);
+    deltas.push({ tool_calls: [{ index, id, type, function: { name: fn.name, arguments: '' }, ...extra }] });
     if (fn.arguments !== '') deltas.push({ tool_calls: [{ index, function: { arguments: fn.arguments } }] });
   }
   const functionCall = message.function_call;
