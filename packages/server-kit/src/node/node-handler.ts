@@ -16,6 +16,64 @@ function headerOf(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/**
+ * The request body as an async iterable, read with plain 'data' events (cheaper than the stream's
+ * own async iterator). Stopping early pauses the request instead of destroying the socket, so an
+ * error answer (413) can still be sent on it.
+ */
+function bodyOf(req: IncomingMessage): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]() {
+      const pieces: Buffer[] = [];
+      let ended = false;
+      let failure: unknown;
+      let wake: (() => void) | undefined;
+      const onData = (piece: Buffer) => {
+        pieces.push(piece);
+        wake?.();
+      };
+      const onEnd = () => {
+        ended = true;
+        wake?.();
+      };
+      const onError = (error: unknown) => {
+        failure = error;
+        wake?.();
+      };
+      const stop = () => {
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.off('error', onError);
+        req.off('aborted', onError);
+      };
+      req.on('data', onData);
+      req.on('end', onEnd);
+      req.on('error', onError);
+      req.on('aborted', onError);
+      return {
+        async next(): Promise<IteratorResult<Uint8Array>> {
+          while (pieces.length === 0 && !ended && failure === undefined) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+            });
+            wake = undefined;
+          }
+          const piece = pieces.shift();
+          if (piece) return { done: false, value: piece };
+          stop();
+          if (failure !== undefined) throw failure;
+          return { done: true, value: undefined };
+        },
+        async return(): Promise<IteratorResult<Uint8Array>> {
+          stop();
+          req.pause();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}
+
 function nodeWriter(res: ServerResponse): SSEWriter {
   return {
     write: (frame) => res.write(frame),
@@ -60,8 +118,7 @@ export async function serveNodeRequest(
     method: req.method ?? 'GET',
     url: req.url ?? '/',
     header: (name) => headerOf(req, name),
-    // Not destroying on early return: a 413 must still be able to answer on this socket.
-    body: { [Symbol.asyncIterator]: () => req.iterator({ destroyOnReturn: false }) },
+    body: bodyOf(req),
     parsedBody: (req as { body?: unknown }).body,
     signal: controller.signal,
   });
