@@ -52,7 +52,8 @@ const MetadataSchema = z
  * The body of `POST /v1/chat/completions`, validated precisely: ranges, enums, required fields
  * and cross-field rules. Unknown top-level and nested fields are kept so a gateway can forward
  * vendor extensions. Prefer {@link parseChatCompletionRequest}, which turns failures into a
- * `BadRequestError` with the exact `param`.
+ * `BadRequestError` with the exact `param`: raw issue messages here are templates with a
+ * `{param}` placeholder, filled in by `badRequestFromZodError`.
  */
 export const ChatCompletionRequestSchema = z
   .looseObject({
