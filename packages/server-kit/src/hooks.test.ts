@@ -1,5 +1,6 @@
 import { PermissionDeniedError } from '@switchyard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createChatServer } from './chat-server.js';
 import type { ChatFinishEvent, ChatServerOptions } from './chat-server-types.js';
 import {
   body,
@@ -191,5 +192,35 @@ describe('deadlines', () => {
     const text = await (await post(url, body({ stream: true }))).text();
     expect(text).toContain('"code":"timeout"');
     expect(text).not.toContain('[DONE]');
+  });
+});
+
+describe('the framework-free core', () => {
+  const request = (init: { url: string; parsedBody?: unknown; method?: string }) => ({
+    method: init.method ?? 'POST',
+    url: init.url,
+    header: () => undefined,
+    body: null,
+    parsedBody: init.parsedBody,
+    signal: new AbortController().signal,
+  });
+
+  it('uses a body another middleware already parsed, as an object or as text', async () => {
+    const server = createChatServer({ adapters: [streaming()] });
+    const parsed = JSON.parse(body()) as unknown;
+    for (const parsedBody of [parsed, body(), new TextEncoder().encode(body())]) {
+      const result = await server.handle(request({ url: '/v1/chat/completions', parsedBody }));
+      expect(result.type === 'json' && JSON.parse(result.body).choices[0].message.content).toBe(
+        'Hello world',
+      );
+    }
+  });
+
+  it('marks results outside the protocol routes as unmatched', async () => {
+    const server = createChatServer({ adapters: [streaming()] });
+    const result = await server.handle(request({ url: 'http://host/v1/embeddings?x=1' }));
+    expect([result.matched, result.status]).toStrictEqual([false, 404]);
+    const models = await server.handle(request({ url: '/v1/models/test-model', method: 'GET' }));
+    expect([models.matched, models.status]).toStrictEqual([true, 200]);
   });
 });
