@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { ProtocolError } from '@switchyard/protocol';
-import { type Io, keysCommand, usageCommand } from './cli/admin-commands.js';
+import type { Io } from './cli/admin-commands.js';
 import { UsageError } from './cli/cli-args.js';
-import { configCheckCommand, startCommand } from './cli/start-command.js';
-import { ConfigError } from './config/index.js';
+import { ConfigError } from './config/config-error.js';
 
 const HELP = `Usage: switchyard <command> [options]
 
@@ -38,15 +37,16 @@ async function main(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      // Commands load only what they use: `keys` and `usage` need no adapters or server.
       case 'start':
-        return await startCommand(rest, io);
+        return await (await import('./cli/start-command.js')).startCommand(rest, io);
       case 'keys':
-        return keysCommand(rest, io);
+        return (await import('./cli/admin-commands.js')).keysCommand(rest, io);
       case 'usage':
-        return usageCommand(rest, io);
+        return (await import('./cli/admin-commands.js')).usageCommand(rest, io);
       case 'config':
         if (rest[0] !== 'check') throw new UsageError('config: the only action is "check"');
-        return configCheckCommand(rest.slice(1), io);
+        return (await import('./cli/start-command.js')).configCheckCommand(rest.slice(1), io);
       case '--version':
       case '-v':
         io.out(`${version()}\n`);

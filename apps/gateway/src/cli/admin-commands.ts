@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Accounting, createAccounting, keyView } from '../accounting/index.js';
-import { type ConfigOverrides, loadConfig } from '../config/index.js';
-import { DATABASE_FILE } from '../server/create-gateway.js';
+import { type ConfigOverrides, DATABASE_FILE, loadConfig } from '../config/index.js';
 import {
   parseChoice,
   parseExpiry,
@@ -86,7 +85,7 @@ export function keysCommand(argv: readonly string[], io: Io): number {
         ...(expiresAt === undefined ? {} : { expiresAt }),
         ...(metadata ? { metadata } : {}),
       });
-      if (values.json) io.out(`${JSON.stringify({ ...keyView(record), key: secret }, null, 2)}\n`);
+      if (values.json) io.out(`${JSON.stringify({ ...keyView(record), secret }, null, 2)}\n`);
       else io.out(`Created key ${record.id} (${record.name}). The key, shown once:\n\n  ${secret}\n\n`);
     } finally {
       accounting.close();

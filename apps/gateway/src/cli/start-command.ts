@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { type ConfigOverrides, loadConfig } from '../config/index.js';
 import { createLogger, SecretScrubber } from '../logging/create-logger.js';
 import { createProviderAdapter } from '../providers/create-provider-adapter.js';
+import { deploymentId } from '../routing/deployment.js';
 import { Gateway } from '../server/create-gateway.js';
 import type { Io } from './admin-commands.js';
 import { renderBanner } from './banner.js';
@@ -141,7 +142,9 @@ export function configCheckCommand(argv: readonly string[], io: Io): number {
           m.name,
           m.strategy,
           m.deployments
-            .map((d) => `${d.provider}/${d.model}${m.strategy === 'weighted' ? `×${d.weight}` : ''}`)
+            .map(
+              (d) => `${deploymentId(d.provider, d.model)}${m.strategy === 'weighted' ? `×${d.weight}` : ''}`,
+            )
             .join(', '),
           m.aliases.join(', '),
         ]),

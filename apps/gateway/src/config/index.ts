@@ -22,6 +22,7 @@ export {
 } from './load-config.js';
 export {
   type ConfigOverrides,
+  DATABASE_FILE,
   DEFAULT_DATA_DIR,
   DEFAULT_HOST,
   DEFAULT_PORT,

@@ -17,6 +17,8 @@ import { closest, issuesFromZod } from './zod-issues.js';
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_DATA_DIR = '.switchyard';
+/** The SQLite file inside the data directory. */
+export const DATABASE_FILE = 'switchyard.db';
 
 /** One upstream target of a public model. */
 export interface ResolvedDeployment {
@@ -198,7 +200,18 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
   const { env, cwd } = input;
   const parsed = GatewayConfigSchema.safeParse(input.file ?? {});
   if (!parsed.success) {
-    throw new ConfigError(issuesFromZod(parsed.error, GatewayConfigSchema, input.file), input.source);
+    const issues = issuesFromZod(parsed.error, GatewayConfigSchema, input.file);
+    // Report the cross-references of the sections that did parse too, so one run shows everything.
+    const broken = new Set(parsed.error.issues.map((issue) => issue.path[0]));
+    const rest =
+      typeof input.file === 'object' && input.file !== null && !Array.isArray(input.file)
+        ? Object.fromEntries(Object.entries(input.file).filter(([key]) => !broken.has(key)))
+        : undefined;
+    const partial = GatewayConfigSchema.safeParse(rest);
+    if (rest && partial.success) {
+      resolveModels(partial.data, resolveProviders(partial.data, env, issues), issues);
+    }
+    throw new ConfigError(issues, input.source);
   }
   const file = parsed.data;
   const issues: ConfigIssue[] = [];

@@ -38,7 +38,7 @@ export interface ModelCatalogOptions {
 
 interface ProviderEntry {
   readonly provider: CatalogProvider;
-  ids: readonly string[];
+  models: readonly Model[];
   refreshedAt: number | undefined;
   error: string | undefined;
 }
@@ -65,7 +65,12 @@ export class ModelCatalog {
     this.#options = options;
     this.#providers = options.providers.map((provider) => ({
       provider,
-      ids: provider.models ?? [],
+      models: (provider.models ?? []).map((id) => ({
+        id,
+        object: 'model',
+        created: 0,
+        owned_by: provider.name,
+      })),
       refreshedAt: undefined,
       error: undefined,
     }));
@@ -102,7 +107,7 @@ export class ModelCatalog {
   status(): ProviderStatus[] {
     return this.#providers.map((entry) => ({
       provider: entry.provider.name,
-      models: entry.ids.length,
+      models: entry.models.length,
       refreshedAt: entry.refreshedAt,
       error: entry.error,
     }));
@@ -123,10 +128,9 @@ export class ModelCatalog {
         .filter((entry) => entry.provider.discover)
         .map(async (entry) => {
           try {
-            const models = await entry.provider.adapter.listModels({
+            entry.models = await entry.provider.adapter.listModels({
               signal: AbortSignal.timeout(timeoutMs),
             });
-            entry.ids = models.map((m) => m.id);
             entry.refreshedAt = (this.#options.now ?? Date.now)();
             entry.error = undefined;
           } catch (error) {
@@ -201,14 +205,15 @@ export class ModelCatalog {
       listed.push({ id: model.name, object: 'model', created: 0, owned_by: 'switchyard' });
     }
     const qualified: [string, Route][] = [];
-    for (const { provider, ids } of this.#providers) {
-      for (const id of ids) {
+    for (const { provider, models } of this.#providers) {
+      for (const model of models) {
+        const { id } = model;
         const name = id.startsWith(`${provider.name}/`) ? id : `${provider.name}/${id}`;
         const route = this.#single(name, provider, id);
         qualified.push([name, route]);
         const bare = routes.has(id) ? name : id;
         if (!routes.has(id)) routes.set(id, route);
-        listed.push({ id: bare, object: 'model', created: 0, owned_by: provider.name });
+        listed.push(bare === id ? model : { ...model, id: bare });
       }
     }
     for (const [name, route] of qualified) if (!routes.has(name)) routes.set(name, route);

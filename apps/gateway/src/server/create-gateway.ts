@@ -12,7 +12,7 @@ import {
 import { createChatServer, createNodeHandler } from '@switchyard/server-kit';
 import type pino from 'pino';
 import { type Accounting, createAccounting, handleAdmin, handleUsage } from '../accounting/index.js';
-import type { ResolvedConfig } from '../config/resolve-config.js';
+import { DATABASE_FILE, type ResolvedConfig } from '../config/resolve-config.js';
 import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
 import { createProviderAdapter } from '../providers/create-provider-adapter.js';
 import { ModelCatalog } from '../routing/model-catalog.js';
@@ -21,9 +21,6 @@ import { createGatewayHooks, modelsFor } from './gateway-hooks.js';
 import { sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
 import { createGatewayOpenAPIDocument } from './openapi.js';
 import { createStaticHandler, playgroundDir } from './static-files.js';
-
-/** The SQLite file inside the data directory. */
-export const DATABASE_FILE = 'switchyard.db';
 
 export interface CreateGatewayOptions {
   readonly config: ResolvedConfig;
@@ -62,6 +59,7 @@ export class Gateway {
   #closed: Promise<void> | undefined;
   #openapi: string | undefined;
   #discovery: ReturnType<typeof setInterval> | undefined;
+  readonly #unfinished: () => number;
 
   private constructor(options: CreateGatewayOptions) {
     const { config, logger, scrubber } = options;
@@ -125,9 +123,15 @@ export class Gateway {
         logger.warn({ deployment: deployment.id, state }, `circuit breaker ${state.replace('_', '-')}`);
       },
     });
+    const { unfinished, ...hooks } = createGatewayHooks({
+      accounting: this.accounting,
+      catalog: this.catalog,
+      router: this.router,
+    });
+    this.#unfinished = unfinished;
     const chat = createChatServer({
       adapters: [this.router],
-      ...createGatewayHooks({ accounting: this.accounting, catalog: this.catalog, router: this.router }),
+      ...hooks,
       bodyLimit: config.server.bodyLimitBytes,
       logger: toKitLogger(logger),
     });
@@ -218,12 +222,20 @@ export class Gateway {
         'shutdown deadline passed: closing the remaining connections',
       );
       this.server.closeAllConnections();
-      const grace = Date.now() + 2_000;
-      while (this.#open.size > 0 && Date.now() < grace)
-        await new Promise((resolve) => setTimeout(resolve, 10));
     }
     this.server.closeAllConnections();
     await closed;
+    // Cut streams end asynchronously (their upstream calls are aborted first): wait for their
+    // ledger rows before closing the database.
+    const grace = Date.now() + 5_000;
+    while (this.#unfinished() > 0 && Date.now() < grace)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    if (this.#unfinished() > 0) {
+      this.#logger.error(
+        { unfinished: this.#unfinished() },
+        'closing the database with unwritten ledger rows',
+      );
+    }
     this.accounting.close();
     this.#logger.info('stopped');
   }

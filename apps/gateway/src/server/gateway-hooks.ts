@@ -44,7 +44,10 @@ interface HookDeps {
 type Hooks = Pick<
   ChatServerOptions,
   'authenticate' | 'resolveAdapter' | 'beforeCompletion' | 'onResponseHeaders' | 'transformUsage' | 'onFinish'
->;
+> & {
+  /** Admitted requests whose ledger row is not written yet (shutdown waits for them). */
+  unfinished(): number;
+};
 
 function localsOf(context: ChatRequestContext): GatewayLocals {
   return context.locals as GatewayLocals;
@@ -57,7 +60,10 @@ function localsOf(context: ChatRequestContext): GatewayLocals {
  */
 export function createGatewayHooks({ accounting, catalog, router }: HookDeps): Hooks {
   const { metrics } = accounting;
+  let unfinished = 0;
   return {
+    unfinished: () => unfinished,
+
     authenticate(context) {
       const locals = localsOf(context);
       locals.t0 = performance.now();
@@ -88,6 +94,7 @@ export function createGatewayHooks({ accounting, catalog, router }: HookDeps): H
           stream: request.stream === true,
         });
         locals.admission = admission;
+        unfinished += 1;
         for (const name in admission.headers) context.setHeader(name, admission.headers[name]!);
       } catch (error) {
         const headers = (error as { headers?: Record<string, string> }).headers;
@@ -124,6 +131,7 @@ export function createGatewayHooks({ accounting, catalog, router }: HookDeps): H
       if (locals.overheadMs !== undefined) metrics.observeOverhead(locals.overheadMs);
       const admission = locals.admission;
       if (!admission) return;
+      unfinished -= 1;
       const deployment = locals.routing?.deployment;
       accounting.finish(admission, {
         requestId: context.requestId,

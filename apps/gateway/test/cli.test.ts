@@ -1,0 +1,109 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeDir, runCli, tempDir } from './helpers/gateway-process.js';
+
+const dataDir = tempDir();
+afterAll(() => removeDir(dataDir));
+
+describe('switchyard CLI (real processes on a data dir)', () => {
+  it('keys create prints the key once; keys list never shows secrets; keys revoke revokes', () => {
+    const created = runCli([
+      'keys',
+      'create',
+      '--name',
+      'search-app',
+      '--models',
+      'simulator/echo,simulator/thinker',
+      '--rpm',
+      '60',
+      '--budget',
+      '2.5',
+      '--period',
+      'day',
+      '--expires',
+      '30d',
+      '--meta',
+      'team=search',
+      '--json',
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    // The first command on a fresh data dir creates the admin key, and says so once.
+    expect(created.stderr).toMatch(/Created the admin key \(shown once, store it now\): sk-sy-/);
+    const key = JSON.parse(created.stdout) as {
+      id: string;
+      secret: string;
+      allowed_models: string[];
+      rpm: number;
+    };
+    expect(key.secret).toMatch(/^sk-sy-[A-Za-z0-9_-]{43}$/);
+    expect(key).toMatchObject({
+      allowed_models: ['simulator/echo', 'simulator/thinker'],
+      rpm: 60,
+      budget_usd: 2.5,
+    });
+
+    const listed = runCli(['keys', 'list', '--data-dir', dataDir]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stderr).toBe('');
+    expect(listed.stdout).toMatch(/^ID\s+NAME\s+PREFIX\s+ADMIN/);
+    expect(listed.stdout).toContain('search-app');
+    expect(listed.stdout).toContain('$2.5/day');
+    expect(listed.stdout).not.toContain(key.secret);
+
+    const revoked = runCli(['keys', 'revoke', key.id, '--data-dir', dataDir]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toBe(`Revoked key ${key.id} (search-app).\n`);
+    const after = JSON.parse(runCli(['keys', 'list', '--json', '--all', '--data-dir', dataDir]).stdout) as {
+      id: string;
+      revoked_at: string | null;
+    }[];
+    expect(after.find((k) => k.id === key.id)?.revoked_at).toMatch(/^\d{4}-/);
+  });
+
+  it('refuses bad flags with the reason and exit code 2, and unknown ids with exit code 1', () => {
+    const bad = runCli(['keys', 'create', '--name', 'x', '--rpm', 'lots', '--data-dir', dataDir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--rpm: expected a positive integer, got "lots"');
+    const unknown = runCli(['keys', 'revoke', 'key_nope', '--data-dir', dataDir]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("No API key with id 'key_nope'");
+  });
+
+  it('usage reports totals from the ledger; config check shows what a config resolves to', () => {
+    const usage = runCli(['usage', '--since', '7d', '--data-dir', dataDir]);
+    expect(usage.code, usage.stderr).toBe(0);
+    expect(usage.stdout).toMatch(/TOTAL\s+0\s+0\s+0\s+0\s+\$0\.000000/);
+
+    const config = join(dataDir, 'switchyard.yaml');
+    writeFileSync(
+      config,
+      [
+        'providers:',
+        '  local:',
+        '    type: openai-compatible',
+        '    baseURL: http://127.0.0.1:11434/v1',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the config syntax under test.
+        '    apiKey: ${LOCAL_KEY:-none-needed-here}',
+        'models:',
+        '  smart:',
+        '    strategy: weighted',
+        '    deployments: [local/llama3, { provider: simulator, model: simulator/echo, weight: 3 }]',
+      ].join('\n'),
+    );
+    const check = runCli(['config', 'check', '--config', config], {
+      ANTHROPIC_API_KEY: 'sk-ant-secret-value-123',
+    });
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toContain(`Configuration OK (${config})`);
+    expect(check.stdout).toMatch(
+      /local\s+openai-compatible\s+file\s+http:\/\/127\.0\.0\.1:11434\/v1\s+set\s+\(discovered\)/,
+    );
+    expect(check.stdout).toMatch(/anthropic\s+anthropic\s+env/);
+    expect(check.stdout).toMatch(/smart\s+weighted\s+local\/llama3×1, simulator\/echo×3/);
+    expect(check.stdout).not.toContain('sk-ant-secret-value-123');
+    expect(check.stdout).not.toContain('none-needed-here');
+  });
+});

@@ -1,0 +1,159 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What an upstream does with its next requests. */
+export type Behaviour =
+  | 'ok'
+  /** 503 with an OpenAI-style error body. */
+  | 'unavailable'
+  /** Destroys the connection before sending anything. */
+  | 'reset'
+  /** Accepts the request and never answers. */
+  | 'hang'
+  /** Streams two chunks, then destroys the connection (non-stream: half a body, then destroys). */
+  | 'break';
+
+interface UpstreamState {
+  behaviour: Behaviour;
+  hits: number;
+  /** The last request body and authorization header it received. */
+  lastBody?: Record<string, unknown>;
+  lastAuthorization?: string | undefined;
+}
+
+/**
+ * A local OpenAI-compatible upstream for routing tests: every path prefix `/<name>/v1` is its own
+ * upstream, with a behaviour the test switches and a hit count the test reads.
+ */
+export class MockUpstream {
+  readonly #server: Server;
+  readonly #state = new Map<string, UpstreamState>();
+  readonly #sockets = new Set<import('node:net').Socket>();
+  url = '';
+
+  constructor() {
+    this.#server = createServer((req, res) => void this.#handle(req, res));
+    this.#server.on('connection', (socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+  }
+
+  async start(): Promise<this> {
+    this.#server.listen(0, '127.0.0.1');
+    await once(this.#server, 'listening');
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** The base URL of the upstream named `name` (for a provider's `baseURL`). */
+  baseURL(name: string): string {
+    return `${this.url}/${name}/v1`;
+  }
+
+  behave(name: string, behaviour: Behaviour): void {
+    this.#of(name).behaviour = behaviour;
+  }
+
+  hits(name: string): number {
+    return this.#of(name).hits;
+  }
+
+  last(name: string): UpstreamState {
+    return this.#of(name);
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise((resolve) => this.#server.close(resolve));
+  }
+
+  #of(name: string): UpstreamState {
+    let state = this.#state.get(name);
+    if (!state) {
+      state = { behaviour: 'ok', hits: 0 };
+      this.#state.set(name, state);
+    }
+    return state;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const [, name = '', ...rest] = (req.url ?? '').split('/');
+    const path = `/${rest.join('/')}`;
+    const state = this.#of(name);
+    let text = '';
+    for await (const chunk of req) text += chunk;
+    if (path === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ object: 'list', data: [{ id: 'm', object: 'model', created: 1, owned_by: name }] }),
+      );
+      return;
+    }
+    state.hits += 1;
+    state.lastAuthorization = req.headers.authorization;
+    const body = JSON.parse(text) as Record<string, unknown>;
+    state.lastBody = body;
+    const model = String(body.model);
+    switch (state.behaviour) {
+      case 'unavailable':
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error: { message: `${name} is overloaded`, type: 'server_error', param: null, code: null },
+          }),
+        );
+        return;
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'hang':
+        return;
+      default:
+        break;
+    }
+    const id = `chatcmpl-${name}`;
+    const text1 = `answer from ${name}`;
+    const usage = { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 };
+    if (body.stream !== true) {
+      const completion = JSON.stringify({
+        id,
+        object: 'chat.completion',
+        created: 1,
+        model,
+        choices: [
+          { index: 0, message: { role: 'assistant', content: text1 }, logprobs: null, finish_reason: 'stop' },
+        ],
+        usage,
+      });
+      if (state.behaviour === 'break') {
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': String(completion.length),
+        });
+        res.write(completion.slice(0, 40));
+        setTimeout(() => req.socket.destroy(), 20);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(completion);
+      return;
+    }
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(chunk({ role: 'assistant', content: '' }));
+    res.write(chunk({ content: 'answer' }));
+    if (state.behaviour === 'break') {
+      setTimeout(() => req.socket.destroy(), 50);
+      return;
+    }
+    res.write(chunk({ content: ` from ${name}` }));
+    res.write(chunk({}, 'stop'));
+    res.write(
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1, model, choices: [], usage })}\n\n`,
+    );
+    res.end('data: [DONE]\n\n');
+  }
+}

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningGateway, removeDir, startGateway } from './helpers/gateway-process.js';
+import { MockUpstream } from './helpers/mock-upstream.js';
+
+const UPSTREAMS = ['unavailable', 'reset', 'hang', 'good', 'mid', 'flaky'] as const;
+
+let upstream: MockUpstream;
+let gateway: RunningGateway;
+
+beforeAll(async () => {
+  upstream = await new MockUpstream().start();
+  upstream.behave('unavailable', 'unavailable');
+  upstream.behave('reset', 'reset');
+  upstream.behave('hang', 'hang');
+  upstream.behave('mid', 'break');
+  upstream.behave('flaky', 'unavailable');
+  const providers = Object.fromEntries(
+    UPSTREAMS.map((name) => [
+      name,
+      {
+        type: 'openai-compatible',
+        baseURL: upstream.baseURL(name),
+        apiKey: `upstream-key-${name}-0123456789`,
+        models: ['m'],
+        ...(name === 'hang' ? { timeoutMs: 300 } : {}),
+      },
+    ]),
+  );
+  gateway = await startGateway({
+    config: {
+      providers,
+      models: {
+        'after-503': { deployments: ['unavailable/m', 'good/m'] },
+        'after-reset': { deployments: ['reset/m', 'good/m'] },
+        'after-timeout': { deployments: ['hang/m', 'good/m'] },
+        'mid-stream': { deployments: ['mid/m', 'good/m'] },
+        breaker: { deployments: ['flaky/m', 'good/m'] },
+      },
+      routing: { retries: 0, breaker: { failureThreshold: 3, cooldownMs: 400 } },
+    },
+  });
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await upstream?.close();
+  if (gateway) removeDir(gateway.dataDir);
+});
+
+function ask(model: string, stream = false): Promise<Response> {
+  return gateway.fetch('/v1/chat/completions', {
+    method: 'POST',
+    body: JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'route me' }] }),
+  });
+}
+
+async function contentOf(response: Response): Promise<string> {
+  return ((await response.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message
+    .content;
+}
+
+async function breakerState(deployment: string): Promise<string | undefined> {
+  const ready = (await (await gateway.fetch('/readyz', { key: null })).json()) as {
+    deployments: { deployment: string; state: string }[];
+  };
+  return ready.deployments.find((d) => d.deployment === deployment)?.state;
+}
+
+describe('fallback before the first byte (real upstream over HTTP)', () => {
+  it.each([
+    ['503', 'after-503', 'unavailable'],
+    ['a connection reset', 'after-reset', 'reset'],
+    ['a timeout', 'after-timeout', 'hang'],
+  ])('falls back to the next deployment after %s', async (_what, model, failing) => {
+    const before = upstream.hits(failing);
+    const response = await ask(model);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-switchyard-deployment')).toBe('good/m');
+    expect(await contentOf(response)).toBe('answer from good');
+    expect(upstream.hits(failing)).toBe(before + 1);
+  });
+
+  it('falls back for streams too, and the client sees only the second deployment', async () => {
+    const response = await ask('after-503', true);
+    expect(response.headers.get('x-switchyard-deployment')).toBe('good/m');
+    const text = await response.text();
+    expect(text).toContain('from good');
+    expect(text).not.toContain('unavailable');
+    expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
+  it('sends the upstream its own key and model id, never the client key', () => {
+    expect(upstream.last('good').lastAuthorization).toBe('Bearer upstream-key-good-0123456789');
+    expect(upstream.last('good').lastBody?.model).toBe('m');
+  });
+
+  it('counts every failed attempt in the upstream error metrics', async () => {
+    const metrics = await (await gateway.fetch('/metrics', { key: null })).text();
+    expect(metrics).toMatch(
+      /^switchyard_upstream_errors_total\{[^}]*deployment="unavailable\/m"[^}]*\} [1-9]/m,
+    );
+    expect(metrics).toMatch(
+      /^switchyard_upstream_errors_total\{[^}]*deployment="hang\/m"[^}]*code="timeout"[^}]*\} 1$/m,
+    );
+  });
+});
+
+describe('a failure after the first chunk', () => {
+  it('ends the stream with an error event and never splices in another deployment', async () => {
+    const goodBefore = upstream.hits('good');
+    const response = await ask('mid-stream', true);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-switchyard-deployment')).toBe('mid/m');
+    const events = (await response.text()).split('\n\n').filter(Boolean);
+    const last = JSON.parse(events.at(-1)!.slice('data: '.length)) as { error?: { type: string } };
+    expect(events.slice(0, -1).every((e) => e.includes('"chat.completion.chunk"'))).toBe(true);
+    expect(events.join('')).toContain('"content":"answer"');
+    expect(last.error).toBeDefined();
+    expect(events.join('')).not.toContain('from good');
+    expect(events.join('')).not.toContain('[DONE]');
+    expect(upstream.hits('good')).toBe(goodBefore);
+  });
+
+  it('still falls back when a non-stream answer breaks before anything reached the client', async () => {
+    const response = await ask('mid-stream');
+    expect(response.headers.get('x-switchyard-deployment')).toBe('good/m');
+    expect(await contentOf(response)).toBe('answer from good');
+  });
+});
+
+describe('circuit breaker', () => {
+  it('opens after repeated failures, stops calling the deployment, then half-opens and closes once it recovers', async () => {
+    for (let i = 0; i < 3; i++)
+      expect((await ask('breaker')).headers.get('x-switchyard-deployment')).toBe('good/m');
+    expect(upstream.hits('flaky')).toBe(3);
+    expect(await breakerState('flaky/m')).toBe('open');
+    expect((await ask('breaker')).headers.get('x-switchyard-deployment')).toBe('good/m');
+    expect(upstream.hits('flaky')).toBe(3);
+
+    upstream.behave('flaky', 'ok');
+    while ((await breakerState('flaky/m')) !== 'half_open') await new Promise((r) => setTimeout(r, 50));
+    const probe = await ask('breaker');
+    expect(probe.headers.get('x-switchyard-deployment')).toBe('flaky/m');
+    expect(await contentOf(probe)).toBe('answer from flaky');
+    expect(await breakerState('flaky/m')).toBe('closed');
+    expect((await ask('breaker')).headers.get('x-switchyard-deployment')).toBe('flaky/m');
+    expect(upstream.hits('flaky')).toBe(5);
+  });
+});
