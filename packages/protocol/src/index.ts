@@ -64,6 +64,7 @@ export {
   type FinishReason,
   type ImageUrlPart,
   type InputAudioPart,
+  type JsonSchemaObject,
   type Logprobs,
   type Model,
   type ModelList,

@@ -1,3 +1,5 @@
+import type { OpenObjectMarker } from './request-fields.js';
+
 type Primitive = string | number | boolean | bigint | symbol | null | undefined;
 
 /** Keys of `T` other than index signatures. */
@@ -11,7 +13,10 @@ type LiteralKeys<T> = keyof {
  * exported types stay closed so a typo in an object literal is a compile error. Pure maps
  * (`z.record`, an empty loose object) have no declared keys and keep their index signature.
  */
-export type Closed<T> = unknown extends T
+export type Closed<T> = unknown extends T ? T : T extends unknown ? CloseOne<T> : never;
+
+// Distributes over unions (Closed) so that `JsonSchemaObject | undefined` is seen as open.
+type CloseOne<T> = OpenObjectMarker extends keyof T
   ? T
   : T extends Primitive
     ? T

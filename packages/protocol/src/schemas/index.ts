@@ -48,4 +48,5 @@ export {
   type SafeParseRequestResult,
   safeParseChatCompletionRequest,
 } from './parse-chat-completion-request.js';
+export type { JsonSchemaObject } from './request-fields.js';
 export { type Usage, UsageSchema } from './usage-schema.js';

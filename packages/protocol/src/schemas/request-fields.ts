@@ -45,8 +45,22 @@ export function identifierName() {
   });
 }
 
+declare const openObject: unique symbol;
+
+/**
+ * A JSON Schema describing an object (function parameters, a response schema): any keywords, so
+ * `properties`, `required`, `$defs`… type-check in object literals. The marker keeps {@link Closed}
+ * from closing it.
+ */
+export type JsonSchemaObject = { type?: 'object'; [keyword: string]: unknown } & {
+  readonly [openObject]?: never;
+};
+
+/** Marks a type that {@link Closed} leaves open. */
+export type OpenObjectMarker = typeof openObject;
+
 /** A JSON Schema object describing an object (function parameters, response schema). */
-export function jsonSchemaObject() {
+export function jsonSchemaObject(): z.ZodType<JsonSchemaObject> {
   return z.looseObject({
     type: z
       .literal('object', {
@@ -54,5 +68,5 @@ export function jsonSchemaObject() {
           `{param} must be 'object': the schema must describe a JSON object (got ${describeValue(issue.input)})`,
       })
       .optional(),
-  });
+  }) as unknown as z.ZodType<JsonSchemaObject>;
 }

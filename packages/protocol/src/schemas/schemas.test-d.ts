@@ -6,6 +6,8 @@ import type {
   ChatCompletionRequest,
   ChatMessage,
   FinishReason,
+  ResponseFormat,
+  Tool,
   ToolCall,
   ToolCallDelta,
   ToolChoice,
@@ -100,5 +102,23 @@ describe('response types', () => {
     expectTypeOf<ToolCallDelta['index']>().toEqualTypeOf<number | null | undefined>();
     expectTypeOf<ChatCompletion['usage']>().toEqualTypeOf<Usage | null | undefined>();
     expectTypeOf<Usage['cost']>().toEqualTypeOf<number | null | undefined>();
+  });
+});
+
+describe('JSON Schema fields stay open', () => {
+  it('accepts any JSON Schema keywords in tool parameters and response schemas', () => {
+    const tool: Tool = {
+      type: 'function',
+      function: {
+        name: 'get_weather',
+        parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      },
+    };
+    const format: ResponseFormat = {
+      type: 'json_schema',
+      json_schema: { name: 'answer', schema: { type: 'object', $defs: {}, additionalProperties: false } },
+    };
+    expectTypeOf(tool).toExtend<Tool>();
+    expectTypeOf(format).toExtend<ResponseFormat>();
   });
 });
