@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-const conditions = ['@switchyard/source', 'module', 'node', 'import', 'default'];
+// Only our own condition: Vitest hands these to Node for external packages too, and 'module' there
+// would load ESM builds where a package's CommonJS expects CommonJS (express → is-promise).
+const conditions = ['@switchyard/source'];
 
 export default defineConfig({
   resolve: { conditions },
