@@ -406,39 +406,40 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
           );
         }
 
-        it(
-          'stops the adapter within 100 ms when the client disconnects mid-stream',
-          async () => {
-            const slow = options.slowRequest ?? {
-              messages: user('Write a 2000-word essay about the history of railways.'),
-              max_tokens: 4000,
-            };
-            const streaming = observed.supportsStream();
-            const call = observed.nextCall();
-            const controller = new AbortController();
-            const pending = postChat(test.url, request({ ...slow, stream: streaming }), {
-              signal: controller.signal,
-            }).catch(() => undefined);
-            await call.started;
-            if (streaming) {
-              // The server answers 200 with the first chunk: read it, so the disconnect is mid-stream.
-              const res = await pending;
-              await res?.body
-                ?.getReader()
-                .read()
-                .catch(() => undefined);
-            } else {
-              await new Promise((resolve) => setTimeout(resolve, 20));
-            }
-            expect(call.ended(), 'the answer must still be running: make slowRequest slower').toBe(false);
-            const disconnectedAt = performance.now();
-            controller.abort();
-            const abortedAt = await call.aborted;
-            expect(abortedAt - disconnectedAt, 'ms from disconnect to the adapter signal').toBeLessThan(100);
-            await call.finished;
-          },
+        // A timing check on a shared machine: one slow scheduling slice must not fail an adapter,
+        // a real leak (the signal never fires, or fires late every time) still fails all attempts.
+        it('stops the adapter within 100 ms when the client disconnects mid-stream', {
+          retry: 2,
           timeout,
-        );
+        }, async () => {
+          const slow = options.slowRequest ?? {
+            messages: user('Write a 2000-word essay about the history of railways.'),
+            max_tokens: 4000,
+          };
+          const streaming = observed.supportsStream();
+          const call = observed.nextCall();
+          const controller = new AbortController();
+          const pending = postChat(test.url, request({ ...slow, stream: streaming }), {
+            signal: controller.signal,
+          }).catch(() => undefined);
+          await call.started;
+          if (streaming) {
+            // The server answers 200 with the first chunk: read it, so the disconnect is mid-stream.
+            const res = await pending;
+            await res?.body
+              ?.getReader()
+              .read()
+              .catch(() => undefined);
+          } else {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          expect(call.ended(), 'the answer must still be running: make slowRequest slower').toBe(false);
+          const disconnectedAt = performance.now();
+          controller.abort();
+          const abortedAt = await call.aborted;
+          expect(abortedAt - disconnectedAt, 'ms from disconnect to the adapter signal').toBeLessThan(100);
+          await call.finished;
+        });
       });
     }
   });
