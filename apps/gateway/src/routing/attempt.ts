@@ -14,6 +14,10 @@ export class Attempt {
   readonly #controller = new AbortController();
   readonly #client: AbortSignal;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #limitMs = 0;
+  #message = '';
+  #waitStart = 0;
+  #isWaiting = false;
   #reject: ((reason: unknown) => void) | undefined;
   readonly #onAbort = () => this.#reject?.(this.signal.reason);
 
@@ -35,18 +39,40 @@ export class Attempt {
     return this.#client.aborted;
   }
 
-  /** Starts this attempt's timer anew: the answer, first chunk or next chunk must come within `ms`. */
+  /**
+   * Sets this attempt's time limit: the answer, the first chunk, or (once a stream runs) each next
+   * chunk must come within `ms` of the moment the router starts waiting for it.
+   */
   arm(ms: number, message: string): void {
+    this.#limitMs = ms;
+    this.#message = message;
+    this.waiting();
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#controller.abort(new TimeoutError({ message, code: ErrorCode.timeout, retryable: true }));
-    }, ms);
+    this.#timer = setTimeout(this.#check, ms);
   }
 
-  /** Restarts the timer with its last duration, without allocating (once per stream chunk). */
-  rearm(): void {
-    this.#timer?.refresh();
+  /** The router starts waiting on the upstream (cheap: once per stream chunk). */
+  waiting(): void {
+    this.#waitStart = performance.now();
+    this.#isWaiting = true;
   }
+
+  /** The router is handing a chunk to the client: a slow reader is not an upstream stall. */
+  idle(): void {
+    this.#isWaiting = false;
+  }
+
+  // One timer per attempt that re-schedules itself, instead of one per chunk.
+  readonly #check = () => {
+    const elapsed = this.#isWaiting ? performance.now() - this.#waitStart : 0;
+    if (elapsed >= this.#limitMs) {
+      this.#controller.abort(
+        new TimeoutError({ message: this.#message, code: ErrorCode.timeout, retryable: true }),
+      );
+      return;
+    }
+    this.#timer = setTimeout(this.#check, this.#limitMs - elapsed);
+  };
 
   /** Resolves like `pending`, or rejects as soon as the attempt's signal fires. */
   guard<T>(pending: Promise<T>): Promise<T> {

@@ -234,6 +234,17 @@ describe('Router: stream', () => {
     expect(a.calls[0]?.signal.aborted).toBe(true);
   });
 
+  it('does not count a slow reader against the idle timeout', async () => {
+    const a = scriptedAdapter('a', [answer('one two three')]);
+    const { router } = setup([a], { streamIdleTimeoutMs: 40 });
+    let text = '';
+    for await (const chunk of router.stream(request(true), context())) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      await new Promise((resolve) => setTimeout(resolve, 120));
+    }
+    expect(text).toBe('one two three');
+  });
+
   it('streams from a complete-only adapter', async () => {
     const a = scriptedAdapter('a', [answer('whole answer')], ['complete']);
     const { router } = setup([a]);

@@ -180,14 +180,16 @@ export class Router implements ChatAdapter {
     let done = first.done === true;
     try {
       if (done) return;
+      attempt.idle();
       yield first.value as ChatCompletionChunk;
       for (;;) {
-        attempt.rearm();
+        attempt.waiting();
         const result = await attempt.guard(iterator.next());
         if (result.done) {
           done = true;
           return;
         }
+        attempt.idle();
         yield result.value;
       }
     } catch (thrown) {
