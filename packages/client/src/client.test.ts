@@ -111,5 +111,6 @@ describe('models.list', () => {
     expect(server.requests[0]?.method).toBe('GET');
     expect(server.requests[0]?.url).toBe('/v1/models');
     expect(server.requests[0]?.body).toBe('');
+    expect(server.requests[0]?.headers['content-type']).toBeUndefined();
   });
 });

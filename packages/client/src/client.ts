@@ -3,8 +3,6 @@ import { APIPromise, type RequestIdentified } from './api-promise.js';
 import { ChatCompletionStream } from './chat-completion-stream.js';
 import { readJSON } from './read-json.js';
 import { type ClientConfig, chatRequest, type RequestOptions, sendRequest } from './send-request.js';
-import type { InferOutput, StructuredSchema } from './standard-schema.js';
-import type { ChatCompletionParseParams, ParsedChatCompletion } from './structured-output.js';
 
 /** Settings of {@link createClient}. */
 export interface ClientOptions {
@@ -52,25 +50,6 @@ export interface ChatCompletions {
     params: ChatCompletionCreateParams,
     options?: RequestOptions,
   ): APIPromise<ChatCompletionStream | (ChatCompletion & RequestIdentified)>;
-
-  /**
-   * Asks for output matching a schema (sent as a `json_schema` response format) and returns the
-   * completion with the validated value in `parsed`.
-   *
-   * @throws {RefusalError} | {LengthFinishReasonError} | {ContentFilterError} | {OutputValidationError}
-   * @example
-   * ```ts
-   * const { parsed } = await client.chat.completions.parse({
-   *   model,
-   *   messages: [{ role: 'user', content: 'Name a city and its country.' }],
-   *   responseFormat: z.object({ city: z.string(), country: z.string() }),
-   * });
-   * ```
-   */
-  parse<S extends StructuredSchema>(
-    params: ChatCompletionParseParams<S>,
-    options?: RequestOptions,
-  ): APIPromise<ParsedChatCompletion<InferOutput<S>>>;
 }
 
 /** `client.models`. */
@@ -125,12 +104,6 @@ export function createClient(options: ClientOptions): Client {
 
   const completions: ChatCompletions = {
     create: create as ChatCompletions['create'],
-
-    // Loaded on first use: bundlers split it off, so clients that never parse do not carry it.
-    parse: (params, callOptions = {}) =>
-      new APIPromise(
-        import('./structured-output.js').then((module) => module.sendParse(config, params, callOptions)),
-      ),
   };
 
   return {

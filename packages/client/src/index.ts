@@ -1,6 +1,3 @@
-// Client
-
-// Wire types
 export type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -36,7 +33,14 @@ export {
   createClient,
   type Models,
 } from './client.js';
-// Errors
+export { ClientErrorCode } from './client-error-codes.js';
+export {
+  ContentFilterError,
+  LengthFinishReasonError,
+  OutputError,
+  OutputValidationError,
+  RefusalError,
+} from './output-errors.js';
 export {
   MaxStepsExceededError,
   type RunnableTool,
@@ -50,7 +54,6 @@ export {
   type ToolRunStep,
 } from './run-tools.js';
 export type { RequestOptions } from './send-request.js';
-// Structured output and tools
 export type { InferOutput, StructuredSchema, ValidationIssue } from './standard-schema.js';
-export type { ChatCompletionParseParams, ParsedChatCompletion } from './structured-output.js';
+export { type ChatCompletionParseParams, type ParsedChatCompletion, parse } from './structured-output.js';
 export { ToolRunStream } from './tool-run-stream.js';

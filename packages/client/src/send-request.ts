@@ -72,7 +72,7 @@ export async function sendRequest<T>(
   const maxRetries = options.maxRetries ?? config.maxRetries;
   const init: RequestInit = {
     method: spec.method,
-    headers: buildHeaders(config, options, spec.stream === true),
+    headers: buildHeaders(config, options, spec.stream === true, spec.body !== undefined),
   };
   if (spec.body !== undefined) init.body = JSON.stringify(spec.body);
   const url = config.baseURL.replace(/\/+$/, '') + spec.path;
@@ -94,7 +94,7 @@ export async function sendRequest<T>(
       attempt.dispose();
       error = ProtocolError.isInstance(cause) ? cause : attempt.errorFor(cause, requestId);
     }
-    if (!error.isRetryable || retry >= maxRetries || signal?.aborted) throw error;
+    if (!error.isRetryable || retry >= maxRetries) throw error;
     await sleep(retryDelayMs(error.retryAfterMs, retry), signal, requestId);
   }
 }
@@ -103,11 +103,12 @@ function buildHeaders(
   config: ClientConfig,
   options: RequestOptions,
   stream: boolean,
+  hasBody: boolean,
 ): Record<string, string> {
   const merged: Record<string, string | null | undefined> = {
     accept: stream ? 'text/event-stream' : 'application/json',
-    'content-type': 'application/json',
   };
+  if (hasBody) merged['content-type'] = 'application/json';
   if (config.apiKey) merged.authorization = `Bearer ${config.apiKey}`;
   for (const source of [config.headers, options.headers]) {
     if (source) for (const key in source) merged[key.toLowerCase()] = source[key];
@@ -130,6 +131,7 @@ function sleep(ms: number, signal: AbortSignal | undefined, requestId: string | 
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

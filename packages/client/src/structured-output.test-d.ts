@@ -1,11 +1,11 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { createClient } from './index.js';
+import { createClient, parse } from './index.js';
 
 const client = createClient({ baseURL: 'http://localhost:8787/v1' });
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 
-describe('chat.completions.parse', () => {
+describe('parse', () => {
   it('types parsed as the output of the schema', async () => {
     const Recipe = z.object({
       title: z.string(),
@@ -14,7 +14,7 @@ describe('chat.completions.parse', () => {
       servings: z.string().transform(Number),
     });
 
-    const result = await client.chat.completions.parse({ model: 'm', messages, responseFormat: Recipe });
+    const result = await parse(client, { model: 'm', messages, responseFormat: Recipe });
 
     expectTypeOf(result.parsed).toEqualTypeOf<{
       title: string;
@@ -27,16 +27,18 @@ describe('chat.completions.parse', () => {
   });
 
   it('keeps parsed typed through withResponse()', async () => {
-    const { data } = await client.chat.completions
-      .parse({ model: 'm', messages, responseFormat: z.object({ n: z.number() }) })
-      .withResponse();
+    const { data } = await parse(client, {
+      model: 'm',
+      messages,
+      responseFormat: z.object({ n: z.number() }),
+    }).withResponse();
     expectTypeOf(data.parsed).toEqualTypeOf<{ n: number }>();
   });
 
   it('requires a schema and does not take a wire response_format', () => {
     // @ts-expect-error: responseFormat is required.
-    void client.chat.completions.parse({ model: 'm', messages });
-    void client.chat.completions.parse({
+    void parse(client, { model: 'm', messages });
+    void parse(client, {
       model: 'm',
       messages,
       responseFormat: z.object({}),
@@ -44,6 +46,6 @@ describe('chat.completions.parse', () => {
       response_format: { type: 'json_object' },
     });
     // @ts-expect-error: a plain object is not a schema.
-    void client.chat.completions.parse({ model: 'm', messages, responseFormat: { type: 'object' } });
+    void parse(client, { model: 'm', messages, responseFormat: { type: 'object' } });
   });
 });

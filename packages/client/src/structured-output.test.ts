@@ -1,14 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { completion, type LocalServer, sendJSON, startServer } from './__testing__/local-server.js';
-import { BadRequestError, createClient, ProtocolError, RateLimitError } from './index.js';
 import {
+  BadRequestError,
   ContentFilterError,
+  createClient,
   LengthFinishReasonError,
   OutputError,
   OutputValidationError,
+  ProtocolError,
+  parse,
+  RateLimitError,
   RefusalError,
-} from './parse.js';
+} from './index.js';
 
 let server: LocalServer | undefined;
 afterEach(async () => {
@@ -39,12 +43,12 @@ async function answering(message: Record<string, unknown>, finishReason = 'stop'
   );
 }
 
-describe('chat.completions.parse', () => {
+describe('parse', () => {
   it('sends a strict json_schema response format built from the zod schema', async () => {
     server = await answering({ content: '{"city":"Paris","population":2102650}' });
     const client = createClient({ baseURL: server.baseURL });
 
-    await client.chat.completions.parse({ model: 'm', messages, responseFormat: City });
+    await parse(client, { model: 'm', messages, responseFormat: City });
 
     expect(server.requests[0]?.json).toStrictEqual({
       model: 'm',
@@ -77,7 +81,7 @@ describe('chat.completions.parse', () => {
     server = await answering({ content: '{"city":"Paris","population":null}' });
     const client = createClient({ baseURL: server.baseURL });
 
-    const result = await client.chat.completions.parse({ model: 'm', messages, responseFormat: City });
+    const result = await parse(client, { model: 'm', messages, responseFormat: City });
 
     expect(result.parsed).toStrictEqual({ city: 'Paris', population: null });
     expect(result.choices[0]?.message.content).toBe('{"city":"Paris","population":null}');
@@ -89,7 +93,7 @@ describe('chat.completions.parse', () => {
     const client = createClient({ baseURL: server.baseURL });
     const Trimmed = z.object({ city: z.string().trim(), country: z.string().default('FR') });
 
-    const { parsed } = await client.chat.completions.parse({ model: 'm', messages, responseFormat: Trimmed });
+    const { parsed } = await parse(client, { model: 'm', messages, responseFormat: Trimmed });
 
     expect(parsed).toStrictEqual({ city: 'Paris', country: 'FR' });
   });
@@ -98,7 +102,7 @@ describe('chat.completions.parse', () => {
     server = await answering({ content: '{"city":"Paris"}' });
     const client = createClient({ baseURL: server.baseURL });
 
-    await client.chat.completions.parse({
+    await parse(client, {
       model: 'm',
       messages,
       responseFormat: z.object({ city: z.string(), note: z.string().optional() }),
@@ -111,7 +115,7 @@ describe('chat.completions.parse', () => {
     server = await answering({ content: '{"city":"Paris","population":1}' });
     const client = createClient({ baseURL: server.baseURL });
 
-    await client.chat.completions.parse({
+    await parse(client, {
       model: 'm',
       messages,
       responseFormat: City,
@@ -128,9 +132,11 @@ describe('chat.completions.parse', () => {
     server = await answering({ content: '{"city":"Oslo","population":1}' });
     const client = createClient({ baseURL: server.baseURL });
 
-    const { data, requestId, response } = await client.chat.completions
-      .parse({ model: 'm', messages, responseFormat: City })
-      .withResponse();
+    const { data, requestId, response } = await parse(client, {
+      model: 'm',
+      messages,
+      responseFormat: City,
+    }).withResponse();
 
     expect(data.parsed.city).toBe('Oslo');
     expect(requestId).toBe('req_p');
@@ -141,9 +147,7 @@ describe('chat.completions.parse', () => {
     server = await answering({ content: null, refusal: "I'm sorry, I can't help with that." });
     const client = createClient({ baseURL: server.baseURL });
 
-    const error = await failure(
-      client.chat.completions.parse({ model: 'm', messages, responseFormat: City }),
-    );
+    const error = await failure(parse(client, { model: 'm', messages, responseFormat: City }));
 
     expect(RefusalError.isInstance(error)).toBe(true);
     expect(OutputError.isInstance(error)).toBe(true);
@@ -158,9 +162,7 @@ describe('chat.completions.parse', () => {
     server = await answering({ content: '{"' }, 'length');
     const client = createClient({ baseURL: server.baseURL });
 
-    const error = await failure(
-      client.chat.completions.parse({ model: 'm', messages, responseFormat: City }),
-    );
+    const error = await failure(parse(client, { model: 'm', messages, responseFormat: City }));
 
     expect(LengthFinishReasonError.isInstance(error)).toBe(true);
     expect(RefusalError.isInstance(error)).toBe(false);
@@ -172,9 +174,7 @@ describe('chat.completions.parse', () => {
     server = await answering({ content: '' }, 'content_filter');
     const client = createClient({ baseURL: server.baseURL });
 
-    const error = await failure(
-      client.chat.completions.parse({ model: 'm', messages, responseFormat: City }),
-    );
+    const error = await failure(parse(client, { model: 'm', messages, responseFormat: City }));
 
     expect(ContentFilterError.isInstance(error)).toBe(true);
     expect(error.code).toBe('content_filter');
@@ -184,9 +184,7 @@ describe('chat.completions.parse', () => {
     server = await answering({ content: 'Sure! {"city": "Paris"}' });
     const client = createClient({ baseURL: server.baseURL });
 
-    const error = await failure(
-      client.chat.completions.parse({ model: 'm', messages, responseFormat: City }),
-    );
+    const error = await failure(parse(client, { model: 'm', messages, responseFormat: City }));
 
     expect(OutputValidationError.isInstance(error)).toBe(true);
     expect(error.code).toBe('output_invalid');
@@ -198,9 +196,7 @@ describe('chat.completions.parse', () => {
     server = await answering({ content: '{"city":"Paris","population":"many"}' });
     const client = createClient({ baseURL: server.baseURL });
 
-    const error = await failure(
-      client.chat.completions.parse({ model: 'm', messages, responseFormat: City }),
-    );
+    const error = await failure(parse(client, { model: 'm', messages, responseFormat: City }));
 
     expect(OutputValidationError.isInstance(error)).toBe(true);
     expect((error as OutputValidationError).issues.map((issue) => issue.path)).toStrictEqual(['population']);
@@ -212,9 +208,7 @@ describe('chat.completions.parse', () => {
     const client = createClient({ baseURL: server.baseURL });
     const Real = City.refine(async (value) => value.city !== 'Atlantis', { message: 'not a real city' });
 
-    const error = await failure(
-      client.chat.completions.parse({ model: 'm', messages, responseFormat: Real }),
-    );
+    const error = await failure(parse(client, { model: 'm', messages, responseFormat: Real }));
 
     expect((error as OutputValidationError).issues[0]?.message).toBe('not a real city');
   });
@@ -224,9 +218,7 @@ describe('chat.completions.parse', () => {
     const client = createClient({ baseURL: server.baseURL });
     const Unrepresentable = z.object({ count: z.string().transform((value) => Number(value)) });
 
-    const error = await failure(
-      client.chat.completions.parse({ model: 'm', messages, responseFormat: Unrepresentable }),
-    );
+    const error = await failure(parse(client, { model: 'm', messages, responseFormat: Unrepresentable }));
 
     expect(BadRequestError.isInstance(error)).toBe(true);
     expect(error.param).toBe('responseFormat');
@@ -240,9 +232,7 @@ describe('chat.completions.parse', () => {
     });
     const client = createClient({ baseURL: server.baseURL });
 
-    const error = await failure(
-      client.chat.completions.parse({ model: 'm', messages, responseFormat: City }),
-    );
+    const error = await failure(parse(client, { model: 'm', messages, responseFormat: City }));
 
     expect(OutputValidationError.isInstance(error)).toBe(true);
     expect(RateLimitError.isInstance(error)).toBe(false);

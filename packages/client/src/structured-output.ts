@@ -1,22 +1,22 @@
 import type { ChatCompletion, ChatCompletionRequest, ResponseFormat } from '@switchyard/protocol';
-import type { RequestIdentified } from './api-promise.js';
+import { APIPromise, type RequestIdentified } from './api-promise.js';
+import type { Client } from './client.js';
 import {
   ContentFilterError,
   LengthFinishReasonError,
   OutputValidationError,
   RefusalError,
 } from './output-errors.js';
-import { readJSON } from './read-json.js';
+import type { RequestOptions } from './send-request.js';
 import {
-  type ClientConfig,
-  chatRequest,
-  type Exchange,
-  type RequestOptions,
-  sendRequest,
-} from './send-request.js';
-import { isStrictCompatible, type StructuredSchema, toJSONSchema, validate } from './standard-schema.js';
+  type InferOutput,
+  isStrictCompatible,
+  type StructuredSchema,
+  toJSONSchema,
+  validate,
+} from './standard-schema.js';
 
-/** The parameters of `chat.completions.parse()`: a request whose output a schema describes. */
+/** The parameters of {@link parse}: a request whose output a schema describes. */
 export interface ChatCompletionParseParams<S extends StructuredSchema>
   extends Omit<ChatCompletionRequest, 'response_format' | 'stream' | 'stream_options'> {
   /** The schema of the answer (a zod schema, or any Standard JSON Schema). */
@@ -33,16 +33,39 @@ export interface ChatCompletionParseParams<S extends StructuredSchema>
 /** A completion whose first choice was parsed and validated into `parsed`. */
 export type ParsedChatCompletion<T> = ChatCompletion & RequestIdentified & { parsed: T };
 
-/** Sends a `parse()` request and parses its answer; outside the retry loop, as bad output is not retried. */
-export async function sendParse<T>(
-  config: ClientConfig,
-  params: ChatCompletionParseParams<StructuredSchema<T>>,
-  options: RequestOptions,
-): Promise<Exchange<ParsedChatCompletion<T>>> {
+/**
+ * Asks for output matching a schema (sent as a `json_schema` response format) and returns the
+ * completion with the validated, typed value in `parsed`. HTTP failures are retried like any
+ * call; bad output is not.
+ *
+ * @throws {RefusalError} the model refused.
+ * @throws {LengthFinishReasonError} the output was cut at the token limit.
+ * @throws {ContentFilterError} the content filter stopped the output.
+ * @throws {OutputValidationError} the content is not JSON or does not match the schema.
+ * @example
+ * ```ts
+ * const { parsed } = await parse(client, {
+ *   model,
+ *   messages: [{ role: 'user', content: 'Name a city and its country.' }],
+ *   responseFormat: z.object({ city: z.string(), country: z.string() }),
+ * });
+ * ```
+ */
+export function parse<S extends StructuredSchema>(
+  client: Client,
+  params: ChatCompletionParseParams<S>,
+  options?: RequestOptions,
+): APIPromise<ParsedChatCompletion<InferOutput<S>>> {
   const { responseFormat, responseFormatName = 'response', strict, ...request } = params;
-  const body = { ...request, response_format: responseFormatFor(responseFormat, responseFormatName, strict) };
-  const exchange = await sendRequest(config, chatRequest(body), options, readJSON<ChatCompletion>);
-  return { ...exchange, data: await parseCompletion(exchange.data, responseFormat) };
+  const exchange = (async () => {
+    const body = {
+      ...request,
+      response_format: responseFormatFor(responseFormat, responseFormatName, strict),
+    };
+    const result = await client.chat.completions.create(body, options).withResponse();
+    return { ...result, data: await parseCompletion(result.data, responseFormat) };
+  })();
+  return new APIPromise(exchange);
 }
 
 /** The `json_schema` response format that asks the model for output matching `schema`. */
