@@ -61,6 +61,18 @@ describe('chat.completions.create', () => {
     expect(data.choices[0]?.message.content).toBe('x');
   });
 
+  it('rejects withResponse() with the typed error, and nothing else goes unhandled', async () => {
+    server = await startServer((_req, res) => sendJSON(res, 404, { error: { message: 'no such model' } }));
+    const client = createClient({ baseURL: server.baseURL });
+
+    await expect(
+      client.chat.completions.create({ model: 'm', messages }).withResponse(),
+    ).rejects.toMatchObject({
+      status: 404,
+      message: 'no such model',
+    });
+  });
+
   it('merges client and per-call headers, lower-cased, and drops those set to null', async () => {
     server = await startServer((_req, res) => sendJSON(res, 200, completion({ content: 'x' })));
     const client = createClient({

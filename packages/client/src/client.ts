@@ -89,8 +89,9 @@ export function createClient(options: ClientOptions): Client {
     maxRetries: options.maxRetries ?? 2,
   };
   const create = (params: ChatCompletionCreateParams, callOptions: RequestOptions = {}) => {
-    if (params.stream !== true)
+    if (params.stream !== true) {
       return new APIPromise(sendRequest(config, chatRequest(params), callOptions, readJSON));
+    }
     const idleTimeout = callOptions.idleTimeout ?? config.idleTimeout;
     return new APIPromise(
       sendRequest(
@@ -102,12 +103,8 @@ export function createClient(options: ClientOptions): Client {
     );
   };
 
-  const completions: ChatCompletions = {
-    create: create as ChatCompletions['create'],
-  };
-
   return {
-    chat: { completions },
+    chat: { completions: { create: create as ChatCompletions['create'] } },
     models: {
       list: (callOptions = {}) =>
         new APIPromise(
