@@ -126,11 +126,15 @@ export function streamResult(
             );
           }
         }
-        if (finalUsage() && includeUsage && usageTemplate) {
-          write(encodeChunk({ ...usageTemplate, choices: [], usage }));
-        }
-        write(SSE_DONE);
+        const usageChunk =
+          finalUsage() && includeUsage && usageTemplate
+            ? encodeChunk({ ...usageTemplate, choices: [], usage })
+            : '';
+        // Report before the last bytes: a gateway's ledger row is then on disk before the client
+        // sees [DONE], so a crash cannot leave a completed response unrecorded.
         state.finish({ status: 200, usage, streamed: true, firstChunkAt });
+        if (usageChunk) write(usageChunk);
+        write(SSE_DONE);
       } catch (thrown) {
         const error = protocolErrorFor(state.signal.aborted ? state.signal.reason : thrown, state.requestId);
         if (!state.clientGone) write(encodeErrorEvent(error));

@@ -78,6 +78,16 @@ describe('API keys', () => {
     expect(catchError(() => accounting.authenticate(expired.secret)).status).toBe(401);
   });
 
+  it('sees keys created and revoked by another process on the next request', () => {
+    const { accounting, databasePath } = setup();
+    const cli = createAccounting({ databasePath }); // another connection, as the CLI opens it
+    const { record, secret } = cli.createKey({ name: 'from-cli' });
+    expect(accounting.authenticate(secret).keyId).toBe(record.id);
+    cli.revokeKey(record.id);
+    expect(catchError(() => accounting.authenticate(secret)).status).toBe(401);
+    cli.close();
+  });
+
   it('scopes keys to their models', () => {
     const { accounting } = setup();
     const { secret } = accounting.createKey({ name: 'scoped', allowedModels: ['simulator/echo'] });

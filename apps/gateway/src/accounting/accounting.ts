@@ -99,9 +99,11 @@ export class Accounting {
   readonly #budgets: BudgetTracker;
   readonly #defaults: LimitsDefaults;
   readonly #defaultMaxTokens: number;
+  #seenVersion: number;
 
   constructor(options: AccountingOptions) {
     this.store = options.store;
+    this.#seenVersion = options.store.externalChanges();
     this.keys = new KeyRing(options.store);
     this.#budgets = new BudgetTracker(options.store);
     this.prices = new PriceTable(options.pricing);
@@ -144,8 +146,16 @@ export class Accounting {
     return revoked;
   }
 
-  /** Takes the bearer token (without `Bearer `); throws a 401 for anything but a live key. */
+  /**
+   * Takes the bearer token (without `Bearer `); throws a 401 for anything but a live key. Keys
+   * created or revoked by another process (the CLI, another instance) count from the next request.
+   */
   authenticate(token: string | null | undefined): Principal {
+    const version = this.store.externalChanges();
+    if (version !== this.#seenVersion) {
+      this.#seenVersion = version;
+      this.keys.reload();
+    }
     const secret = token?.trim() || undefined;
     const record = secret ? this.keys.verify(secret) : undefined;
     if (!record) {

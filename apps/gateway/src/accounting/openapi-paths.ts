@@ -1,8 +1,9 @@
+// The error responses that the protocol's OpenAPI document defines.
 const errorResponses = {
-  '400': { $ref: '#/components/responses/Error' },
-  '401': { $ref: '#/components/responses/Error' },
-  '403': { $ref: '#/components/responses/Error' },
-  '404': { $ref: '#/components/responses/Error' },
+  '400': { $ref: '#/components/responses/BadRequest' },
+  '401': { $ref: '#/components/responses/Unauthorized' },
+  '403': { $ref: '#/components/responses/PermissionDenied' },
+  '404': { $ref: '#/components/responses/NotFound' },
 };
 
 const keyBody = {

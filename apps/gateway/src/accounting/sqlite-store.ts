@@ -172,6 +172,7 @@ export function openSqliteStore(path: string): Store {
     `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream)
      VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @cost, @latencyMs, @ttftMs, @status, @errorCode, @stream)`,
   );
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const spent = db.prepare<[string, number], { s: number | null }>(
     'SELECT SUM(cost) AS s FROM ledger WHERE key_id = ? AND ts >= ?',
   );
@@ -226,6 +227,9 @@ export function openSqliteStore(path: string): Store {
       const sql = `SELECT * FROM ledger ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts LIMIT ?`;
       params.push(filter.limit ?? 100_000);
       return (db.prepare(sql).all(...params) as LedgerDbRow[]).map(toLedger);
+    },
+    externalChanges() {
+      return dataVersion.get() as number;
     },
     close() {
       if (db.open) db.close();

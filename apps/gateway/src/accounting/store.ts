@@ -66,5 +66,7 @@ export interface Store {
   /** Sum of cost for a key since `since` (epoch ms). */
   spentSince(keyId: string, since: number): number;
   queryLedger(filter: LedgerFilter): LedgerRow[];
+  /** A number that changes whenever another connection or process changed the data. */
+  externalChanges(): number;
   close(): void;
 }
