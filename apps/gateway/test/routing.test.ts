@@ -6,6 +6,8 @@ const UPSTREAMS = ['unavailable', 'reset', 'hang', 'good', 'mid', 'flaky'] as co
 
 let upstream: MockUpstream;
 let gateway: RunningGateway;
+/** Zero config but `OPENAI_BASE_URL` pointing at the mock: a local server whose models are discovered. */
+let local: RunningGateway;
 
 beforeAll(async () => {
   upstream = await new MockUpstream().start();
@@ -26,6 +28,8 @@ beforeAll(async () => {
       },
     ]),
   );
+  upstream.listModels('ollama', ['llama3.2:1b', 'qwen3:4b']);
+  const starting = startGateway({ env: { OPENAI_BASE_URL: upstream.baseURL('ollama') } });
   gateway = await startGateway({
     config: {
       providers,
@@ -39,10 +43,12 @@ beforeAll(async () => {
       routing: { retries: 0, breaker: { failureThreshold: 3, cooldownMs: 400 } },
     },
   });
+  local = await starting;
 });
 
 afterAll(async () => {
-  await gateway?.stop();
+  await Promise.all([gateway?.stop(), local?.stop()]);
+  if (local) removeDir(local.dataDir);
   await upstream?.close();
   if (gateway) removeDir(gateway.dataDir);
 });
@@ -145,5 +151,34 @@ describe('circuit breaker', () => {
     expect(await breakerState('flaky/m')).toBe('closed');
     expect((await ask('breaker')).headers.get('x-switchyard-deployment')).toBe('flaky/m');
     expect(upstream.hits('flaky')).toBe(5);
+  });
+});
+
+describe('a local OpenAI-compatible server from OPENAI_BASE_URL alone', () => {
+  it('lists the models discovered from its /v1/models and routes them by bare name, without a key', async () => {
+    const models = (await (await local.fetch('/v1/models')).json()) as {
+      data: { id: string; owned_by: string }[];
+    };
+    expect(models.data.filter((m) => m.owned_by === 'ollama').map((m) => m.id)).toEqual([
+      'llama3.2:1b',
+      'qwen3:4b',
+    ]);
+    const response = await local.fetch('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'llama3.2:1b', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-switchyard-deployment')).toBe('local/llama3.2:1b');
+    expect(upstream.last('ollama').lastAuthorization).toBeUndefined();
+  });
+
+  it('finds a model pulled into the server after the gateway started', async () => {
+    upstream.listModels('ollama', ['llama3.2:1b', 'qwen3:4b', 'pulled-later']);
+    const response = await local.fetch('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'pulled-later', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-switchyard-deployment')).toBe('local/pulled-later');
   });
 });

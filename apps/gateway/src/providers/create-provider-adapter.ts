@@ -60,7 +60,8 @@ export function createProviderAdapter(provider: ResolvedProvider): ChatAdapter {
         ...provider.options,
         ...common,
         name: provider.name,
-        discoverModels: provider.discover,
+        // The gateway's catalog caches and refreshes model lists itself: no second cache here.
+        discoverModels: provider.discover ? { ttl: 0 } : false,
       };
       if (provider.preset) {
         const preset = OPENAI_COMPATIBLE_PRESETS[provider.preset];

@@ -17,6 +17,8 @@ export type Behaviour =
 interface UpstreamState {
   behaviour: Behaviour;
   hits: number;
+  /** What `GET /v1/models` lists. */
+  models: string[];
   /** The last request body and authorization header it received. */
   lastBody?: Record<string, unknown>;
   lastAuthorization?: string | undefined;
@@ -56,6 +58,10 @@ export class MockUpstream {
     this.#of(name).behaviour = behaviour;
   }
 
+  listModels(name: string, ids: string[]): void {
+    this.#of(name).models = ids;
+  }
+
   hits(name: string): number {
     return this.#of(name).hits;
   }
@@ -72,7 +78,7 @@ export class MockUpstream {
   #of(name: string): UpstreamState {
     let state = this.#state.get(name);
     if (!state) {
-      state = { behaviour: 'ok', hits: 0 };
+      state = { behaviour: 'ok', hits: 0, models: ['m'] };
       this.#state.set(name, state);
     }
     return state;
@@ -86,9 +92,8 @@ export class MockUpstream {
     for await (const chunk of req) text += chunk;
     if (path === '/v1/models') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({ object: 'list', data: [{ id: 'm', object: 'model', created: 1, owned_by: name }] }),
-      );
+      const data = state.models.map((id) => ({ id, object: 'model', created: 1, owned_by: name }));
+      res.end(JSON.stringify({ object: 'list', data }));
       return;
     }
     state.hits += 1;
