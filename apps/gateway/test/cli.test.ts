@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeDir, runCli, tempDir } from './helpers/gateway-process.js';
+import { removeDir, runCli, startGateway, tempDir } from './helpers/gateway-process.js';
 
 const dataDir = tempDir();
 afterAll(() => removeDir(dataDir));
@@ -105,5 +105,23 @@ describe('switchyard CLI (real processes on a data dir)', () => {
     expect(check.stdout).toMatch(/smart\s+weighted\s+local\/llama3×1, simulator\/echo×3/);
     expect(check.stdout).not.toContain('sk-ant-secret-value-123');
     expect(check.stdout).not.toContain('none-needed-here');
+  });
+});
+
+describe('switchyard CLI next to a running gateway (same data dir)', () => {
+  it('a key created from the CLI works at once, and stops working once revoked from the CLI', async () => {
+    const gateway = await startGateway({ dataDir: tempDir() });
+    try {
+      const created = runCli(['keys', 'create', '--name', 'live', '--json', '--data-dir', gateway.dataDir]);
+      expect(created.code, created.stderr).toBe(0);
+      const { id, secret } = JSON.parse(created.stdout) as { id: string; secret: string };
+      expect((await gateway.fetch('/v1/models', { key: secret })).status).toBe(200);
+      expect(runCli(['keys', 'revoke', id, '--data-dir', gateway.dataDir]).code).toBe(0);
+      const after = await gateway.fetch('/v1/models', { key: secret });
+      expect(after.status).toBe(401);
+    } finally {
+      await gateway.stop();
+      removeDir(gateway.dataDir);
+    }
   });
 });
