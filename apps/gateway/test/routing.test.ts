@@ -1,5 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, removeDir, startGateway } from './helpers/gateway-process.js';
+import { type RunningGateway, removeDir, startGateway, tempDir } from './helpers/gateway-process.js';
 import { MockUpstream } from './helpers/mock-upstream.js';
 
 const UPSTREAMS = ['unavailable', 'reset', 'hang', 'good', 'mid', 'flaky'] as const;
@@ -8,6 +10,7 @@ let upstream: MockUpstream;
 let gateway: RunningGateway;
 /** Zero config but `OPENAI_BASE_URL` pointing at the mock: a local server whose models are discovered. */
 let local: RunningGateway;
+let playground: string;
 
 beforeAll(async () => {
   upstream = await new MockUpstream().start();
@@ -30,8 +33,11 @@ beforeAll(async () => {
   );
   upstream.listModels('ollama', ['llama3.2:1b', 'qwen3:4b']);
   const starting = startGateway({ env: { OPENAI_BASE_URL: upstream.baseURL('ollama') } });
+  playground = tempDir();
+  writeFileSync(join(playground, 'index.html'), '<!doctype html><title>Switchyard playground</title>');
   gateway = await startGateway({
     config: {
+      server: { playground },
       providers,
       models: {
         'after-503': { deployments: ['unavailable/m', 'good/m'] },
@@ -49,6 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([gateway?.stop(), local?.stop()]);
   if (local) removeDir(local.dataDir);
+  if (playground) removeDir(playground);
   await upstream?.close();
   if (gateway) removeDir(gateway.dataDir);
 });
@@ -180,5 +187,17 @@ describe('a local OpenAI-compatible server from OPENAI_BASE_URL alone', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-switchyard-deployment')).toBe('local/pulled-later');
+  });
+});
+
+describe('the playground build', () => {
+  it('is served at / and for client-side routes, while unknown API paths stay JSON 404s', async () => {
+    const page = await gateway.fetch('/', { key: null });
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await page.text()).toContain('Switchyard playground');
+    expect(await (await gateway.fetch('/settings', { key: null })).text()).toContain('Switchyard playground');
+    const api = await gateway.fetch('/v1/nothing-here');
+    expect(api.status).toBe(404);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe('not_found');
   });
 });

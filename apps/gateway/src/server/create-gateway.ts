@@ -286,7 +286,9 @@ export class Gateway {
           : await handleAdmin(this.accounting, request, principal);
       return sendWebResponse(res, response);
     }
-    if (serveStatic?.(req, res, path)) return;
+    // API paths never fall through to the playground's index.html.
+    const api = path === '/v1' || path.startsWith('/v1/');
+    if (!api && serveStatic?.(req, res, path)) return;
     if (path === '/' && method === 'GET') {
       return sendJson(res, 200, {
         name: 'switchyard',
