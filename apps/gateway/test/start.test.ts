@@ -80,7 +80,7 @@ describe('zero-config start (a real process)', () => {
       code: 'model_not_found',
       param: 'model',
     });
-    const route = await gateway.fetch('/v2/nothing');
+    const route = await gateway.fetch('/v1/nothing');
     expect(route.status).toBe(404);
     expect(((await route.json()) as { error: { type: string } }).error.type).toBe('not_found_error');
   });
