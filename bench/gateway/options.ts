@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+import type { GatewayFrom } from './targets.js';
+
+export const HELP = `Usage: pnpm bench:gateway [options]
+
+Side-by-side overhead benchmark: mock upstream, bare pass-through proxy and the gateway, each a
+separate process on 127.0.0.1, loaded with wrk; results printed and saved under bench/results/.
+
+Throughput (default):
+  --rounds <n>            Interleaved rounds; medians are reported (default 3)
+  --duration <s>          Seconds per wrk run (default 10)
+  --concurrency <list>    wrk connections per run (default 8,32,64)
+  --modes <list>          json, stream or both (default json,stream)
+  --ttfb-requests <n>     Sequential stream requests per target for the TTFB probe (default 300)
+  --threads <n>           wrk threads (default 1: the cores are shared with the targets)
+  --quick                 Smoke run: 1 round, 3 s, 32 connections, 100 TTFB requests
+  --label <name>          Result file bench/results/<date>-<label>.json (default quick|full)
+  --no-save               Print only
+
+Other modes:
+  --soak                  2,000 concurrent slow streams (20 chunks/s) for 60 s through the gateway:
+                          PASS if peak RSS < 300 MB and every stream arrives complete
+  --soak-long             10-minute mixed soak (streams, cut streams, non-stream, bad requests):
+                          RSS over time and its trend (linear regression)
+    --soak-concurrency <n>  (default 2000; 500 for --soak-long)
+    --soak-duration <s>     (default 60; 600 for --soak-long)
+    --soak-chunks <n>       Content chunks per soak stream (default 200: 10 s streams)
+    --soak-rss-limit <mb>   (default 300)
+  --profile               Gateway under --cpu-prof during a stream load and a non-stream load;
+                          prints the top self-time functions (profiles in bench/results/profiles/)
+
+Gateway:
+  --gateway-from <dist|source>  The built CLI (default; what users run) or sources via tsx
+  --no-build              Do not run the gateway's build before starting it
+  --log-level <level>     The gateway's log level (default info, as shipped)
+  --keep                  Keep the temp directory (logs, database, config)
+`;
+
+export interface Options {
+  readonly mode: 'throughput' | 'soak' | 'soak-long' | 'profile';
+  readonly quick: boolean;
+  readonly rounds: number;
+  readonly durationS: number;
+  readonly concurrency: readonly number[];
+  readonly modes: readonly ('json' | 'stream')[];
+  readonly ttfbRequests: number;
+  readonly threads: number;
+  readonly label: string;
+  readonly save: boolean;
+  readonly soakConcurrency: number;
+  readonly soakDurationS: number;
+  readonly soakChunks: number;
+  readonly soakRssLimitMb: number;
+  readonly gatewayFrom: GatewayFrom;
+  readonly build: boolean;
+  readonly logLevel: string;
+  readonly keep: boolean;
+}
+
+function positive(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag}: expected a positive number, got "${value}"`);
+  return n;
+}
+
+function list(value: string, flag: string): number[] {
+  return value.split(',').map((part) => positive(part.trim(), flag)!);
+}
+
+/** Parses the command line; throws on a mistake (the caller prints it with the help). */
+export function parseOptions(argv: readonly string[]): Options | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      quick: { type: 'boolean' },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      concurrency: { type: 'string' },
+      modes: { type: 'string' },
+      'ttfb-requests': { type: 'string' },
+      threads: { type: 'string' },
+      label: { type: 'string' },
+      'no-save': { type: 'boolean' },
+      soak: { type: 'boolean' },
+      'soak-long': { type: 'boolean' },
+      'soak-concurrency': { type: 'string' },
+      'soak-duration': { type: 'string' },
+      'soak-chunks': { type: 'string' },
+      'soak-rss-limit': { type: 'string' },
+      profile: { type: 'boolean' },
+      'gateway-from': { type: 'string' },
+      'no-build': { type: 'boolean' },
+      'log-level': { type: 'string' },
+      keep: { type: 'boolean' },
+    },
+  });
+  if (values.help) return 'help';
+  const chosen = (['soak', 'soak-long', 'profile'] as const).filter((m) => values[m]);
+  if (chosen.length > 1) throw new Error(`choose one of --${chosen.join(', --')}`);
+  const mode = chosen[0] ?? 'throughput';
+  const quick = values.quick === true;
+  const modes = (values.modes ?? 'json,stream').split(',').map((m) => m.trim());
+  for (const m of modes) if (m !== 'json' && m !== 'stream') throw new Error(`--modes: unknown mode "${m}"`);
+  const from = values['gateway-from'] ?? 'dist';
+  if (from !== 'dist' && from !== 'source') throw new Error('--gateway-from: expected dist or source');
+  const long = mode === 'soak-long';
+  return {
+    mode,
+    quick,
+    rounds: Math.round(positive(values.rounds, '--rounds') ?? (quick ? 1 : 3)),
+    durationS: positive(values.duration, '--duration') ?? (quick ? 3 : 10),
+    concurrency: values.concurrency ? list(values.concurrency, '--concurrency') : quick ? [32] : [8, 32, 64],
+    modes: modes as ('json' | 'stream')[],
+    ttfbRequests: Math.round(positive(values['ttfb-requests'], '--ttfb-requests') ?? (quick ? 100 : 300)),
+    threads: Math.round(positive(values.threads, '--threads') ?? 1),
+    label: values.label ?? (mode === 'throughput' ? (quick ? 'quick' : 'full') : mode),
+    save: values['no-save'] !== true,
+    soakConcurrency: Math.round(
+      positive(values['soak-concurrency'], '--soak-concurrency') ?? (long ? 500 : 2000),
+    ),
+    soakDurationS: positive(values['soak-duration'], '--soak-duration') ?? (long ? 600 : 60),
+    soakChunks: Math.round(positive(values['soak-chunks'], '--soak-chunks') ?? 200),
+    soakRssLimitMb: positive(values['soak-rss-limit'], '--soak-rss-limit') ?? 300,
+    gatewayFrom: from,
+    build: values['no-build'] !== true,
+    logLevel: values['log-level'] ?? 'info',
+    keep: values.keep === true,
+  };
+}

@@ -1,0 +1,221 @@
+// Soaks: many concurrent slow streams through the gateway while its memory is sampled every second.
+// `--soak`: 2,000 streams for 60 s, PASS if peak RSS stays under the limit and no stream is lost or
+// truncated. `--soak-long`: 10 minutes of mixed traffic, RSS over time and its linear trend.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { script } from './compile-scripts.js';
+import type { Options } from './options.js';
+import { cpuMs, loadAverage, memoryMb, startProcess } from './processes.js';
+import { fmt } from './table.js';
+import { gatewayCounters, REPO_ROOT, startGateway, startUpstream } from './targets.js';
+
+/** The mock upstream's pace during soaks: 20 chunks per second. */
+const CHUNK_DELAY_MS = 50;
+
+interface Progress {
+  event: 'progress' | 'done' | 'started';
+  t?: number;
+  started?: number;
+  completed?: number;
+  failed?: number;
+  active?: number;
+  byKind?: Record<string, number>;
+  problems?: string[];
+  seconds?: number;
+  ttfbMs?: { p50: number | null; p99: number | null };
+}
+
+function lastEvent(path: string): Progress | undefined {
+  const lines = readFileSync(path, 'utf8').trim().split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (lines[i]!.startsWith('{')) return JSON.parse(lines[i]!) as Progress;
+  }
+  return undefined;
+}
+
+/** Least-squares slope of y over x. */
+export function slope(points: readonly { x: number; y: number }[]): number {
+  const n = points.length;
+  if (n < 2) return Number.NaN;
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    num += (p.x - mx) * (p.y - my);
+    den += (p.x - mx) ** 2;
+  }
+  return den === 0 ? Number.NaN : num / den;
+}
+
+export async function runSoak(options: Options, runDir: string) {
+  const long = options.mode === 'soak-long';
+  const concurrency = options.soakConcurrency;
+  // Per process: a client socket, a gateway socket in and one out, an upstream socket per stream.
+  const fdLimit = concurrency * 2 + 4096;
+  const upstream = await startUpstream({
+    logDir: runDir,
+    chunks: options.soakChunks,
+    chunkDelayMs: CHUNK_DELAY_MS,
+    fdLimit,
+  });
+  const gateway = await startGateway({
+    logDir: runDir,
+    dataDir: runDir,
+    upstream,
+    from: options.gatewayFrom,
+    logLevel: options.logLevel,
+    fdLimit,
+  });
+  const streamSeconds = (options.soakChunks * CHUNK_DELAY_MS) / 1000;
+  process.stderr.write(
+    `${long ? 'mixed soak' : 'soak'}: ${concurrency} concurrent ${long ? 'clients' : 'streams'} for ${options.soakDurationS} s; ` +
+      `each stream ${options.soakChunks} chunks at ${1000 / CHUNK_DELAY_MS}/s (${streamSeconds} s)\n`,
+  );
+  const { child: client } = await startProcess({
+    name: 'soak-client',
+    command: process.execPath,
+    args: [
+      script('soak-client'),
+      '--url',
+      gateway.url,
+      '--key',
+      gateway.apiKey!,
+      '--model',
+      gateway.model,
+      '--concurrency',
+      String(concurrency),
+      '--duration-s',
+      String(options.soakDurationS),
+      '--chunks',
+      String(options.soakChunks),
+      '--chunk-delay-ms',
+      String(CHUNK_DELAY_MS),
+      '--mix',
+      long ? 'mixed' : 'stream',
+    ],
+    cwd: REPO_ROOT,
+    logDir: runDir,
+    fdLimit,
+    ready: (stdout) => (stdout.includes('"event":"started"') ? true : undefined),
+  });
+
+  const samples: { t: number; rssMb: number; cpuPercent: number; active: number; load1: number }[] = [];
+  const start = performance.now();
+  // Bounded: the run, the longest stream three times over, and a margin.
+  const deadline = start + (options.soakDurationS + streamSeconds * 3 + 60) * 1000;
+  let clientExited = false;
+  void client.exited.then(() => {
+    clientExited = true;
+  });
+  let lastCpu = cpuMs(gateway.child.pid);
+  let lastAt = performance.now();
+  const printEvery = long ? 30 : 5;
+  let timedOut = false;
+  while (!clientExited) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = performance.now();
+    const cpu = cpuMs(gateway.child.pid);
+    const progress = lastEvent(client.stdoutPath);
+    const sample = {
+      t: Math.round((now - start) / 1000),
+      rssMb: memoryMb(gateway.child.pid).rss,
+      cpuPercent: ((cpu - lastCpu) / (now - lastAt)) * 100,
+      active: progress?.active ?? 0,
+      load1: loadAverage().load1,
+    };
+    lastCpu = cpu;
+    lastAt = now;
+    samples.push(sample);
+    if (sample.t % printEvery === 0) {
+      process.stderr.write(
+        `t=${String(sample.t).padStart(4)}s  gateway RSS ${fmt(sample.rssMb, 1).padStart(6)} MB  cpu ${fmt(sample.cpuPercent).padStart(3)}%  ` +
+          `in flight ${String(sample.active).padStart(5)}  done ${progress?.completed ?? 0}  failed ${progress?.failed ?? 0}  (load ${sample.load1.toFixed(2)})\n`,
+      );
+    }
+    if (now > deadline) {
+      timedOut = true;
+      await client.stop(2_000);
+    }
+  }
+  const done = lastEvent(client.stdoutPath);
+  const counters = await gatewayCounters(gateway);
+  const peakRssMb = memoryMb(gateway.child.pid).peak;
+  const problems: string[] = [];
+  if (timedOut) problems.push('the soak client did not finish in time (streams hung)');
+  if (done?.event !== 'done') problems.push('the soak client ended without its summary');
+  if ((done?.failed ?? 0) > 0) problems.push(`${done?.failed} requests lost, truncated or wrong`);
+  if ((done?.completed ?? 0) === 0) problems.push('no request completed');
+  if (counters.inflightStreams !== 0)
+    problems.push(`the gateway still counts ${counters.inflightStreams} open streams after the soak`);
+
+  let trend: { slopeMbPerMin: number; firstMinuteMb: number; lastMinuteMb: number } | undefined;
+  if (long) {
+    // The first minute (or tenth) is warm-up: heaps and pools grow to their working size.
+    const warm = Math.max(60, options.soakDurationS / 10);
+    const steady = samples.filter((s) => s.t >= warm && s.t <= options.soakDurationS);
+    const mean = (xs: typeof samples) => xs.reduce((s, x) => s + x.rssMb, 0) / Math.max(1, xs.length);
+    trend = {
+      slopeMbPerMin: slope(steady.map((s) => ({ x: s.t / 60, y: s.rssMb }))),
+      firstMinuteMb: mean(steady.slice(0, 60)),
+      lastMinuteMb: mean(steady.slice(-60)),
+    };
+    // 1 MB/min would be 10 MB over the run: a leak of about one kilobyte per few requests.
+    if (!(trend.slopeMbPerMin <= 1)) problems.push(`RSS grows by ${fmt(trend.slopeMbPerMin, 2)} MB/min`);
+  } else if (!(peakRssMb < options.soakRssLimitMb)) {
+    problems.push(`peak RSS ${fmt(peakRssMb, 1)} MB ≥ ${options.soakRssLimitMb} MB`);
+  }
+  return {
+    pass: problems.length === 0,
+    problems,
+    concurrency,
+    durationS: options.soakDurationS,
+    streamChunks: options.soakChunks,
+    chunkDelayMs: CHUNK_DELAY_MS,
+    gateway: { from: options.gatewayFrom, logLevel: options.logLevel },
+    peakRssMb,
+    rssLimitMb: long ? null : options.soakRssLimitMb,
+    trend,
+    client: done,
+    counters,
+    samples,
+    loadAtEnd: loadAverage(),
+    logs: { gateway: join(runDir, 'gateway.out.log') },
+  };
+}
+
+export type SoakResult = Awaited<ReturnType<typeof runSoak>>;
+
+export function renderSoak(result: SoakResult): string {
+  const out: string[] = [];
+  const c = result.client;
+  out.push(
+    `\n${result.trend ? 'Mixed soak' : 'Soak'}: ${result.concurrency} concurrent, ${result.durationS} s, streams of ${result.streamChunks} chunks at ${1000 / result.chunkDelayMs}/s`,
+  );
+  out.push(
+    `  requests: ${c?.started ?? 0} started, ${c?.completed ?? 0} complete and correct, ${c?.failed ?? 0} failed${c?.byKind ? ` (by kind ${JSON.stringify(c.byKind)})` : ''}`,
+  );
+  if (c?.ttfbMs)
+    out.push(
+      `  stream TTFB p50 ${fmt(c.ttfbMs.p50 ?? Number.NaN, 1)} ms, p99 ${fmt(c.ttfbMs.p99 ?? Number.NaN, 1)} ms`,
+    );
+  out.push(
+    `  gateway peak RSS ${fmt(result.peakRssMb, 1)} MB${result.rssLimitMb ? ` (limit ${result.rssLimitMb} MB)` : ''}`,
+  );
+  if (result.trend) {
+    out.push('  RSS over time (MB):');
+    const step = Math.max(1, Math.round(result.samples.length / 20));
+    for (let i = 0; i < result.samples.length; i += step) {
+      const s = result.samples[i]!;
+      out.push(
+        `    t=${String(s.t).padStart(4)}s  ${fmt(s.rssMb, 1).padStart(6)}  ${'#'.repeat(Math.round(s.rssMb / 5))}`,
+      );
+    }
+    out.push(
+      `  trend after warm-up: ${fmt(result.trend.slopeMbPerMin, 3)} MB/min (first minute ${fmt(result.trend.firstMinuteMb, 1)} MB, last minute ${fmt(result.trend.lastMinuteMb, 1)} MB)`,
+    );
+  }
+  for (const p of c?.problems ?? []) out.push(`  client: ${p}`);
+  out.push(result.pass ? 'PASS' : `FAIL: ${result.problems.join('; ')}`);
+  return out.join('\n');
+}
