@@ -1,51 +1,50 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { removeDir, runCli, startGateway, tempDir } from './helpers/gateway-process.js';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { removeDir, startGateway, tempDir } from './helpers/gateway-process.js';
 
-const dataDir = tempDir();
-afterAll(() => removeDir(dataDir));
+/**
+ * Runs the CLI's `main` in this process with captured output and a clean environment: the same
+ * code path as the `switchyard` binary minus the Node start-up (a real process per command costs
+ * a second of CPU under tsx). start.test.ts runs the binary itself as a process.
+ */
+async function runCli(args: readonly string[], env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    out: (text) => {
+      stdout += text;
+    },
+    err: (text) => {
+      stderr += text;
+    },
+    env,
+  });
+  return { code, stdout, stderr };
+}
 
-describe('switchyard CLI (real processes on a data dir)', () => {
-  it('keys create prints the key once; keys list never shows secrets; keys revoke revokes', () => {
-    const created = runCli([
-      'keys',
-      'create',
-      '--name',
-      'search-app',
-      '--models',
-      'simulator/echo,simulator/thinker',
-      '--rpm',
-      '60',
-      '--budget',
-      '2.5',
-      '--period',
-      'day',
-      '--expires',
-      '30d',
-      '--meta',
-      'team=search',
-      '--json',
-      '--data-dir',
-      dataDir,
+describe('switchyard CLI on a data dir', () => {
+  it('keys create prints the key once; keys list never shows secrets; keys revoke revokes', async () => {
+    const dataDir = tempDir();
+    const created = await runCli([
+      ...['keys', 'create', '--name', 'search-app', '--models', 'simulator/echo,simulator/thinker'],
+      ...['--rpm', '60', '--budget', '2.5', '--period', 'day', '--expires', '30d', '--meta', 'team=search'],
+      ...['--json', '--data-dir', dataDir],
     ]);
     expect(created.code, created.stderr).toBe(0);
     // The first command on a fresh data dir creates the admin key, and says so once.
     expect(created.stderr).toMatch(/Created the admin key \(shown once, store it now\): sk-sy-/);
-    const key = JSON.parse(created.stdout) as {
-      id: string;
-      secret: string;
-      allowed_models: string[];
-      rpm: number;
-    };
+    const key = JSON.parse(created.stdout) as { id: string; secret: string };
     expect(key.secret).toMatch(/^sk-sy-[A-Za-z0-9_-]{43}$/);
     expect(key).toMatchObject({
       allowed_models: ['simulator/echo', 'simulator/thinker'],
       rpm: 60,
       budget_usd: 2.5,
+      metadata: { team: 'search' },
     });
 
-    const listed = runCli(['keys', 'list', '--data-dir', dataDir]);
+    const listed = await runCli(['keys', 'list', '--data-dir', dataDir]);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stderr).toBe('');
     expect(listed.stdout).toMatch(/^ID\s+NAME\s+PREFIX\s+ADMIN/);
@@ -53,30 +52,27 @@ describe('switchyard CLI (real processes on a data dir)', () => {
     expect(listed.stdout).toContain('$2.5/day');
     expect(listed.stdout).not.toContain(key.secret);
 
-    const revoked = runCli(['keys', 'revoke', key.id, '--data-dir', dataDir]);
+    const revoked = await runCli(['keys', 'revoke', key.id, '--json', '--data-dir', dataDir]);
     expect(revoked.code, revoked.stderr).toBe(0);
-    expect(revoked.stdout).toBe(`Revoked key ${key.id} (search-app).\n`);
-    const after = JSON.parse(runCli(['keys', 'list', '--json', '--all', '--data-dir', dataDir]).stdout) as {
-      id: string;
-      revoked_at: string | null;
-    }[];
-    expect(after.find((k) => k.id === key.id)?.revoked_at).toMatch(/^\d{4}-/);
+    expect((JSON.parse(revoked.stdout) as { id: string; revoked_at: string }).revoked_at).toMatch(/^\d{4}-/);
+    removeDir(dataDir);
   });
 
-  it('refuses bad flags with the reason and exit code 2, and unknown ids with exit code 1', () => {
-    const bad = runCli(['keys', 'create', '--name', 'x', '--rpm', 'lots', '--data-dir', dataDir]);
+  it('refuses bad flags with the reason and exit code 2, and unknown ids with exit code 1', async () => {
+    const dataDir = tempDir();
+    const [bad, unknown] = await Promise.all([
+      runCli(['keys', 'create', '--name', 'x', '--rpm', 'lots', '--data-dir', dataDir]),
+      runCli(['keys', 'revoke', 'key_nope', '--data-dir', dataDir]),
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--rpm: expected a positive integer, got "lots"');
-    const unknown = runCli(['keys', 'revoke', 'key_nope', '--data-dir', dataDir]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("No API key with id 'key_nope'");
+    removeDir(dataDir);
   });
 
-  it('usage reports totals from the ledger; config check shows what a config resolves to', () => {
-    const usage = runCli(['usage', '--since', '7d', '--data-dir', dataDir]);
-    expect(usage.code, usage.stderr).toBe(0);
-    expect(usage.stdout).toMatch(/TOTAL\s+0\s+0\s+0\s+0\s+\$0\.000000/);
-
+  it('usage reports totals from the ledger; config check shows what a config resolves to', async () => {
+    const dataDir = tempDir();
     const config = join(dataDir, 'switchyard.yaml');
     writeFileSync(
       config,
@@ -93,9 +89,12 @@ describe('switchyard CLI (real processes on a data dir)', () => {
         '    deployments: [local/llama3, { provider: simulator, model: simulator/echo, weight: 3 }]',
       ].join('\n'),
     );
-    const check = runCli(['config', 'check', '--config', config], {
-      ANTHROPIC_API_KEY: 'sk-ant-secret-value-123',
-    });
+    const [usage, check] = await Promise.all([
+      runCli(['usage', '--since', '7d', '--data-dir', dataDir]),
+      runCli(['config', 'check', '--config', config], { ANTHROPIC_API_KEY: 'sk-ant-secret-value-123' }),
+    ]);
+    expect(usage.code, usage.stderr).toBe(0);
+    expect(usage.stdout).toMatch(/TOTAL\s+0\s+0\s+0\s+0\s+\$0\.000000/);
     expect(check.code, check.stderr).toBe(0);
     expect(check.stdout).toContain(`Configuration OK (${config})`);
     expect(check.stdout).toMatch(
@@ -105,20 +104,26 @@ describe('switchyard CLI (real processes on a data dir)', () => {
     expect(check.stdout).toMatch(/smart\s+weighted\s+local\/llama3×1, simulator\/echo×3/);
     expect(check.stdout).not.toContain('sk-ant-secret-value-123');
     expect(check.stdout).not.toContain('none-needed-here');
+    removeDir(dataDir);
   });
-});
 
-describe('switchyard CLI next to a running gateway (same data dir)', () => {
-  it('a key created from the CLI works at once, and stops working once revoked from the CLI', async () => {
+  it('a key created from the CLI next to a running gateway works at once, and stops when revoked', async () => {
     const gateway = await startGateway({ dataDir: tempDir() });
     try {
-      const created = runCli(['keys', 'create', '--name', 'live', '--json', '--data-dir', gateway.dataDir]);
+      const created = await runCli([
+        'keys',
+        'create',
+        '--name',
+        'live',
+        '--json',
+        '--data-dir',
+        gateway.dataDir,
+      ]);
       expect(created.code, created.stderr).toBe(0);
       const { id, secret } = JSON.parse(created.stdout) as { id: string; secret: string };
       expect((await gateway.fetch('/v1/models', { key: secret })).status).toBe(200);
-      expect(runCli(['keys', 'revoke', id, '--data-dir', gateway.dataDir]).code).toBe(0);
-      const after = await gateway.fetch('/v1/models', { key: secret });
-      expect(after.status).toBe(401);
+      expect((await runCli(['keys', 'revoke', id, '--data-dir', gateway.dataDir])).code).toBe(0);
+      expect((await gateway.fetch('/v1/models', { key: secret })).status).toBe(401);
     } finally {
       await gateway.stop();
       removeDir(gateway.dataDir);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { removeDir, runCli, startGateway } from './helpers/gateway-process.js';
 
 const slowStream = (words: number, tps: number) =>
@@ -23,13 +23,13 @@ async function rest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<st
   }
 }
 
-function usageTotals(dataDir: string): {
+async function usageTotals(dataDir: string): Promise<{
   requests: number;
   errors: number;
   groups: { key: string; requests: number }[];
-} {
-  const result = runCli(['usage', '--json', '--group-by', 'status', '--data-dir', dataDir]);
-  expect(result.code, result.stderr).toBe(0);
+}> {
+  const result = await runCli(['usage', '--json', '--group-by', 'status', '--data-dir', dataDir]);
+  if (result.code !== 0) throw new Error(`switchyard usage failed: ${result.stderr}`);
   const report = JSON.parse(result.stdout) as {
     totals: { requests: number; errors: number };
     groups: { key: string; requests: number }[];
@@ -37,8 +37,11 @@ function usageTotals(dataDir: string): {
   return { ...report.totals, groups: report.groups };
 }
 
-describe('graceful shutdown (SIGTERM)', () => {
-  it('stops accepting, lets an in-flight stream finish, writes its ledger row, closes the database, exits 0', async () => {
+// The two gateways are independent processes: run them side by side.
+describe.concurrent('graceful shutdown (SIGTERM)', () => {
+  it('stops accepting, lets an in-flight stream finish, writes its ledger row, closes the database, exits 0', async ({
+    expect,
+  }) => {
     const gateway = await startGateway();
     const response = await gateway.fetch('/v1/chat/completions', {
       method: 'POST',
@@ -57,13 +60,15 @@ describe('graceful shutdown (SIGTERM)', () => {
     expect(tail.endsWith('data: [DONE]\n\n')).toBe(true);
     expect(await gateway.exited, gateway.stderr()).toBe(0);
     expect(gateway.stdout()).toContain('"msg":"stopped"');
-    expect(usageTotals(gateway.dataDir).groups).toEqual([
+    expect((await usageTotals(gateway.dataDir)).groups).toEqual([
       expect.objectContaining({ key: '200', requests: 1 }),
     ]);
     removeDir(gateway.dataDir);
   });
 
-  it('cuts streams still running at the deadline, and still records them before closing the database', async () => {
+  it('cuts streams still running at the deadline, and still records them before closing the database', async ({
+    expect,
+  }) => {
     const gateway = await startGateway({ config: { server: { shutdownTimeoutMs: 200 } } });
     const response = await gateway.fetch('/v1/chat/completions', {
       method: 'POST',
@@ -76,7 +81,7 @@ describe('graceful shutdown (SIGTERM)', () => {
     expect(tail).not.toContain('[DONE]');
     expect(gateway.stdout()).toContain('shutdown deadline passed');
     expect(gateway.stdout()).not.toContain('unwritten ledger rows');
-    expect(usageTotals(gateway.dataDir).groups).toEqual([
+    expect((await usageTotals(gateway.dataDir)).groups).toEqual([
       expect.objectContaining({ key: '499', requests: 1 }),
     ]);
     removeDir(gateway.dataDir);

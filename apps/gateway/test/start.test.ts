@@ -147,14 +147,14 @@ describe('zero-config start (a real process)', () => {
 });
 
 describe('configuration errors', () => {
-  it('refuses a bad config file with the path and the fix, exit code 2', () => {
+  it('refuses a bad config file with the path and the fix, exit code 2', async () => {
     const dir = tempDir();
     const bad = `${dir}/switchyard.json`;
     writeFileSync(
       bad,
       JSON.stringify({ routing: { retries: 'many' }, models: { x: { deployments: ['openai/gpt-4o'] } } }),
     );
-    const invalid = runCli(['config', 'check', '--config', bad]);
+    const invalid = await runCli(['config', 'check', '--config', bad]);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain(`Invalid configuration in ${bad}`);
     expect(invalid.stderr).toContain('routing.retries: expected number, found the string "many"');

@@ -12,9 +12,22 @@ import {
   UsageError,
 } from './cli-args.js';
 
+/** Where a command writes, and the environment it reads (the process's, unless a test passes its own). */
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly cwd?: string;
+}
+
+/** `loadConfig` options for a command: its `--config`, flags and the Io's environment. */
+export function configSource(io: Io, path: string | undefined, overrides: ConfigOverrides = {}) {
+  return {
+    ...(path ? { path } : {}),
+    ...(io.env ? { env: io.env } : {}),
+    ...(io.cwd ? { cwd: io.cwd } : {}),
+    overrides,
+  };
 }
 
 const COMMON = {
@@ -28,7 +41,7 @@ function openAccounting(
   io: Io,
 ): Accounting {
   const overrides: ConfigOverrides = values['data-dir'] ? { dataDir: values['data-dir'] } : {};
-  const config = loadConfig({ ...(values.config ? { path: values.config } : {}), overrides });
+  const config = loadConfig(configSource(io, values.config, overrides));
   const accounting = createAccounting({
     databasePath: join(config.server.dataDir, DATABASE_FILE),
     ...(config.adminKey ? { adminKey: config.adminKey } : {}),

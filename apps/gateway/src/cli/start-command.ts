@@ -4,7 +4,7 @@ import { createLogger, SecretScrubber } from '../logging/create-logger.js';
 import { createProviderAdapter } from '../providers/create-provider-adapter.js';
 import { deploymentId } from '../routing/deployment.js';
 import { Gateway } from '../server/create-gateway.js';
-import type { Io } from './admin-commands.js';
+import { configSource, type Io } from './admin-commands.js';
 import { renderBanner } from './banner.js';
 import { parsePositive, table } from './cli-args.js';
 
@@ -35,10 +35,7 @@ const OPTIONS = {
  */
 export async function startCommand(argv: readonly string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args: [...argv], options: OPTIONS });
-  const config = loadConfig({
-    ...(values.config ? { path: values.config } : {}),
-    overrides: overridesOf(values),
-  });
+  const config = loadConfig(configSource(io, values.config, overridesOf(values)));
   const scrubber = new SecretScrubber();
   const logger = createLogger({ level: config.logging.level, redact: config.logging.redact, scrubber });
   const gateway = await Gateway.create({ config, logger, scrubber });
@@ -102,10 +99,7 @@ export async function startCommand(argv: readonly string[], io: Io): Promise<num
 /** `switchyard config check`: validates the config and builds every adapter, without network calls. */
 export function configCheckCommand(argv: readonly string[], io: Io): number {
   const { values } = parseArgs({ args: [...argv], options: { ...OPTIONS, json: { type: 'boolean' } } });
-  const config = loadConfig({
-    ...(values.config ? { path: values.config } : {}),
-    overrides: overridesOf(values),
-  });
+  const config = loadConfig(configSource(io, values.config, overridesOf(values)));
   for (const provider of config.providers) createProviderAdapter(provider);
   if (values.json) {
     const providers = config.providers.map(({ apiKey, ...rest }) => ({
