@@ -38,7 +38,19 @@ export async function startCommand(argv: readonly string[], io: Io): Promise<num
   const config = loadConfig(configSource(io, values.config, overridesOf(values)));
   const scrubber = new SecretScrubber();
   const logger = createLogger({ level: config.logging.level, redact: config.logging.redact, scrubber });
-  const gateway = await Gateway.create({ config, logger, scrubber });
+  let gateway: Gateway;
+  try {
+    gateway = await Gateway.create({ config, logger, scrubber });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EACCES' || code === 'EROFS' || code === 'ENOTDIR' || code === 'SQLITE_CANTOPEN') {
+      io.err(
+        `Cannot use the data directory ${config.server.dataDir} (${code}): choose a writable one with --data-dir or SWITCHYARD_DATA_DIR.\n`,
+      );
+      return 1;
+    }
+    throw error;
+  }
   let url: string;
   try {
     url = await gateway.listen();
