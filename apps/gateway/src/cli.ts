@@ -2,6 +2,12 @@
 import type { Io } from './cli/admin-commands.js';
 import { main } from './cli/main.js';
 
+// `switchyard keys list | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const io: Io = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
 main(process.argv.slice(2), io).then(
   (code) => {
