@@ -1,0 +1,57 @@
+import { useMemo } from 'react';
+import { settingsIssues } from '../state/build-request.js';
+import { targetModels } from '../state/chat-settings.js';
+import { activePath } from '../state/conversation-tree.js';
+import { pendingToolCalls } from '../state/tool-turns.js';
+import { ChatHeader } from './chat-header.js';
+import { Composer } from './composer.js';
+import { ErrorNotice } from './error-notice.js';
+import { MessageThread } from './message-thread.js';
+import { usePlayground } from './playground-context.js';
+
+interface ChatViewProps {
+  draft: string;
+  onDraft: (text: string) => void;
+  onSend: () => void;
+  onOpenConnection: () => void;
+}
+
+/** The open conversation: header, messages, and the composer. */
+export function ChatView({ draft, onDraft, onSend, onOpenConnection }: ChatViewProps) {
+  const { conversation, runner, models } = usePlayground();
+  const running = runner.isRunning(conversation.id);
+  const blocked = useMemo(() => {
+    if (pendingToolCalls(activePath(conversation.tree)).length > 0)
+      return 'Answer the tool calls above to continue.';
+    const issue = settingsIssues(conversation.settings)[0];
+    return issue ? `${issue.message} (see Settings)` : null;
+  }, [conversation]);
+  return (
+    <>
+      {models.error && (
+        <div className="banner">
+          <ErrorNotice error={models.error} compact />
+          <div className="banner__actions">
+            <button type="button" className="button" onClick={models.reload}>
+              Retry
+            </button>
+            <button type="button" className="button button--primary" onClick={onOpenConnection}>
+              Connection settings
+            </button>
+          </div>
+        </div>
+      )}
+      <ChatHeader />
+      <MessageThread />
+      <Composer
+        value={draft}
+        onChange={onDraft}
+        onSend={onSend}
+        onStop={() => runner.stop(conversation.id)}
+        running={running}
+        blocked={blocked}
+        models={targetModels(conversation.settings)}
+      />
+    </>
+  );
+}

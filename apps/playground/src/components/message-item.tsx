@@ -1,0 +1,183 @@
+import { useState } from 'react';
+import { buildParams, composeRequest, settingsIssues } from '../state/build-request.js';
+import { pathTo, type TreeMessage, type TreeNode } from '../state/conversation-tree.js';
+import { createId } from '../state/create-id.js';
+import { AssistantAnswer } from './assistant-answer.js';
+import { BranchSwitcher } from './branch-switcher.js';
+import { MessageEditor } from './message-editor.js';
+import { usePlayground } from './playground-context.js';
+
+function plainText(message: TreeMessage): string {
+  const { content } = message;
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part) => ('text' in part && typeof part.text === 'string' ? part.text : `[${part.type}]`))
+    .join('\n');
+}
+
+function withText(message: TreeMessage, text: string): TreeMessage {
+  if (message.role === 'assistant')
+    return { ...message, content: text === '' && message.tool_calls?.length ? null : text };
+  return { ...message, content: text };
+}
+
+interface MessageItemProps {
+  node: TreeNode;
+  /** Shown as one column of a comparison. */
+  inGroup?: boolean;
+  selected?: boolean;
+}
+
+/** One message of the conversation with its actions: edit, re-run, branch, export, delete. */
+export function MessageItem({ node, inGroup, selected }: MessageItemProps) {
+  const { conversation, dispatch, runner, openExport, notify } = usePlayground();
+  const [editing, setEditing] = useState(false);
+  const { message, answer } = node;
+  const streaming = answer?.status === 'streaming';
+  const conversationId = conversation.id;
+
+  const roleLabel =
+    message.role === 'user'
+      ? 'You'
+      : message.role === 'tool'
+        ? 'Tool result'
+        : (answer?.model ?? 'Assistant');
+  const toolName =
+    message.role === 'tool'
+      ? pathTo(conversation.tree, node.id)
+          .flatMap((n) => (n.message.role === 'assistant' ? (n.message.tool_calls ?? []) : []))
+          .find((call) => call.id === message.tool_call_id)?.function.name
+      : undefined;
+
+  const save = (text: string, mode: 'replace' | 'branch') => {
+    dispatch({
+      type: 'edit-message',
+      id: conversationId,
+      nodeId: node.id,
+      message: withText(message, text),
+      mode,
+      now: Date.now(),
+    });
+    setEditing(false);
+  };
+  const report = (refusal: { reason: string } | null) => {
+    if (refusal) notify(refusal.reason);
+  };
+  const exportRequest = () => {
+    if (answer) {
+      const before = node.parent === null ? [] : pathTo(conversation.tree, node.parent).map((n) => n.message);
+      openExport({
+        title: 'Export the request of this answer',
+        request: composeRequest(answer.params, answer.system, before),
+      });
+      return;
+    }
+    const issue = settingsIssues(conversation.settings)[0];
+    if (issue) return notify(issue.message);
+    const messages = pathTo(conversation.tree, node.id).map((n) => n.message);
+    openExport({
+      title: 'Export the request that answers this message',
+      request: composeRequest(buildParams(conversation.settings), conversation.settings.system, messages),
+    });
+  };
+
+  return (
+    <article
+      className={`message message--${message.role}${inGroup ? ' message--column' : ''}${selected ? ' is-selected' : ''}`}
+      aria-label={`${roleLabel} message`}
+      data-testid={`message-${message.role}`}
+      data-status={answer?.status}
+    >
+      <header className="message__header">
+        <span className="message__role">{roleLabel}</span>
+        {message.role === 'tool' && (
+          <span className="muted small">
+            {toolName ? <code>{toolName}</code> : null} {message.tool_call_id}
+          </span>
+        )}
+        {answer?.edited && <span className="badge">edited</span>}
+        {inGroup && selected && <span className="badge badge--accent">continues the chat</span>}
+        {!inGroup && <BranchSwitcher nodeId={node.id} />}
+      </header>
+
+      {editing ? (
+        <MessageEditor
+          initial={plainText(message)}
+          label={`Edit ${roleLabel} message`}
+          onSave={(text) => save(text, 'replace')}
+          onBranch={(text) => save(text, 'branch')}
+          onRun={
+            message.role === 'user'
+              ? (text) => {
+                  setEditing(false);
+                  report(runner.editAndRun(conversation, node.id, text));
+                }
+              : undefined
+          }
+          onCancel={() => setEditing(false)}
+        />
+      ) : message.role === 'assistant' ? (
+        <AssistantAnswer message={message} answer={answer} />
+      ) : (
+        <div className={message.role === 'tool' ? 'message-text message-text--code' : 'message-text'}>
+          {plainText(message)}
+        </div>
+      )}
+
+      {!editing && !streaming && (
+        <div className="message__actions">
+          {inGroup && !selected && (
+            <button
+              type="button"
+              className="small-button small-button--accent"
+              onClick={() => dispatch({ type: 'select-message', id: conversationId, nodeId: node.id })}
+            >
+              Continue with this
+            </button>
+          )}
+          <button type="button" className="small-button" onClick={() => setEditing(true)}>
+            Edit
+          </button>
+          {message.role !== 'tool' && (
+            <button
+              type="button"
+              className="small-button"
+              onClick={() => report(runner.rerun(conversation, node.id))}
+            >
+              {message.role === 'assistant' ? 'Re-run' : 'Answer again'}
+            </button>
+          )}
+          <button
+            type="button"
+            className="small-button"
+            onClick={() =>
+              dispatch({
+                type: 'branch',
+                id: conversationId,
+                nodeId: node.id,
+                newId: createId('c'),
+                now: Date.now(),
+              })
+            }
+          >
+            Branch
+          </button>
+          <button type="button" className="small-button" onClick={exportRequest}>
+            Export
+          </button>
+          <button
+            type="button"
+            className="small-button small-button--danger"
+            onClick={() =>
+              dispatch({ type: 'delete-message', id: conversationId, nodeId: node.id, now: Date.now() })
+            }
+            aria-label={`Delete this message${node.children.length > 0 ? ' and what follows' : ''}`}
+          >
+            Delete
+          </button>
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,160 @@
+import { type FormEvent, useId, useMemo, useState } from 'react';
+import { HorizontalBarChart } from '../charts/horizontal-bar-chart.js';
+import { StackedBarChart } from '../charts/stacked-bar-chart.js';
+import { useStoredValue } from '../hooks/use-stored-value.js';
+import { useUsageReport } from '../hooks/use-usage-report.js';
+import { formatCost, formatCount, formatDuration, formatPercent } from '../state/format.js';
+import { STORAGE_KEYS } from '../state/persistence.js';
+import {
+  OTHER,
+  stackedSeries,
+  USAGE_METRICS,
+  USAGE_RANGES,
+  type UsageMetric,
+  type UsageRange,
+} from '../state/usage-series.js';
+import { ErrorNotice } from './error-notice.js';
+import { UsageTotals } from './usage-totals.js';
+
+const METRIC_TITLES: Record<UsageMetric, string> = { requests: 'Requests', tokens: 'Tokens', cost: 'Cost' };
+const METRIC_FORMATS: Record<UsageMetric, (n: number) => string> = {
+  requests: (n) => formatCount(n, true),
+  tokens: (n) => formatCount(n, true),
+  cost: formatCost,
+};
+
+/** Requests, tokens and cost over time by model or key; errors and latency per deployment. */
+export function UsageView({ gatewayURL }: { gatewayURL: string }) {
+  const [adminKey, setAdminKey] = useStoredValue(STORAGE_KEYS.adminKey, '');
+  const [draftKey, setDraftKey] = useState(adminKey);
+  const [range, setRange] = useState<UsageRange>('24h');
+  const [groupBy, setGroupBy] = useState<'model' | 'key'>('model');
+  const usage = useUsageReport(gatewayURL, adminKey, range);
+  const id = useId();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setAdminKey(draftKey.trim());
+  };
+  const data = usage.data;
+  const report = data ? (groupBy === 'model' ? data.byModel : data.byKey) : null;
+  const labelFor = (key: string) =>
+    key === OTHER
+      ? 'Other'
+      : groupBy === 'key'
+        ? (data?.keyNames[key] ?? (key === 'none' ? 'No key' : key))
+        : key;
+  const charts = useMemo(
+    () =>
+      report && data
+        ? USAGE_METRICS.map((metric) => ({ metric, series: stackedSeries(report, metric, data.window) }))
+        : [],
+    [report, data],
+  );
+  const deployments = data?.byModel.deployments ?? [];
+  return (
+    <div className="usage">
+      <div className="usage__controls">
+        <form className="usage__key" onSubmit={submit}>
+          <label htmlFor={`${id}-key`}>Admin key</label>
+          <div className="input-row">
+            <input
+              id={`${id}-key`}
+              type="password"
+              autoComplete="off"
+              placeholder="sk-sy-… (printed when the gateway first started)"
+              value={draftKey}
+              onChange={(e) => setDraftKey(e.target.value)}
+            />
+            <button type="submit" className="button button--primary">
+              {adminKey && adminKey === draftKey.trim() ? 'Reload' : 'Load'}
+            </button>
+          </div>
+        </form>
+        <div className="field">
+          <label htmlFor={`${id}-range`}>Period</label>
+          <select id={`${id}-range`} value={range} onChange={(e) => setRange(e.target.value as UsageRange)}>
+            {Object.entries(USAGE_RANGES).map(([value, { label }]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <fieldset className="segmented">
+          <legend className="visually-hidden">Break down by</legend>
+          {(['model', 'key'] as const).map((value) => (
+            <button
+              key={value}
+              type="button"
+              aria-pressed={groupBy === value}
+              className={groupBy === value ? 'segmented__item is-active' : 'segmented__item'}
+              onClick={() => setGroupBy(value)}
+            >
+              By {value}
+            </button>
+          ))}
+        </fieldset>
+        {adminKey && (
+          <button type="button" className="button" onClick={usage.reload} disabled={usage.loading}>
+            {usage.loading ? 'Loading…' : 'Refresh'}
+          </button>
+        )}
+      </div>
+
+      {!adminKey && (
+        <p className="empty-chat">
+          The usage view reads the gateway's admin API. Enter the admin key to see requests, tokens and cost
+          over time, error rates and latency per deployment.
+        </p>
+      )}
+      {usage.error && <ErrorNotice error={usage.error} />}
+      {data && report && (
+        <>
+          <UsageTotals totals={data.byModel.totals} />
+          <div className="chart-grid">
+            {charts.map(({ metric, series }) => (
+              <StackedBarChart
+                key={metric}
+                title={`${METRIC_TITLES[metric]} by ${groupBy}`}
+                series={series}
+                bucket={report.bucket}
+                format={METRIC_FORMATS[metric]}
+                labelFor={labelFor}
+              />
+            ))}
+            <HorizontalBarChart
+              title="Error rate by deployment"
+              seriesNames={['error rate']}
+              max={Math.max(0.05, ...deployments.map((d) => d.error_rate))}
+              format={formatPercent}
+              rows={deployments.map((d) => ({
+                label: d.deployment,
+                values: [d.error_rate],
+                note: `${formatCount(d.requests)} requests`,
+              }))}
+            />
+          </div>
+          <div className="chart-grid chart-grid--two">
+            <HorizontalBarChart
+              title="Latency percentiles by deployment"
+              seriesNames={['p50', 'p90', 'p99']}
+              format={formatDuration}
+              rows={deployments.map((d) => ({
+                label: d.deployment,
+                values: [d.latency_ms.p50, d.latency_ms.p90, d.latency_ms.p99],
+              }))}
+            />
+            <HorizontalBarChart
+              title="Time to first token by deployment"
+              seriesNames={['p50', 'p90', 'p99']}
+              format={formatDuration}
+              rows={deployments
+                .filter((d) => d.ttft_ms.p50 !== null)
+                .map((d) => ({ label: d.deployment, values: [d.ttft_ms.p50, d.ttft_ms.p90, d.ttft_ms.p99] }))}
+            />
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './components/app.js';
+import { ErrorBoundary } from './components/error-boundary.js';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/chat.css';
+import './styles/controls.css';
+import './styles/usage.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <ErrorBoundary>
+      <App />
+    </ErrorBoundary>
+  </StrictMode>,
+);

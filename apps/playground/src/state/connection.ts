@@ -1,0 +1,30 @@
+/** Where the playground sends requests. */
+export interface Connection {
+  /** The gateway root; '' means the origin the playground was loaded from. */
+  gatewayURL: string;
+  apiKey: string;
+}
+
+export const DEFAULT_CONNECTION: Connection = { gatewayURL: '', apiKey: '' };
+
+/**
+ * The gateway root for a setting: the page's origin when empty, without a trailing slash or a
+ * trailing `/v1` (users paste either form).
+ */
+export function resolveGatewayURL(setting: string, origin: string): string {
+  const url = (setting.trim() || origin).replace(/\/+$/, '');
+  return url.replace(/\/v1$/, '');
+}
+
+/** The problem with a typed gateway URL, or null when it is usable. */
+export function gatewayURLIssue(setting: string): string | null {
+  const text = setting.trim();
+  if (text === '') return null;
+  try {
+    const url = new URL(text);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'Use an http:// or https:// URL.';
+    return null;
+  } catch {
+    return 'Enter a full URL, e.g. http://127.0.0.1:8787.';
+  }
+}

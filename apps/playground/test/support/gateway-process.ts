@@ -1,0 +1,131 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const GATEWAY_DIR = fileURLToPath(new URL('../../../gateway', import.meta.url));
+
+/** Provider settings of the developer's shell must not reach the gateway under test. */
+const SCRUBBED = [
+  'TOKEN360_API_KEY',
+  'OPENAI_API_KEY',
+  'OPENAI_BASE_URL',
+  'ANTHROPIC_API_KEY',
+  'GEMINI_API_KEY',
+  'SWITCHYARD_CONFIG',
+  'SWITCHYARD_DATA_DIR',
+  'PORT',
+  'HOST',
+];
+
+export interface GatewayProcess {
+  url: string;
+  adminKey: string;
+  /** Calls the gateway with the admin key. */
+  admin(path: string, init?: RequestInit): Promise<Response>;
+  /** Creates an API key through the admin API and returns its secret. */
+  createKey(body: Record<string, unknown>): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
+ * Starts a real gateway process (`switchyard start` from source, as the gateway's own tests do) on
+ * 127.0.0.1 and a free port, with a temp data dir, the given config, and the playground build in
+ * `playgroundDir` served at `/`.
+ */
+export async function startGateway(options: {
+  playgroundDir: string;
+  config?: Record<string, unknown>;
+  adminKey?: string;
+}): Promise<GatewayProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'playground-gateway-'));
+  const adminKey = options.adminKey ?? `sk-sy-playground-admin-${Date.now().toString(36)}`;
+  const configPath = join(dir, 'config.json');
+  const config = {
+    ...options.config,
+    server: { ...(options.config?.server as object), playground: options.playgroundDir },
+  };
+  writeFileSync(configPath, JSON.stringify(config));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SWITCHYARD_ADMIN_KEY: adminKey,
+    SWITCHYARD_LOG_LEVEL: 'warn',
+  };
+  for (const name of SCRUBBED) delete env[name];
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=@switchyard/source',
+      '--import',
+      'tsx',
+      'src/cli.ts',
+      'start',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--data-dir',
+      join(dir, 'data'),
+      '--config',
+      configPath,
+    ],
+    { cwd: GATEWAY_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  running.add(child);
+  let output = '';
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      running.delete(child);
+      resolve();
+    }),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`The gateway did not start within 30 s:\n${output}`));
+    }, 30_000);
+    const onData = (text: string) => {
+      output += text;
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    };
+    child.stdout?.setEncoding('utf8').on('data', onData);
+    child.stderr?.setEncoding('utf8').on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The gateway exited with ${code} before listening:\n${output}`));
+    });
+  });
+  const admin = (path: string, init: RequestInit = {}) =>
+    fetch(`${url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json', ...init.headers },
+    });
+  return {
+    url,
+    adminKey,
+    admin,
+    async createKey(body) {
+      const response = await admin('/admin/keys', { method: 'POST', body: JSON.stringify(body) });
+      if (response.status !== 201)
+        throw new Error(`Key creation failed: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as { secret: string }).secret;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
