@@ -138,7 +138,9 @@ export function createGatewayHooks({ accounting, catalog, router }: HookDeps): H
         model: admission.model,
         upstreamModel: deployment?.model ?? null,
         deployment: deployment?.id ?? null,
-        status: event.aborted ? 499 : event.status,
+        // A stream that failed after its first chunk was answered 200, but it failed: the
+        // ledger and the metrics record the error's status, or usage reports count it as a success.
+        status: event.aborted ? 499 : event.errorInStream && event.error ? event.error.status : event.status,
         errorCode: event.error?.code ?? (event.aborted ? 'aborted' : null),
         usage: event.usage,
         latencyMs: event.endedAt - event.startedAt,
