@@ -39,7 +39,11 @@ export class GatewayMetrics {
     new Counter('switchyard_upstream_errors_total', 'Failed upstream attempts.', ['deployment', 'code']),
   );
   readonly rejections = this.registry.register(
-    new Counter('switchyard_rejections_total', 'Requests refused by limits, budgets or auth.', ['reason']),
+    new Counter(
+      'switchyard_rejections_total',
+      'Requests refused: limits, budgets, auth, or invalid input (by error code).',
+      ['reason'],
+    ),
   );
   readonly inflightStreams = this.registry.register(
     new Gauge('switchyard_inflight_streams', 'Streams being served right now.'),

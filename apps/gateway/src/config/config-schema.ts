@@ -135,6 +135,10 @@ export const ServerConfigSchema = z.strictObject({
   bodyLimitBytes: positiveInt.default(4 * 1024 * 1024),
   /** SIGTERM: how long in-flight requests and streams may take to finish. */
   shutdownTimeoutMs: durationMs.default(30_000),
+  /** A client must send its request headers within this (slowloris); answered 408 and closed. */
+  headersTimeoutMs: positiveInt.default(20_000),
+  /** A client must send its whole request (headers and body) within this. Answers may take longer. */
+  requestTimeoutMs: positiveInt.default(120_000),
   /** Serve the playground's static build at `/`: `true` (auto-detect), `false`, or a directory. */
   playground: z.preprocess(toBoolean, z.union([z.boolean(), z.string().min(1)])).default(true),
 });

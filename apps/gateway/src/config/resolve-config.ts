@@ -47,6 +47,8 @@ export interface ResolvedConfig {
     readonly dataDir: string;
     readonly bodyLimitBytes: number;
     readonly shutdownTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
     /** `true`: serve the playground build if it exists; a path: serve that directory. */
     readonly playground: boolean | string;
   };
@@ -264,6 +266,8 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
       dataDir,
       bodyLimitBytes: file.server.bodyLimitBytes,
       shutdownTimeoutMs: file.server.shutdownTimeoutMs,
+      headersTimeoutMs: Math.min(file.server.headersTimeoutMs, file.server.requestTimeoutMs),
+      requestTimeoutMs: file.server.requestTimeoutMs,
       playground:
         typeof file.server.playground === 'string'
           ? fromFile(file.server.playground)

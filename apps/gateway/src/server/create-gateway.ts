@@ -142,7 +142,15 @@ export class Gateway {
         this.#other(req, res, serveStatic).catch((error: unknown) => this.#fail(res, error));
       },
     });
-    this.server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+    const serverOptions = {
+      keepAliveTimeout: 65_000,
+      // Both bound only receiving the request, never a long answer; checked every second so that
+      // a slow client is cut off close to its deadline.
+      headersTimeout: config.server.headersTimeoutMs,
+      requestTimeout: config.server.requestTimeoutMs,
+      connectionsCheckingInterval: 1_000,
+    };
+    this.server = createServer(serverOptions, (req, res) => {
       this.#open.add(res);
       res.once('close', () => this.#open.delete(res));
       if (this.#draining) {

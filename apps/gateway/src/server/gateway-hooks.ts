@@ -16,6 +16,9 @@ export interface GatewayLocals {
   streamOpen?: boolean;
 }
 
+/** Refusals that `authenticate` and `admit` count themselves (401, 403, 429). */
+const COUNTED_ELSEWHERE = new Set([401, 403, 429]);
+
 export const DEPLOYMENT_HEADER = 'x-switchyard-deployment';
 export const OVERHEAD_HEADER = 'x-switchyard-overhead-ms';
 
@@ -130,7 +133,14 @@ export function createGatewayHooks({ accounting, catalog, router }: HookDeps): H
       if (locals.streamOpen) metrics.streamEnded();
       if (locals.overheadMs !== undefined) metrics.observeOverhead(locals.overheadMs);
       const admission = locals.admission;
-      if (!admission) return;
+      if (!admission) {
+        // Bad input refused before admission has no ledger row; count it (auth, scope and
+        // limit refusals are counted where they are decided).
+        const error = event.error;
+        if (error && COUNTED_ELSEWHERE.has(error.status) === false && error.status < 500)
+          metrics.rejections.inc([error.code]);
+        return;
+      }
       unfinished -= 1;
       const deployment = locals.routing?.deployment;
       accounting.finish(admission, {

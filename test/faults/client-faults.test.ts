@@ -1,0 +1,263 @@
+import { once } from 'node:events';
+import { Agent, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FaultUpstream } from './support/fault-upstream.js';
+import {
+  ADMIN_KEY,
+  assertHealthy,
+  eventually,
+  ledgerRow,
+  metric,
+  type RunningGateway,
+  removeDir,
+  rssBytes,
+  sleep,
+  startGateway,
+} from './support/harness.js';
+
+/**
+ * Client faults against a real gateway process: clients that go away, read slowly, trickle
+ * their headers, or send bodies the gateway must refuse.
+ */
+
+const BODY_LIMIT = 256 * 1024;
+const HEADERS_TIMEOUT_MS = 1_500;
+let upstream: FaultUpstream;
+let gateway: RunningGateway;
+
+beforeAll(async () => {
+  upstream = await new FaultUpstream().start();
+  gateway = await startGateway({
+    env: { SWITCHYARD_ADMIN_KEY: ADMIN_KEY },
+    config: {
+      server: { bodyLimitBytes: BODY_LIMIT, headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: 2_000 },
+      providers: {
+        faulty: {
+          type: 'openai-compatible',
+          baseURL: upstream.baseURL,
+          apiKey: 'sk-test-secret-upstream-0123456789',
+          models: ['ok'],
+          discover: false,
+        },
+      },
+      routing: { retries: 0 },
+    },
+  });
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await upstream?.close();
+  if (gateway) removeDir(gateway.dataDir);
+});
+
+function streamRequest(model: string, signal?: AbortSignal): Promise<Response> {
+  return gateway.fetch('/v1/chat/completions', {
+    method: 'POST',
+    body: JSON.stringify({ model, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    ...(signal ? { signal } : {}),
+  });
+}
+
+describe('a client that disconnects mid-stream', () => {
+  it('aborts the upstream call, writes a 499 row and leaves nothing open', async () => {
+    const aborted = upstream.aborted;
+    const before = await metric(gateway, 'switchyard_requests_total', {
+      model: 'faulty/endless',
+      status: '499',
+    });
+    const controller = new AbortController();
+    const response = await streamRequest('faulty/endless', controller.signal);
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    let text = '';
+    // Reads past the request timeout: it bounds receiving the request, never a long answer.
+    const readUntil = Date.now() + 2_500;
+    while (Date.now() < readUntil) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).toContain('"content":" 1"');
+    expect(await metric(gateway, 'switchyard_inflight_streams')).toBe(1);
+    controller.abort();
+
+    await eventually(() => upstream.aborted === aborted + 1, 'the upstream saw the abort');
+    await eventually(() => upstream.active === 0, 'no upstream call left running');
+    const row = await ledgerRow(gateway, response.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ model: 'faulty/endless', status: 499, error_code: 'aborted', stream: 1 });
+    expect(
+      await metric(gateway, 'switchyard_requests_total', { model: 'faulty/endless', status: '499' }),
+    ).toBe(before + 1);
+    expect(await metric(gateway, 'switchyard_inflight_streams')).toBe(0);
+    await assertHealthy(gateway, 'faulty/ok');
+  });
+});
+
+describe('a client that reads a long stream very slowly', () => {
+  it('holds the upstream back (backpressure) and keeps the gateway memory bounded', async () => {
+    const pid = gateway.process.pid!;
+    const baseline = rssBytes(pid);
+    let peak = baseline;
+    const controller = new AbortController();
+    const response = await streamRequest('faulty/firehose', controller.signal);
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    let received = 0;
+    const sent = upstream.streamedBytes;
+    const until = Date.now() + 3_000;
+    while (Date.now() < until) {
+      received += (await reader.read()).value?.byteLength ?? 0;
+      peak = Math.max(peak, rssBytes(pid));
+      await sleep(50);
+    }
+    const pushed = upstream.streamedBytes - sent;
+    controller.abort();
+    // Unthrottled, the upstream would have pushed its 256 MiB by now; with backpressure it is
+    // at most a few socket buffers ahead of the reader.
+    expect(pushed - received).toBeLessThan(48 * 1024 * 1024);
+    // Generous: the heap grows with the traffic before collecting; an unbounded buffer would
+    // hold the whole 256 MiB.
+    expect(peak - baseline).toBeLessThan(192 * 1024 * 1024);
+    await eventually(() => upstream.active === 0, 'the firehose was aborted');
+    const row = await ledgerRow(gateway, response.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ status: 499, error_code: 'aborted' });
+    await assertHealthy(gateway, 'faulty/ok');
+  });
+});
+
+describe('slowloris: a client that trickles its headers', () => {
+  it('is cut off by the headers timeout while others are served', async () => {
+    const { port, hostname } = new URL(gateway.url);
+    const socket = connect(Number(port), hostname);
+    await once(socket, 'connect');
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (text: string) => {
+      answer += text;
+    });
+    const closed = once(socket, 'close');
+    let open = true;
+    void closed.then(() => {
+      open = false;
+    });
+    socket.write('POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n');
+    const trickle = setInterval(() => {
+      if (open) socket.write('x-slow: a\r\n');
+    }, 100);
+    try {
+      // Others are served while the slow client holds its connection.
+      await assertHealthy(gateway, 'faulty/ok');
+      await closed;
+    } finally {
+      clearInterval(trickle);
+      socket.destroy();
+    }
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    await assertHealthy(gateway, 'faulty/ok');
+  });
+});
+
+describe('an idle keep-alive connection', () => {
+  it('outlives the headers timeout and serves its next request', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status: number; port: number }>((resolve, reject) => {
+        const req = httpRequest(new URL('/healthz', gateway.url), { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, port: req.socket!.localPort! }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      const first = await get();
+      await sleep(HEADERS_TIMEOUT_MS + 1_500);
+      const second = await get();
+      expect(second).toEqual({ status: 200, port: first.port });
+    } finally {
+      agent.destroy();
+    }
+  });
+});
+
+interface RawResponse {
+  status: number;
+  body: { error: { message: string; type: string; param: string | null; code: string } };
+}
+
+/** Posts raw bytes (optionally in pieces, without content-length) with node:http. */
+async function postRaw(body: Buffer, options: { chunked?: boolean } = {}): Promise<RawResponse> {
+  const url = new URL('/v1/chat/completions', gateway.url);
+  const req = httpRequest(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${ADMIN_KEY}`,
+      'content-type': 'application/json',
+      ...(options.chunked ? {} : { 'content-length': String(body.byteLength) }),
+    },
+  });
+  req.on('error', () => undefined);
+  const answered = once(req, 'response');
+  if (options.chunked) {
+    for (let i = 0; i < body.byteLength; i += 64 * 1024) {
+      if (req.destroyed) break;
+      req.write(body.subarray(i, i + 64 * 1024));
+    }
+  } else {
+    req.write(body);
+  }
+  req.end();
+  const [res] = (await answered) as [import('node:http').IncomingMessage];
+  let text = '';
+  for await (const piece of res) text += piece;
+  return { status: res.statusCode!, body: JSON.parse(text) as RawResponse['body'] };
+}
+
+const messages = [{ role: 'user', content: 'hi' }];
+
+describe('bodies the gateway refuses', () => {
+  const cases: { name: string; body: () => Buffer; chunked?: boolean; status: number; code: string }[] = [
+    {
+      name: 'oversized, declared by content-length',
+      body: () => Buffer.from(JSON.stringify({ model: 'faulty/ok', messages, pad: 'x'.repeat(BODY_LIMIT) })),
+      status: 413,
+      code: 'body_too_large',
+    },
+    {
+      name: 'oversized, chunked',
+      body: () =>
+        Buffer.from(JSON.stringify({ model: 'faulty/ok', messages, pad: 'x'.repeat(4 * BODY_LIMIT) })),
+      chunked: true,
+      status: 413,
+      code: 'body_too_large',
+    },
+    {
+      name: 'invalid UTF-8',
+      body: () =>
+        Buffer.concat([
+          Buffer.from('{"model":"faulty/ok","messages":[{"role":"user","content":"'),
+          Buffer.from([0xc3, 0x28, 0xff, 0xfe]),
+          Buffer.from('"}]}'),
+        ]),
+      status: 400,
+      code: 'invalid_json',
+    },
+    {
+      name: 'deeply nested JSON',
+      body: () =>
+        Buffer.from(
+          `{"model":"faulty/ok","messages":[{"role":"user","content":"hi"}],"metadata":${'['.repeat(50_000)}${']'.repeat(50_000)}}`,
+        ),
+      status: 400,
+      code: 'invalid_json',
+    },
+  ];
+
+  it.each(cases)('$name → $status $code, counted, and the gateway keeps serving', async (c) => {
+    const before = await metric(gateway, 'switchyard_rejections_total', { reason: c.code });
+    const response = await postRaw(c.body(), { chunked: c.chunked ?? false });
+    expect(response.status).toBe(c.status);
+    expect(response.body.error).toMatchObject({ code: c.code, type: 'invalid_request_error' });
+    expect(response.body.error.message).toEqual(expect.any(String));
+    // Refused before admission: no ledger row (the ledger bills admitted requests), but counted.
+    expect(await metric(gateway, 'switchyard_rejections_total', { reason: c.code })).toBe(before + 1);
+    await assertHealthy(gateway, 'faulty/ok');
+  });
+});
