@@ -18,6 +18,8 @@ import {
  */
 
 const TIMEOUT_MS = 1_500;
+/** Below the 64 MiB the `oversized` fault sends (the default limit is 32 MiB). */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 let upstream: FaultUpstream;
 let hung: HungSocketServer;
 let gateway: RunningGateway;
@@ -37,7 +39,7 @@ beforeAll(async () => {
     env: { SWITCHYARD_ADMIN_KEY: ADMIN_KEY },
     config: {
       providers: {
-        faulty: provider(upstream.baseURL, ['ok']),
+        faulty: { ...provider(upstream.baseURL, ['ok']), options: { maxResponseBytes: MAX_RESPONSE_BYTES } },
         refused: provider(`http://127.0.0.1:${refusedPort}/v1`, ['ok']),
         hung: provider(`${hung.url}/v1`, ['ok']),
       },
@@ -109,6 +111,7 @@ const BEFORE_FIRST_BYTE: Case[] = [
   },
   { model: 'faulty/malformed-json', stream: false, status: 502, code: 'bad_response' },
   { model: 'faulty/reset-mid-stream', stream: false, status: 502, code: 'connection_error' },
+  { model: 'faulty/oversized', stream: false, status: 502, code: 'bad_response' },
 ];
 
 describe('upstream faults before the first byte reach the client as an error status', () => {

@@ -48,6 +48,8 @@ export interface OpenAICompatibleSettings {
   discoverModels?: boolean | { ttl?: number };
   /** Milliseconds for the whole call, or separate limits. */
   timeout?: number | TimeoutSettings;
+  /** Largest non-stream answer read from the upstream, in bytes (default 32 MiB); more is a 502 `bad_response`. */
+  maxResponseBytes?: number;
   /** Request-side differences from OpenAI's wire format. */
   quirks?: OpenAICompatibleQuirks;
   /** What the upstream can do (the conformance kit reads this). */
@@ -122,6 +124,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
       deadline: call.deadline,
       timeout,
       requestId: call.requestId ?? null,
+      ...(settings.maxResponseBytes === undefined ? {} : { maxResponseBytes: settings.maxResponseBytes }),
     });
     if (!upstream.response.ok) {
       const text = await upstream.text().catch(() => '');

@@ -61,6 +61,24 @@ function hangAfter(prefix: string, contentType = SSE) {
   };
 }
 
+describe('oversized answers', () => {
+  it('an answer over maxResponseBytes is a bad_response, and the upstream request is closed', async () => {
+    const huge = COMPLETION.replace('"ok"', `"${'x'.repeat(64 * 1024)}"`);
+    upstream.respond(serveBody(huge, JSON_TYPE, 200, 4096));
+    const error = await errorOf(
+      adapter({ maxResponseBytes: 16 * 1024 }).complete!(chatRequest({}), adapterContext()),
+    );
+    expect({ code: error.code, status: error.status }).toEqual({ code: 'bad_response', status: 502 });
+    expect(error.message).toContain('larger than 16384 bytes');
+    upstream.respond(serveBody(huge, JSON_TYPE));
+    const completion = await adapter({ maxResponseBytes: 128 * 1024 }).complete!(
+      chatRequest({}),
+      adapterContext(),
+    );
+    expect(completion.choices[0]?.message.content).toHaveLength(64 * 1024);
+  });
+});
+
 describe('connection failures', () => {
   it('connection refused is a retryable ConnectionError', async () => {
     const closed = await startLocalUpstream();

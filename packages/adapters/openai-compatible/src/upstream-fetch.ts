@@ -1,4 +1,10 @@
-import { AbortError, ConnectionError, type ProtocolError, TimeoutError } from '@switchyard/protocol';
+import {
+  AbortError,
+  ConnectionError,
+  createProtocolError,
+  type ProtocolError,
+  TimeoutError,
+} from '@switchyard/protocol';
 
 /** Time limits for one upstream call, in milliseconds. */
 export interface TimeoutSettings {
@@ -17,6 +23,12 @@ export interface TimeoutSettings {
 /** The default total timeout (10 minutes, as openai-node). */
 const DEFAULT_TOTAL_TIMEOUT = 600_000;
 
+/**
+ * The default largest non-stream answer (or error body) read from an upstream: 32 MiB, far above
+ * any real completion, so that a misbehaving upstream cannot exhaust the gateway's memory.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
 export interface UpstreamCall {
@@ -30,6 +42,8 @@ export interface UpstreamCall {
   deadline?: number | undefined;
   timeout: TimeoutSettings;
   requestId: string | null;
+  /** Largest body `text()` reads; more is a `bad_response` error. Default {@link DEFAULT_MAX_RESPONSE_BYTES}. */
+  maxResponseBytes?: number;
 }
 
 /** An upstream answer whose body is read under the call's timeouts. */
@@ -199,9 +213,22 @@ export async function fetchUpstream(fetchImpl: FetchFunction, call: UpstreamCall
     response,
     body,
     async text() {
+      const limit = call.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
       const decoder = new TextDecoder();
       let text = '';
-      for await (const bytes of body()) text += decoder.decode(bytes, { stream: true });
+      let size = 0;
+      for await (const bytes of body()) {
+        size += bytes.byteLength;
+        if (size > limit) {
+          // Leaving the loop closes the body and aborts the upstream request.
+          throw createProtocolError({
+            message: `The upstream (${host}) answer is larger than ${limit} bytes.`,
+            code: 'bad_response',
+            requestId: call.requestId,
+          });
+        }
+        text += decoder.decode(bytes, { stream: true });
+      }
       return text + decoder.decode();
     },
     close,
