@@ -1,9 +1,63 @@
 # Installs (when missing) and starts the system services the tests need, on loopback only.
-# Sourced by .ci/run. Each service is added here as the tests start to need it.
+# Sourced by .ci/run, and by scripts/services.sh for engineers. Each service is added here as the
+# tests start to need it. PostgreSQL and Redis run from a temp dir on fixed high ports (override with
+# SWITCHYARD_SERVICES_PG_PORT / SWITCHYARD_SERVICES_REDIS_PORT) and export the URLs the tests read.
+
+ci_pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+ci_install_packages() {
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -n "$(ci_pg_bin)" ] || missing+=(postgresql)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null)
+}
+
+ci_postgres_up() {
+  local bin port=${SWITCHYARD_SERVICES_PG_PORT:-55432} dir=$1/postgres
+  bin=$(ci_pg_bin)
+  mkdir -p "$dir" && chmod 755 "$1"
+  # Postgres refuses to run as root: run it as the `postgres` user when we are root.
+  local as=()
+  if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; as=(runuser -u postgres --); fi
+  "${as[@]}" "$bin/initdb" -D "$dir/data" -U switchyard --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log"; return 1; }
+  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c max_connections=200" start >/dev/null \
+    || { cat "$dir/server.log"; return 1; }
+  "${as[@]}" "$bin/createdb" -h 127.0.0.1 -p "$port" -U switchyard switchyard_test || return 1
+  export SWITCHYARD_TEST_POSTGRES_URL="postgres://switchyard@127.0.0.1:$port/switchyard_test"
+}
+
+ci_redis_up() {
+  local port=${SWITCHYARD_SERVICES_REDIS_PORT:-56379} dir=$1/redis
+  mkdir -p "$dir"
+  redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --save '' --appendonly no \
+    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" || return 1
+  for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  redis-cli -p "$port" ping >/dev/null || { cat "$dir/redis.log"; return 1; }
+  export SWITCHYARD_TEST_REDIS_URL="redis://127.0.0.1:$port"
+}
+
 ci_services_up() {
-  if [ ! -x /usr/bin/chromium ]; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || return 1
+  ci_install_packages || return 1
+  SWITCHYARD_SERVICES_DIR=$(mktemp -d /tmp/switchyard-services.XXXXXX)
+  export SWITCHYARD_SERVICES_DIR
+  ci_postgres_up "$SWITCHYARD_SERVICES_DIR" || return 1
+  ci_redis_up "$SWITCHYARD_SERVICES_DIR" || return 1
+  export SWITCHYARD_REQUIRE_SERVICES=1
+}
+
+ci_services_down() {
+  local dir=${SWITCHYARD_SERVICES_DIR:-}
+  [ -n "$dir" ] && [ -d "$dir" ] || return 0
+  if [ -f "$dir/postgres/data/postmaster.pid" ]; then
+    local as=()
+    [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
+    "${as[@]}" "$(ci_pg_bin)/pg_ctl" -D "$dir/postgres/data" -m fast -w stop >/dev/null 2>&1
   fi
+  [ -f "$dir/redis/redis.pid" ] && kill "$(cat "$dir/redis/redis.pid")" 2>/dev/null
+  rm -rf "$dir"
+  unset SWITCHYARD_SERVICES_DIR SWITCHYARD_TEST_POSTGRES_URL SWITCHYARD_TEST_REDIS_URL SWITCHYARD_REQUIRE_SERVICES
   return 0
 }
-ci_services_down() { :; }

@@ -218,7 +218,7 @@ describe('budgets', () => {
     return { admitted: admitted.length, refusal };
   }
 
-  it('stops spending at the budget, with a non-retryable 429', () => {
+  it('stops spending at the budget, with a non-retryable 429', async () => {
     const { accounting } = setup({ pricing });
     const { secret, record } = accounting.createKey({ name: 'b', budgetUsd: 12, budgetPeriod: 'day' });
     // each request costs $5 and reserves its worst case ($5): 3 in flight at once reach $15 at most
@@ -227,7 +227,7 @@ describe('budgets', () => {
     expect(refusal?.code).toBe('budget_exceeded');
     expect(refusal?.status).toBe(429);
     expect(refusal?.isRetryable).toBe(false);
-    const spent = accounting.usageSummary({ keyId: record.id }).totals.cost;
+    const spent = (await accounting.usageSummary({ keyId: record.id })).totals.cost;
     expect(spent).toBe(15);
     expect(spent - 12).toBeLessThanOrEqual(5); // overspent by at most one request
     expect(spendUntilRefused(accounting, secret, 1)).toMatchObject({
@@ -250,7 +250,7 @@ describe('budgets', () => {
 });
 
 describe('ledger and cost', () => {
-  it('writes one row per request with tokens, cost, latency and status', () => {
+  it('writes one row per request with tokens, cost, latency and status', async () => {
     const { accounting } = setup();
     const p = accounting.authenticate(accounting.createKey({ name: 'k' }).secret);
     const a = accounting.admit(p, {
@@ -276,7 +276,7 @@ describe('ledger and cost', () => {
     });
     // 600 fresh × 0.15 + 400 cached × 0.075 + 200 × 0.6, per 1M
     expect(cost).toBeCloseTo((600 * 0.15 + 400 * 0.075 + 200 * 0.6) / 1e6, 12);
-    const [row] = accounting.store.queryLedger({ keyId: p.keyId });
+    const [row] = await accounting.store.queryLedger({ keyId: p.keyId });
     expect(row).toMatchObject({
       requestId: 'req-1',
       model: 'gpt-4o-mini',
@@ -294,7 +294,7 @@ describe('ledger and cost', () => {
     expect(row?.cost).toBeCloseTo(cost, 15);
   });
 
-  it('records failures with their status and code, and counts them in metrics', () => {
+  it('records failures with their status and code, and counts them in metrics', async () => {
     const { accounting } = setup();
     const p = accounting.authenticate(accounting.createKey({ name: 'k' }).secret);
     const a = accounting.admit(p, { model: 'm', requestId: 'req-e', estimatedPromptTokens: 1 });
@@ -306,7 +306,7 @@ describe('ledger and cost', () => {
       usage: undefined,
       latencyMs: 5,
     });
-    expect(accounting.store.queryLedger({ keyId: p.keyId })[0]).toMatchObject({
+    expect((await accounting.store.queryLedger({ keyId: p.keyId }))[0]).toMatchObject({
       status: 502,
       errorCode: 'upstream_error',
     });

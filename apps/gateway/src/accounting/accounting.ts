@@ -302,7 +302,7 @@ export class Accounting {
   }
 
   /** Usage report over the ledger (the same one `/admin/usage` serves). */
-  usageSummary(query: {
+  async usageSummary(query: {
     keyId?: string;
     since?: number;
     until?: number;
@@ -310,7 +310,7 @@ export class Accounting {
     groupBy?: GroupBy;
     bucket?: Bucket;
   }) {
-    const rows = this.store.queryLedger({
+    const rows = await this.store.queryLedger({
       from: query.since ?? 0,
       ...(query.until === undefined ? {} : { to: query.until }),
       ...(query.keyId === undefined ? {} : { keyId: query.keyId }),

@@ -79,12 +79,12 @@ function oneOf<T extends string>(value: string | null, allowed: readonly T[], fa
   });
 }
 
-function usageFor(accounting: Accounting, url: URL, keyId?: string) {
+async function usageFor(accounting: Accounting, url: URL, keyId?: string) {
   const q = url.searchParams;
   const from = parseTime(q.get('from'), 'from') ?? Date.now() - 86_400_000;
   const to = parseTime(q.get('to'), 'to');
   const model = q.get('model') ?? undefined;
-  const rows = accounting.store.queryLedger({
+  const rows = await accounting.store.queryLedger({
     from,
     ...(to === undefined ? {} : { to }),
     ...(model === undefined ? {} : { model }),
@@ -131,7 +131,7 @@ async function routeAdmin(accounting: Accounting, request: Request, url: URL): P
   }
   if (path === '/admin/usage') {
     if (method !== 'GET') return methodNotAllowed(method, 'GET');
-    return json(usageFor(accounting, url));
+    return json(await usageFor(accounting, url));
   }
   throw new NotFoundError({ message: `No admin route ${method} ${url.pathname}.`, code: 'not_found' });
 }
@@ -171,7 +171,7 @@ export async function handleUsage(
 ): Promise<Response> {
   try {
     if (request.method !== 'GET') return methodNotAllowed(request.method, 'GET');
-    return json(usageFor(accounting, new URL(request.url), principal.keyId));
+    return json(await usageFor(accounting, new URL(request.url), principal.keyId));
   } catch (error) {
     return errorResponse(toProtocolError(error));
   }

@@ -136,13 +136,7 @@ function toLedger(row: LedgerDbRow): LedgerRow {
   };
 }
 
-/**
- * The default store: one SQLite file in WAL mode. Each ledger row is its own committed transaction;
- * with WAL, a committed transaction is in the WAL file (the OS page cache) when `run()` returns, so a
- * process crash (`kill -9`) cannot lose it. `synchronous=NORMAL` skips the fsync per commit, so a
- * power cut may lose the last commits: the gateway promises crash safety, not power-cut safety.
- */
-export function openSqliteStore(path: string): Store {
+function openDatabase(path: string): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -156,7 +150,67 @@ export function openSqliteStore(path: string): Store {
       db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(v + 1);
     })();
   }
+  return db;
+}
 
+function prepareAppend(db: Database.Database): (row: LedgerRow) => void {
+  const insert = db.prepare(
+    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream)
+     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @cost, @latencyMs, @ttftMs, @status, @errorCode, @stream)`,
+  );
+  return (row) => {
+    insert.run({ ...row, stream: row.stream ? 1 : 0 });
+  };
+}
+
+/**
+ * Ledger rows waiting to be shipped to a networked store, in a local SQLite file with the same
+ * crash guarantee as the default store: once `append` returns, `kill -9` cannot lose the row.
+ */
+export interface LedgerSpool {
+  append(row: LedgerRow): void;
+  /** The oldest `limit` rows still waiting. */
+  peek(limit: number): LedgerRow[];
+  /** Forgets rows once the shared store has committed them. */
+  remove(ids: readonly string[]): void;
+  /** Cost of the waiting rows of a key since `since` (so budgets count them before they ship). */
+  pendingCost(keyId: string, since: number): number;
+  size(): number;
+  close(): void;
+}
+
+export function openLedgerSpool(path: string): LedgerSpool {
+  const db = openDatabase(path);
+  const append = prepareAppend(db);
+  const peek = db.prepare<[number], LedgerDbRow>('SELECT * FROM ledger ORDER BY ts, id LIMIT ?');
+  const remove = db.prepare<[string]>('DELETE FROM ledger WHERE id = ?');
+  const removeAll = db.transaction((ids: readonly string[]) => {
+    for (const id of ids) remove.run(id);
+  });
+  const pending = db.prepare<[string, number], { s: number | null }>(
+    'SELECT SUM(cost) AS s FROM ledger WHERE key_id = ? AND ts >= ?',
+  );
+  const count = db.prepare('SELECT COUNT(*) FROM ledger').pluck();
+  return {
+    append,
+    peek: (limit) => peek.all(limit).map(toLedger),
+    remove: (ids) => removeAll(ids),
+    pendingCost: (keyId, since) => pending.get(keyId, since)?.s ?? 0,
+    size: () => count.get() as number,
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+/**
+ * The default store: one SQLite file in WAL mode. Each ledger row is its own committed transaction;
+ * with WAL, a committed transaction is in the WAL file (the OS page cache) when `run()` returns, so a
+ * process crash (`kill -9`) cannot lose it. `synchronous=NORMAL` skips the fsync per commit, so a
+ * power cut may lose the last commits: the gateway promises crash safety, not power-cut safety.
+ */
+export function openSqliteStore(path: string): Store {
+  const db = openDatabase(path);
   const keyColumns =
     'id, name, hash, prefix, is_admin, allowed_models, rpm, tpm, budget_usd, budget_period, expires_at, metadata, created_at, revoked_at';
   const insertKey = db.prepare(
@@ -168,10 +222,7 @@ export function openSqliteStore(path: string): Store {
   const getKey = db.prepare<[string], KeyRow>(`SELECT ${keyColumns} FROM api_keys WHERE id = ?`);
   const keyByHash = db.prepare<[Buffer], KeyRow>(`SELECT ${keyColumns} FROM api_keys WHERE hash = ?`);
   const listKeys = db.prepare<[], KeyRow>(`SELECT ${keyColumns} FROM api_keys ORDER BY created_at`);
-  const appendLedger = db.prepare(
-    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream)
-     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @cost, @latencyMs, @ttftMs, @status, @errorCode, @stream)`,
-  );
+  const appendLedger = prepareAppend(db);
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const spent = db.prepare<[string, number], { s: number | null }>(
     'SELECT SUM(cost) AS s FROM ledger WHERE key_id = ? AND ts >= ?',
@@ -199,13 +250,11 @@ export function openSqliteStore(path: string): Store {
     listKeys() {
       return listKeys.all().map(toKey);
     },
-    appendLedger(row) {
-      appendLedger.run({ ...row, stream: row.stream ? 1 : 0 });
-    },
+    appendLedger,
     spentSince(keyId, since) {
       return spent.get(keyId, since)?.s ?? 0;
     },
-    queryLedger(filter: LedgerFilter) {
+    async queryLedger(filter: LedgerFilter) {
       const where: string[] = [];
       const params: (string | number)[] = [];
       if (filter.from !== undefined) {
@@ -231,6 +280,7 @@ export function openSqliteStore(path: string): Store {
     externalChanges() {
       return dataVersion.get() as number;
     },
+    async flush() {},
     close() {
       if (db.open) db.close();
     },

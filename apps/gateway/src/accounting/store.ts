@@ -51,9 +51,11 @@ export interface LedgerFilter {
 }
 
 /**
- * Where keys and the ledger live. Synchronous on purpose: the SQLite implementation answers in
- * microseconds, keys are cached in memory, and a networked implementation appends ledger rows to a
- * local spool first, so the request path never waits on the network for billing.
+ * Where keys and the ledger live. The request path (key lookups, `appendLedger`, `spentSince`) is
+ * synchronous on purpose: the SQLite implementation answers in microseconds, and the PostgreSQL one
+ * answers from memory (keys cached and refreshed on change) and appends ledger rows to a local spool
+ * first, so the request path never waits on the network. Key writes apply at once in this process
+ * and reach the shared database by the time `flush()` resolves; reports (`queryLedger`) are async.
  */
 export interface Store {
   insertKey(record: KeyRecord): void;
@@ -65,8 +67,13 @@ export interface Store {
   appendLedger(row: LedgerRow): void;
   /** Sum of cost for a key since `since` (epoch ms). */
   spentSince(keyId: string, since: number): number;
-  queryLedger(filter: LedgerFilter): LedgerRow[];
+  queryLedger(filter: LedgerFilter): Promise<LedgerRow[]>;
   /** A number that changes whenever another connection or process changed the data. */
   externalChanges(): number;
+  /**
+   * Resolves once every key write and ledger row accepted so far is committed to the shared
+   * database; rejects with the first write that failed. Immediate for SQLite.
+   */
+  flush(): Promise<void>;
   close(): void;
 }

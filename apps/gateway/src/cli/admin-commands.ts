@@ -154,7 +154,7 @@ export function keysCommand(argv: readonly string[], io: Io): number {
 }
 
 /** `switchyard usage`: totals and groups from the ledger. */
-export function usageCommand(argv: readonly string[], io: Io): number {
+export async function usageCommand(argv: readonly string[], io: Io): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -176,7 +176,7 @@ export function usageCommand(argv: readonly string[], io: Io): number {
   const until = values.until ? parseSince(values.until, '--until') : undefined;
   const accounting = openAccounting(values, io);
   try {
-    const report = accounting.usageSummary({
+    const report = await accounting.usageSummary({
       since,
       ...(until === undefined ? {} : { until }),
       ...(values.key ? { keyId: values.key } : {}),
