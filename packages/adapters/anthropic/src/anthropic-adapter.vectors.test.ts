@@ -183,6 +183,16 @@ describe('anthropic-clear-thinking.1.chunks.txt', () => {
       role: 'assistant',
       content: '925 ÷ 5 = 185',
       reasoning_content: 'The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185',
+      // The signed block survives accumulation, so the turn can be sent back with its signature.
+      reasoning_details: [
+        {
+          type: 'reasoning.text',
+          text: thinking.join(''),
+          signature: STREAM_SIGNATURE,
+          format: 'anthropic-claude-v1',
+          index: 0,
+        },
+      ],
     });
     expect(completion.choices[0]?.finish_reason).toBe('stop');
     expect(completion.usage).toStrictEqual(usage);

@@ -159,7 +159,7 @@ describe('stream vectors (raw SSE bodies, served byte for byte)', () => {
           role: 'assistant',
           content: null,
           reasoning_content: thought1 + thought2,
-          tool_calls: [{ id: call.id, type: 'function', function: { name: 'now', arguments: '{}' } }],
+          tool_calls: [call],
         },
         logprobs: null,
         finish_reason: 'tool_calls',
@@ -237,6 +237,7 @@ describe('stream vectors (vercel/ai chunks, framed as data: <line>\\r\\n\\r\\n)'
     expect(completion.choices[0]?.message).toStrictEqual({
       role: 'assistant',
       content: 'There are **3** "r"s in strawberry.\n\nst**r**awbe**rr**y',
+      extra_content: { google: { thought_signature: signature } },
     });
     expect(completion.usage).toStrictEqual(usage);
   });
@@ -288,7 +289,7 @@ describe('stream vectors (vercel/ai chunks, framed as data: <line>\\r\\n\\r\\n)'
     expect(completion.choices[0]?.message).toStrictEqual({
       role: 'assistant',
       content: null,
-      tool_calls: [boston, sanFrancisco],
+      tool_calls: [{ ...boston, extra_content: { google: { thought_signature: signature } } }, sanFrancisco],
     });
     expect(JSON.parse(completion.choices[0]!.message.tool_calls![1]!.function.arguments)).toStrictEqual({
       location: 'San Francisco',
@@ -344,7 +345,10 @@ describe('stream vectors (vercel/ai chunks, framed as data: <line>\\r\\n\\r\\n)'
       role: 'assistant',
       content: null,
       reasoning_content: thought,
-      tool_calls: calls,
+      tool_calls: [
+        { ...calls[0], extra_content: { google: { thought_signature: signature } } },
+        ...calls.slice(1),
+      ],
     });
     expect(completion.usage).toStrictEqual(usage);
   });

@@ -7,6 +7,8 @@ export const KNOWN_DELTA_KEYS: ReadonlySet<string> = new Set([
   'refusal',
   'tool_calls',
   'function_call',
+  // Mistral repeats the choice index inside the delta: structure, not content.
+  'index',
 ]);
 
 /** Tool-call delta keys the accumulator handles itself. */
