@@ -101,6 +101,21 @@ describe('the playground in a real browser, against a real gateway', () => {
     await page.reload();
     await page.getByTestId('answer-text').waitFor();
     expect(await page.getByTestId('answer-text').textContent()).toBe('Hello from the browser test');
+    // A request body (as exported) imports as a new conversation with its settings.
+    const body = {
+      model: 'simulator/thinker',
+      messages: [{ role: 'user', content: 'Imported question' }],
+      seed: 3,
+    };
+    await page.getByTestId('import-input').setInputFiles({
+      name: 'request.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(body)),
+    });
+    await page.locator('.conversation-item.is-active', { hasText: 'Imported question' }).waitFor();
+    expect(await page.locator('#model-picker').inputValue()).toBe('simulator/thinker');
+    expect(await page.getByLabel('Seed').inputValue()).toBe('3');
+    expect(await page.getByTestId('message-user').textContent()).toContain('Imported question');
     expect(errors).toEqual([]);
   });
 
@@ -258,9 +273,13 @@ describe('the playground in a real browser, against a real gateway', () => {
     await page.getByRole('button', { name: 'Load' }).click();
     const totals = page.getByTestId('usage-totals');
     await totals.waitFor();
-    expect(Number((await totals.locator('dd').first().textContent())?.replace(/,/g, ''))).toBeGreaterThanOrEqual(3);
+    expect(
+      Number((await totals.locator('dd').first().textContent())?.replace(/,/g, '')),
+    ).toBeGreaterThanOrEqual(3);
     expect(await page.locator('figure.chart svg rect[fill]').count()).toBeGreaterThan(0);
-    expect(await page.locator('figcaption', { hasText: 'Latency percentiles by deployment' }).count()).toBe(1);
+    expect(await page.locator('figcaption', { hasText: 'Latency percentiles by deployment' }).count()).toBe(
+      1,
+    );
     expect(await page.locator('.hbars__label', { hasText: 'simulator/echo' }).count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'By key' }).click();
     expect(await page.locator('.legend li', { hasText: 'playground-e2e-usage' }).count()).toBe(3);

@@ -27,12 +27,14 @@ export function HorizontalBarChart({ title, rows, seriesNames, format, max }: Ho
   const show = (value: number | null) => (value === null ? '—' : format(value));
   return (
     <figure className="chart">
-      <figcaption className="chart__title">{title}</figcaption>
+      <figcaption className="chart__title">
+        {title} <span className="muted">· bars scaled to {format(top)}</span>
+      </figcaption>
       {rows.length === 0 ? (
         <p className="muted small">No traffic in this period.</p>
       ) : (
         <>
-          <div className="hbars" aria-hidden="true">
+          <div className={seriesNames.length > 1 ? 'hbars' : 'hbars hbars--single'} aria-hidden="true">
             {rows.map((row) => (
               <div className="hbars__row" key={row.label}>
                 <span className="hbars__label">

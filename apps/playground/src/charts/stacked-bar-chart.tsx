@@ -9,24 +9,24 @@ interface StackedBarChartProps {
   series: StackedSeries;
   bucket: UsageBucket;
   format: (value: number) => string;
+  /** Axis ticks (round numbers) can use a shorter format than values. */
+  axisFormat?: (value: number) => string;
   labelFor: (key: string) => string;
   height?: number;
 }
 
-const MARGIN = { top: 8, right: 8, bottom: 22, left: 48 };
+const MARGIN = { top: 8, right: 8, bottom: 22 };
+/** About the width of one axis-label character at 11px: enough to fit the labels without measuring. */
+const CHAR_WIDTH = 6.6;
 
 /** Bars over time, stacked by series, drawn in SVG at the container's width; with a data table. */
-export function StackedBarChart({
-  title,
-  series,
-  bucket,
-  format,
-  labelFor,
-  height = 180,
-}: StackedBarChartProps) {
+export function StackedBarChart(props: StackedBarChartProps) {
+  const { title, series, bucket, format, labelFor, height = 180 } = props;
+  const axisFormat = props.axisFormat ?? format;
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const scale = niceScale(series.max);
-  const plotWidth = Math.max(10, width - MARGIN.left - MARGIN.right);
+  const left = 10 + Math.max(...scale.ticks.map((tick) => axisFormat(tick).length)) * CHAR_WIDTH;
+  const plotWidth = Math.max(10, width - left - MARGIN.right);
   const plotHeight = height - MARGIN.top - MARGIN.bottom;
   const slot = plotWidth / Math.max(1, series.bars.length);
   const barWidth = Math.max(1, Math.min(28, slot * 0.72));
@@ -48,20 +48,14 @@ export function StackedBarChart({
         >
           {scale.ticks.map((tick) => (
             <g key={tick}>
-              <line
-                className="chart__grid"
-                x1={MARGIN.left}
-                x2={MARGIN.left + plotWidth}
-                y1={y(tick)}
-                y2={y(tick)}
-              />
-              <text className="chart__tick" x={MARGIN.left - 6} y={y(tick)} dy="0.32em" textAnchor="end">
-                {format(tick)}
+              <line className="chart__grid" x1={left} x2={left + plotWidth} y1={y(tick)} y2={y(tick)} />
+              <text className="chart__tick" x={left - 6} y={y(tick)} dy="0.32em" textAnchor="end">
+                {axisFormat(tick)}
               </text>
             </g>
           ))}
           {series.bars.map((bar, i) => {
-            const x = MARGIN.left + i * slot + (slot - barWidth) / 2;
+            const x = left + i * slot + (slot - barWidth) / 2;
             let base = 0;
             return (
               <g key={bar.start}>
@@ -73,7 +67,7 @@ export function StackedBarChart({
                 </title>
                 <rect
                   className="chart__hit"
-                  x={MARGIN.left + i * slot}
+                  x={left + i * slot}
                   y={MARGIN.top}
                   width={slot}
                   height={plotHeight}

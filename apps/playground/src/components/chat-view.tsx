@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { settingsIssues } from '../state/build-request.js';
 import { targetModels } from '../state/chat-settings.js';
 import { activePath } from '../state/conversation-tree.js';
@@ -20,6 +20,15 @@ interface ChatViewProps {
 export function ChatView({ draft, onDraft, onSend, onOpenConnection }: ChatViewProps) {
   const { conversation, runner, models } = usePlayground();
   const running = runner.isRunning(conversation.id);
+  // Screen readers hear when answers are done (the thread itself is not a live region: too chatty).
+  const [announcement, setAnnouncement] = useState('');
+  const wasRunning = useRef(running);
+  useEffect(() => {
+    if (wasRunning.current && !running)
+      setAnnouncement(`Answer finished at ${new Date().toLocaleTimeString()}.`);
+    if (running) setAnnouncement('Generating the answer…');
+    wasRunning.current = running;
+  }, [running]);
   const blocked = useMemo(() => {
     if (pendingToolCalls(activePath(conversation.tree)).length > 0)
       return 'Answer the tool calls above to continue.';
@@ -41,6 +50,9 @@ export function ChatView({ draft, onDraft, onSend, onOpenConnection }: ChatViewP
           </div>
         </div>
       )}
+      <p className="visually-hidden" role="status">
+        {announcement}
+      </p>
       <ChatHeader />
       <MessageThread />
       <Composer

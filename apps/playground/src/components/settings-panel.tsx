@@ -41,8 +41,8 @@ export function SettingsPanel() {
         <CompareModelsField />
       </section>
 
-      <section className="panel-section" aria-labelledby={`${id}-system`}>
-        <h2 id={`${id}-system`} className="panel-title">
+      <section className="panel-section">
+        <h2 className="panel-title">
           <label htmlFor={`${id}-system-input`}>System prompt</label>
         </h2>
         <textarea

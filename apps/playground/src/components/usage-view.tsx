@@ -3,6 +3,7 @@ import { HorizontalBarChart } from '../charts/horizontal-bar-chart.js';
 import { StackedBarChart } from '../charts/stacked-bar-chart.js';
 import { useStoredValue } from '../hooks/use-stored-value.js';
 import { useUsageReport } from '../hooks/use-usage-report.js';
+import { niceScale } from '../state/chart-scale.js';
 import { formatCost, formatCount, formatDuration, formatPercent } from '../state/format.js';
 import { STORAGE_KEYS } from '../state/persistence.js';
 import {
@@ -22,6 +23,10 @@ const METRIC_FORMATS: Record<UsageMetric, (n: number) => string> = {
   tokens: (n) => formatCount(n, true),
   cost: formatCost,
 };
+const AXIS_FORMATS: Record<UsageMetric, (n: number) => string> = {
+  ...METRIC_FORMATS,
+  cost: (n) => (n === 0 ? '$0' : `$${Number(n.toPrecision(3))}`),
+};
 
 /** Requests, tokens and cost over time by model or key; errors and latency per deployment. */
 export function UsageView({ gatewayURL }: { gatewayURL: string }) {
@@ -31,9 +36,11 @@ export function UsageView({ gatewayURL }: { gatewayURL: string }) {
   const [groupBy, setGroupBy] = useState<'model' | 'key'>('model');
   const usage = useUsageReport(gatewayURL, adminKey, range);
   const id = useId();
+  const fresh = adminKey !== '' && adminKey === draftKey.trim();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setAdminKey(draftKey.trim());
+    if (fresh) usage.reload();
+    else setAdminKey(draftKey.trim());
   };
   const data = usage.data;
   const report = data ? (groupBy === 'model' ? data.byModel : data.byKey) : null;
@@ -66,7 +73,7 @@ export function UsageView({ gatewayURL }: { gatewayURL: string }) {
               onChange={(e) => setDraftKey(e.target.value)}
             />
             <button type="submit" className="button button--primary">
-              {adminKey && adminKey === draftKey.trim() ? 'Reload' : 'Load'}
+              {usage.loading ? 'Loading…' : fresh ? 'Refresh' : 'Load'}
             </button>
           </div>
         </form>
@@ -94,11 +101,6 @@ export function UsageView({ gatewayURL }: { gatewayURL: string }) {
             </button>
           ))}
         </fieldset>
-        {adminKey && (
-          <button type="button" className="button" onClick={usage.reload} disabled={usage.loading}>
-            {usage.loading ? 'Loading…' : 'Refresh'}
-          </button>
-        )}
       </div>
 
       {!adminKey && (
@@ -119,13 +121,14 @@ export function UsageView({ gatewayURL }: { gatewayURL: string }) {
                 series={series}
                 bucket={report.bucket}
                 format={METRIC_FORMATS[metric]}
+                axisFormat={AXIS_FORMATS[metric]}
                 labelFor={labelFor}
               />
             ))}
             <HorizontalBarChart
               title="Error rate by deployment"
               seriesNames={['error rate']}
-              max={Math.max(0.05, ...deployments.map((d) => d.error_rate))}
+              max={niceScale(Math.max(0.01, ...deployments.map((d) => d.error_rate))).max}
               format={formatPercent}
               rows={deployments.map((d) => ({
                 label: d.deployment,

@@ -66,7 +66,10 @@ export function toTypeScript(request: ChatCompletionRequest, target: ExportTarge
   const lines = [
     `import { createClient } from '@switchyard/client';`,
     '',
-    `const client = createClient({ baseURL: ${JSON.stringify(apiRoot(target))}, apiKey: ${key} });`,
+    'const client = createClient({',
+    `  baseURL: ${JSON.stringify(apiRoot(target))},`,
+    `  apiKey: ${key},`,
+    '});',
     '',
   ];
   const body = toJsLiteral(request);

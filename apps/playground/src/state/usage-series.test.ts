@@ -52,10 +52,10 @@ describe('usage series', () => {
     expect(series.max).toBe(3);
   });
 
-  it('ranks series by the metric shown and folds the tail into "other"', () => {
+  it('ranks series by requests for every metric (stable colours) and folds the tail into "other"', () => {
     const byCost = stackedSeries(report(), 'cost', { from: t0, to: t0 + 2 * HOUR }, 2);
-    expect(byCost.keys).toEqual(['c', OTHER]);
-    expect(byCost.bars[2]?.values).toEqual([0.5, 0]);
+    expect(byCost.keys).toEqual(['a', OTHER]);
+    expect(byCost.bars[2]?.values).toEqual([0, 0.5]);
     const byTokens = stackedSeries(report(), 'tokens', { from: t0, to: t0 }, 6);
     expect(byTokens.bars).toEqual([{ start: t0, total: 45, values: [30, 15, 0] }]);
   });

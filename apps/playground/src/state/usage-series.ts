@@ -41,6 +41,8 @@ export interface StackedSeries {
 /**
  * Bars over time for one metric, stacked by the report's grouping: one bar per bucket from
  * `from` to `to` (empty buckets included, so gaps in traffic show), at most `maxKeys` series.
+ * Series are ranked by requests whatever the metric, so that every chart of a report gives a
+ * series the same place, and colour.
  */
 export function stackedSeries(
   report: UsageReport,
@@ -49,8 +51,8 @@ export function stackedSeries(
   maxKeys = 6,
 ): StackedSeries {
   const ranked = report.groups
-    .map((group) => ({ key: group.key, value: metricOf(group, metric) }))
-    .sort((a, b) => b.value - a.value || a.key.localeCompare(b.key));
+    .map((group) => ({ key: group.key, requests: group.requests }))
+    .sort((a, b) => b.requests - a.requests || a.key.localeCompare(b.key));
   const overflow = ranked.length > maxKeys;
   const kept = (overflow ? ranked.slice(0, maxKeys - 1) : ranked).map((entry) => entry.key);
   const keys = overflow ? [...kept, OTHER] : kept;
