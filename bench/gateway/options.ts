@@ -26,6 +26,8 @@ Other modes:
     --soak-duration <s>     (default 60; 600 for --soak-long)
     --soak-chunks <n>       Content chunks per soak stream (default 200: 10 s streams)
     --soak-rss-limit <mb>   (default 300)
+    --soak-ramp <s>         Clients start evenly over this many seconds (default 10), so that the
+                            soak measures concurrent streams rather than a connection storm
   --profile               Gateway under --cpu-prof during a stream load and a non-stream load;
                           prints the top self-time functions (profiles in bench/results/profiles/)
 
@@ -51,6 +53,7 @@ export interface Options {
   readonly soakDurationS: number;
   readonly soakChunks: number;
   readonly soakRssLimitMb: number;
+  readonly soakRampS: number;
   readonly gatewayFrom: GatewayFrom;
   readonly build: boolean;
   readonly logLevel: string;
@@ -89,6 +92,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
       'soak-duration': { type: 'string' },
       'soak-chunks': { type: 'string' },
       'soak-rss-limit': { type: 'string' },
+      'soak-ramp': { type: 'string' },
       profile: { type: 'boolean' },
       'gateway-from': { type: 'string' },
       'no-build': { type: 'boolean' },
@@ -123,6 +127,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
     soakDurationS: positive(values['soak-duration'], '--soak-duration') ?? (long ? 600 : 60),
     soakChunks: Math.round(positive(values['soak-chunks'], '--soak-chunks') ?? 200),
     soakRssLimitMb: positive(values['soak-rss-limit'], '--soak-rss-limit') ?? 300,
+    soakRampS: positive(values['soak-ramp'], '--soak-ramp') ?? 10,
     gatewayFrom: from,
     build: values['no-build'] !== true,
     logLevel: values['log-level'] ?? 'info',

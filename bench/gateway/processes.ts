@@ -188,6 +188,18 @@ export function cpuMs(pid: number): number {
 }
 
 /**
+ * Time the process's main thread (the event loop) spent runnable but waiting for a CPU, in
+ * milliseconds (/proc/<pid>/schedstat): on a shared machine, how much it was starved.
+ */
+export function runQueueWaitMs(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
  * CPU time of this process's children that have exited and been reaped (cutime + cstime), in
  * milliseconds: around one wrk run, the difference is wrk's CPU time.
  */
@@ -216,6 +228,23 @@ export function resetPeakMemory(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The kernel's TCP listen-queue counters (whole machine, /proc/net/netstat): connections dropped
+ * because a listening socket's accept queue was full, and SYN cookies sent because of it. Take the
+ * difference around a run: a server that accepts too slowly makes clients see resets and stalls.
+ */
+export function listenQueueCounters(): { overflows: number; drops: number; syncookiesSent: number } {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const header = lines.find((l) => l.startsWith('TcpExt:'))?.split(' ') ?? [];
+  const values = lines.filter((l) => l.startsWith('TcpExt:'))[1]?.split(' ') ?? [];
+  const get = (name: string) => Number(values[header.indexOf(name)] ?? Number.NaN);
+  return {
+    overflows: get('ListenOverflows'),
+    drops: get('ListenDrops'),
+    syncookiesSent: get('SyncookiesSent'),
+  };
 }
 
 /** The 1, 5 and 15 minute load averages and the number of CPUs. */

@@ -65,12 +65,17 @@ const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets:
 const counts = { started: 0, completed: 0, failed: 0, active: 0 };
 const byKind: Record<string, number> = {};
 const problems: string[] = [];
+/** Failures by kind and reason (the examples in `problems` are only the first few). */
+const reasons: Record<string, number> = {};
 const ttfb: number[] = [];
+/** Whole-stream durations: the upstream's pace is CHUNKS × delay; more means the gateway lagged. */
+const durations: number[] = [];
 
 function fail(kind: Kind, result: CallResult, problem: string): void {
   counts.failed++;
-  if (problems.length < 20)
-    problems.push(`${kind}: ${problem} (status ${result.status}${result.error ? `, ${result.error}` : ''})`);
+  const reason = `${kind}: ${problem} (status ${result.status}${result.error ? `, ${result.error}` : ''})`;
+  reasons[reason] = (reasons[reason] ?? 0) + 1;
+  if (problems.length < 5) problems.push(reason);
 }
 
 async function one(kind: Kind): Promise<void> {
@@ -101,7 +106,10 @@ async function one(kind: Kind): Promise<void> {
       if (verdict) fail(kind, result, verdict);
       else {
         counts.completed++;
-        if (ttfb.length < 100_000) ttfb.push(result.firstByteMs);
+        if (ttfb.length < 100_000) {
+          ttfb.push(result.firstByteMs);
+          durations.push(result.totalMs);
+        }
       }
       return;
     }
@@ -148,16 +156,20 @@ const progress = setInterval(() => {
 process.stdout.write(`${JSON.stringify({ event: 'started', concurrency: CONCURRENCY })}\n`);
 await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => loop(i)));
 clearInterval(progress);
-ttfb.sort((a, b) => a - b);
-const at = (p: number) => ttfb[Math.min(ttfb.length - 1, Math.floor((p / 100) * ttfb.length))] ?? null;
+const at = (values: number[], p: number) => {
+  values.sort((a, b) => a - b);
+  return values[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? null;
+};
 process.stdout.write(
   `${JSON.stringify({
     event: 'done',
     ...counts,
     byKind,
     problems,
+    reasons,
     seconds: (performance.now() - start) / 1000,
-    ttfbMs: { p50: at(50), p99: at(99) },
+    ttfbMs: { p50: at(ttfb, 50), p99: at(ttfb, 99) },
+    streamMs: { p50: at(durations, 50), p99: at(durations, 99) },
   })}\n`,
 );
 agent.destroy();

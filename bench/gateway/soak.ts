@@ -5,7 +5,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { script } from './compile-scripts.js';
 import type { Options } from './options.js';
-import { cpuMs, loadAverage, memoryMb, startProcess } from './processes.js';
+import {
+  cpuMs,
+  listenQueueCounters,
+  loadAverage,
+  memoryMb,
+  runQueueWaitMs,
+  startProcess,
+} from './processes.js';
 import { fmt } from './table.js';
 import { gatewayCounters, REPO_ROOT, startGateway, startUpstream } from './targets.js';
 
@@ -21,8 +28,10 @@ interface Progress {
   active?: number;
   byKind?: Record<string, number>;
   problems?: string[];
+  reasons?: Record<string, number>;
   seconds?: number;
   ttfbMs?: { p50: number | null; p99: number | null };
+  streamMs?: { p50: number | null; p99: number | null };
 }
 
 function lastEvent(path: string): Progress | undefined {
@@ -72,6 +81,7 @@ export async function runSoak(options: Options, runDir: string) {
     `${long ? 'mixed soak' : 'soak'}: ${concurrency} concurrent ${long ? 'clients' : 'streams'} for ${options.soakDurationS} s; ` +
       `each stream ${options.soakChunks} chunks at ${1000 / CHUNK_DELAY_MS}/s (${streamSeconds} s)\n`,
   );
+  const listenBefore = listenQueueCounters();
   const { child: client } = await startProcess({
     name: 'soak-client',
     command: process.execPath,
@@ -91,6 +101,8 @@ export async function runSoak(options: Options, runDir: string) {
       String(options.soakChunks),
       '--chunk-delay-ms',
       String(CHUNK_DELAY_MS),
+      '--ramp-ms',
+      String(options.soakRampS * 1000),
       '--mix',
       long ? 'mixed' : 'stream',
     ],
@@ -100,7 +112,15 @@ export async function runSoak(options: Options, runDir: string) {
     ready: (stdout) => (stdout.includes('"event":"started"') ? true : undefined),
   });
 
-  const samples: { t: number; rssMb: number; cpuPercent: number; active: number; load1: number }[] = [];
+  const samples: {
+    t: number;
+    rssMb: number;
+    cpuPercent: number;
+    /** % of the second the gateway's event loop waited for a CPU (machine load). */
+    starvedPercent: number;
+    active: number;
+    load1: number;
+  }[] = [];
   const start = performance.now();
   // Bounded: the run, the longest stream three times over, and a margin.
   const deadline = start + (options.soakDurationS + streamSeconds * 3 + 60) * 1000;
@@ -109,6 +129,7 @@ export async function runSoak(options: Options, runDir: string) {
     clientExited = true;
   });
   let lastCpu = cpuMs(gateway.child.pid);
+  let lastWait = runQueueWaitMs(gateway.child.pid);
   let lastAt = performance.now();
   const printEvery = long ? 30 : 5;
   let timedOut = false;
@@ -116,20 +137,23 @@ export async function runSoak(options: Options, runDir: string) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const now = performance.now();
     const cpu = cpuMs(gateway.child.pid);
+    const wait = runQueueWaitMs(gateway.child.pid);
     const progress = lastEvent(client.stdoutPath);
     const sample = {
       t: Math.round((now - start) / 1000),
       rssMb: memoryMb(gateway.child.pid).rss,
       cpuPercent: ((cpu - lastCpu) / (now - lastAt)) * 100,
+      starvedPercent: ((wait - lastWait) / (now - lastAt)) * 100,
       active: progress?.active ?? 0,
       load1: loadAverage().load1,
     };
     lastCpu = cpu;
+    lastWait = wait;
     lastAt = now;
     samples.push(sample);
     if (sample.t % printEvery === 0) {
       process.stderr.write(
-        `t=${String(sample.t).padStart(4)}s  gateway RSS ${fmt(sample.rssMb, 1).padStart(6)} MB  cpu ${fmt(sample.cpuPercent).padStart(3)}%  ` +
+        `t=${String(sample.t).padStart(4)}s  gateway RSS ${fmt(sample.rssMb, 1).padStart(6)} MB  cpu ${fmt(sample.cpuPercent).padStart(3)}% (starved ${fmt(sample.starvedPercent).padStart(3)}%)  ` +
           `in flight ${String(sample.active).padStart(5)}  done ${progress?.completed ?? 0}  failed ${progress?.failed ?? 0}  (load ${sample.load1.toFixed(2)})\n`,
       );
     }
@@ -139,6 +163,11 @@ export async function runSoak(options: Options, runDir: string) {
     }
   }
   const done = lastEvent(client.stdoutPath);
+  const listenAfter = listenQueueCounters();
+  const listenQueue = {
+    overflows: listenAfter.overflows - listenBefore.overflows,
+    syncookiesSent: listenAfter.syncookiesSent - listenBefore.syncookiesSent,
+  };
   const counters = await gatewayCounters(gateway);
   const peakRssMb = memoryMb(gateway.child.pid).peak;
   const problems: string[] = [];
@@ -146,6 +175,10 @@ export async function runSoak(options: Options, runDir: string) {
   if (done?.event !== 'done') problems.push('the soak client ended without its summary');
   if ((done?.failed ?? 0) > 0) problems.push(`${done?.failed} requests lost, truncated or wrong`);
   if ((done?.completed ?? 0) === 0) problems.push('no request completed');
+  if (listenQueue.overflows > 0)
+    problems.push(
+      `${listenQueue.overflows} connections overflowed a listen queue (the gateway accepted too slowly; machine-wide counter)`,
+    );
   if (counters.inflightStreams !== 0)
     problems.push(`the gateway still counts ${counters.inflightStreams} open streams after the soak`);
 
@@ -176,8 +209,10 @@ export async function runSoak(options: Options, runDir: string) {
     peakRssMb,
     rssLimitMb: long ? null : options.soakRssLimitMb,
     trend,
+    rampS: options.soakRampS,
     client: done,
     counters,
+    listenQueue,
     samples,
     loadAtEnd: loadAverage(),
     logs: { gateway: join(runDir, 'gateway.out.log') },
@@ -190,15 +225,18 @@ export function renderSoak(result: SoakResult): string {
   const out: string[] = [];
   const c = result.client;
   out.push(
-    `\n${result.trend ? 'Mixed soak' : 'Soak'}: ${result.concurrency} concurrent, ${result.durationS} s, streams of ${result.streamChunks} chunks at ${1000 / result.chunkDelayMs}/s`,
+    `\n${result.trend ? 'Mixed soak' : 'Soak'}: ${result.concurrency} concurrent (started over ${result.rampS} s), ${result.durationS} s, streams of ${result.streamChunks} chunks at ${1000 / result.chunkDelayMs}/s`,
   );
   out.push(
     `  requests: ${c?.started ?? 0} started, ${c?.completed ?? 0} complete and correct, ${c?.failed ?? 0} failed${c?.byKind ? ` (by kind ${JSON.stringify(c.byKind)})` : ''}`,
   );
-  if (c?.ttfbMs)
+  if (c?.ttfbMs && c.streamMs) {
     out.push(
-      `  stream TTFB p50 ${fmt(c.ttfbMs.p50 ?? Number.NaN, 1)} ms, p99 ${fmt(c.ttfbMs.p99 ?? Number.NaN, 1)} ms`,
+      `  full streams: TTFB p50 ${fmt(c.ttfbMs.p50 ?? Number.NaN, 1)} ms, p99 ${fmt(c.ttfbMs.p99 ?? Number.NaN, 1)} ms; ` +
+        `duration p50 ${fmt((c.streamMs.p50 ?? Number.NaN) / 1000, 2)} s, p99 ${fmt((c.streamMs.p99 ?? Number.NaN) / 1000, 2)} s ` +
+        `(the upstream's pace: ${fmt(((result.streamChunks - 1) * result.chunkDelayMs) / 1000, 2)} s)`,
     );
+  }
   out.push(
     `  gateway peak RSS ${fmt(result.peakRssMb, 1)} MB${result.rssLimitMb ? ` (limit ${result.rssLimitMb} MB)` : ''}`,
   );
@@ -215,7 +253,14 @@ export function renderSoak(result: SoakResult): string {
       `  trend after warm-up: ${fmt(result.trend.slopeMbPerMin, 3)} MB/min (first minute ${fmt(result.trend.firstMinuteMb, 1)} MB, last minute ${fmt(result.trend.lastMinuteMb, 1)} MB)`,
     );
   }
-  for (const p of c?.problems ?? []) out.push(`  client: ${p}`);
+  for (const [reason, count] of Object.entries(c?.reasons ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10))
+    out.push(`  ${String(count).padStart(6)} × ${reason}`);
+  if (result.listenQueue.overflows > 0)
+    out.push(
+      `  listen queue overflows during the soak: ${result.listenQueue.overflows} (SYN cookies sent: ${result.listenQueue.syncookiesSent})`,
+    );
   out.push(result.pass ? 'PASS' : `FAIL: ${result.problems.join('; ')}`);
   return out.join('\n');
 }

@@ -7,7 +7,15 @@ import { join } from 'node:path';
 import { call, checkCompletion, median, percentile, StreamChecker } from './client.js';
 import { DEFAULT_STREAM_CHUNKS, requestBody } from './fixtures.js';
 import type { Options } from './options.js';
-import { cpuMs, loadAverage, memoryMb, reapedChildrenCpuMs, resetPeakMemory } from './processes.js';
+import {
+  cpuMs,
+  listenQueueCounters,
+  loadAverage,
+  memoryMb,
+  reapedChildrenCpuMs,
+  resetPeakMemory,
+  runQueueWaitMs,
+} from './processes.js';
 import { fmt, ratio, table } from './table.js';
 import {
   gatewayConfig,
@@ -39,10 +47,17 @@ interface Sample {
   bytesPerRequest: number;
   /** CPU use in % of one core, over the run. */
   cpu: { target: number; upstream: number | null; client: number };
+  /**
+   * Time the target's event loop was runnable but had no CPU, in % of the run: the machine's
+   * other load stealing from it (0 on an idle machine).
+   */
+  runQueueWaitPercent: number;
   /** The target's CPU time per request, in microseconds. */
   cpuUsPerRequest: number;
   peakRssMb: number;
   load1: number;
+  /** Machine-wide listen-queue overflows during the run (0 unless a server accepted too slowly). */
+  listenOverflows: number;
 }
 
 interface TtfbSample {
@@ -73,7 +88,9 @@ async function measure(context: Context, target: Target, mode: Mode, connections
     target: cpuMs(pids.target),
     upstream: cpuMs(pids.upstream),
     client: reapedChildrenCpuMs(),
+    wait: runQueueWaitMs(pids.target),
   };
+  const listenBefore = listenQueueCounters().overflows;
   const start = performance.now();
   const result = await runWrk({
     url: target.url,
@@ -88,6 +105,7 @@ async function measure(context: Context, target: Target, mode: Mode, connections
     target: cpuMs(pids.target) - before.target,
     upstream: cpuMs(pids.upstream) - before.upstream,
     client: reapedChildrenCpuMs() - before.client,
+    wait: runQueueWaitMs(pids.target) - before.wait,
   };
   const memory = memoryMb(pids.target);
   const sample: Sample = {
@@ -110,9 +128,11 @@ async function measure(context: Context, target: Target, mode: Mode, connections
       upstream: target.name === 'upstream' ? null : (used.upstream / wallMs) * 100,
       client: (used.client / wallMs) * 100,
     },
+    runQueueWaitPercent: (used.wait / wallMs) * 100,
     cpuUsPerRequest: result.requests > 0 ? (used.target * 1000) / result.requests : Number.NaN,
     peakRssMb: peakReset ? memory.peak : memory.rss,
     load1: loadAverage().load1,
+    listenOverflows: listenQueueCounters().overflows - listenBefore,
   };
   return sample;
 }
@@ -210,6 +230,7 @@ function summarize(samples: readonly Sample[]) {
     cpuUsPerRequest: median(samples.map((s) => s.cpuUsPerRequest)),
     upstreamCpuPercent: median(samples.map((s) => s.cpu.upstream ?? Number.NaN)),
     clientCpuPercent: median(samples.map((s) => s.cpu.client)),
+    runQueueWaitPercent: median(samples.map((s) => s.runQueueWaitPercent)),
     peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)),
     failures: samples.reduce((sum, s) => sum + s.failures, 0),
     bytesPerRequest: median(samples.map((s) => s.bytesPerRequest)),
@@ -282,7 +303,7 @@ export async function runThroughput(options: Options, runDir: string) {
           const sample = await measure(context, targets[name], mode, connections, round);
           samples.push(sample);
           log(
-            `round ${round}/${options.rounds}  ${mode.padEnd(6)} c=${String(connections).padEnd(3)} ${name.padEnd(8)} ${fmt(sample.rps).padStart(7)} req/s  p50 ${fmt(sample.latencyMs.p50, 2)} ms  p99 ${fmt(sample.latencyMs.p99, 2)} ms  cpu ${fmt(sample.cpu.target)}%${sample.failures ? `  FAILURES ${sample.failures}` : ''}  (load ${sample.load1.toFixed(2)})`,
+            `round ${round}/${options.rounds}  ${mode.padEnd(6)} c=${String(connections).padEnd(3)} ${name.padEnd(8)} ${fmt(sample.rps).padStart(7)} req/s  p50 ${fmt(sample.latencyMs.p50, 2)} ms  p99 ${fmt(sample.latencyMs.p99, 2)} ms  cpu ${fmt(sample.cpu.target)}% starved ${fmt(sample.runQueueWaitPercent)}%${sample.failures ? `  FAILURES ${sample.failures}` : ''}  (load ${sample.load1.toFixed(2)})`,
           );
         }
       }
@@ -326,6 +347,10 @@ export async function runThroughput(options: Options, runDir: string) {
         );
     }
   }
+  for (const s of samples.filter((x) => x.listenOverflows > 0))
+    warnings.push(
+      `round ${s.round} ${s.mode} c=${s.connections} ${s.target}: ${s.listenOverflows} listen-queue overflows on the machine`,
+    );
   const failed = samples.filter((s) => s.failures > 0);
   for (const s of failed)
     warnings.push(`round ${s.round} ${s.mode} c=${s.connections} ${s.target}: ${s.failures} failed requests`);
@@ -430,6 +455,7 @@ export function renderThroughput(result: ThroughputResult, options: Options): st
           fmt(s.cpuUsPerRequest),
           s.upstreamCpuPercent >= 0 ? `${fmt(s.upstreamCpuPercent)}%` : '-',
           `${fmt(s.clientCpuPercent)}%`,
+          `${fmt(s.runQueueWaitPercent)}%`,
           fmt(s.peakRssMb),
           fmt(s.failures),
         ]);
@@ -443,6 +469,7 @@ export function renderThroughput(result: ThroughputResult, options: Options): st
         ratio(r.p99),
         '',
         ratio(r.cpuPerRequest),
+        '',
         '',
         '',
         '',
@@ -461,6 +488,7 @@ export function renderThroughput(result: ThroughputResult, options: Options): st
           'cpu µs/req',
           'upstream cpu',
           'wrk cpu',
+          'starved',
           'peak RSS MB',
           'errors',
         ],
