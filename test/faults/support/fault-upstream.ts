@@ -72,6 +72,8 @@ export class FaultUpstream {
   aborted = 0;
   /** Bytes of stream frames written by `endless` and `firehose` responses. */
   streamedBytes = 0;
+  /** The authorization header of the last chat request (the provider key the gateway sent). */
+  lastAuthorization: string | undefined;
 
   constructor() {
     this.#server = createServer((req, res) => void this.#handle(req, res));
@@ -125,6 +127,7 @@ export class FaultUpstream {
     }
     const body = JSON.parse(text) as { model: string; stream?: boolean };
     const fault = body.model as Fault;
+    this.lastAuthorization = req.headers.authorization;
     this.hits.set(fault, this.hitsOf(fault) + 1);
     this.active += 1;
     let counted = true;

@@ -109,6 +109,10 @@ export const LimitsConfigSchema = z.strictObject({
   budgetPeriod: z.enum(BUDGET_PERIODS).default('month'),
   /** Output tokens assumed when a request sets no `max_tokens`, for tpm and budget reservations. */
   defaultMaxTokens: positiveInt.optional(),
+  /** Most messages one request may carry (400 beyond). */
+  maxMessages: positiveInt.default(2_048),
+  /** Most tools one request may declare (400 beyond). */
+  maxTools: positiveInt.default(128),
 });
 
 export const KeysConfigSchema = z.strictObject({

@@ -127,6 +127,7 @@ export class Gateway {
       accounting: this.accounting,
       catalog: this.catalog,
       router: this.router,
+      requestLimits: { maxMessages: config.limits.maxMessages, maxTools: config.limits.maxTools },
     });
     this.#unfinished = unfinished;
     const chat = createChatServer({

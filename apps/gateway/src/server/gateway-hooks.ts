@@ -1,4 +1,4 @@
-import type { Model, Usage } from '@switchyard/protocol';
+import { BadRequestError, type Model, type Usage } from '@switchyard/protocol';
 import type { ChatRequestContext, ChatServerOptions, ListModelsContext } from '@switchyard/server-kit';
 import type { Accounting, Admission, Principal } from '../accounting/index.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
@@ -42,6 +42,25 @@ interface HookDeps {
   readonly accounting: Accounting;
   readonly catalog: ModelCatalog;
   readonly router: Router;
+  /** Request shape limits, checked before admission (`limits.maxMessages`, `limits.maxTools`). */
+  readonly requestLimits?: { readonly maxMessages: number; readonly maxTools: number };
+}
+
+function checkRequestLimits(
+  request: { messages: readonly unknown[]; tools?: readonly unknown[] | null | undefined },
+  limits: HookDeps['requestLimits'],
+): void {
+  if (!limits) return;
+  const over = (param: string, count: number, max: number) =>
+    new BadRequestError({
+      message: `${param} has ${count} items; this gateway accepts at most ${max}.`,
+      code: 'invalid_request',
+      param,
+    });
+  if (request.messages.length > limits.maxMessages)
+    throw over('messages', request.messages.length, limits.maxMessages);
+  const tools = request.tools?.length ?? 0;
+  if (tools > limits.maxTools) throw over('tools', tools, limits.maxTools);
 }
 
 type Hooks = Pick<
@@ -61,7 +80,7 @@ function localsOf(context: ChatRequestContext): GatewayLocals {
  * (resolveAdapter → the router), limits and budgets (beforeCompletion → admit), the
  * `x-switchyard-*` headers, `usage.cost`, and one ledger row per admitted request (onFinish).
  */
-export function createGatewayHooks({ accounting, catalog, router }: HookDeps): Hooks {
+export function createGatewayHooks({ accounting, catalog, router, requestLimits }: HookDeps): Hooks {
   const { metrics } = accounting;
   let unfinished = 0;
   return {
@@ -83,12 +102,13 @@ export function createGatewayHooks({ accounting, catalog, router }: HookDeps): H
       return router;
     },
 
-    beforeCompletion(context) {
+    async beforeCompletion(context) {
       const locals = localsOf(context);
       const request = context.request!;
+      checkRequestLimits(request, requestLimits);
       const route = locals.routing?.route;
       try {
-        const admission = accounting.admit(locals.principal!, {
+        const admission = await accounting.admitAsync(locals.principal!, {
           model: request.model,
           requestId: context.requestId,
           estimatedPromptTokens: estimatePromptTokens(request),

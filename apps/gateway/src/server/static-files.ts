@@ -1,4 +1,5 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,32 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
 } as const;
 
+/**
+ * The playground's content security policy: its own scripts (and the inline ones of its
+ * `index.html`, by hash), no framing, no plugins. `connect-src` stays open because the
+ * playground may be pointed at another gateway.
+ */
+export function contentSecurityPolicy(indexHtml: string): string {
+  const inline = [...indexHtml.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map(
+    (m) =>
+      `'sha256-${createHash('sha256')
+        .update(m[1] ?? '')
+        .digest('base64')}'`,
+  );
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${inline.join(' ')}`.trim(),
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self' http: https:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
 /** `apps/playground/dist`, found from this file in `src/server` or `dist/server` of the gateway. */
 export function defaultPlaygroundDir(): string {
   return fileURLToPath(new URL('../../../playground/dist', import.meta.url));
@@ -45,6 +72,7 @@ export function createStaticHandler(
   root: string,
 ): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
   const base = resolve(root);
+  const csp = contentSecurityPolicy(readFileSync(join(base, 'index.html'), 'utf8'));
   return (req, res, path) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     let decoded: string;
@@ -70,6 +98,7 @@ export function createStaticHandler(
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       ...SECURITY_HEADERS,
+      'content-security-policy': csp,
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
