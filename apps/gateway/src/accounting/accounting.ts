@@ -3,14 +3,17 @@ import {
   AuthenticationError,
   NotFoundError,
   PermissionDeniedError,
+  ProtocolError,
   RateLimitError,
+  ServerError,
   type Usage,
 } from '@switchyard/protocol';
 import { KeyRing, type KeySettings } from './api-keys.js';
-import { BudgetTracker } from './budget-tracker.js';
+import { BudgetTracker, periodStart } from './budget-tracker.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { type ModelPrice, PriceTable } from './pricing.js';
-import { RateLimiter, type RateLimits } from './rate-limiter.js';
+import { type RateDecision, RateLimiter, type RateLimits } from './rate-limiter.js';
+import type { RedisLimits } from './redis-limits.js';
 import type { BudgetPeriod, KeyRecord, Store } from './store.js';
 import { type Bucket, type GroupBy, summariseUsage } from './usage-report.js';
 
@@ -79,6 +82,10 @@ export interface AccountingOptions {
   metrics?: GatewayMetrics;
   /** The admin key from SWITCHYARD_ADMIN_KEY; without it, the first start creates one. */
   adminKey?: string;
+  /** Limits and budgets shared by every instance (Redis); without it, they are per process. */
+  shared?: RedisLimits;
+  /** Told when the shared limits could not be read or corrected (never about key material). */
+  onSharedError?: (error: unknown) => void;
 }
 
 /**
@@ -99,6 +106,8 @@ export class Accounting {
   readonly #budgets: BudgetTracker;
   readonly #defaults: LimitsDefaults;
   readonly #defaultMaxTokens: number;
+  readonly #shared: RedisLimits | undefined;
+  readonly #onSharedError: (error: unknown) => void;
   #seenVersion: number;
 
   constructor(options: AccountingOptions) {
@@ -110,6 +119,8 @@ export class Accounting {
     this.metrics = options.metrics ?? new GatewayMetrics();
     this.#defaults = options.limitsDefaults ?? {};
     this.#defaultMaxTokens = options.defaultMaxTokens ?? 4096;
+    this.#shared = options.shared;
+    this.#onSharedError = options.onSharedError ?? (() => {});
     this.bootstrap = { adminKeyCreated: this.#ensureAdminKey(options.adminKey) };
     const admin = this.keys.list().find((k) => k.isAdmin && k.revokedAt === null) as KeyRecord;
     this.systemPrincipal = { keyId: admin.id, name: 'system', isAdmin: true, key: admin };
@@ -170,12 +181,68 @@ export class Accounting {
     return { keyId: record.id, name: record.name, isAdmin: record.isAdmin, key: record };
   }
 
-  /** Checks model access, rate limits and budget, and reserves what the request may use. */
+  /**
+   * Checks model access, rate limits and budget, and reserves what the request may use, all in
+   * this process's memory (synchronous, so concurrent requests are admitted exactly up to their
+   * limits). With `shared` limits configured, use `admitAsync`.
+   */
   admit(principal: Principal, request: AdmitRequest, now = Date.now()): Admission {
+    const plan = this.#plan(principal, request);
+    if (!plan.limited) return plan.admission;
+    const { key, limits, tokens, budget, reservedCost } = plan;
+    if (budget && !this.#budgets.reserve(key.id, budget.usd, budget.period, reservedCost, now))
+      throw this.#budgetRefusal(budget);
+    const decision = this.#limiter.take(key.id, limits, tokens, now);
+    if (!decision.ok) {
+      if (budget) this.#budgets.settle(key.id, budget.period, reservedCost, 0, now);
+      throw this.#rateRefusal(decision, limits, tokens);
+    }
+    return { ...plan.admission, headers: decision.headers };
+  }
+
+  /**
+   * `admit`, with the limits and budgets every instance shares (Redis) when `shared` is
+   * configured; without it, the synchronous in-memory `admit`.
+   */
+  async admitAsync(principal: Principal, request: AdmitRequest, now = Date.now()): Promise<Admission> {
+    const shared = this.#shared;
+    if (!shared) return this.admit(principal, request, now);
+    const plan = this.#plan(principal, request);
+    if (!plan.limited) return plan.admission;
+    const { key, limits, tokens, budget, reservedCost } = plan;
+    try {
+      const start = budget ? periodStart(budget.period, now) : 0;
+      if (budget) {
+        const ok = await shared.reserve(key.id, start, budget.usd, reservedCost, () =>
+          this.store.spentSince(key.id, start),
+        );
+        if (!ok) throw this.#budgetRefusal(budget);
+      }
+      const decision = await shared.take(key.id, limits, tokens, now);
+      if (!decision.ok) {
+        if (budget) await shared.settle(key.id, start, reservedCost, 0);
+        throw this.#rateRefusal(decision, limits, tokens);
+      }
+      return { ...plan.admission, headers: decision.headers };
+    } catch (error) {
+      if (ProtocolError.isInstance(error)) throw error;
+      this.#onSharedError(error);
+      // Fail closed: without the shared counters no instance can tell whether the key has room.
+      throw new ServerError({
+        message: 'Rate limits are unavailable right now; retry shortly.',
+        code: 'server_error',
+        status: 503,
+        retryable: true,
+      });
+    }
+  }
+
+  #plan(principal: Principal, request: AdmitRequest) {
     const key = principal.key;
     const base = { id: randomUUID(), principal, model: request.model, requestId: request.requestId };
     const stream = request.stream ?? false;
-    if (principal.isAdmin) return { ...base, stream, reservedTokens: 0, reservedCost: 0, headers: {} };
+    const admission: Admission = { ...base, stream, reservedTokens: 0, reservedCost: 0, headers: {} };
+    if (principal.isAdmin) return { limited: false as const, admission };
     if (key.allowedModels !== null && !key.allowedModels.includes(request.model)) {
       this.metrics.rejections.inc(['model_not_allowed']);
       throw new PermissionDeniedError({
@@ -197,42 +264,44 @@ export class Accounting {
       reservedCost = Math.max(
         ...models.map((m) => this.prices.maxCostOf(m, request.estimatedPromptTokens, maxTokens)),
       );
-      if (!this.#budgets.reserve(key.id, budget.usd, budget.period, reservedCost, now)) {
-        this.metrics.rejections.inc(['budget']);
-        throw new RateLimitError({
-          message: `This API key has used its budget of $${budget.usd} for this ${budget.period === 'total' ? 'key' : budget.period}.`,
-          code: 'budget_exceeded',
-          retryable: false,
-        });
-      }
-    }
-    const decision = this.#limiter.take(key.id, limits, tokens, now);
-    if (!decision.ok) {
-      if (budget) this.#budgets.settle(key.id, budget.period, reservedCost, 0, now);
-      this.metrics.rejections.inc([decision.kind === 'requests' ? 'rpm' : 'tpm']);
-      const message =
-        decision.kind === 'requests'
-          ? `Rate limit reached: ${limits.rpm} requests per minute for this key.`
-          : decision.retryable
-            ? `Rate limit reached: ${limits.tpm} tokens per minute for this key.`
-            : `This request (about ${tokens} tokens) is larger than this key's limit of ${limits.tpm} tokens per minute.`;
-      throw Object.assign(
-        new RateLimitError({
-          message,
-          code: 'rate_limit_exceeded',
-          retryable: decision.retryable,
-          retryAfterMs: decision.retryAfterMs,
-        }),
-        { headers: decision.headers },
-      );
     }
     return {
-      ...base,
-      stream,
-      reservedTokens: limits.tpm === null ? 0 : tokens,
+      limited: true as const,
+      key,
+      limits,
+      tokens,
+      budget,
       reservedCost,
-      headers: decision.headers,
+      admission: { ...admission, reservedTokens: limits.tpm === null ? 0 : tokens, reservedCost },
     };
+  }
+
+  #budgetRefusal(budget: { usd: number; period: BudgetPeriod }): RateLimitError {
+    this.metrics.rejections.inc(['budget']);
+    return new RateLimitError({
+      message: `This API key has used its budget of $${budget.usd} for this ${budget.period === 'total' ? 'key' : budget.period}.`,
+      code: 'budget_exceeded',
+      retryable: false,
+    });
+  }
+
+  #rateRefusal(decision: RateDecision & { ok: false }, limits: RateLimits, tokens: number): RateLimitError {
+    this.metrics.rejections.inc([decision.kind === 'requests' ? 'rpm' : 'tpm']);
+    const message =
+      decision.kind === 'requests'
+        ? `Rate limit reached: ${limits.rpm} requests per minute for this key.`
+        : decision.retryable
+          ? `Rate limit reached: ${limits.tpm} tokens per minute for this key.`
+          : `This request (about ${tokens} tokens) is larger than this key's limit of ${limits.tpm} tokens per minute.`;
+    return Object.assign(
+      new RateLimitError({
+        message,
+        code: 'rate_limit_exceeded',
+        retryable: decision.retryable,
+        retryAfterMs: decision.retryAfterMs,
+      }),
+      { headers: decision.headers },
+    );
   }
 
   #budgetOf(key: KeyRecord): { usd: number; period: BudgetPeriod } | undefined {
@@ -278,12 +347,21 @@ export class Accounting {
       errorCode: outcome.errorCode,
       stream: outcome.streamed ?? admission.stream,
     });
-    if (admission.reservedTokens > 0) {
-      this.#limiter.adjustTokens(key.id, prompt + completion - admission.reservedTokens, now);
-    }
-    const budget = this.#budgetOf(key);
-    if (budget && !admission.principal.isAdmin) {
-      this.#budgets.settle(key.id, budget.period, admission.reservedCost, cost, now);
+    const budget = admission.principal.isAdmin ? undefined : this.#budgetOf(key);
+    const shared = this.#shared;
+    if (shared) {
+      // The row is committed; the shared counters are corrected in the background.
+      const settle = async () => {
+        if (admission.reservedTokens > 0)
+          await shared.adjustTokens(key.id, prompt + completion - admission.reservedTokens, now);
+        if (budget)
+          await shared.settle(key.id, periodStart(budget.period, now), admission.reservedCost, cost);
+      };
+      settle().catch((error: unknown) => this.#onSharedError(error));
+    } else {
+      if (admission.reservedTokens > 0)
+        this.#limiter.adjustTokens(key.id, prompt + completion - admission.reservedTokens, now);
+      if (budget) this.#budgets.settle(key.id, budget.period, admission.reservedCost, cost, now);
     }
     const deployment = outcome.deployment ?? 'none';
     const status = String(outcome.status);
@@ -325,5 +403,6 @@ export class Accounting {
 
   close(): void {
     this.store.close();
+    this.#shared?.close();
   }
 }

@@ -219,8 +219,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       PERIODS.map((p) => starts.get(p)),
     );
     const next = new Map<string, number>();
-    for (const row of rows)
-      PERIODS.forEach((p, i) => next.set(`${row.key_id}@${starts.get(p)}`, Number(row[`s${i}`] ?? 0)));
+    for (const row of rows) {
+      for (const [i, p] of PERIODS.entries())
+        next.set(`${row.key_id}@${starts.get(p)}`, Number(row[`s${i}`] ?? 0));
+    }
     spend = next;
     spendStarts = starts;
   };

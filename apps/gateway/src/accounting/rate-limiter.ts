@@ -16,7 +16,7 @@ export type RateDecision =
       headers: Record<string, string>;
     };
 
-function formatReset(ms: number): string {
+export function formatReset(ms: number): string {
   return ms < 1000 ? `${Math.ceil(ms)}ms` : `${Math.ceil(ms / 1000)}s`;
 }
 
