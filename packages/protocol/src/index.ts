@@ -101,9 +101,11 @@ export {
   encodeChunk,
   encodeComment,
   encodeErrorEvent,
+  readSSEMessages,
   SSE_DONE,
   SSE_HEADERS,
   type SSEDecoder,
   type SSEDecoderOptions,
   type SSEEvent,
+  type SSEMessage,
 } from './sse/index.js';

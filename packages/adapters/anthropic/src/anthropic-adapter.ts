@@ -8,6 +8,7 @@ import {
   ErrorCode,
   type Model,
   ProtocolError,
+  readSSEMessages,
   ServerError,
   TimeoutError,
 } from '@switchyard/protocol';
@@ -19,7 +20,6 @@ import type { StructuredOutputMode } from './anthropic-model-capabilities.js';
 import { AnthropicStreamConverter } from './anthropic-stream-converter.js';
 import { convertAnthropicResponse } from './convert-anthropic-response.js';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request.js';
-import { readSSEData } from './read-sse-data.js';
 
 const DEFAULT_BASE_URL = 'https://api.anthropic.com/v1';
 const DEFAULT_VERSION = '2023-06-01';
@@ -222,7 +222,7 @@ export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}):
         });
         call.restartTimer();
         try {
-          for await (const data of readSSEData(response.body)) {
+          for await (const { data } of readSSEMessages(response.body)) {
             call.restartTimer();
             for (const chunk of converter.pushData(data)) yield chunk;
           }

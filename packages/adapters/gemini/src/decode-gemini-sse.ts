@@ -1,5 +1,4 @@
-import { createProtocolError, ErrorCode } from '@switchyard/protocol';
-import { createParser } from 'eventsource-parser';
+import { createProtocolError, ErrorCode, readSSEMessages } from '@switchyard/protocol';
 import type { GeminiGenerateContentResponse } from './gemini-api-types.js';
 
 /**
@@ -11,31 +10,9 @@ import type { GeminiGenerateContentResponse } from './gemini-api-types.js';
 export async function* decodeGeminiSSE(
   body: ReadableStream<Uint8Array>,
 ): AsyncGenerator<GeminiGenerateContentResponse, void, undefined> {
-  const pending: GeminiGenerateContentResponse[] = [];
-  const parser = createParser({
-    onEvent(message) {
-      const data = message.data.trim();
-      if (data === '' || data === '[DONE]') return;
-      pending.push(parsePayload(data));
-    },
-  });
-  const decoder = new TextDecoder();
-  const reader = body.getReader();
-  let finished = false;
-  try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parser.feed(decoder.decode(value, { stream: true }));
-      while (pending.length > 0) yield pending.shift() as GeminiGenerateContentResponse;
-    }
-    finished = true;
-    // A last event without its blank line still counts: flush it with a synthetic terminator.
-    parser.feed(`${decoder.decode()}\n\n`);
-    while (pending.length > 0) yield pending.shift() as GeminiGenerateContentResponse;
-  } finally {
-    if (!finished) reader.cancel().catch(() => {});
-    reader.releaseLock();
+  for await (const message of readSSEMessages(body)) {
+    const data = message.data.trim();
+    if (data !== '' && data !== '[DONE]') yield parsePayload(data);
   }
 }
 

@@ -1,0 +1,41 @@
+import { createParser } from 'eventsource-parser';
+
+/** One raw server-sent event: its `event:` name (when it has one) and its joined `data:` lines. */
+export interface SSEMessage {
+  event: string | undefined;
+  data: string;
+}
+
+const STREAM_OPTION = { stream: true } as const;
+
+/**
+ * Yields the raw events of any server-sent-events body, for upstreams whose events are not
+ * chat-completion chunks (Anthropic's named events, Gemini's `GenerateContentResponse`s). Lines
+ * and UTF-8 characters may be split anywhere across network pieces; LF, CRLF and CR line ends are
+ * accepted; a last event whose blank line never came is still delivered. Stopping early cancels
+ * the body so the transfer stops.
+ */
+export async function* readSSEMessages(
+  body: ReadableStream<Uint8Array>,
+): AsyncGenerator<SSEMessage, void, undefined> {
+  const pending: SSEMessage[] = [];
+  const parser = createParser({ onEvent: (e) => pending.push({ event: e.event, data: e.data }) });
+  const decoder = new TextDecoder();
+  const reader = body.getReader();
+  let finished = false;
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parser.feed(decoder.decode(value, STREAM_OPTION));
+      for (let i = 0; i < pending.length; i++) yield pending[i] as SSEMessage;
+      pending.length = 0;
+    }
+    finished = true;
+    parser.feed(`${decoder.decode()}\n\n`);
+    for (const message of pending) yield message;
+  } finally {
+    if (!finished) reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
+}
