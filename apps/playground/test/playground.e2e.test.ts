@@ -54,8 +54,14 @@ async function open(
     }),
   );
   const page = await context.newPage();
+  // Uncaught errors, and console errors such as a content-security-policy violation.
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    // Failed requests are expected in the error scenarios; the page shows them itself.
+    if (message.type() === 'error' && !/Failed to load resource/.test(message.text()))
+      errors.push(message.text());
+  });
   await page.goto(`${gateway.url}${options.path ?? '/'}`);
   await page.locator('[data-testid="connection-button"]:not([data-state="loading"])').waitFor();
   return { page, errors };

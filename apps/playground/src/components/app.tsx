@@ -30,6 +30,8 @@ export function App() {
   const models = useModels(connection.client);
   const { data, dispatch, saveError } = usePlaygroundData();
   const runner = useChatRunner(connection.client, dispatch);
+  const { abortOrphans } = runner;
+  useEffect(() => abortOrphans(data), [abortOrphans, data]);
   const [view, setView] = useState<View>(viewFromHash);
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [exporting, setExporting] = useState<ExportRequest | null>(null);

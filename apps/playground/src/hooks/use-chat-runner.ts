@@ -6,7 +6,7 @@ import { targetModels } from '../state/chat-settings.js';
 import { activePath, pathTo, type TreeMessage } from '../state/conversation-tree.js';
 import { createId } from '../state/create-id.js';
 import { liveToMessage } from '../state/live-answer.js';
-import type { Conversation, PlaygroundAction } from '../state/playground-state.js';
+import type { Conversation, PlaygroundAction, PlaygroundData } from '../state/playground-state.js';
 import { runCompletion } from '../state/run-completion.js';
 import { awaitsAnswer, pendingToolCalls, toolResultMessage } from '../state/tool-turns.js';
 
@@ -31,6 +31,8 @@ export interface ChatRunner {
   /** Adds tool results; once every call has one, the model continues. */
   answerTools(conversation: Conversation, answers: readonly ToolAnswer[]): SendRefusal | null;
   stop(conversationId: string): void;
+  /** Aborts the requests whose answer (or conversation) was deleted meanwhile. */
+  abortOrphans(data: PlaygroundData): void;
 }
 
 function refusalFor(conversation: Conversation): SendRefusal | null {
@@ -224,6 +226,12 @@ export function useChatRunner(client: Client, dispatch: Dispatch<PlaygroundActio
     }
   }, []);
 
+  const abortOrphans = useCallback((data: PlaygroundData) => {
+    for (const [nodeId, { conversationId, controller }] of controllers.current) {
+      if (!data.conversations[conversationId]?.tree.nodes[nodeId]) controller.abort();
+    }
+  }, []);
+
   const isRunning = useCallback(
     (conversationId: string) =>
       [...controllers.current.values()].some((c) => c.conversationId === conversationId),
@@ -231,5 +239,5 @@ export function useChatRunner(client: Client, dispatch: Dispatch<PlaygroundActio
     [running],
   );
 
-  return { running, isRunning, send, rerun, editAndRun, answerTools, stop };
+  return { running, isRunning, send, rerun, editAndRun, answerTools, stop, abortOrphans };
 }
