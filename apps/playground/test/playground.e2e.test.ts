@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,36 @@ import { buildPlayground } from './support/build-playground.js';
 import { type GatewayProcess, startGateway } from './support/gateway-process.js';
 
 const run = promisify(execFile);
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** WCAG 2.1 A/AA violations axe-core finds on the page as it is now (injected over CDP, so CSP allows it). */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: { run: (context: Document, options: object) => Promise<{ violations: unknown[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations;
+  });
+  return (violations as AxeViolation[]).map(
+    (v) =>
+      `${v.id}: ${v.help} (${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(', ')})`,
+  );
+}
 
 // One build, one real gateway process and one browser for the whole file; a fresh browser
 // context (empty localStorage) per test.
@@ -306,5 +337,31 @@ describe('the playground in a real browser, against a real gateway', () => {
     expect(await overflow()).toBeLessThanOrEqual(0);
     await page.keyboard.press('Control+Shift+O');
     await expect.poll(() => page.getByTestId('message-assistant').count()).toBe(0);
+  });
+
+  it('has no WCAG 2.1 A/AA violations (axe-core) in the main views, light and dark', async () => {
+    const { page } = await open();
+    await page.locator('#model-picker').selectOption('simulator/thinker');
+    await page.getByLabel('Thinking').selectOption('enabled');
+    await page.locator('summary', { hasText: 'Tools' }).click();
+    await page.getByRole('button', { name: 'Add a tool' }).click();
+    await page.locator('summary', { hasText: 'Response format' }).click();
+    await send(page, 'Check my contrast');
+    await settledAnswers(page, 1);
+    const found: string[] = [];
+    for (const theme of ['light', 'dark']) {
+      if (theme === 'dark') await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+      await page.goto(`${gateway.url}/#/`);
+      found.push(...(await accessibilityViolations(page)).map((v) => `${theme} chat: ${v}`));
+      await page.getByTestId('message-assistant').getByRole('button', { name: 'Export' }).click();
+      found.push(...(await accessibilityViolations(page)).map((v) => `${theme} export: ${v}`));
+      await page.keyboard.press('Escape');
+      await page.goto(`${gateway.url}/#/usage`);
+      await page.getByLabel('Admin key').fill(gateway.adminKey);
+      await page.getByRole('button', { name: /Load|Refresh/ }).click();
+      await page.getByTestId('usage-totals').waitFor();
+      found.push(...(await accessibilityViolations(page)).map((v) => `${theme} usage: ${v}`));
+    }
+    expect(found).toEqual([]);
   });
 });
