@@ -1,9 +1,21 @@
+import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Why the browser tests cannot run here, or undefined when they can. Without a browser they are
+ * skipped with this reason, unless SWITCHYARD_REQUIRE_BROWSER=1 (set by CI) makes that a failure.
+ */
+export const browserMissing: string | undefined =
+  existsSync(executablePath) || process.env.SWITCHYARD_REQUIRE_BROWSER === '1'
+    ? undefined
+    : `no browser at ${executablePath} (apt-get install chromium, or set CHROMIUM_PATH)`;
 
 /** Debian's chromium, headless; never a downloaded browser. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     args: [
       '--headless',
       '--no-sandbox',
