@@ -28,11 +28,15 @@ export function estimatePromptTokens(request: ChatCompletionRequest): number {
     const length = contentLength((message as { content?: unknown }).content);
     chars += length.chars;
     images += length.images;
-    const toolCalls = (message as { tool_calls?: { function?: { name?: string; arguments?: string } }[] })
-      .tool_calls;
-    if (toolCalls) {
-      for (const call of toolCalls)
-        chars += (call.function?.name?.length ?? 0) + (call.function?.arguments?.length ?? 0);
+    // Only assistant messages are checked for `tool_calls`; others pass unknown fields through
+    // unvalidated (`"tool_calls": true` on a system message), so nothing here may assume a shape.
+    const toolCalls = (message as { tool_calls?: unknown }).tool_calls;
+    if (Array.isArray(toolCalls)) {
+      for (const call of toolCalls as { function?: { name?: unknown; arguments?: unknown } }[]) {
+        const name = call?.function?.name;
+        const args = call?.function?.arguments;
+        chars += (typeof name === 'string' ? name.length : 0) + (typeof args === 'string' ? args.length : 0);
+      }
     }
   }
   if (request.tools) chars += JSON.stringify(request.tools).length;

@@ -1,0 +1,257 @@
+import fc from 'fast-check';
+import { decodeSSE, encodeChunk, ProtocolError, SSE_DONE } from '../../packages/protocol/src/index.js';
+
+/**
+ * Fuzz properties shared by the CI tests (a few hundred cases) and `run-long.ts` (as many as
+ * you like). Each throws (fast-check's report, with the shrunk counterexample) when violated.
+ */
+
+/** Longest a single request may take before it counts as a hang. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+const FIELDS = [
+  'model',
+  'messages',
+  'stream',
+  'stream_options',
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'max_completion_tokens',
+  'n',
+  'stop',
+  'seed',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'response_format',
+  'thinking',
+  'reasoning_effort',
+  'logprobs',
+  'top_logprobs',
+  'logit_bias',
+  'frequency_penalty',
+  'presence_penalty',
+  'metadata',
+  'user',
+] as const;
+
+const anyJson = fc.jsonValue({ maxDepth: 4 });
+const role = fc.constantFrom('system', 'developer', 'user', 'assistant', 'tool', 'function', 'robot', '');
+
+/** Messages that are often almost right: known roles, odd contents and extra fields. */
+const message = fc.record(
+  {
+    role,
+    content: fc.oneof(
+      fc.string(),
+      anyJson,
+      fc.array(fc.record({ type: fc.constantFrom('text', 'image_url', 'x'), text: fc.string() })),
+    ),
+    name: fc.string(),
+    tool_call_id: fc.string(),
+    tool_calls: anyJson,
+  },
+  { requiredKeys: ['role'] },
+);
+
+/** A valid request with some fields replaced by arbitrary (or plausible) values. */
+const mutatedRequest = fc
+  .record({
+    overrides: fc.dictionary(
+      fc.constantFrom(...FIELDS),
+      fc.oneof(anyJson, fc.array(message, { maxLength: 4 })),
+    ),
+    messages: fc.array(message, { maxLength: 6 }),
+    useMessages: fc.boolean(),
+  })
+  .map(({ overrides, messages, useMessages }) => ({
+    model: 'simulator/echo',
+    messages: useMessages ? messages : [{ role: 'user', content: 'hi' }],
+    ...overrides,
+  }));
+
+/** What the fuzzer posts: raw bytes, arbitrary JSON, or a near-valid request. */
+export const requestBody: fc.Arbitrary<Uint8Array> = fc.oneof(
+  fc.uint8Array({ maxLength: 512 }),
+  fc.string({ unit: 'binary', maxLength: 256 }).map((s) => new TextEncoder().encode(s)),
+  anyJson.map((value) => new TextEncoder().encode(JSON.stringify(value) ?? 'null')),
+  mutatedRequest.map((value) => new TextEncoder().encode(JSON.stringify(value))),
+  mutatedRequest.map((value) => new TextEncoder().encode(JSON.stringify({ ...value, stream: true }))),
+);
+
+interface Envelope {
+  error?: { message?: unknown; type?: unknown; param?: unknown; code?: unknown };
+}
+
+/**
+ * Posts one body and checks the answer: never a 5xx, always within the timeout, and every
+ * refusal is the protocol's error envelope with a message, a type, and `param` and `code` keys.
+ */
+export async function checkRequest(url: string, key: string, body: Uint8Array): Promise<void> {
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: Buffer.from(body),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  if (response.status >= 500) throw new Error(`${response.status} for ${preview(body)}: ${text}`);
+  if (response.status === 200) return;
+  const envelope = JSON.parse(text) as Envelope;
+  const error = envelope.error;
+  if (
+    !error ||
+    typeof error.message !== 'string' ||
+    error.message === '' ||
+    typeof error.type !== 'string' ||
+    !('param' in error) ||
+    !('code' in error)
+  ) {
+    throw new Error(`not an error envelope (${response.status}) for ${preview(body)}: ${text}`);
+  }
+}
+
+function preview(body: Uint8Array): string {
+  const text = new TextDecoder().decode(body);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+/** The request-schema property over real HTTP against a running gateway (or server-kit server). */
+export async function fuzzRequests(url: string, key: string, numRuns: number, seed?: number): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(requestBody, (body) => checkRequest(url, key, body)),
+    { numRuns, ...(seed === undefined ? {} : { seed }) },
+  );
+}
+
+const validChunk = fc
+  .record({ id: fc.string({ minLength: 1, maxLength: 12 }), content: fc.string({ maxLength: 40 }) })
+  .map(({ id, content }) =>
+    encodeChunk({
+      id,
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'm',
+      choices: [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }],
+    }),
+  );
+
+/** SSE-ish fragments: valid frames, the terminator, comments, line ends, field names and junk. */
+const fragment = fc.oneof(
+  validChunk,
+  fc.constant(SSE_DONE),
+  fc.constantFrom(
+    ': keep-alive\n\n',
+    'event: error\n',
+    'data: ',
+    'data:{',
+    '\n',
+    '\r\n',
+    '\r',
+    '\n\n',
+    'id: 1\n',
+    'retry: x\n',
+  ),
+  fc.constant(
+    'data: {"error":{"message":"upstream failed","type":"server_error","code":"server_error"}}\n\n',
+  ),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+);
+
+/** Bytes and the offsets where the network splits them. */
+const splitBody = fc
+  .tuple(
+    fc.array(
+      fc.oneof(
+        fragment.map((s) => new TextEncoder().encode(s)),
+        fc.uint8Array({ maxLength: 24 }),
+      ),
+      {
+        maxLength: 30,
+      },
+    ),
+    fc.array(fc.nat(), { maxLength: 12 }),
+  )
+  .map(([parts, cuts]) => {
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+    let offset = 0;
+    for (const part of parts) {
+      bytes.set(part, offset);
+      offset += part.byteLength;
+    }
+    const points = [...new Set(cuts.map((c) => (bytes.length === 0 ? 0 : c % bytes.length)))].sort(
+      (a, b) => a - b,
+    );
+    const pieces: Uint8Array[] = [];
+    let start = 0;
+    for (const point of [...points, bytes.length]) {
+      pieces.push(bytes.subarray(start, point));
+      start = point;
+    }
+    return pieces;
+  });
+
+async function* piecesOf(pieces: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
+  for (const piece of pieces) yield piece;
+}
+
+/** Decodes one split body: only known event types, errors only as ProtocolError events. */
+export async function checkDecode(pieces: readonly Uint8Array[]): Promise<void> {
+  let events = 0;
+  for await (const event of decodeSSE(piecesOf(pieces))) {
+    events += 1;
+    if (events > 100_000) throw new Error('decodeSSE does not end');
+    switch (event.type) {
+      case 'chunk':
+        if (event.chunk.object !== 'chat.completion.chunk') throw new Error('a chunk that is not a chunk');
+        break;
+      case 'error':
+        if (!ProtocolError.isInstance(event.error)) throw new Error('an error event without a ProtocolError');
+        break;
+      case 'done':
+      case 'comment':
+        break;
+      default:
+        throw new Error(`unknown event ${JSON.stringify(event)}`);
+    }
+  }
+}
+
+/** The SSE decoder property: arbitrary bytes, arbitrary splits; it never throws and always ends. */
+export async function fuzzDecoder(numRuns: number, seed?: number): Promise<void> {
+  await fc.assert(fc.asyncProperty(splitBody, checkDecode), {
+    numRuns,
+    ...(seed === undefined ? {} : { seed }),
+  });
+}
+
+/** Valid frames split anywhere decode to exactly the chunks that were encoded. */
+export async function fuzzRoundTrip(numRuns: number, seed?: number): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(validChunk, { maxLength: 20 }),
+      fc.array(fc.nat(), { maxLength: 10 }),
+      async (frames, cuts) => {
+        const bytes = new TextEncoder().encode(frames.join('') + SSE_DONE);
+        const points = [...new Set(cuts.map((c) => c % bytes.length))].sort((a, b) => a - b);
+        const pieces: Uint8Array[] = [];
+        let start = 0;
+        for (const point of [...points, bytes.length]) {
+          pieces.push(bytes.subarray(start, point));
+          start = point;
+        }
+        const decoded: string[] = [];
+        let done = false;
+        for await (const event of decodeSSE(piecesOf(pieces))) {
+          if (event.type === 'chunk') decoded.push(encodeChunk(event.chunk));
+          else if (event.type === 'done') done = true;
+          else throw new Error(`unexpected ${event.type} event`);
+        }
+        if (!done || decoded.join('') !== frames.join('')) throw new Error('round trip changed the stream');
+      },
+    ),
+    { numRuns, ...(seed === undefined ? {} : { seed }) },
+  );
+}
