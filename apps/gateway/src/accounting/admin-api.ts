@@ -111,6 +111,8 @@ async function routeAdmin(accounting: Accounting, request: Request, url: URL): P
     if (method === 'POST') {
       const body = parseWith(KeyBodySchema, await readJson(request));
       const { record, secret } = accounting.createKey({ ...toSettings(body), name: body.name });
+      // With a shared database, answer only once every instance can see the key.
+      await accounting.store.flush();
       return json({ ...keyView(record), secret }, 201);
     }
     return methodNotAllowed(method, 'GET, POST');
@@ -124,9 +126,15 @@ async function routeAdmin(accounting: Accounting, request: Request, url: URL): P
     if (method === 'GET') return json(keyView(existing));
     if (method === 'PATCH') {
       const body = parseWith(KeyPatchSchema, await readJson(request));
-      return json(keyView(accounting.keys.update(id, toSettings(body)) as KeyRecord));
+      const updated = accounting.keys.update(id, toSettings(body)) as KeyRecord;
+      await accounting.store.flush();
+      return json(keyView(updated));
     }
-    if (method === 'DELETE') return json(keyView(accounting.keys.revoke(id) as KeyRecord));
+    if (method === 'DELETE') {
+      const revoked = accounting.keys.revoke(id) as KeyRecord;
+      await accounting.store.flush();
+      return json(keyView(revoked));
+    }
     return methodNotAllowed(method, 'GET, PATCH, DELETE');
   }
   if (path === '/admin/usage') {

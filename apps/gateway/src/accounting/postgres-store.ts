@@ -256,17 +256,18 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       const values = batch
         .map((_, r) => `(${LEDGER_COLUMNS.split(',').map((__, c) => `$${r * 16 + c + 1}`)})`)
         .join(', ');
-      await pool.query(
-        `INSERT INTO ledger (${LEDGER_COLUMNS}) VALUES ${values} ON CONFLICT (id) DO NOTHING`,
+      const inserted = await pool.query<{ key_id: string | null; ts: string; cost: number }>(
+        `INSERT INTO ledger (${LEDGER_COLUMNS}) VALUES ${values} ON CONFLICT (id) DO NOTHING RETURNING key_id, ts, cost`,
         batch.flatMap(ledgerParams),
       );
-      // Committed: now the shared sums count these rows, and the spool may forget them.
-      for (const row of batch) {
-        if (row.keyId === null) continue;
+      // Committed: the shared sums now count the rows this batch added (not those an earlier,
+      // interrupted run already shipped), and the spool may forget the whole batch.
+      for (const r of inserted.rows) {
+        if (r.key_id === null) continue;
         for (const start of spendStarts.values()) {
-          if (row.ts < start) continue;
-          const k = `${row.keyId}@${start}`;
-          spend.set(k, (spend.get(k) ?? 0) + row.cost);
+          if (Number(r.ts) < start) continue;
+          const k = `${r.key_id}@${start}`;
+          spend.set(k, (spend.get(k) ?? 0) + r.cost);
         }
       }
       spool.remove(batch.map((r) => r.id));
@@ -303,9 +304,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       if (byHash.has(record.hash.toString('hex'))) throw new Error('An API key with this secret exists.');
       byId.set(record.id, record);
       byHash.set(record.hash.toString('hex'), record);
+      // Instances starting together with the same SWITCHYARD_ADMIN_KEY each insert it: one wins.
       enqueue(async () => {
         await pool.query(
-          `INSERT INTO api_keys (${KEY_COLUMNS}) VALUES (${KEY_COLUMNS.split(',').map((_, i) => `$${i + 1}`)})`,
+          `INSERT INTO api_keys (${KEY_COLUMNS}) VALUES (${KEY_COLUMNS.split(',').map((_, i) => `$${i + 1}`)})
+           ON CONFLICT (hash) DO NOTHING`,
           keyParams(record),
         );
         await notifyKeys();

@@ -129,6 +129,19 @@ export const PriceSchema = z.strictObject({
   cachedInput: numeric(z.number().nonnegative()).optional(),
 });
 
+export const StorageConfigSchema = z.strictObject({
+  /**
+   * Where keys and the ledger live: unset for the SQLite file in the data directory, or a
+   * `postgres://` URL shared by every instance (the ledger is spooled locally and shipped).
+   */
+  url: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+});
+
+export const RedisConfigSchema = z.strictObject({
+  /** `redis://` URL: rate limits and budgets shared by every instance. Unset: per process. */
+  url: z.url({ protocol: /^rediss?$/ }).optional(),
+});
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 export const ServerConfigSchema = z.strictObject({
@@ -163,5 +176,7 @@ export const GatewayConfigSchema = z.strictObject({
   keys: KeysConfigSchema.prefault({}),
   prices: z.record(z.string().min(1), PriceSchema).default({}),
   logging: LoggingConfigSchema.prefault({}),
+  storage: StorageConfigSchema.prefault({}),
+  redis: RedisConfigSchema.prefault({}),
 });
 export type GatewayConfigFile = z.infer<typeof GatewayConfigSchema>;

@@ -60,6 +60,10 @@ export interface ResolvedConfig {
   readonly adminKey: string | undefined;
   readonly prices: Readonly<Record<string, z.infer<typeof PriceSchema>>>;
   readonly logging: { readonly level: (typeof LOG_LEVELS)[number]; readonly redact: readonly string[] };
+  /** `postgres://…` for shared storage; `undefined`: SQLite in the data directory. */
+  readonly storage: { readonly url: string | undefined };
+  /** `redis://…` for limits shared across instances; `undefined`: per process. */
+  readonly redis: { readonly url: string | undefined };
   /** The config file, when one was read. */
   readonly source: string | undefined;
 }
@@ -91,6 +95,27 @@ function port(value: string | undefined, issues: ConfigIssue[]): number | undefi
     path: 'env.PORT',
     message: `${JSON.stringify(value)} is not a port`,
     fix: 'set PORT to 0–65535',
+  });
+  return undefined;
+}
+
+function urlFromEnv(
+  env: ResolveConfigInput['env'],
+  name: string,
+  protocol: RegExp,
+  example: string,
+  issues: ConfigIssue[],
+): string | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  try {
+    if (protocol.test(new URL(value).protocol)) return value;
+  } catch {}
+  // The value may hold a password: never echo it.
+  issues.push({
+    path: `env.${name}`,
+    message: 'is not a valid URL of the expected kind',
+    fix: `use e.g. ${example}`,
   });
   return undefined;
 }
@@ -249,6 +274,14 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
       fix: 'use a long random value, e.g. the output of `openssl rand -hex 24`',
     });
   }
+  const storageUrl = urlFromEnv(
+    env,
+    'SWITCHYARD_STORAGE_URL',
+    /^postgres(ql)?:$/,
+    'postgres://user:password@host:5432/db',
+    issues,
+  );
+  const redisUrl = urlFromEnv(env, 'SWITCHYARD_REDIS_URL', /^rediss?:$/, 'redis://host:6379', issues);
   if (issues.length > 0) throw new ConfigError(issues, input.source);
 
   const { overrides = {} } = input;
@@ -280,6 +313,8 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
     adminKey,
     prices: file.prices,
     logging: { level: envLevel ?? file.logging.level, redact: file.logging.redact },
+    storage: { url: storageUrl ?? file.storage.url },
+    redis: { url: redisUrl ?? file.redis.url },
     source: input.source,
   };
 }

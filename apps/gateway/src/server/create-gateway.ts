@@ -11,7 +11,7 @@ import {
 } from '@switchyard/protocol';
 import { createChatServer, createNodeHandler } from '@switchyard/server-kit';
 import type pino from 'pino';
-import { type Accounting, createAccounting, handleAdmin, handleUsage } from '../accounting/index.js';
+import { type Accounting, handleAdmin, handleUsage, openAccounting } from '../accounting/index.js';
 import { DATABASE_FILE, type ResolvedConfig } from '../config/resolve-config.js';
 import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
 import { createProviderAdapter } from '../providers/create-provider-adapter.js';
@@ -61,7 +61,7 @@ export class Gateway {
   #discovery: ReturnType<typeof setInterval> | undefined;
   readonly #unfinished: () => number;
 
-  private constructor(options: CreateGatewayOptions) {
+  private constructor(options: CreateGatewayOptions, accounting: Accounting) {
     const { config, logger, scrubber } = options;
     this.config = config;
     this.#logger = logger;
@@ -72,18 +72,7 @@ export class Gateway {
       provider,
       adapter: createProviderAdapter(provider),
     }));
-    this.accounting = createAccounting({
-      databasePath: join(config.server.dataDir, DATABASE_FILE),
-      ...(config.adminKey ? { adminKey: config.adminKey } : {}),
-      pricing: config.prices,
-      limitsDefaults: {
-        rpm: config.limits.rpm ?? null,
-        tpm: config.limits.tpm ?? null,
-        budgetUsd: config.limits.budgetUsd ?? null,
-        budgetPeriod: config.limits.budgetPeriod,
-      },
-      ...(config.limits.defaultMaxTokens ? { defaultMaxTokens: config.limits.defaultMaxTokens } : {}),
-    });
+    this.accounting = accounting;
     const { metrics } = this.accounting;
     this.catalog = new ModelCatalog({
       providers: adapters.map(({ provider, adapter }) => ({
@@ -177,7 +166,27 @@ export class Gateway {
 
   /** Builds the gateway and lists the providers' models (each listing bounded by a timeout). */
   static async create(options: CreateGatewayOptions): Promise<Gateway> {
-    const gateway = new Gateway(options);
+    const { config, logger } = options;
+    const accounting = await openAccounting({
+      databasePath: join(config.server.dataDir, DATABASE_FILE),
+      storageUrl: config.storage.url,
+      redisUrl: config.redis.url,
+      onError: (error) =>
+        logger.warn(
+          { error: error instanceof Error ? error.message : String(error) },
+          'shared storage error',
+        ),
+      ...(config.adminKey ? { adminKey: config.adminKey } : {}),
+      pricing: config.prices,
+      limitsDefaults: {
+        rpm: config.limits.rpm ?? null,
+        tpm: config.limits.tpm ?? null,
+        budgetUsd: config.limits.budgetUsd ?? null,
+        budgetPeriod: config.limits.budgetPeriod,
+      },
+      ...(config.limits.defaultMaxTokens ? { defaultMaxTokens: config.limits.defaultMaxTokens } : {}),
+    });
+    const gateway = new Gateway(options, accounting);
     await gateway.catalog.refresh();
     gateway.#discovery = setInterval(
       () => void gateway.catalog.refresh(),
@@ -245,6 +254,15 @@ export class Gateway {
         'closing the database with unwritten ledger rows',
       );
     }
+    // With PostgreSQL, ship the spooled ledger rows now (what fails stays spooled for the next start).
+    await this.accounting.store
+      .flush()
+      .catch((error: unknown) =>
+        this.#logger.warn(
+          { error: error instanceof Error ? error.message : String(error) },
+          'ledger not shipped',
+        ),
+      );
     this.accounting.close();
     this.#logger.info('stopped');
   }

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, skipNote, skipWithout } from '../../test/helpers/services.js';
+import { openPostgresStore } from './postgres-store.js';
+import { openLedgerSpool } from './sqlite-store.js';
+import type { LedgerRow } from './store.js';
+
+const row = (keyId: string, cost: number): LedgerRow => ({
+  id: randomUUID(),
+  ts: Date.now(),
+  requestId: `req_${randomUUID().slice(0, 8)}`,
+  keyId,
+  model: 'm',
+  deployment: null,
+  promptTokens: 1,
+  completionTokens: 1,
+  cachedTokens: 0,
+  reasoningTokens: 0,
+  cost,
+  latencyMs: 1,
+  ttftMs: null,
+  status: 200,
+  errorCode: null,
+  stream: false,
+});
+
+describe.skipIf(skipWithout('postgres'))(`PostgreSQL store: the ledger spool${skipNote('postgres')}`, () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-spool-'));
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ships on the next start what a stopped instance left in its spool, once', async () => {
+    const spoolPath = join(dir, 'a.db');
+    // An instance that never got to ship (as after kill -9): its rows are only in the spool.
+    const stopped = await openPostgresStore({ url: db.url, spoolPath, shipIntervalMs: 3_600_000 });
+    const rows = [row('k-spool', 1), row('k-spool', 2), row('k-spool', 3)];
+    for (const r of rows) stopped.appendLedger(r);
+    expect(stopped.spentSince('k-spool', 0)).toBe(6);
+    stopped.close();
+    // A row shipped before the crash but not yet removed from the spool must not count twice.
+    const other = await openPostgresStore({ url: db.url, spoolPath: join(dir, 'b.db') });
+    other.appendLedger(rows[0] as LedgerRow);
+    await other.flush();
+    expect(await other.queryLedger({ keyId: 'k-spool' })).toHaveLength(1);
+
+    const restarted = await openPostgresStore({ url: db.url, spoolPath });
+    const shipped = await restarted.queryLedger({ keyId: 'k-spool' });
+    expect(shipped.map((r) => r.id).sort()).toEqual(rows.map((r) => r.id).sort());
+    expect(restarted.spentSince('k-spool', 0)).toBe(6);
+    restarted.close();
+    other.close();
+    const spool = openLedgerSpool(spoolPath);
+    expect(spool.size()).toBe(0);
+    spool.close();
+  });
+
+  it('ships a full batch without waiting for the interval', async () => {
+    const store = await openPostgresStore({
+      url: db.url,
+      spoolPath: join(dir, 'c.db'),
+      shipIntervalMs: 3_600_000,
+      batchSize: 10,
+    });
+    for (let i = 0; i < 10; i++) store.appendLedger(row('k-batch', 0.5));
+    await expect.poll(async () => (await store.queryLedger({ keyId: 'k-batch' })).length).toBe(10);
+    store.close();
+  });
+});
