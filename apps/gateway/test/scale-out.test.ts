@@ -5,6 +5,7 @@ import {
   createKey,
   type RunningGateway,
   removeDir,
+  runCli,
   startGateway,
   tempDir,
 } from './helpers/gateway-process.js';
@@ -145,6 +146,20 @@ describe.skipIf(skip)(
       // both instances: the budget ends no more than one request over.
       expect(served).toBeGreaterThan(0);
       expect(spent).toBeLessThanOrEqual(budget + dearest);
+    });
+
+    it('refuses a key on both instances once the CLI revoked it in the shared database', async () => {
+      const { secret, id } = await sharedKey({ name: 'revoke-me' });
+      expect((await chat(a, secret)).status).toBe(200);
+      const cliDir = tempDir();
+      dirs.push(cliDir);
+      const cli = await runCli(['keys', 'revoke', id, '--data-dir', cliDir], {
+        SWITCHYARD_STORAGE_URL: db.url,
+        SWITCHYARD_ADMIN_KEY: ADMIN_KEY,
+      });
+      expect(cli).toMatchObject({ code: 0, stdout: expect.stringContaining(`Revoked key ${id}`) });
+      await expect.poll(async () => (await chat(a, secret)).status).toBe(401);
+      await expect.poll(async () => (await chat(b, secret)).status).toBe(401);
     });
 
     it('keeps serving when one instance is killed mid-load, and loses no completed row', async () => {

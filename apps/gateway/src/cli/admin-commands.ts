@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Accounting, createAccounting, keyView } from '../accounting/index.js';
+import { type Accounting, keyView, openAccounting as openSharedAccounting } from '../accounting/index.js';
 import { type ConfigOverrides, DATABASE_FILE, loadConfig } from '../config/index.js';
 import {
   parseChoice,
@@ -36,14 +36,16 @@ const COMMON = {
   json: { type: 'boolean' },
 } as const;
 
-function openAccounting(
+async function openAccounting(
   values: { config?: string | undefined; 'data-dir'?: string | undefined },
   io: Io,
-): Accounting {
+): Promise<Accounting> {
   const overrides: ConfigOverrides = values['data-dir'] ? { dataDir: values['data-dir'] } : {};
   const config = loadConfig(configSource(io, values.config, overrides));
-  const accounting = createAccounting({
+  // The same storage as the gateway: with storage.url, keys written here reach every instance.
+  const accounting = await openSharedAccounting({
     databasePath: join(config.server.dataDir, DATABASE_FILE),
+    storageUrl: config.storage.url,
     ...(config.adminKey ? { adminKey: config.adminKey } : {}),
   });
   const created = accounting.bootstrap.adminKeyCreated;
@@ -56,7 +58,7 @@ function when(epoch: number | null): string {
 }
 
 /** `switchyard keys create|list|revoke`. */
-export function keysCommand(argv: readonly string[], io: Io): number {
+export async function keysCommand(argv: readonly string[], io: Io): Promise<number> {
   const [action, ...rest] = argv;
   if (action === 'create') {
     const { values } = parseArgs({
@@ -85,7 +87,7 @@ export function keysCommand(argv: readonly string[], io: Io): number {
     const budgetUsd = parsePositive(values.budget, '--budget', false);
     const budgetPeriod = parseChoice(values.period, '--period', ['day', 'week', 'month', 'total'] as const);
     const expiresAt = values.expires ? parseExpiry(values.expires, '--expires') : undefined;
-    const accounting = openAccounting(values, io);
+    const accounting = await openAccounting(values, io);
     try {
       const { record, secret } = accounting.createKey({
         name: values.name,
@@ -98,6 +100,7 @@ export function keysCommand(argv: readonly string[], io: Io): number {
         ...(expiresAt === undefined ? {} : { expiresAt }),
         ...(metadata ? { metadata } : {}),
       });
+      await accounting.store.flush();
       if (values.json) io.out(`${JSON.stringify({ ...keyView(record), secret }, null, 2)}\n`);
       else io.out(`Created key ${record.id} (${record.name}). The key, shown once:\n\n  ${secret}\n\n`);
     } finally {
@@ -107,7 +110,7 @@ export function keysCommand(argv: readonly string[], io: Io): number {
   }
   if (action === 'list') {
     const { values } = parseArgs({ args: [...rest], options: { ...COMMON, all: { type: 'boolean' } } });
-    const accounting = openAccounting(values, io);
+    const accounting = await openAccounting(values, io);
     try {
       const keys = accounting.listKeys().filter((k) => values.all || k.revokedAt === null);
       if (values.json) {
@@ -140,9 +143,10 @@ export function keysCommand(argv: readonly string[], io: Io): number {
     const { values, positionals } = parseArgs({ args: [...rest], options: COMMON, allowPositionals: true });
     const id = positionals[0];
     if (!id) throw new UsageError('keys revoke: give the key id (see `switchyard keys list`)');
-    const accounting = openAccounting(values, io);
+    const accounting = await openAccounting(values, io);
     try {
       const revoked = accounting.revokeKey(id);
+      await accounting.store.flush();
       if (values.json) io.out(`${JSON.stringify(keyView(revoked), null, 2)}\n`);
       else io.out(`Revoked key ${revoked.id} (${revoked.name}).\n`);
     } finally {
@@ -174,7 +178,7 @@ export async function usageCommand(argv: readonly string[], io: Io): Promise<num
   ] as const);
   const since = parseSince(values.since ?? '30d', '--since');
   const until = values.until ? parseSince(values.until, '--until') : undefined;
-  const accounting = openAccounting(values, io);
+  const accounting = await openAccounting(values, io);
   try {
     const report = await accounting.usageSummary({
       since,

@@ -40,9 +40,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'start':
         return await (await import('./start-command.js')).startCommand(rest, io);
       case 'keys':
-        return (await import('./admin-commands.js')).keysCommand(rest, io);
+        return await (await import('./admin-commands.js')).keysCommand(rest, io);
       case 'usage':
-        return (await import('./admin-commands.js')).usageCommand(rest, io);
+        return await (await import('./admin-commands.js')).usageCommand(rest, io);
       case 'config':
         if (rest[0] !== 'check') throw new UsageError('config: the only action is "check"');
         return (await import('./start-command.js')).configCheckCommand(rest.slice(1), io);
