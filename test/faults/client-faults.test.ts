@@ -91,6 +91,34 @@ describe('a client that disconnects mid-stream', () => {
   });
 });
 
+describe('a client that gives up before the first byte', () => {
+  it.each([false, true])(
+    'stream: %s → the upstream call is aborted, a 499 row is written',
+    async (stream) => {
+      const aborted = upstream.aborted;
+      const hits = upstream.hitsOf('slow-first-byte');
+      const controller = new AbortController();
+      const response = gateway.fetch('/v1/chat/completions', {
+        method: 'POST',
+        body: JSON.stringify({
+          model: 'faulty/slow-first-byte',
+          stream,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+        signal: controller.signal,
+        headers: { 'x-request-id': `give-up-${stream}` },
+      });
+      await eventually(() => upstream.hitsOf('slow-first-byte') === hits + 1, 'the upstream got the call');
+      controller.abort();
+      await expect(response).rejects.toThrow();
+      await eventually(() => upstream.aborted === aborted + 1, 'the upstream saw the abort');
+      const row = await ledgerRow(gateway, `give-up-${stream}`);
+      expect(row).toMatchObject({ model: 'faulty/slow-first-byte', status: 499, error_code: 'aborted' });
+      await assertHealthy(gateway, 'faulty/ok');
+    },
+  );
+});
+
 describe('a client that reads a long stream very slowly', () => {
   it('holds the upstream back (backpressure) and keeps the gateway memory bounded', async () => {
     const pid = gateway.process.pid!;
