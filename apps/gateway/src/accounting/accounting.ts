@@ -210,6 +210,7 @@ export class Accounting {
     const plan = this.#plan(principal, request);
     if (!plan.limited) return plan.admission;
     const { key, limits, tokens, budget, reservedCost } = plan;
+    if (!budget && limits.rpm === null && limits.tpm === null) return plan.admission;
     try {
       const start = budget ? periodStart(budget.period, now) : 0;
       if (budget) {

@@ -125,7 +125,7 @@ describe.skipIf(skip)(`shared limits in Redis${skipNote('redis')}`, () => {
     expect(results.find((r) => r.error)?.error).toMatchObject({ code: 'budget_exceeded', status: 429 });
   });
 
-  it('answers 503 (fail closed) when Redis is unreachable', async () => {
+  it('answers 503 (fail closed) for limited keys when Redis is unreachable', async () => {
     const dead = new Redis('redis://127.0.0.1:1', {
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
@@ -138,5 +138,10 @@ describe.skipIf(skip)(`shared limits in Redis${skipNote('redis')}`, () => {
       .admitAsync(p, { model: 'm', requestId: 'x', estimatedPromptTokens: 1 })
       .catch((e: ProtocolError) => e);
     expect(error).toMatchObject({ status: 503, isRetryable: true });
+    // Keys without limits or budget need no shared counter, so they are still served.
+    const free = t.accounting.authenticate(t.accounting.createKey({ name: 'free' }).secret);
+    await expect(
+      t.accounting.admitAsync(free, { model: 'm', requestId: 'y', estimatedPromptTokens: 1 }),
+    ).resolves.toMatchObject({ requestId: 'y' });
   });
 });
