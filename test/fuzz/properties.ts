@@ -255,3 +255,56 @@ export async function fuzzRoundTrip(numRuns: number, seed?: number): Promise<voi
     { numRuns, ...(seed === undefined ? {} : { seed }) },
   );
 }
+
+const segment = fc.oneof(
+  fc.string({ maxLength: 24 }).map(encodeURIComponent),
+  fc.constantFrom('..', '%2e%2e', '%00', '%ff', '%', '//', 'key_x', 'simulator', 'echo'),
+);
+const query = fc
+  .dictionary(
+    fc.constantFrom('from', 'to', 'group_by', 'bucket', 'model', 'key_id', 'x'),
+    fc.string({ maxLength: 20 }),
+  )
+  .map((entries) => new URLSearchParams(entries).toString());
+
+/** Paths under every route family, with odd segments and queries. */
+const routePath = fc
+  .tuple(
+    fc.constantFrom(
+      '/v1/models/',
+      '/v1/chat/completions/',
+      '/v1/usage',
+      '/admin/keys/',
+      '/admin/usage',
+      '/admin/',
+      '/',
+    ),
+    fc.array(segment, { maxLength: 3 }),
+    query,
+  )
+  .map(([base, segments, q]) => `${base}${segments.join('/')}${q ? `?${q}` : ''}`);
+
+/**
+ * Every route, any method, path and JSON body, with an admin key: never a 5xx, never a hang.
+ * (The admin key reaches the admin handlers; fuzzing may create keys, which is harmless.)
+ */
+export async function fuzzRoutes(url: string, key: string, numRuns: number, seed?: number): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'),
+      routePath,
+      anyJson,
+      async (method, path, json) => {
+        const response = await fetch(`${url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          ...(method === 'GET' || method === 'HEAD' ? {} : { body: JSON.stringify(json) ?? 'null' }),
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        const text = await response.text();
+        if (response.status >= 500) throw new Error(`${response.status} for ${method} ${path}: ${text}`);
+      },
+    ),
+    { numRuns, ...(seed === undefined ? {} : { seed }) },
+  );
+}

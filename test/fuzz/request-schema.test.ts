@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ADMIN_KEY, type RunningGateway, removeDir, startGateway } from '../faults/support/harness.js';
-import { fuzzRequests } from './properties.js';
+import { fuzzRequests, fuzzRoutes } from './properties.js';
 
 let gateway: RunningGateway;
 
@@ -18,5 +18,9 @@ describe('the request schema under fuzzing, over HTTP against a gateway process'
     await fuzzRequests(gateway.url, ADMIN_KEY, 400);
     const health = await gateway.fetch('/healthz', { key: null });
     if (health.status !== 200) throw new Error(`unhealthy after fuzzing: ${health.status}`);
+  }, 60_000);
+
+  it('every route, any method, path and body: never a 5xx, never a hang', async () => {
+    await fuzzRoutes(gateway.url, ADMIN_KEY, 300);
   }, 60_000);
 });

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ADMIN_KEY, type RunningGateway, removeDir, startGateway } from '../faults/support/harness.js';
-import { fuzzDecoder, fuzzRequests, fuzzRoundTrip } from './properties.js';
+import { fuzzDecoder, fuzzRequests, fuzzRoundTrip, fuzzRoutes } from './properties.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,6 +43,7 @@ try {
     key = ADMIN_KEY;
   }
   await timed(`request schema over HTTP (${url})`, () => fuzzRequests(url, key, runs, seed));
+  await timed(`routes, methods and paths over HTTP (${url})`, () => fuzzRoutes(url, key, runs, seed));
 } catch (error) {
   failed = true;
   console.error(error instanceof Error ? error.message : error);
