@@ -185,10 +185,11 @@ export function call(options: CallOptions): Promise<CallResult> {
         res.on('close', () => settle(res.complete ? undefined : 'response closed before its end'));
       },
     );
+    const timeoutMs = options.timeoutMs ?? 60_000;
     const timer = setTimeout(() => {
       req.destroy();
-      settle(`timed out after ${options.timeoutMs} ms`);
-    }, options.timeoutMs ?? 60_000);
+      settle(`timed out after ${timeoutMs} ms`);
+    }, timeoutMs);
     req.on('error', (error) => settle(error.message));
     req.end(options.body);
   });

@@ -8,7 +8,8 @@ import { HELP, type Options, parseOptions } from './options.js';
 import { installCleanup, loadAverage, stopAll } from './processes.js';
 import { renderProfile, runProfile } from './profile.js';
 import { renderSoak, runSoak } from './soak.js';
-import { renderThroughput, runThroughput } from './throughput.js';
+import { runThroughput } from './throughput.js';
+import { renderThroughput } from './throughput-report.js';
 
 async function main(): Promise<number> {
   let options: Options | 'help';

@@ -1,7 +1,7 @@
 // Soaks: many concurrent slow streams through the gateway while its memory is sampled every second.
 // `--soak`: 2,000 streams for 60 s, PASS if peak RSS stays under the limit and no stream is lost or
 // truncated. `--soak-long`: 10 minutes of mixed traffic, RSS over time and its linear trend.
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { script } from './compile-scripts.js';
 import type { Options } from './options.js';
@@ -42,6 +42,39 @@ function lastEvent(path: string): Progress | undefined {
   return undefined;
 }
 
+/** Reads the heap size after each mark-compact GC from a `--trace-gc` log as it grows. */
+class GcLog {
+  readonly #path: string;
+  #offset = 0;
+  #partial = '';
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  /** Heap MB after the full GCs logged since the last call. */
+  read(): number[] {
+    const fd = openSync(this.#path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (size <= this.#offset) return [];
+      const buffer = Buffer.alloc(size - this.#offset);
+      readSync(fd, buffer, 0, buffer.length, this.#offset);
+      this.#offset = size;
+      const lines = (this.#partial + buffer.toString('utf8')).split('\n');
+      this.#partial = lines.pop() ?? '';
+      const heaps: number[] = [];
+      for (const line of lines) {
+        const match = /Mark-Compact[^>]*-> ([\d.]+) \(/.exec(line);
+        if (match) heaps.push(Number(match[1]));
+      }
+      return heaps;
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
 /** Least-squares slope of y over x. */
 export function slope(points: readonly { x: number; y: number }[]): number {
   const n = points.length;
@@ -75,7 +108,11 @@ export async function runSoak(options: Options, runDir: string) {
     from: options.gatewayFrom,
     logLevel: options.logLevel,
     fdLimit,
+    // V8 prints every GC to stdout; the heap left after each full (mark-compact) GC is the live
+    // data: its trend tells a leak from a heap or allocator that merely grew.
+    nodeFlags: ['--trace-gc'],
   });
+  const gcLog = new GcLog(gateway.child.stdoutPath);
   const streamSeconds = (options.soakChunks * CHUNK_DELAY_MS) / 1000;
   process.stderr.write(
     `${long ? 'mixed soak' : 'soak'}: ${concurrency} concurrent ${long ? 'clients' : 'streams'} for ${options.soakDurationS} s; ` +
@@ -120,6 +157,8 @@ export async function runSoak(options: Options, runDir: string) {
     starvedPercent: number;
     active: number;
     load1: number;
+    /** Heap after the last mark-compact GC, if one happened in this second. */
+    heapAfterFullGcMb: number | null;
   }[] = [];
   const start = performance.now();
   // Bounded: the run, the longest stream three times over, and a margin.
@@ -146,6 +185,7 @@ export async function runSoak(options: Options, runDir: string) {
       starvedPercent: ((wait - lastWait) / (now - lastAt)) * 100,
       active: progress?.active ?? 0,
       load1: loadAverage().load1,
+      heapAfterFullGcMb: gcLog.read().at(-1) ?? null,
     };
     lastCpu = cpu;
     lastWait = wait;
@@ -182,13 +222,25 @@ export async function runSoak(options: Options, runDir: string) {
   if (counters.inflightStreams !== 0)
     problems.push(`the gateway still counts ${counters.inflightStreams} open streams after the soak`);
 
-  let trend: { slopeMbPerMin: number; firstMinuteMb: number; lastMinuteMb: number } | undefined;
+  let trend:
+    | {
+        slopeMbPerMin: number;
+        firstMinuteMb: number;
+        lastMinuteMb: number;
+        /** Slope of the heap left after full GCs: growth here is live JavaScript data (a leak). */
+        heapSlopeMbPerMin: number;
+        fullGcs: number;
+      }
+    | undefined;
   if (long) {
     // The first minute (or tenth) is warm-up: heaps and pools grow to their working size.
     const warm = Math.max(60, options.soakDurationS / 10);
     const steady = samples.filter((s) => s.t >= warm && s.t <= options.soakDurationS);
     const mean = (xs: typeof samples) => xs.reduce((s, x) => s + x.rssMb, 0) / Math.max(1, xs.length);
+    const gcs = steady.filter((s) => s.heapAfterFullGcMb !== null);
     trend = {
+      heapSlopeMbPerMin: slope(gcs.map((s) => ({ x: s.t / 60, y: s.heapAfterFullGcMb! }))),
+      fullGcs: gcs.length,
       slopeMbPerMin: slope(steady.map((s) => ({ x: s.t / 60, y: s.rssMb }))),
       firstMinuteMb: mean(steady.slice(0, 60)),
       lastMinuteMb: mean(steady.slice(-60)),
@@ -241,16 +293,22 @@ export function renderSoak(result: SoakResult): string {
     `  gateway peak RSS ${fmt(result.peakRssMb, 1)} MB${result.rssLimitMb ? ` (limit ${result.rssLimitMb} MB)` : ''}`,
   );
   if (result.trend) {
-    out.push('  RSS over time (MB):');
+    out.push('  RSS over time (MB; heap after the latest full GC in brackets):');
     const step = Math.max(1, Math.round(result.samples.length / 20));
-    for (let i = 0; i < result.samples.length; i += step) {
+    let heap: number | null = null;
+    for (let i = 0; i < result.samples.length; i++) {
       const s = result.samples[i]!;
+      heap = s.heapAfterFullGcMb ?? heap;
+      if (i % step !== 0) continue;
       out.push(
-        `    t=${String(s.t).padStart(4)}s  ${fmt(s.rssMb, 1).padStart(6)}  ${'#'.repeat(Math.round(s.rssMb / 5))}`,
+        `    t=${String(s.t).padStart(4)}s  ${fmt(s.rssMb, 1).padStart(6)} [${heap === null ? '  -  ' : fmt(heap, 1).padStart(5)}]  ${'#'.repeat(Math.round(s.rssMb / 5))}`,
       );
     }
     out.push(
-      `  trend after warm-up: ${fmt(result.trend.slopeMbPerMin, 3)} MB/min (first minute ${fmt(result.trend.firstMinuteMb, 1)} MB, last minute ${fmt(result.trend.lastMinuteMb, 1)} MB)`,
+      `  RSS trend after warm-up: ${fmt(result.trend.slopeMbPerMin, 3)} MB/min (first minute ${fmt(result.trend.firstMinuteMb, 1)} MB, last minute ${fmt(result.trend.lastMinuteMb, 1)} MB)`,
+    );
+    out.push(
+      `  heap after full GCs: ${fmt(result.trend.heapSlopeMbPerMin, 3)} MB/min over ${result.trend.fullGcs} mark-compacts (growth here would be a JavaScript leak)`,
     );
   }
   for (const [reason, count] of Object.entries(c?.reasons ?? {})
