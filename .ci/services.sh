@@ -1,9 +1,13 @@
 # Installs (when missing) and starts the system services the tests need, on loopback only.
 # Sourced by .ci/run, and by scripts/services.sh for engineers. Each service is added here as the
-# tests start to need it. PostgreSQL and Redis run from a temp dir on fixed high ports (override with
+# tests start to need it. PostgreSQL and Redis run from a temp dir on free loopback ports (or
 # SWITCHYARD_SERVICES_PG_PORT / SWITCHYARD_SERVICES_REDIS_PORT) and export the URLs the tests read.
 
 ci_pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+ci_free_port() {
+  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
 
 ci_install_packages() {
   local missing=()
@@ -15,7 +19,7 @@ ci_install_packages() {
 }
 
 ci_postgres_up() {
-  local bin port=${SWITCHYARD_SERVICES_PG_PORT:-55432} dir=$1/postgres
+  local bin port=${SWITCHYARD_SERVICES_PG_PORT:-$(ci_free_port)} dir=$1/postgres
   bin=$(ci_pg_bin)
   mkdir -p "$dir" && chmod 755 "$1"
   # Postgres refuses to run as root: run it as the `postgres` user when we are root.
@@ -30,7 +34,7 @@ ci_postgres_up() {
 }
 
 ci_redis_up() {
-  local port=${SWITCHYARD_SERVICES_REDIS_PORT:-56379} dir=$1/redis
+  local port=${SWITCHYARD_SERVICES_REDIS_PORT:-$(ci_free_port)} dir=$1/redis
   mkdir -p "$dir"
   redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --save '' --appendonly no \
     --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" || return 1

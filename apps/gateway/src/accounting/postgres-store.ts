@@ -231,6 +231,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   let work: Promise<unknown> = Promise.resolve();
   let firstError: unknown;
   const spool = openLedgerSpool(options.spoolPath);
+  /** Rows in the spool, counted here so that appending stays O(1) however long PostgreSQL is away. */
+  let waiting = spool.size();
   const listener = new pg.Client({ connectionString: options.url });
   listener.on('error', onError);
   listener.on('notification', () => {
@@ -271,6 +273,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         }
       }
       spool.remove(batch.map((r) => r.id));
+      waiting = Math.max(0, waiting - batch.length);
       if (batch.length < batchSize) return;
     }
   };
@@ -335,7 +338,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     listKeys: () => [...byId.values()].sort((a, b) => a.createdAt - b.createdAt),
     appendLedger(row) {
       spool.append(row);
-      if (spool.size() >= batchSize) shipSoon();
+      waiting += 1;
+      if (waiting >= batchSize) shipSoon();
     },
     spentSince(keyId, since) {
       const shipped = spend.get(`${keyId}@${since}`) ?? 0;
