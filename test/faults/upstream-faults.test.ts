@@ -46,6 +46,10 @@ beforeAll(async () => {
         refused: provider(`http://127.0.0.1:${refusedPort}/v1`, ['ok']),
         hung: provider(`${hung.url}/v1`, ['ok']),
       },
+      models: {
+        // One retry on its own: the upstream's retry-after is waited for, then the error stands.
+        retrying: { deployments: ['faulty/unavailable-retry-after'], retries: 1 },
+      },
       routing: {
         retries: 0,
         timeoutMs: TIMEOUT_MS,
@@ -174,6 +178,20 @@ describe('upstream faults after the first chunk end the stream with an error eve
     expect(row).toMatchObject({ model: c.model, stream: 1, status: c.status, error_code: c.code });
     expect(await metric(gateway, 'switchyard_requests_total', requests)).toBe(before + 1);
     expect(await metric(gateway, 'switchyard_upstream_errors_total', failures)).toBe(failed + 1);
+    await assertHealthy(gateway, 'healthy/ok');
+  });
+});
+
+describe('retries', () => {
+  it('a 503 with retry-after is retried once, then answered with its status and retry-after', async () => {
+    const hits = upstream.hitsOf('unavailable-retry-after');
+    const response = await complete('retrying');
+    const body = (await response.json()) as ErrorBody;
+    expect({ status: response.status, code: body.error.code }).toEqual({ status: 503, code: 'server_error' });
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(upstream.hitsOf('unavailable-retry-after')).toBe(hits + 2);
+    const row = await ledgerRow(gateway, response.headers.get('x-request-id')!);
+    expect(row).toMatchObject({ model: 'retrying', status: 503, error_code: 'server_error' });
     await assertHealthy(gateway, 'healthy/ok');
   });
 });
