@@ -65,6 +65,8 @@ async function pool<T>(jobs: (() => Promise<T>)[], concurrency: number): Promise
 
 describe.skipIf(skip)(
   `two gateway instances sharing PostgreSQL and Redis${skipNote('postgres', 'redis')}`,
+  // Four processes on a shared CI machine: generous bounds; every test still ends by itself.
+  { timeout: 60_000 },
   () => {
     let db: Awaited<ReturnType<typeof freshDatabase>>;
     let sql: pg.Client;
@@ -88,7 +90,9 @@ describe.skipIf(skip)(
       const secret = await createKey(a, body);
       const keys = (await (await a.fetch('/admin/keys')).json()) as { data: { id: string; name: string }[] };
       const id = keys.data.find((k) => k.name === body.name)?.id as string;
-      await expect.poll(async () => (await b.fetch('/v1/models', { key: secret })).status).toBe(200);
+      await expect
+        .poll(async () => (await b.fetch('/v1/models', { key: secret })).status, { timeout: 10_000 })
+        .toBe(200);
       return { secret, id };
     }
 
