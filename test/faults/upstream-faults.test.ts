@@ -157,6 +157,7 @@ const AFTER_FIRST_BYTE: StreamCase[] = [
   { model: 'faulty/reset-mid-stream', status: 502, code: 'connection_error' },
   { model: 'faulty/stall-mid-stream', status: 504, code: 'timeout' },
   { model: 'faulty/malformed-sse', status: 502, code: 'bad_response' },
+  { model: 'faulty/endless-line', status: 502, code: 'bad_response' },
 ];
 
 describe('upstream faults after the first chunk end the stream with an error event', () => {

@@ -22,6 +22,7 @@ export const FAULTS = [
   'oversized',
   'endless',
   'firehose',
+  'endless-line',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
@@ -217,6 +218,17 @@ export class FaultUpstream {
         }
         res.end('data: [DONE]\n\n');
         return;
+      case 'endless-line': {
+        // One event that never ends: 256 MiB without a line break, as fast as it is taken.
+        res.write('data: {"choices":[{"index":0,"delta":{"content":"');
+        const block = 'z'.repeat(64 * 1024);
+        for (let i = 0; i < 4 * 1024 && !res.destroyed; i++) {
+          this.streamedBytes += block.length;
+          if (!res.write(block)) await once(res, 'drain').catch(() => undefined);
+        }
+        res.end();
+        return;
+      }
       case 'firehose': {
         // As fast as the gateway takes it (honouring backpressure): 256 MiB in 16 KiB chunks.
         const frame = chunkFrame(model, { content: 'y'.repeat(16 * 1024) });

@@ -17,6 +17,7 @@ import { type OpenAICompatibleQuirks, resolveQuirks } from './openai-compatible-
 import { repairStream } from './repair-stream.js';
 import { errorFromUpstream, parseErrorBody } from './upstream-error.js';
 import {
+  DEFAULT_MAX_RESPONSE_BYTES,
   type FetchFunction,
   fetchUpstream,
   type TimeoutSettings,
@@ -48,7 +49,10 @@ export interface OpenAICompatibleSettings {
   discoverModels?: boolean | { ttl?: number };
   /** Milliseconds for the whole call, or separate limits. */
   timeout?: number | TimeoutSettings;
-  /** Largest non-stream answer read from the upstream, in bytes (default 32 MiB); more is a 502 `bad_response`. */
+  /**
+   * Largest non-stream answer, and largest single stream event, read from the upstream (default
+   * 32 MiB); more is a 502 `bad_response`.
+   */
   maxResponseBytes?: number;
   /** Request-side differences from OpenAI's wire format. */
   quirks?: OpenAICompatibleQuirks;
@@ -95,6 +99,10 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
       retryable: false,
     });
   };
+
+  // One stream event can be no larger than a whole answer may be: an upstream that sends an
+  // endless line must not grow the decoder's buffer without bound.
+  const sseLimits = { maxEventSize: settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES };
 
   const send = async (
     method: 'GET' | 'POST',
@@ -198,7 +206,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
         if ((upstream.response.headers.get('content-type') ?? '').includes('text/event-stream')) {
           // An upstream that streams whatever was asked.
           return await accumulateChunks(
-            repairStream(decodeSSE(upstream.body()), {
+            repairStream(decodeSSE(upstream.body(), sseLimits), {
               requestId: context.requestId,
               model: request.model,
               generateId,
@@ -245,7 +253,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
           }
           return;
         }
-        yield* repairStream(decodeSSE(upstream.body()), {
+        yield* repairStream(decodeSSE(upstream.body(), sseLimits), {
           requestId: context.requestId,
           model: request.model,
           generateId,

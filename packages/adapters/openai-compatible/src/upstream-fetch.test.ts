@@ -79,6 +79,24 @@ describe('oversized answers', () => {
   });
 });
 
+describe('oversized stream events', () => {
+  it('an event over maxResponseBytes ends the stream with bad_response after the chunks before it', async () => {
+    upstream.respond(serveBody(`${CHUNK('ok')}data: {"x":"${'x'.repeat(64 * 1024)}`, SSE, 200, 4096));
+    const chunks: unknown[] = [];
+    const error = await errorOf(
+      (async () => {
+        for await (const chunk of adapter({ maxResponseBytes: 16 * 1024 }).stream!(
+          chatRequest({ stream: true }),
+          adapterContext(),
+        ))
+          chunks.push(chunk);
+      })(),
+    );
+    expect(error.code).toBe('bad_response');
+    expect(chunks.length).toBeGreaterThan(0);
+  });
+});
+
 describe('connection failures', () => {
   it('connection refused is a retryable ConnectionError', async () => {
     const closed = await startLocalUpstream();
