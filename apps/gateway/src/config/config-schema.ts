@@ -156,6 +156,13 @@ export const ServerConfigSchema = z.strictObject({
   headersTimeoutMs: positiveInt.default(20_000),
   /** A client must send its whole request (headers and body) within this. Answers may take longer. */
   requestTimeoutMs: positiveInt.default(120_000),
+  /** Browser origins allowed to call `/v1/*` (and `/admin/*` with `admin: true`); off by default. */
+  cors: z
+    .strictObject({
+      origins: z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ })])).default([]),
+      admin: z.boolean().default(false),
+    })
+    .prefault({}),
   /** Serve the playground's static build at `/`: `true` (auto-detect), `false`, or a directory. */
   playground: z.preprocess(toBoolean, z.union([z.boolean(), z.string().min(1)])).default(true),
 });

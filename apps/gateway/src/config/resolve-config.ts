@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
+import type { CorsConfig } from '../server/cors.js';
 import { ConfigError, type ConfigIssue, formatPath } from './config-error.js';
 import {
   type BreakerConfigSchema,
@@ -51,6 +52,7 @@ export interface ResolvedConfig {
     readonly requestTimeoutMs: number;
     /** `true`: serve the playground build if it exists; a path: serve that directory. */
     readonly playground: boolean | string;
+    readonly cors: CorsConfig;
   };
   /** In bare-model-name priority order: file providers first, then env ones, the simulator last. */
   readonly providers: readonly ResolvedProvider[];
@@ -301,6 +303,10 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
       shutdownTimeoutMs: file.server.shutdownTimeoutMs,
       headersTimeoutMs: Math.min(file.server.headersTimeoutMs, file.server.requestTimeoutMs),
       requestTimeoutMs: file.server.requestTimeoutMs,
+      cors: {
+        origins: file.server.cors.origins.map((o) => (o === '*' ? o : new URL(o).origin)),
+        admin: file.server.cors.admin,
+      },
       playground:
         typeof file.server.playground === 'string'
           ? fromFile(file.server.playground)

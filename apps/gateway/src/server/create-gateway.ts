@@ -17,6 +17,7 @@ import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
 import { createProviderAdapter } from '../providers/create-provider-adapter.js';
 import { ModelCatalog } from '../routing/model-catalog.js';
 import { Router } from '../routing/router.js';
+import { applyCors } from './cors.js';
 import { createGatewayHooks, modelsFor } from './gateway-hooks.js';
 import { sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
 import { createGatewayOpenAPIDocument } from './openapi.js';
@@ -143,6 +144,7 @@ export class Gateway {
     this.server = createServer(serverOptions, (req, res) => {
       this.#open.add(res);
       res.once('close', () => this.#open.delete(res));
+      if (req.headers.origin && applyCors(config.server.cors, req, res, pathOf(req.url))) return;
       if (this.#draining) {
         res.setHeader('connection', 'close');
         const path = pathOf(req.url);
