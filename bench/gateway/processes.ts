@@ -2,10 +2,16 @@
 // in log files, every one of them killed when the harness exits (normally, on a signal or on an
 // error), and their CPU time and memory read from /proc.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const running = new Set<ChildProcess>();
+const temporary = new Set<string>();
+
+/** Deletes `dir` when the harness exits, however it exits (after its children are gone). */
+export function removeOnExit(dir: string): void {
+  temporary.add(dir);
+}
 
 export interface StartProcessOptions<T> {
   readonly name: string;
@@ -145,6 +151,7 @@ export function installCleanup(): void {
   installed = true;
   process.on('exit', () => {
     for (const proc of running) proc.kill('SIGKILL');
+    for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
   });
   const bail = (code: number) => {
     void stopAll(1_000).finally(() => process.exit(code));

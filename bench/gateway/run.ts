@@ -1,11 +1,11 @@
 // `pnpm bench:gateway`: the gateway's overhead next to a bare proxy (see docs/performance.md).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileScripts } from './compile-scripts.js';
 import { buildGateway, environment, formatLoad, saveResult } from './environment.js';
 import { HELP, type Options, parseOptions } from './options.js';
-import { installCleanup, loadAverage, stopAll } from './processes.js';
+import { installCleanup, loadAverage, removeOnExit, stopAll } from './processes.js';
 import { renderProfile, runProfile } from './profile.js';
 import { renderSoak, runSoak } from './soak.js';
 import { runThroughput } from './throughput.js';
@@ -27,6 +27,7 @@ async function main(): Promise<number> {
   if (options.build) buildGateway(options.gatewayFrom);
   const env = environment();
   const runDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+  if (!options.keep) removeOnExit(runDir);
   compileScripts(runDir);
   process.stderr.write(
     `bench:gateway ${options.mode}: gateway from ${options.gatewayFrom}, commit ${env.commit}${env.dirty ? ' (+ uncommitted changes)' : ''}, node ${env.node}, ${formatLoad(env.loadAtStart, env.cpus)}\n`,
@@ -60,7 +61,6 @@ async function main(): Promise<number> {
   } finally {
     await stopAll();
     if (options.keep) process.stderr.write(`kept ${runDir}\n`);
-    else rmSync(runDir, { recursive: true, force: true });
   }
   return exitCode;
 }
