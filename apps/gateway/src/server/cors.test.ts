@@ -7,13 +7,14 @@ let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
 async function serve(config: CorsConfig): Promise<string> {
-  server = createServer((req, res) => {
+  const created = createServer((req, res) => {
     if (applyCors(config, req, res, new URL(req.url ?? '/', 'http://x').pathname)) return;
     res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_1' });
     res.end('{}');
   });
-  await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server?.address() as AddressInfo).port}`;
+  server = created;
+  await new Promise<void>((r) => created.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(created.address() as AddressInfo).port}`;
 }
 
 describe('CORS', () => {
