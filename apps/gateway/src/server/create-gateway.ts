@@ -201,7 +201,8 @@ export class Gateway {
   /** Starts listening; resolves with the base URL. */
   async listen(): Promise<string> {
     const { host, port } = this.config.server;
-    this.server.listen(port, host);
+    // Node's default backlog (511) overflows under bursts of new connections (thousands of streams).
+    this.server.listen({ port, host, backlog: 4096 });
     await once(this.server, 'listening');
     const address = this.server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
