@@ -1,5 +1,9 @@
-import { errorFromEnvelope, type ProtocolError } from '@switchyard/protocol';
-import { retryAfterMs, shouldRetryHeader } from './retry-policy.js';
+import {
+  errorFromEnvelope,
+  type ProtocolError,
+  retryAfterMsFromHeaders,
+  shouldRetryFromHeaders,
+} from '@switchyard/protocol';
 
 const MAX_MESSAGE_LENGTH = 1000;
 
@@ -26,8 +30,8 @@ export async function errorFromResponse(
   try {
     body = JSON.parse(text);
   } catch {}
-  const retryable = shouldRetryHeader(response.headers);
-  const hint = retryAfterMs(response.headers);
+  const retryable = shouldRetryFromHeaders(response.headers);
+  const hint = retryAfterMsFromHeaders(response.headers);
   return errorFromEnvelope(body, {
     status: response.status,
     requestId,

@@ -27,7 +27,9 @@ export {
   ProtocolError,
   type ProtocolErrorInit,
   RateLimitError,
+  retryAfterMsFromHeaders,
   ServerError,
+  shouldRetryFromHeaders,
   TimeoutError,
   toProtocolError,
 } from './errors/index.js';

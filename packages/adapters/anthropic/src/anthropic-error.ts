@@ -4,6 +4,7 @@ import {
   ERROR_CODE_INFO,
   ErrorCode,
   type ProtocolError,
+  retryAfterMsFromHeaders,
 } from '@switchyard/protocol';
 import { AnthropicErrorBodySchema } from './anthropic-api-types.js';
 
@@ -71,7 +72,7 @@ export function anthropicErrorFromResponse(
     `Anthropic returned HTTP ${info.status}${bodyText.trim() ? `: ${snippet(bodyText.trim())}` : ''}`;
   const code = codeFor(body?.error.type, message, info.status);
   const shouldRetry = info.headers.get('x-should-retry');
-  const retryAfterMs = parseRetryAfter(info.headers);
+  const retryAfterMs = retryAfterMsFromHeaders(info.headers);
   return createProtocolError({
     message,
     code,
@@ -96,18 +97,6 @@ export function anthropicStreamError(
   const message = error.message ?? 'The Anthropic stream reported an error.';
   const code = codeFor(error.type, message, undefined);
   return createProtocolError({ message, code, requestId, streamStarted });
-}
-
-/** Reads `retry-after-ms` (milliseconds), then `retry-after` (seconds or an HTTP date). */
-export function parseRetryAfter(headers: Headers): number | undefined {
-  const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  const value = headers.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 function parseJson(text: string): unknown {

@@ -16,7 +16,6 @@ import {
   type LocalUpstream,
   startLocalUpstream,
 } from './test/local-upstream.js';
-import { parseRetryAfter } from './upstream-error.js';
 
 let upstream: LocalUpstream;
 beforeAll(async () => {
@@ -267,18 +266,5 @@ describe('upstream HTTP errors become protocol errors', () => {
       (e: unknown) => e,
     )) as ProtocolError;
     expect(error.requestId).toBe('req_upstream_9');
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('reads seconds, milliseconds and HTTP dates, and ignores junk', () => {
-    const now = Date.parse('2026-01-01T00:00:00Z');
-    expect(parseRetryAfter(new Headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:30 GMT' }), now)).toBe(
-      30_000,
-    );
-    expect(parseRetryAfter(new Headers({ 'retry-after': '0' }), now)).toBe(0);
-    expect(parseRetryAfter(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
-    expect(parseRetryAfter(new Headers({ 'retry-after-ms': '-5', 'retry-after': '2' }), now)).toBe(2000);
-    expect(parseRetryAfter(new Headers(), now)).toBeUndefined();
   });
 });

@@ -4,6 +4,8 @@ import {
   errorFromEnvelope,
   type ProtocolError,
   type ProtocolErrorInit,
+  retryAfterMsFromHeaders,
+  shouldRetryFromHeaders,
 } from '@switchyard/protocol';
 
 /**
@@ -43,31 +45,6 @@ const BALANCE_CODES = new Set([
 // Not "billing": OpenAI's plain TPM messages point to the billing page too.
 const BALANCE_MESSAGE =
   /insufficient (?:balance|credits?|funds|quota)|arrears|recharge|out of credits|balance (?:is )?(?:exhausted|too low)/i;
-
-/**
- * Milliseconds to wait from `retry-after-ms` (float ms) or `retry-after` (seconds or an HTTP date),
- * as openai-node reads them; `undefined` when absent or unreadable.
- */
-export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
-  const ms = headers.get('retry-after-ms');
-  if (ms !== null) {
-    const value = Number.parseFloat(ms);
-    if (Number.isFinite(value) && value >= 0) return value;
-  }
-  const after = headers.get('retry-after');
-  if (after === null) return undefined;
-  const seconds = Number(after.trim());
-  if (after.trim() !== '' && Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
-  const date = Date.parse(after);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function shouldRetryHeader(headers: Headers): boolean | undefined {
-  const value = headers.get('x-should-retry')?.trim().toLowerCase();
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  return undefined;
-}
 
 function innerError(body: unknown): Record<string, unknown> | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
@@ -117,8 +94,8 @@ function redact(message: string, secrets: readonly string[]): string {
  */
 export function errorFromUpstream(init: UpstreamErrorInit): ProtocolError {
   const { status, headers, body } = init;
-  const retryAfterMs = parseRetryAfter(headers);
-  const headerRetry = shouldRetryHeader(headers);
+  const retryAfterMs = retryAfterMsFromHeaders(headers);
+  const headerRetry = shouldRetryFromHeaders(headers);
   const base = errorFromEnvelope(body ?? `Upstream answered ${status} without a body.`, {
     status,
     requestId: headers.get('x-request-id') ?? init.requestId,

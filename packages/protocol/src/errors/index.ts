@@ -24,3 +24,4 @@ export {
   TimeoutError,
   toProtocolError,
 } from './protocol-error.js';
+export { retryAfterMsFromHeaders, shouldRetryFromHeaders } from './retry-hints.js';
