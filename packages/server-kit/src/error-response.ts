@@ -1,9 +1,4 @@
-import {
-  createProtocolError,
-  isRetryableStatus,
-  type ProtocolError,
-  toProtocolError,
-} from '@switchyard/protocol';
+import { isRetryableStatus, type ProtocolError, toProtocolError } from '@switchyard/protocol';
 
 /**
  * Normalises anything thrown into a `ProtocolError` that carries `requestId`. An error that
@@ -11,19 +6,7 @@ import {
  */
 export function protocolErrorFor(value: unknown, requestId: string): ProtocolError {
   const error = toProtocolError(value, requestId);
-  if (error.requestId === requestId) return error;
-  return createProtocolError({
-    message: error.message,
-    code: error.code,
-    status: error.status,
-    type: error.type,
-    param: error.param,
-    requestId,
-    retryable: error.isRetryable,
-    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-    streamStarted: error.streamStarted,
-    cause: error,
-  });
+  return error.requestId === requestId ? error : error.with({ requestId, cause: error });
 }
 
 /**

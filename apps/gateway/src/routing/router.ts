@@ -4,7 +4,6 @@ import {
   type ChatCompletionChunk,
   type ChatCompletionRequest,
   completionToChunks,
-  createProtocolError,
   ErrorCode,
   type Model,
   NotFoundError,
@@ -108,19 +107,7 @@ type StreamStart = {
 };
 
 function startedStreamError(error: ProtocolError): ProtocolError {
-  if (error.streamStarted) return error;
-  return createProtocolError({
-    message: error.message,
-    code: error.code,
-    status: error.status,
-    type: error.type,
-    param: error.param,
-    requestId: error.requestId,
-    retryable: error.isRetryable,
-    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-    streamStarted: true,
-    cause: error,
-  });
+  return error.streamStarted ? error : error.with({ streamStarted: true, cause: error });
 }
 
 async function* chunksOf(chunks: readonly ChatCompletionChunk[]): AsyncGenerator<ChatCompletionChunk> {

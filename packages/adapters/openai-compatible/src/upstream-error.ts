@@ -3,7 +3,6 @@ import {
   createProtocolError,
   errorFromEnvelope,
   type ProtocolError,
-  type ProtocolErrorInit,
   retryAfterMsFromHeaders,
   shouldRetryFromHeaders,
 } from '@switchyard/protocol';
@@ -140,18 +139,5 @@ export function errorFromUpstream(init: UpstreamErrorInit): ProtocolError {
 
 /** The same error with `streamStarted` set as given (a copy of the same class when it differs). */
 export function withStreamStarted(error: ProtocolError, streamStarted: boolean): ProtocolError {
-  if (error.streamStarted === streamStarted) return error;
-  const ErrorClass = error.constructor as new (init: ProtocolErrorInit) => ProtocolError;
-  return new ErrorClass({
-    message: error.message,
-    code: error.code,
-    status: error.status,
-    type: error.type,
-    param: error.param,
-    requestId: error.requestId,
-    retryable: error.isRetryable,
-    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-    streamStarted,
-    cause: error.cause,
-  });
+  return error.streamStarted === streamStarted ? error : error.with({ streamStarted });
 }

@@ -60,6 +60,24 @@ describe('ProtocolError', () => {
     expect(bare.isRetryable).toBe(true);
   });
 
+  it('copies itself with changed fields, keeping its class and leaving the original alone', () => {
+    const original = createProtocolError({
+      message: 'slow down',
+      code: 'rate_limit_exceeded',
+      retryAfterMs: 250,
+    });
+    const copy = original.with({ streamStarted: true, requestId: 'req_2' });
+    expect(copy).toBeInstanceOf(RateLimitError);
+    expect([copy.message, copy.code, copy.status, copy.retryAfterMs]).toEqual([
+      'slow down',
+      'rate_limit_exceeded',
+      429,
+      250,
+    ]);
+    expect([copy.streamStarted, copy.requestId]).toEqual([true, 'req_2']);
+    expect([original.streamStarted, original.requestId]).toEqual([false, null]);
+  });
+
   it('normalises anything thrown without leaking internal messages', () => {
     const e = toProtocolError(new TypeError('secret internals'), 'req_9');
     expect(e.status).toBe(500);

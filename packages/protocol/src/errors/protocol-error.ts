@@ -106,6 +106,28 @@ export class ProtocolError extends Error {
   toJSON(): ErrorEnvelope {
     return this.toEnvelope();
   }
+
+  /**
+   * A copy of this error, of the same class, with some fields changed: e.g. marked as
+   * `streamStarted`, or given another request id. The original is never mutated (it may be a
+   * shared constant or already be in flight elsewhere).
+   */
+  with(changes: Partial<ProtocolErrorInit>): this {
+    const Class = this.constructor as new (init: ProtocolErrorInit) => this;
+    return new Class({
+      message: this.message,
+      code: this.code,
+      status: this.status,
+      type: this.type,
+      param: this.param,
+      requestId: this.requestId,
+      retryable: this.isRetryable,
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+      streamStarted: this.streamStarted,
+      cause: this.cause,
+      ...changes,
+    });
+  }
 }
 
 /** 400, 413, 415, 422: the request itself is wrong. */
