@@ -151,8 +151,34 @@ describe('a client that reads a long stream very slowly', () => {
   });
 });
 
+/** Sends raw bytes on a new connection and returns everything received until the gateway closes it. */
+async function rawExchange(bytes: string): Promise<string> {
+  const { port, hostname } = new URL(gateway.url);
+  const socket = connect(Number(port), hostname);
+  let answer = '';
+  socket.setEncoding('utf8').on('data', (text: string) => {
+    answer += text;
+  });
+  socket.on('error', () => undefined);
+  const closed = once(socket, 'close');
+  socket.write(bytes);
+  await closed;
+  return answer;
+}
+
+/** The status and protocol error of a raw HTTP answer. */
+function parseRawAnswer(answer: string): { status: number; close: boolean; error: { code: string } } {
+  const [head = '', body = ''] = answer.split('\r\n\r\n');
+  return {
+    status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(head)?.[1]),
+    close: /^connection: close$/im.test(head),
+    error: (JSON.parse(body) as { error: { code: string } }).error,
+  };
+}
+
 describe('slowloris: a client that trickles its headers', () => {
-  it('is cut off by the headers timeout while others are served', async () => {
+  it('is cut off by the headers timeout while others are served, and counted', async () => {
+    const before = await metric(gateway, 'switchyard_client_errors_total', { reason: 'request_timeout' });
     const { port, hostname } = new URL(gateway.url);
     const socket = connect(Number(port), hostname);
     await once(socket, 'connect');
@@ -177,7 +203,45 @@ describe('slowloris: a client that trickles its headers', () => {
       clearInterval(trickle);
       socket.destroy();
     }
-    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(parseRawAnswer(answer)).toEqual({
+      status: 408,
+      close: true,
+      error: expect.objectContaining({ code: 'request_timeout' }),
+    });
+    expect(await metric(gateway, 'switchyard_client_errors_total', { reason: 'request_timeout' })).toBe(
+      before + 1,
+    );
+    await assertHealthy(gateway, 'faulty/ok');
+  });
+});
+
+describe('requests Node cannot parse', () => {
+  const cases = [
+    {
+      name: 'not HTTP',
+      bytes: 'HELLO?\r\n\r\n',
+      status: 400,
+      reason: 'bad_request',
+      code: 'invalid_request',
+    },
+    {
+      name: 'headers over the 16 KiB limit',
+      bytes: `GET /healthz HTTP/1.1\r\nHost: x\r\nx-big: ${'a'.repeat(20 * 1024)}\r\n\r\n`,
+      status: 431,
+      reason: 'headers_too_large',
+      code: 'headers_too_large',
+    },
+  ];
+
+  it.each(cases)('$name → $status, closed, counted as $reason', async (c) => {
+    const before = await metric(gateway, 'switchyard_client_errors_total', { reason: c.reason });
+    const answer = parseRawAnswer(await rawExchange(c.bytes));
+    expect(answer).toEqual({
+      status: c.status,
+      close: true,
+      error: expect.objectContaining({ code: c.code }),
+    });
+    expect(await metric(gateway, 'switchyard_client_errors_total', { reason: c.reason })).toBe(before + 1);
     await assertHealthy(gateway, 'faulty/ok');
   });
 });

@@ -45,6 +45,13 @@ export class GatewayMetrics {
       ['reason'],
     ),
   );
+  readonly clientErrors = this.registry.register(
+    new Counter(
+      'switchyard_client_errors_total',
+      'Connections refused before a request was read: request_timeout (slowloris), bad_request (not HTTP), headers_too_large, chunk_extensions_too_large.',
+      ['reason'],
+    ),
+  );
   readonly inflightStreams = this.registry.register(
     new Gauge('switchyard_inflight_streams', 'Streams being served right now.'),
   );

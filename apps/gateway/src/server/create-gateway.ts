@@ -17,6 +17,7 @@ import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
 import { createProviderAdapter } from '../providers/create-provider-adapter.js';
 import { ModelCatalog } from '../routing/model-catalog.js';
 import { Router } from '../routing/router.js';
+import { clientErrorListener } from './client-errors.js';
 import { applyCors } from './cors.js';
 import { createGatewayHooks, modelsFor } from './gateway-hooks.js';
 import { sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
@@ -164,6 +165,7 @@ export class Gateway {
       }
       protocol(req, res).catch((error: unknown) => this.#fail(res, error));
     });
+    this.server.on('clientError', clientErrorListener(metrics));
   }
 
   /** Builds the gateway and lists the providers' models (each listing bounded by a timeout). */
