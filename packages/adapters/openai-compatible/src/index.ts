@@ -17,4 +17,5 @@ export {
   token360,
   vllm,
 } from './presets.js';
-export type { FetchFunction, TimeoutSettings } from './upstream-fetch.js';
+export type { TimeoutSettings } from './upstream-call.js';
+export type { FetchFunction } from './upstream-fetch.js';

@@ -6,6 +6,7 @@ import {
 } from '@switchyard/protocol';
 import { mapFinishReason } from './map-finish-reason.js';
 import { normalizeReasoningFields } from './normalize-reasoning.js';
+import type { UpstreamHeaders } from './upstream-call.js';
 import { errorFromUpstream } from './upstream-error.js';
 
 type Json = Record<string, unknown>;
@@ -13,7 +14,7 @@ type Json = Record<string, unknown>;
 export interface NormalizeCompletionOptions {
   requestId: string | null;
   model: string;
-  headers: Headers;
+  headers: UpstreamHeaders;
   redact: readonly string[];
   generateId(): string;
 }

@@ -6,6 +6,7 @@ import {
   retryAfterMsFromHeaders,
   shouldRetryFromHeaders,
 } from '@switchyard/protocol';
+import type { UpstreamHeaders } from './upstream-call.js';
 
 /**
  * Z.ai/GLM business codes (https://docs.z.ai/api-reference/api-code) that change what an error
@@ -72,7 +73,7 @@ export function parseErrorBody(text: string): unknown {
 
 export interface UpstreamErrorInit {
   status: number;
-  headers: Headers;
+  headers: UpstreamHeaders;
   body: unknown;
   requestId: string | null;
   /** Strings that must never reach a message (the API key). */

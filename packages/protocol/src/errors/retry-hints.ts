@@ -3,7 +3,10 @@
  * first, then `retry-after` as seconds or an HTTP date. Undefined when absent or unreadable; not
  * capped (callers cap it).
  */
-export function retryAfterMsFromHeaders(headers: Headers, now: number = Date.now()): number | undefined {
+export function retryAfterMsFromHeaders(
+  headers: Pick<Headers, 'get'>,
+  now: number = Date.now(),
+): number | undefined {
   const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
   if (Number.isFinite(ms) && ms >= 0) return ms;
   const value = headers.get('retry-after')?.trim();
@@ -15,7 +18,7 @@ export function retryAfterMsFromHeaders(headers: Headers, now: number = Date.now
 }
 
 /** The `x-should-retry` override (`true`/`false`), which wins over the status-based decision. */
-export function shouldRetryFromHeaders(headers: Headers): boolean | undefined {
+export function shouldRetryFromHeaders(headers: Pick<Headers, 'get'>): boolean | undefined {
   const value = headers.get('x-should-retry')?.trim().toLowerCase();
   return value === 'true' ? true : value === 'false' ? false : undefined;
 }

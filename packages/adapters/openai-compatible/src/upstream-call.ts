@@ -1,0 +1,238 @@
+import {
+  AbortError,
+  ConnectionError,
+  createProtocolError,
+  type ProtocolError,
+  TimeoutError,
+} from '@switchyard/protocol';
+
+/** Time limits for one upstream call, in milliseconds. */
+export interface TimeoutSettings {
+  /** The whole call, body included. Default 600 000 (10 min, as openai-node). */
+  total?: number;
+  /**
+   * Until the upstream sends response headers: connecting plus the upstream's queueing. A
+   * non-stream upstream sends its headers only once the answer is generated, so keep this above
+   * the slowest answer you expect, or leave it unset and rely on `total`. Default: unset.
+   */
+  headers?: number;
+  /** Longest silence allowed between two body reads (a stalled stream). Default: unset. */
+  idle?: number;
+}
+
+/** The default total timeout (10 minutes, as openai-node). */
+const DEFAULT_TOTAL_TIMEOUT = 600_000;
+
+/**
+ * The default largest non-stream answer (or error body) read from an upstream: 32 MiB, far above
+ * any real completion, so that a misbehaving upstream cannot exhaust the gateway's memory.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+export interface UpstreamCall {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  /** The caller's signal: when it fires the upstream request is aborted. */
+  signal: AbortSignal;
+  /** Epoch ms after which the answer is no longer wanted. */
+  deadline?: number | undefined;
+  timeout: TimeoutSettings;
+  requestId: string | null;
+  /** Largest body `text()` reads; more is a `bad_response` error. Default {@link DEFAULT_MAX_RESPONSE_BYTES}. */
+  maxResponseBytes?: number;
+}
+
+/** Response headers, read by name (web `Headers` fits). */
+export interface UpstreamHeaders {
+  get(name: string): string | null;
+}
+
+/** An upstream answer whose body is read under the call's timeouts. */
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly headers: UpstreamHeaders;
+  /** The body bytes; stopping early (break/return) aborts the upstream request. */
+  body(): AsyncGenerator<Uint8Array>;
+  /** The whole body as text. */
+  text(): Promise<string>;
+  /** Aborts the upstream request if still running and releases timers. Idempotent. */
+  close(): void;
+}
+
+/** Sends one upstream call (node:http by default, or a user's `fetch`). */
+export type UpstreamTransport = (call: UpstreamCall) => Promise<UpstreamResponse>;
+
+class TimeoutMarker extends Error {
+  constructor(
+    readonly phase: 'total' | 'headers' | 'idle',
+    readonly ms: number,
+  ) {
+    super(`upstream ${phase} timeout`);
+  }
+}
+
+/** Why a call was closed before its body ended (the consumer stopped early). */
+const CLOSED_EARLY = new Error('Upstream call finished early.');
+
+function describeNetworkError(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const c = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof c.code === 'string' && c.code.startsWith('E')) return c.code;
+    if (typeof c.code === 'string' && c.code.startsWith('UND_ERR')) {
+      return typeof c.message === 'string' ? c.message : c.code;
+    }
+    current = c.cause;
+  }
+  const message = (error as { message?: unknown } | undefined)?.message;
+  return typeof message === 'string' ? message : 'network error';
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'upstream';
+  }
+}
+
+/**
+ * The transport-independent part of one upstream call: the total, headers and idle timeouts, the
+ * caller's abort signal, and the mapping of failures without an HTTP answer to `ConnectionError`
+ * (retryable), `TimeoutError` (retryable) or `AbortError`. The transport supplies `cancel`, which
+ * must make its pending work fail (or stop) promptly.
+ */
+export class UpstreamCallGuard {
+  readonly call: UpstreamCall;
+  readonly #cancel: (reason: unknown) => void;
+  #host: string | undefined;
+  #reason: unknown;
+  #cancelled = false;
+  #settled = false;
+  #total: ReturnType<typeof setTimeout> | undefined;
+  #headers: ReturnType<typeof setTimeout> | undefined;
+  #idle: ReturnType<typeof setTimeout> | undefined;
+  readonly #onCallerAbort = () => this.cancel(this.call.signal.reason);
+
+  constructor(call: UpstreamCall, cancel: (reason: unknown) => void) {
+    this.call = call;
+    this.#cancel = cancel;
+  }
+
+  get host(): string {
+    this.#host ??= safeHost(this.call.url);
+    return this.#host;
+  }
+
+  /** Starts the timers and listens to the caller; throws when the call must not even start. */
+  start(): void {
+    const { call } = this;
+    if (call.signal.aborted) throw this.toError(call.signal.reason);
+    let total = call.timeout.total ?? DEFAULT_TOTAL_TIMEOUT;
+    if (call.deadline !== undefined) total = Math.min(total, call.deadline - Date.now());
+    if (total <= 0) {
+      this.#reason = new TimeoutMarker('total', 0);
+      this.#settled = true;
+      throw this.toError(this.#reason);
+    }
+    call.signal.addEventListener('abort', this.#onCallerAbort, { once: true });
+    this.#total = setTimeout(() => this.cancel(new TimeoutMarker('total', total)), total);
+    const headersMs = call.timeout.headers;
+    if (headersMs !== undefined)
+      this.#headers = setTimeout(() => this.cancel(new TimeoutMarker('headers', headersMs)), headersMs);
+  }
+
+  /** The response headers arrived: the headers timeout no longer applies. */
+  answered(): void {
+    clearTimeout(this.#headers);
+  }
+
+  /** A body read starts (arms the idle timeout) or ends (disarms it). */
+  reading(active: boolean): void {
+    const idleMs = this.call.timeout.idle;
+    if (idleMs === undefined) return;
+    clearTimeout(this.#idle);
+    if (active) this.#idle = setTimeout(() => this.cancel(new TimeoutMarker('idle', idleMs)), idleMs);
+  }
+
+  /** Stops the call: the transport's work fails, and {@link toError} explains why. */
+  cancel(reason: unknown): void {
+    if (this.#cancelled) return;
+    this.#cancelled = true;
+    this.#reason = reason;
+    this.#cancel(reason);
+  }
+
+  /** The protocol error for a transport failure, given why the call was cancelled (if it was). */
+  toError(error: unknown): ProtocolError {
+    const reason = this.#reason;
+    const { call } = this;
+    if (reason instanceof TimeoutMarker) {
+      return new TimeoutError({
+        message: `The upstream (${this.host}) did not answer within the ${reason.phase} timeout of ${reason.ms} ms.`,
+        code: 'timeout',
+        requestId: call.requestId,
+        cause: error,
+      });
+    }
+    if (call.signal.aborted) {
+      return new AbortError({
+        message: 'The request was aborted.',
+        code: 'aborted',
+        requestId: call.requestId,
+      });
+    }
+    return new ConnectionError({
+      message: `The upstream (${this.host}) connection failed: ${describeNetworkError(error)}.`,
+      code: 'connection_error',
+      requestId: call.requestId,
+      cause: error,
+    });
+  }
+
+  /** The body was read to its end (or the call failed): releases timers and the caller's signal. */
+  finish(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    clearTimeout(this.#total);
+    clearTimeout(this.#headers);
+    clearTimeout(this.#idle);
+    this.call.signal.removeEventListener('abort', this.#onCallerAbort);
+  }
+
+  /** {@link finish}, and cancels the transport's work when the body was not read to its end. */
+  close(): void {
+    if (this.#settled) return;
+    this.finish();
+    this.cancel(CLOSED_EARLY);
+  }
+}
+
+/**
+ * Reads a whole body as UTF-8 text, refusing more than the call's `maxResponseBytes`
+ * (`bad_response`; leaving the loop closes the body and aborts the upstream request).
+ */
+export async function readBodyText(
+  body: AsyncIterable<Uint8Array>,
+  guard: UpstreamCallGuard,
+): Promise<string> {
+  const limit = guard.call.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const pieces: Uint8Array[] = [];
+  let size = 0;
+  for await (const bytes of body) {
+    size += bytes.byteLength;
+    if (size > limit) {
+      throw createProtocolError({
+        message: `The upstream (${guard.host}) answer is larger than ${limit} bytes.`,
+        code: 'bad_response',
+        requestId: guard.call.requestId,
+      });
+    }
+    pieces.push(bytes);
+  }
+  if (pieces.length === 1)
+    return Buffer.from(pieces[0]!.buffer, pieces[0]!.byteOffset, size).toString('utf8');
+  return Buffer.concat(pieces, size).toString('utf8');
+}

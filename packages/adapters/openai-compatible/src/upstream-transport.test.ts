@@ -1,0 +1,314 @@
+import { AbortError, ConnectionError, ProtocolError, TimeoutError } from '@switchyard/protocol';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createOpenAICompatibleAdapter, type OpenAICompatibleSettings } from './openai-compatible-adapter.js';
+import {
+  adapterContext,
+  chatRequest,
+  collect,
+  JSON_TYPE,
+  type LocalUpstream,
+  SSE,
+  serveBody,
+  startLocalUpstream,
+} from './test/local-upstream.js';
+
+const CHUNK = (content: string, finish: string | null = null) =>
+  `data: ${JSON.stringify({
+    id: 'c1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+  })}\n\n`;
+const COMPLETION = JSON.stringify({
+  id: 'chatcmpl-1',
+  object: 'chat.completion',
+  created: 1,
+  model: 'm',
+  choices: [
+    { index: 0, message: { role: 'assistant', content: 'ok' }, logprobs: null, finish_reason: 'stop' },
+  ],
+  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+});
+
+let upstream: LocalUpstream;
+beforeAll(async () => {
+  upstream = await startLocalUpstream();
+});
+afterAll(() => upstream.close());
+afterEach(() => {
+  upstream.requests.length = 0;
+});
+
+async function errorOf(promise: Promise<unknown>): Promise<ProtocolError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(ProtocolError.isInstance(error)).toBe(true);
+  return error as ProtocolError;
+}
+
+/** A responder that sends headers and `prefix`, then never finishes (until the client leaves). */
+function hangAfter(prefix: string, contentType = SSE) {
+  return (_request: unknown, res: import('node:http').ServerResponse) => {
+    res.writeHead(200, { 'content-type': contentType });
+    if (prefix) res.write(prefix);
+  };
+}
+
+const TRANSPORTS: [string, Partial<OpenAICompatibleSettings>][] = [
+  ['node:http (the default)', {}],
+  ['an injected fetch (the global one)', { fetch: (input, init) => fetch(input, init) }],
+];
+
+describe.each(TRANSPORTS)('over %s', (_name, transport) => {
+  function adapter(settings: Partial<OpenAICompatibleSettings> = {}) {
+    return createOpenAICompatibleAdapter({
+      name: 'test',
+      baseURL: upstream.baseURL,
+      ...transport,
+      ...settings,
+    });
+  }
+
+  describe('oversized answers', () => {
+    it('an answer over maxResponseBytes is a bad_response, and the upstream request is closed', async () => {
+      const huge = COMPLETION.replace('"ok"', `"${'x'.repeat(64 * 1024)}"`);
+      upstream.respond(serveBody(huge, JSON_TYPE, 200, 4096));
+      const error = await errorOf(
+        adapter({ maxResponseBytes: 16 * 1024 }).complete!(chatRequest({}), adapterContext()),
+      );
+      expect({ code: error.code, status: error.status }).toEqual({ code: 'bad_response', status: 502 });
+      expect(error.message).toContain('larger than 16384 bytes');
+      upstream.respond(serveBody(huge, JSON_TYPE));
+      const completion = await adapter({ maxResponseBytes: 128 * 1024 }).complete!(
+        chatRequest({}),
+        adapterContext(),
+      );
+      expect(completion.choices[0]?.message.content).toHaveLength(64 * 1024);
+    });
+  });
+
+  describe('oversized stream events', () => {
+    it('an event over maxResponseBytes ends the stream with bad_response after the chunks before it', async () => {
+      upstream.respond(serveBody(`${CHUNK('ok')}data: {"x":"${'x'.repeat(64 * 1024)}`, SSE, 200, 4096));
+      const chunks: unknown[] = [];
+      const error = await errorOf(
+        (async () => {
+          for await (const chunk of adapter({ maxResponseBytes: 16 * 1024 }).stream!(
+            chatRequest({ stream: true }),
+            adapterContext(),
+          ))
+            chunks.push(chunk);
+        })(),
+      );
+      expect(error.code).toBe('bad_response');
+      expect(chunks.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('connection failures', () => {
+    it('connection refused is a retryable ConnectionError', async () => {
+      const closed = await startLocalUpstream();
+      const baseURL = closed.baseURL;
+      await closed.close();
+      const error = await errorOf(
+        createOpenAICompatibleAdapter({ name: 'test', baseURL, ...transport }).complete!(
+          chatRequest({}),
+          adapterContext(),
+        ),
+      );
+      expect(ConnectionError.isInstance(error)).toBe(true);
+      expect(error.code).toBe('connection_error');
+      expect(error.status).toBe(502);
+      expect(error.isRetryable).toBe(true);
+      expect(error.message).toContain('ECONNREFUSED');
+    });
+
+    it('a connection reset before the answer is a retryable ConnectionError', async () => {
+      upstream.respond((_request, _res, raw) => {
+        raw.socket.destroy();
+      });
+      const error = await errorOf(adapter().complete!(chatRequest({}), adapterContext()));
+      expect(ConnectionError.isInstance(error)).toBe(true);
+      expect(error.isRetryable).toBe(true);
+      expect(error.streamStarted).toBe(false);
+    });
+
+    it('a connection reset mid-stream fails after the chunks already received, streamStarted true', async () => {
+      upstream.respond((_request, res, raw) => {
+        res.writeHead(200, { 'content-type': SSE });
+        res.write(CHUNK('Hel'));
+        res.write(CHUNK('lo'), () => setTimeout(() => raw.socket.destroy(), 20));
+      });
+      const seen: string[] = [];
+      const error = await errorOf(
+        (async () => {
+          for await (const chunk of adapter().stream!(chatRequest({ stream: true }), adapterContext())) {
+            seen.push(chunk.choices[0]?.delta.content ?? '');
+          }
+        })(),
+      );
+      expect(seen).toStrictEqual(['Hel', 'lo']);
+      expect(ConnectionError.isInstance(error)).toBe(true);
+      expect(error.streamStarted).toBe(true);
+    });
+  });
+
+  describe('timeouts', () => {
+    it('total timeout: TimeoutError, retryable, and the upstream request is closed', async () => {
+      upstream.respond(() => {}); // never answers
+      const abandoned = upstream.nextAbandonedResponse();
+      const error = await errorOf(adapter({ timeout: 150 }).complete!(chatRequest({}), adapterContext()));
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect(error.code).toBe('timeout');
+      expect(error.isRetryable).toBe(true);
+      expect(error.message).toContain('total timeout of 150 ms');
+      await abandoned;
+    });
+
+    it('headers timeout applies until the headers, not to a slow body', async () => {
+      upstream.respond(() => {});
+      const error = await errorOf(
+        adapter({ timeout: { headers: 100 } }).complete!(chatRequest({}), adapterContext()),
+      );
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect(error.message).toContain('headers timeout of 100 ms');
+
+      upstream.respond(async (_request, res) => {
+        res.writeHead(200, { 'content-type': SSE });
+        res.write(CHUNK('a'));
+        await new Promise((resolve) => setTimeout(resolve, 900));
+        res.end(`${CHUNK('b', 'stop')}data: [DONE]\n\n`);
+      });
+      const chunks = await collect(
+        adapter({ timeout: { headers: 400 } }).stream!(chatRequest({ stream: true }), adapterContext()),
+      );
+      expect(chunks.map((chunk) => chunk.choices[0]?.delta.content)).toStrictEqual(['a', 'b']);
+    });
+
+    it('idle timeout: a stream that stalls fails with streamStarted true', async () => {
+      upstream.respond(hangAfter(CHUNK('partial')));
+      const abandoned = upstream.nextAbandonedResponse();
+      const seen: number[] = [];
+      const error = await errorOf(
+        (async () => {
+          for await (const chunk of adapter({ timeout: { idle: 150 } }).stream!(
+            chatRequest({ stream: true }),
+            adapterContext(),
+          )) {
+            seen.push(chunk.choices.length);
+          }
+        })(),
+      );
+      expect(seen).toStrictEqual([1]);
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      expect(error.message).toContain('idle timeout of 150 ms');
+      expect(error.streamStarted).toBe(true);
+      await abandoned;
+    });
+
+    it("the caller's deadline bounds the call", async () => {
+      upstream.respond(() => {});
+      const error = await errorOf(
+        adapter().complete!(chatRequest({}), adapterContext({ deadline: Date.now() + 120 })),
+      );
+      expect(TimeoutError.isInstance(error)).toBe(true);
+      const late = await errorOf(
+        adapter().complete!(chatRequest({}), adapterContext({ deadline: Date.now() - 1 })),
+      );
+      expect(TimeoutError.isInstance(late)).toBe(true);
+    });
+  });
+
+  describe('abort propagation', () => {
+    it('aborting mid-stream throws AbortError and the upstream sees its socket close', async () => {
+      upstream.respond(hangAfter(CHUNK('first')));
+      const abandoned = upstream.nextAbandonedResponse();
+      const controller = new AbortController();
+      const iterator = adapter().stream!(
+        chatRequest({ stream: true }),
+        adapterContext({ signal: controller.signal }),
+      )[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      expect(first.value?.choices[0]?.delta.content).toBe('first');
+      const pending = iterator.next();
+      controller.abort();
+      const error = await errorOf(pending);
+      expect(AbortError.isInstance(error)).toBe(true);
+      expect(error.code).toBe('aborted');
+      expect(error.isRetryable).toBe(false);
+      await abandoned;
+    });
+
+    it('aborting while waiting for a non-stream answer closes the upstream request', async () => {
+      upstream.respond(() => {});
+      const abandoned = upstream.nextAbandonedResponse();
+      const controller = new AbortController();
+      const promise = adapter().complete!(chatRequest({}), adapterContext({ signal: controller.signal }));
+      while (upstream.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.abort();
+      expect(AbortError.isInstance(await errorOf(promise))).toBe(true);
+      await abandoned;
+    });
+
+    it('an already-aborted signal sends nothing', async () => {
+      const controller = new AbortController();
+      controller.abort();
+      const error = await errorOf(
+        adapter().complete!(chatRequest({}), adapterContext({ signal: controller.signal })),
+      );
+      expect(AbortError.isInstance(error)).toBe(true);
+      expect(upstream.requests).toHaveLength(0);
+    });
+
+    it('a consumer that stops reading closes the upstream request', async () => {
+      upstream.respond(hangAfter(CHUNK('one')));
+      const abandoned = upstream.nextAbandonedResponse();
+      for await (const chunk of adapter().stream!(chatRequest({ stream: true }), adapterContext())) {
+        expect(chunk.choices[0]?.delta.content).toBe('one');
+        break;
+      }
+      await abandoned;
+    });
+  });
+
+  describe('connection reuse', () => {
+    it('sequential requests reuse one keep-alive connection (pooled per adapter)', async () => {
+      const pooled = await startLocalUpstream((request, res) => {
+        const body = request.json?.stream ? `${CHUNK('x', 'stop')}data: [DONE]\n\n` : COMPLETION;
+        res.writeHead(200, { 'content-type': request.json?.stream ? SSE : JSON_TYPE }).end(body);
+      });
+      try {
+        const client = createOpenAICompatibleAdapter({ name: 'test', baseURL: pooled.baseURL, ...transport });
+        for (let i = 0; i < 10; i++) {
+          if (i % 2 === 0) await client.complete!(chatRequest({}), adapterContext());
+          else await collect(client.stream!(chatRequest({ stream: true }), adapterContext()));
+        }
+        expect(pooled.requests).toHaveLength(10);
+        expect(pooled.connections).toBeGreaterThanOrEqual(1);
+        expect(pooled.connections).toBeLessThanOrEqual(2);
+      } finally {
+        await pooled.close();
+      }
+    });
+  });
+});
+
+describe('custom fetch', () => {
+  it('an injected fetch is used for every call', async () => {
+    const urls: string[] = [];
+    const client = createOpenAICompatibleAdapter({
+      name: 'test',
+      baseURL: upstream.baseURL,
+      fetch: (input, init) => {
+        urls.push(input);
+        return fetch(input, init);
+      },
+    });
+    upstream.respond(serveBody(COMPLETION, JSON_TYPE));
+    await client.complete!(chatRequest({}), adapterContext());
+    expect(urls).toStrictEqual([`${upstream.baseURL}/chat/completions`]);
+  });
+});
