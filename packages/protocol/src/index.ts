@@ -103,6 +103,7 @@ export {
   encodeChunk,
   encodeComment,
   encodeErrorEvent,
+  type ReadSSEMessagesOptions,
   readSSEMessages,
   SSE_DONE,
   SSE_HEADERS,

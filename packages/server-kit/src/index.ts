@@ -20,3 +20,8 @@ export type {
 } from './chat-server-types.js';
 export { createNodeHandler, type NodeHandlerOptions } from './node/node-handler.js';
 export { DEFAULT_BODY_LIMIT } from './read-json-body.js';
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type ReadLimitedTextOptions,
+  readLimitedText,
+} from './read-limited-text.js';

@@ -44,25 +44,27 @@ function tooLarge(limit: number): BadRequestError {
 }
 
 /**
- * Reads a body up to `limit` bytes and stops reading (and returns 413) as soon as it is over, so
- * an oversized upload is never buffered. A declared `content-length` over the limit fails before
- * reading anything.
+ * Reads a body up to `limit` bytes and stops reading (and returns 413, or throws `tooLargeError`)
+ * as soon as it is over, so an oversized body is never buffered; leaving the loop stops the
+ * source (a fetch body is cancelled, its connection released). A declared `content-length` over
+ * the limit fails before reading anything.
  */
 export async function readBodyBytes(
   body: AsyncIterable<Uint8Array> | null,
   limit: number,
-  contentLength: string | undefined,
+  contentLength: string | null | undefined,
+  tooLargeError: (limit: number) => Error = tooLarge,
 ): Promise<Uint8Array> {
-  if (contentLength !== undefined) {
+  if (contentLength !== undefined && contentLength !== null) {
     const declared = Number(contentLength);
-    if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+    if (Number.isFinite(declared) && declared > limit) throw tooLargeError(limit);
   }
   if (body === null) return new Uint8Array(0);
   const pieces: Uint8Array[] = [];
   let size = 0;
   for await (const piece of body) {
     size += piece.byteLength;
-    if (size > limit) throw tooLarge(limit);
+    if (size > limit) throw tooLargeError(limit);
     pieces.push(piece);
   }
   if (pieces.length === 1) return pieces[0] as Uint8Array;

@@ -217,6 +217,76 @@ describe('settings', () => {
   });
 });
 
+describe('maxResponseBytes', () => {
+  const LIMIT = 16 * 1024;
+  const big = 'x'.repeat(64 * 1024);
+  const message = JSON.stringify({
+    id: 'msg_big',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-sonnet-4-5',
+    content: [{ type: 'text', text: big }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: 3, output_tokens: 9 },
+  });
+  /** The body in 4 KiB pieces, and the response left open: only the client can end the call. */
+  const pieces = (text: string) =>
+    Array.from({ length: Math.ceil(text.length / 4096) }, (_, i) => text.slice(i * 4096, (i + 1) * 4096));
+
+  it('an answer over the limit is a 502 bad_response and the upstream connection is released', async () => {
+    handler = () => ({ headers: { 'content-type': 'application/json' }, body: pieces(message), hang: true });
+    const error = await caught(adapter({ maxResponseBytes: LIMIT }).complete!(request, adapterContext()));
+    expect({ code: error.code, status: error.status }).toEqual({ code: 'bad_response', status: 502 });
+    expect(error.message).toContain(`larger than ${LIMIT} bytes`);
+    await upstream.requests[0]?.closed;
+
+    handler = () => ({ headers: { 'content-type': 'application/json' }, body: message });
+    const completion = await adapter({ maxResponseBytes: 4 * LIMIT + 1024 }).complete!(
+      request,
+      adapterContext(),
+    );
+    expect(completion.choices[0]?.message.content).toHaveLength(big.length);
+  });
+
+  it('a stream event over the limit ends the stream with bad_response after the chunks before it', async () => {
+    handler = () => ({
+      headers: { 'content-type': 'text/event-stream' },
+      body: [
+        ...frames([START, TEXT_START, textDelta('Hel')]),
+        ...pieces(frames([textDelta(big)])[0] as string),
+      ],
+      hang: true,
+    });
+    const chunks: ChatCompletionChunk[] = [];
+    const error = await caught(
+      (async () => {
+        for await (const chunk of adapter({ maxResponseBytes: LIMIT }).stream!(request, adapterContext()))
+          chunks.push(chunk);
+      })(),
+    );
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe('Hel');
+    expect({ code: error.code, status: error.status, started: error.streamStarted }).toEqual({
+      code: 'bad_response',
+      status: 502,
+      started: true,
+    });
+    await upstream.requests[0]?.closed;
+  });
+
+  it('an error body over the limit still gives the error of its status', async () => {
+    handler = () => ({
+      status: 529,
+      headers: { 'content-type': 'text/html' },
+      body: pieces(big),
+      hang: true,
+    });
+    const error = await caught(adapter({ maxResponseBytes: LIMIT }).complete!(request, adapterContext()));
+    expect({ status: error.status, retryable: error.isRetryable }).toEqual({ status: 529, retryable: true });
+    await upstream.requests[0]?.closed;
+  });
+});
+
 describe('response_format through the json tool', () => {
   const jsonRequest: ChatCompletionRequest = {
     model: 'claude-3-5-haiku-latest',

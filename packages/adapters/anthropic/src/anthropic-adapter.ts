@@ -12,7 +12,13 @@ import {
   ServerError,
   TimeoutError,
 } from '@switchyard/protocol';
-import type { AdapterCapabilities, ChatAdapter, Logger } from '@switchyard/server-kit';
+import {
+  type AdapterCapabilities,
+  type ChatAdapter,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type Logger,
+  readLimitedText,
+} from '@switchyard/server-kit';
 import { z } from 'zod';
 import { type AnthropicMessagesRequest, AnthropicResponseSchema } from './anthropic-api-types.js';
 import { anthropicErrorFromResponse } from './anthropic-error.js';
@@ -53,6 +59,11 @@ export interface AnthropicAdapterSettings {
    */
   timeout?: number;
   /**
+   * Largest non-stream answer (or error body), and largest single stream event, read from
+   * Anthropic. Default 32 MiB; more is a 502 `bad_response` and the connection is released.
+   */
+  maxResponseBytes?: number;
+  /**
    * How `response_format: json_schema` is delivered: `native` (`output_config.format`), `tool`
    * (a forced tool named `json`), or `auto` (native for Claude Opus ≥ 4.1, Sonnet ≥ 4.5,
    * Haiku ≥ 4.5 and later generations). Default `auto`.
@@ -91,6 +102,7 @@ const ModelsPageSchema = z.looseObject({
 export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}): ChatAdapter {
   const baseURL = (settings.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   const timeout = settings.timeout ?? DEFAULT_TIMEOUT;
+  const maxBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const requestOptions = {
     defaultMaxTokens: settings.defaultMaxTokens ?? DEFAULT_MAX_TOKENS,
     defaultThinkingBudget: settings.defaultThinkingBudget ?? DEFAULT_THINKING_BUDGET,
@@ -137,9 +149,13 @@ export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}):
     }
     call.upstreamRequestId = response.headers.get('request-id');
     if (response.ok) return response;
-    const text = await response.text().catch((error: unknown) => {
-      throw call.failure(error, false);
-    });
+    // An oversized error body is dropped: the status alone still says what happened.
+    const text = await readLimitedText(response.body, { maxBytes, source: 'Anthropic' }).catch(
+      (error: unknown) => {
+        if (ProtocolError.isInstance(error)) return '';
+        throw call.failure(error, false);
+      },
+    );
     const error = anthropicErrorFromResponse(text, {
       status: response.status,
       headers: response.headers,
@@ -169,7 +185,7 @@ export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}):
       const call = new UpstreamCall(context.signal, timeout, context.requestId);
       try {
         const response = await send('/models?limit=1000', { method: 'GET' }, call);
-        const page = ModelsPageSchema.safeParse(await readJson(response, call));
+        const page = ModelsPageSchema.safeParse(await readJson(response, call, maxBytes));
         if (!page.success) throw badResponse('Anthropic sent a model list this adapter cannot read.', call);
         const models: Model[] = [];
         const seen = new Set<string>();
@@ -194,7 +210,7 @@ export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}):
       try {
         context.logger.debug('anthropic request', { model: request.model, stream: false });
         const response = await send('/messages', { method: 'POST', body: converted.body }, call);
-        const parsed = AnthropicResponseSchema.safeParse(await readJson(response, call));
+        const parsed = AnthropicResponseSchema.safeParse(await readJson(response, call, maxBytes));
         if (!parsed.success) throw badResponse('Anthropic sent a message this adapter cannot read.', call);
         context.logger.debug('anthropic response', { upstreamRequestId: call.upstreamRequestId });
         return convertAnthropicResponse(parsed.data, { jsonTool: converted.jsonTool, created: nowSeconds() });
@@ -222,7 +238,7 @@ export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}):
         });
         call.restartTimer();
         try {
-          for await (const { data } of readSSEMessages(response.body)) {
+          for await (const { data } of readSSEMessages(response.body, { maxEventSize: maxBytes })) {
             call.restartTimer();
             for (const chunk of converter.pushData(data)) yield chunk;
           }
@@ -275,7 +291,9 @@ class UpstreamCall {
   }
 
   failure(error: unknown, streamStarted: boolean): ProtocolError {
-    if (ProtocolError.isInstance(error)) return error;
+    if (ProtocolError.isInstance(error)) {
+      return streamStarted && !error.streamStarted ? error.with({ streamStarted }) : error;
+    }
     const requestId = this.upstreamRequestId;
     if (this.callerSignal.aborted) {
       return new AbortError({
@@ -305,10 +323,14 @@ class UpstreamCall {
   }
 }
 
-async function readJson(response: Response, call: UpstreamCall): Promise<unknown> {
+async function readJson(response: Response, call: UpstreamCall, maxBytes: number): Promise<unknown> {
   let text: string;
   try {
-    text = await response.text();
+    text = await readLimitedText(response.body, {
+      maxBytes,
+      source: 'Anthropic',
+      requestId: call.upstreamRequestId,
+    });
   } catch (error) {
     throw call.failure(error, false);
   }

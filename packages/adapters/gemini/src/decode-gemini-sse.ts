@@ -1,16 +1,22 @@
-import { createProtocolError, ErrorCode, readSSEMessages } from '@switchyard/protocol';
+import {
+  createProtocolError,
+  ErrorCode,
+  type ReadSSEMessagesOptions,
+  readSSEMessages,
+} from '@switchyard/protocol';
 import type { GeminiGenerateContentResponse } from './gemini-api-types.js';
 
 /**
  * Reads a `streamGenerateContent?alt=sse` body: one complete `GenerateContentResponse` per `data:`
  * event, CRLF framing, no `[DONE]`. Lines and UTF-8 characters split across network pieces are
- * reassembled. A payload that is not a JSON object throws a `bad_response` error. Stopping early
- * cancels the body.
+ * reassembled. A payload that is not a JSON object, or an event over `maxEventSize`, throws a
+ * `bad_response` error. Stopping early cancels the body.
  */
 export async function* decodeGeminiSSE(
   body: ReadableStream<Uint8Array>,
+  options?: ReadSSEMessagesOptions,
 ): AsyncGenerator<GeminiGenerateContentResponse, void, undefined> {
-  for await (const message of readSSEMessages(body)) {
+  for await (const message of readSSEMessages(body, options)) {
     const data = message.data.trim();
     if (data !== '' && data !== '[DONE]') yield parsePayload(data);
   }

@@ -355,3 +355,77 @@ describe('transport', () => {
     expect(chunks).toHaveLength(2);
   });
 });
+
+describe('maxResponseBytes', () => {
+  const LIMIT = 16 * 1024;
+  const big = 'x'.repeat(64 * 1024);
+  const answer = (text: string) =>
+    JSON.stringify({
+      candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],
+      usageMetadata: { promptTokenCount: 1, candidatesTokenCount: 9, totalTokenCount: 10 },
+      responseId: 'r1',
+    });
+
+  /** Sends `pieces` 4 KiB at a time and leaves the response open: only the client can end the call. */
+  function openEnded(status: number, headers: Record<string, string>, text: string) {
+    let closed: Promise<unknown> = Promise.resolve();
+    const reply: UpstreamReply = {
+      write: async (response) => {
+        closed = once(response, 'close');
+        response.writeHead(status, headers);
+        for (let i = 0; i < text.length && !response.destroyed; i += 4096) {
+          response.write(text.slice(i, i + 4096));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      },
+    };
+    return { reply, closed: () => closed };
+  }
+
+  it('an answer over the limit is a 502 bad_response and the upstream connection is released', async () => {
+    const upstreamReply = openEnded(200, { 'content-type': 'application/json' }, answer(big));
+    const adapter = await serve(upstreamReply.reply, { maxResponseBytes: LIMIT });
+    const error = await caught(adapter.complete!(request, adapterContext({ requestId: 'req-big' })));
+    expect({ code: error.code, status: error.status, requestId: error.requestId }).toEqual({
+      code: 'bad_response',
+      status: 502,
+      requestId: 'req-big',
+    });
+    expect(error.message).toContain(`larger than ${LIMIT} bytes`);
+    await upstreamReply.closed();
+  });
+
+  it('an answer within the limit is read whole', async () => {
+    const adapter = await serve({ body: answer(big) }, { maxResponseBytes: 4 * LIMIT + 1024 });
+    const completion = await adapter.complete!(request, adapterContext());
+    expect(completion.choices[0]?.message.content).toHaveLength(big.length);
+  });
+
+  it('a stream event over the limit ends the stream with bad_response after the chunks before it', async () => {
+    const upstreamReply = openEnded(
+      200,
+      SSE_HEADERS,
+      `data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: 'Hel' }] } }] })}\r\n\r\ndata: ${answer(big)}`,
+    );
+    const adapter = await serve(upstreamReply.reply, { maxResponseBytes: LIMIT });
+    const chunks: ChatCompletionChunk[] = [];
+    const error = await caught(
+      drain(adapter.stream!({ ...request, stream: true }, adapterContext()), chunks),
+    );
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe('Hel');
+    expect({ code: error.code, status: error.status, started: error.streamStarted }).toEqual({
+      code: 'bad_response',
+      status: 502,
+      started: true,
+    });
+    await upstreamReply.closed();
+  });
+
+  it('an error body over the limit still gives the error of its status', async () => {
+    const upstreamReply = openEnded(503, { 'content-type': 'text/html' }, big);
+    const adapter = await serve(upstreamReply.reply, { maxResponseBytes: LIMIT });
+    const error = await caught(adapter.complete!(request, adapterContext()));
+    expect({ status: error.status, retryable: error.isRetryable }).toEqual({ status: 503, retryable: true });
+    await upstreamReply.closed();
+  });
+});

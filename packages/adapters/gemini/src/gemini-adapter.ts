@@ -10,7 +10,12 @@ import {
   ServerError,
   TimeoutError,
 } from '@switchyard/protocol';
-import type { AdapterContext, ChatAdapter } from '@switchyard/server-kit';
+import {
+  type AdapterContext,
+  type ChatAdapter,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  readLimitedText,
+} from '@switchyard/server-kit';
 import { buildGeminiRequest } from './build-gemini-request.js';
 import { decodeGeminiSSE } from './decode-gemini-sse.js';
 import type { GeminiGenerateContentResponse } from './gemini-api-types.js';
@@ -35,6 +40,11 @@ export interface GeminiAdapterSettings {
   models?: ReadonlyArray<string | Model>;
   /** Milliseconds to wait for Gemini to start answering (a whole non-stream answer). Default 600,000. */
   timeout?: number;
+  /**
+   * Largest non-stream answer (or error body), and largest single stream event, read from
+   * Gemini. Default 32 MiB; more is a 502 `bad_response` and the connection is released.
+   */
+  maxResponseBytes?: number;
   /** Provider name in logs and metrics. Default `gemini`. */
   provider?: string;
   /** Makes answer ids when Gemini sends no `responseId`. Default: a random UUID. */
@@ -57,6 +67,7 @@ const MODEL_PATH = /^(?:(?:models|tunedModels)\/)?[A-Za-z0-9][\w.-]*$/;
 export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatAdapter {
   const baseURL = (settings.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   const timeout = settings.timeout ?? 600_000;
+  const maxBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const generateId = settings.generateId ?? (() => randomUUID().replaceAll('-', ''));
   const fetchImpl = settings.fetch ?? ((input, init) => globalThis.fetch(input, init));
 
@@ -97,7 +108,7 @@ export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatA
       } catch (error) {
         throw transportError(error, signal, timer.signal, requestId);
       }
-      if (!response.ok) throw await upstreamError(response, requestId);
+      if (!response.ok) throw await upstreamError(response, requestId, maxBytes);
       try {
         return await read(response);
       } catch (error) {
@@ -124,7 +135,7 @@ export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatA
           { method: 'GET', headers: headersFor(context.requestId, 'application/json') },
           context.signal,
           context.requestId,
-          (response) => readJson<GeminiModelPage>(response),
+          (response) => readJson<GeminiModelPage>(response, maxBytes),
         );
         for (const model of page.models ?? []) {
           if (model.name && model.supportedGenerationMethods?.includes('generateContent')) {
@@ -144,7 +155,7 @@ export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatA
         { method: 'POST', headers: jsonHeaders(headersFor(context.requestId, 'application/json')), body },
         context.signal,
         context.requestId,
-        (response) => readJson<GeminiGenerateContentResponse>(response),
+        (response) => readJson<GeminiGenerateContentResponse>(response, maxBytes),
       );
       const translator = new GeminiResponseTranslator({ model: request.model, generateId });
       try {
@@ -166,7 +177,7 @@ export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatA
         async (response) => {
           if (!response.body)
             throw createProtocolError({ message: 'Gemini sent no body.', code: ErrorCode.badResponse });
-          return decodeGeminiSSE(response.body);
+          return decodeGeminiSSE(response.body, { maxEventSize: maxBytes });
         },
       );
       const translator = new GeminiResponseTranslator({ model: request.model, generateId });
@@ -220,8 +231,8 @@ function logRequest(context: AdapterContext, request: ChatCompletionRequest, str
   context.logger.debug('gemini request', { model: request.model, stream, messages: request.messages.length });
 }
 
-async function readJson<T>(response: Response): Promise<T> {
-  const text = await response.text();
+async function readJson<T>(response: Response, maxBytes: number): Promise<T> {
+  const text = await readLimitedText(response.body, { maxBytes, source: 'Gemini' });
   try {
     return JSON.parse(text) as T;
   } catch (cause) {
@@ -233,8 +244,13 @@ async function readJson<T>(response: Response): Promise<T> {
   }
 }
 
-async function upstreamError(response: Response, requestId: string | undefined): Promise<ProtocolError> {
-  const text = await response.text().catch(() => '');
+async function upstreamError(
+  response: Response,
+  requestId: string | undefined,
+  maxBytes: number,
+): Promise<ProtocolError> {
+  // An unreadable or oversized error body is dropped: the status alone still says what happened.
+  const text = await readLimitedText(response.body, { maxBytes, source: 'Gemini' }).catch(() => '');
   let body: unknown = text;
   try {
     body = JSON.parse(text);

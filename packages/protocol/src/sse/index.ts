@@ -1,5 +1,5 @@
 export { decodeSSE } from './decode-sse.js';
-export { readSSEMessages, type SSEMessage } from './read-sse-messages.js';
+export { type ReadSSEMessagesOptions, readSSEMessages, type SSEMessage } from './read-sse-messages.js';
 export { createSSEDecoder, type SSEDecoder, type SSEDecoderOptions, type SSEEvent } from './sse-decoder.js';
 export {
   createSSEEncoderStream,

@@ -52,3 +52,47 @@ describe('readSSEMessages', () => {
     expect(cancelled).toBe(true);
   });
 });
+
+describe('readSSEMessages with maxEventSize', () => {
+  async function outcome(stream: ReadableStream<Uint8Array>, maxEventSize: number) {
+    const seen: string[] = [];
+    try {
+      for await (const m of readSSEMessages(stream, { maxEventSize })) seen.push(m.data);
+      return { seen, error: undefined };
+    } catch (error) {
+      return { seen, error: error as { code?: string; status?: number; message?: string } };
+    }
+  }
+
+  it('yields the events before an oversized one, then throws bad_response and cancels the body', async () => {
+    let cancelled = false;
+    const stream = body(['data: small\n\n', `data: ${'x'.repeat(100)}\n\n`, 'data: after\n\n'], () => {
+      cancelled = true;
+    });
+    const { seen, error } = await outcome(stream, 64);
+    expect(seen).toStrictEqual(['small']);
+    expect(error).toMatchObject({ code: 'bad_response', status: 502 });
+    expect(error?.message).toContain('maximum size of 64 characters');
+    expect(cancelled).toBe(true);
+  });
+
+  it('bounds an endless line that never completes an event', async () => {
+    let cancelled = false;
+    const pieces = ['data: ok\n\n', 'data: ', ...Array.from({ length: 20 }, () => 'y'.repeat(16))];
+    const { seen, error } = await outcome(
+      body(pieces, () => {
+        cancelled = true;
+      }),
+      64,
+    );
+    expect(seen).toStrictEqual(['ok']);
+    expect(error?.code).toBe('bad_response');
+    expect(cancelled).toBe(true);
+  });
+
+  it('lets events up to the limit through', async () => {
+    const { seen, error } = await outcome(body([`data: ${'z'.repeat(64)}\n\n`]), 64);
+    expect(error).toBeUndefined();
+    expect(seen).toStrictEqual(['z'.repeat(64)]);
+  });
+});

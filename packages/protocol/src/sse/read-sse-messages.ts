@@ -1,9 +1,20 @@
 import { createParser } from 'eventsource-parser';
+import { eventTooLarge } from './sse-decoder.js';
 
 /** One raw server-sent event: its `event:` name (when it has one) and its joined `data:` lines. */
 export interface SSEMessage {
   event: string | undefined;
   data: string;
+}
+
+/** Options of {@link readSSEMessages}. */
+export interface ReadSSEMessagesOptions {
+  /**
+   * Largest number of characters one event (or one unterminated line) may hold. When exceeded,
+   * the events before it are yielded, then a `bad_response` protocol error is thrown and the body
+   * is cancelled. Unbounded by default.
+   */
+  maxEventSize?: number;
 }
 
 const STREAM_OPTION = { stream: true } as const;
@@ -17,9 +28,22 @@ const STREAM_OPTION = { stream: true } as const;
  */
 export async function* readSSEMessages(
   body: ReadableStream<Uint8Array>,
+  options: ReadSSEMessagesOptions = {},
 ): AsyncGenerator<SSEMessage, void, undefined> {
+  const { maxEventSize } = options;
   const pending: SSEMessage[] = [];
-  const parser = createParser({ onEvent: (e) => pending.push({ event: e.event, data: e.data }) });
+  let tooLarge = false;
+  const parser = createParser({
+    onEvent: (e) => {
+      if (tooLarge) return;
+      if (maxEventSize !== undefined && e.data.length > maxEventSize) tooLarge = true;
+      else pending.push({ event: e.event, data: e.data });
+    },
+    onError: (error) => {
+      if (error.type === 'max-buffer-size-exceeded') tooLarge = true;
+    },
+    maxBufferSize: maxEventSize,
+  });
   const decoder = new TextDecoder();
   const reader = body.getReader();
   let finished = false;
@@ -30,10 +54,12 @@ export async function* readSSEMessages(
       parser.feed(decoder.decode(value, STREAM_OPTION));
       for (let i = 0; i < pending.length; i++) yield pending[i] as SSEMessage;
       pending.length = 0;
+      if (tooLarge) throw eventTooLarge(maxEventSize, false);
     }
     finished = true;
     parser.feed(`${decoder.decode()}\n\n`);
     for (const message of pending) yield message;
+    if (tooLarge) throw eventTooLarge(maxEventSize, false);
   } finally {
     if (!finished) reader.cancel().catch(() => {});
     reader.releaseLock();

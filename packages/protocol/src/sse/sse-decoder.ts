@@ -69,10 +69,7 @@ export function createSSEDecoder(
   const maxEventSize = options.maxEventSize;
   const tooLarge = (): void => {
     stopped = true;
-    onEvent({
-      type: 'error',
-      error: badResponse(`A server-sent event exceeded the maximum size of ${maxEventSize} characters.`),
-    });
+    onEvent({ type: 'error', error: eventTooLarge(maxEventSize, true) });
   };
 
   const onMessage = (message: EventSourceMessage): void => {
@@ -173,6 +170,15 @@ function malformed(data: string, ending: boolean, cause: unknown): ProtocolError
     code: ErrorCode.badResponse,
     streamStarted: true,
     cause,
+  });
+}
+
+/** The `bad_response` error for an event (or unterminated line) over `maxEventSize` characters. */
+export function eventTooLarge(maxEventSize: number | undefined, streamStarted: boolean): ProtocolError {
+  return createProtocolError({
+    message: `A server-sent event exceeded the maximum size of ${maxEventSize} characters.`,
+    code: ErrorCode.badResponse,
+    streamStarted,
   });
 }
 
