@@ -140,8 +140,12 @@ export interface ChatServerOptions {
   onResponseHeaders?(context: ChatRequestContext, response: { readonly status: number }): void;
   /** Rewrites the final usage (e.g. adds `cost`) in whole answers and in the stream's usage chunk. */
   transformUsage?(usage: Usage, context: ChatRequestContext): Usage;
-  /** Called exactly once per protocol request, after the last byte or the failure. Must not throw. */
-  onFinish?(event: ChatFinishEvent): void;
+  /**
+   * Called exactly once per protocol request: just before the answer's last bytes (a JSON body, or
+   * a stream's usage chunk and `[DONE]`), or when it failed. A returned promise holds those last
+   * bytes until it settles, e.g. until a ledger row is committed; a rejection is logged. Must not throw.
+   */
+  onFinish?(event: ChatFinishEvent): unknown;
   /** Largest accepted body in bytes (default 4 MiB); larger ones get 413. */
   readonly bodyLimit?: number;
   /** Milliseconds between keep-alive comments on an idle stream (default 15 000). */

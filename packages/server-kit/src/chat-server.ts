@@ -126,11 +126,22 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       options,
       logger,
     });
+    const result = await answer(state, request, match);
+    // The body leaves once `onFinish` settled (a ledger row committed, for instance).
+    if (result.type === 'json' && state.settled) await state.settled;
+    return result;
+  }
+
+  async function answer(
+    state: RequestState,
+    request: ChatServerRequest,
+    match: NonNullable<ReturnType<typeof matchRoute>>,
+  ): Promise<ChatServerResult> {
     try {
       if (request.method !== match.allow) {
         state.setHeader('allow', match.allow);
         throw new BadRequestError({
-          message: `Method ${clip(request.method)} is not allowed on ${path}; use ${match.allow}.`,
+          message: `Method ${clip(request.method)} is not allowed on ${state.path}; use ${match.allow}.`,
           code: ErrorCode.methodNotAllowed,
         });
       }

@@ -161,6 +161,47 @@ describe('transformUsage and onFinish', () => {
   });
 });
 
+describe('an onFinish that returns a promise', () => {
+  it('holds the last bytes (JSON body, or usage chunk and [DONE]) until it settles', async () => {
+    const releases: (() => void)[] = [];
+    const url = await serve({
+      adapters: [streaming()],
+      onFinish: () => new Promise<void>((resolve) => releases.push(resolve)),
+    });
+    for (const stream of [true, false]) {
+      let received: string | undefined;
+      const pending = post(
+        url,
+        body({ stream, stream_options: stream ? { include_usage: true } : undefined }),
+      )
+        .then((res) => res.text())
+        .then((text) => {
+          received = text;
+        });
+      while (releases.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(received).toBeUndefined();
+      releases.shift()?.();
+      await pending;
+      expect(received).toContain(stream ? 'data: [DONE]' : '"usage"');
+      if (stream) expect(received).toContain('"choices":[],"usage"');
+    }
+  });
+
+  it('a rejected promise is logged and the answer still completes', async () => {
+    const errors: string[] = [];
+    const noop = () => {};
+    const url = await serve({
+      adapters: [streaming()],
+      onFinish: () => Promise.reject(new Error('ledger down')),
+      logger: { debug: noop, info: noop, warn: noop, error: (message) => errors.push(message) },
+    });
+    expect(await (await post(url, body({ stream: true }))).text()).toContain('data: [DONE]');
+    expect((await (await post(url, body())).json()).object).toBe('chat.completion');
+    expect(errors).toStrictEqual(['onFinish failed', 'onFinish failed']);
+  });
+});
+
 describe('deadlines', () => {
   const stalling = () =>
     scriptedAdapter({

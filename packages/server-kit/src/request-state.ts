@@ -52,6 +52,7 @@ export class RequestState implements ChatRequestContext {
   #clientGone = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #finished = false;
+  #settled: Promise<void> | undefined;
 
   readonly #onClientAbort = () => {
     this.#clientGone = true;
@@ -133,9 +134,17 @@ export class RequestState implements ChatRequestContext {
     }
   }
 
-  /** Reports the outcome once: `onFinish`, then one log line. */
-  finish(outcome: Outcome): void {
-    if (this.#finished) return;
+  /** What `onFinish` returned, once it was called: the answer's last bytes wait for it. */
+  get settled(): Promise<void> | undefined {
+    return this.#settled;
+  }
+
+  /**
+   * Reports the outcome once: `onFinish`, then one log line. Returns the promise `onFinish`
+   * returned (rejections logged), if it returned one.
+   */
+  finish(outcome: Outcome): Promise<void> | undefined {
+    if (this.#finished) return undefined;
     this.#finished = true;
     clearTimeout(this.#timer);
     this.#clientSignal.removeEventListener('abort', this.#onClientAbort);
@@ -153,7 +162,12 @@ export class RequestState implements ChatRequestContext {
       endedAt,
     };
     try {
-      this.#options.onFinish?.(event);
+      const pending = this.#options.onFinish?.(event);
+      if (pending instanceof Promise) {
+        this.#settled = pending.then(undefined, (error: unknown) => {
+          this.logger.error('onFinish failed', { error: String(error) });
+        });
+      }
     } catch (error) {
       this.logger.error('onFinish failed', { error: String(error) });
     }
@@ -171,10 +185,11 @@ export class RequestState implements ChatRequestContext {
       fields.error_code = outcome.error.code;
       if (outcome.error.status >= 500 && !this.#clientGone) {
         this.logger.error('request failed', { ...fields, error: outcome.error.message });
-        return;
+        return this.#settled;
       }
     }
     this.logger.info('request finished', fields);
+    return this.#settled;
   }
 }
 

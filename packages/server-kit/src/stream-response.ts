@@ -132,7 +132,8 @@ export function streamResult(
             : '';
         // Report before the last bytes: a gateway's ledger row is then on disk before the client
         // sees [DONE], so a crash cannot leave a completed response unrecorded.
-        state.finish({ status: 200, usage, streamed: true, firstChunkAt });
+        const committed = state.finish({ status: 200, usage, streamed: true, firstChunkAt });
+        if (committed) await committed;
         if (usageChunk) write(usageChunk);
         write(SSE_DONE);
       } catch (thrown) {

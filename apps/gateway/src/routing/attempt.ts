@@ -2,6 +2,9 @@ import { ErrorCode, type ProtocolError, TimeoutError, toProtocolError } from '@s
 import type { AdapterContext } from '@switchyard/server-kit';
 import type { Deployment } from './deployment.js';
 
+/** Why a finished attempt's signal fires (a plain `abort()` would build a DOMException each time). */
+const DISPOSED = new Error('The attempt is over.');
+
 /**
  * One try of one deployment: its own abort signal (the client's, plus this attempt's timeout) and
  * a guard that stops waiting on the adapter the moment that signal fires, even when the adapter is
@@ -20,13 +23,17 @@ export class Attempt {
   #isWaiting = false;
   #reject: ((reason: unknown) => void) | undefined;
   readonly #onAbort = () => this.#reject?.(this.signal.reason);
+  // Cheaper than `AbortSignal.any` (no weak references to track per attempt).
+  readonly #onClientAbort = () => this.#controller.abort(this.#client.reason);
 
   constructor(deployment: Deployment, context: AdapterContext, timeoutMs: number) {
     this.deployment = deployment;
     this.#client = context.signal;
-    const signal = AbortSignal.any([context.signal, this.#controller.signal]);
+    const signal = this.#controller.signal;
     this.context = { ...context, signal };
     signal.addEventListener('abort', this.#onAbort, { once: true });
+    if (context.signal.aborted) this.#onClientAbort();
+    else context.signal.addEventListener('abort', this.#onClientAbort, { once: true });
     this.arm(timeoutMs, `${deployment.id} did not answer within ${timeoutMs} ms.`);
   }
 
@@ -99,6 +106,7 @@ export class Attempt {
     clearTimeout(this.#timer);
     this.#reject = undefined;
     this.signal.removeEventListener('abort', this.#onAbort);
-    if (!this.#controller.signal.aborted) this.#controller.abort();
+    this.#client.removeEventListener('abort', this.#onClientAbort);
+    if (!this.#controller.signal.aborted) this.#controller.abort(DISPOSED);
   }
 }

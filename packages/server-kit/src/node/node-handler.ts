@@ -74,29 +74,72 @@ function bodyOf(req: IncomingMessage): AsyncIterable<Uint8Array> {
   };
 }
 
-function nodeWriter(res: ServerResponse): SSEWriter {
-  return {
-    write: (frame) => res.write(frame),
-    drain: () =>
-      new Promise((resolve) => {
-        if (res.destroyed || res.writableEnded) {
-          resolve();
-          return;
-        }
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      }),
+/** Gathered frames are written at once past this many characters (a long answer in one read). */
+const BATCH_CHARS = 16_384;
+
+/**
+ * The frames of one event-loop turn (typically all the chunks of one upstream read) leave as one
+ * `res.write`: one chunked-encoding frame and one socket write instead of one per chunk. They are
+ * written once the turn's promise jobs are done, or at once past {@link BATCH_CHARS}.
+ */
+class NodeWriter implements SSEWriter {
+  readonly #res: ServerResponse;
+  #pending = '';
+  #scheduled = false;
+  readonly #flushLater = () => {
+    this.#scheduled = false;
+    this.flush();
   };
+
+  constructor(res: ServerResponse) {
+    this.#res = res;
+  }
+
+  write(frame: string): boolean {
+    this.#pending += frame;
+    if (this.#pending.length >= BATCH_CHARS) return this.flush();
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      process.nextTick(this.#flushLater);
+    }
+    return !this.#res.writableNeedDrain;
+  }
+
+  /** Writes what is gathered; false when the socket is full (wait for {@link drain}). */
+  flush(): boolean {
+    if (this.#pending === '') return !this.#res.writableNeedDrain;
+    const frames = this.#pending;
+    this.#pending = '';
+    if (this.#res.destroyed) return true;
+    return this.#res.write(frames);
+  }
+
+  /** Ends the response with what is still gathered. */
+  end(): void {
+    const frames = this.#pending;
+    this.#pending = '';
+    this.#res.end(frames);
+  }
+
+  drain(): Promise<void> {
+    this.flush();
+    const res = this.#res;
+    if (res.destroyed || res.writableEnded || !res.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
 }
 
 /**
- * Serves one request with `server` on node's `http` objects. SSE frames go straight to
- * `res.write` (one write per chunk, waiting for `drain` when the socket is full), and the
+ * Serves one request with `server` on node's `http` objects. SSE frames go to `res.write`,
+ * gathered per event-loop turn, waiting for `drain` when the socket is full, and the
  * adapter's signal fires as soon as the response closes before it finished.
  */
 export async function serveNodeRequest(
@@ -134,13 +177,12 @@ export async function serveNodeRequest(
     res.end(result.body);
     return;
   }
-  if (!res.headersSent) {
-    res.writeHead(result.status, result.headers);
-    res.flushHeaders();
-  }
+  // The headers leave with the first frame (a chunk, or a keep-alive while the model thinks).
+  if (!res.headersSent) res.writeHead(result.status, result.headers);
   res.socket?.setNoDelay(true);
-  await result.pipe(nodeWriter(res));
-  res.end();
+  const writer = new NodeWriter(res);
+  await result.pipe(writer);
+  writer.end();
 }
 
 /**
