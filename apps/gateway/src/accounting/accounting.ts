@@ -63,6 +63,8 @@ export interface Outcome {
   latencyMs: number;
   ttftMs?: number | null;
   streamed?: boolean;
+  /** Answered from the response cache: costs nothing and uses no tokens of the key's tpm. */
+  cached?: boolean;
 }
 
 /** Defaults for keys that set none of their own; `null` or absent means unlimited. */
@@ -323,7 +325,8 @@ export class Accounting {
    */
   finish(admission: Admission, outcome: Outcome, now = Date.now()): { cost: number } {
     const usage = outcome.usage ?? null;
-    const cost = this.costOf(outcome.upstreamModel ?? outcome.model, usage);
+    const fromCache = outcome.cached === true;
+    const cost = fromCache ? 0 : this.costOf(outcome.upstreamModel ?? outcome.model, usage);
     const key = admission.principal.key;
     const prompt = usage?.prompt_tokens ?? 0;
     const completion = usage?.completion_tokens ?? 0;
@@ -347,21 +350,23 @@ export class Accounting {
       status: outcome.status,
       errorCode: outcome.errorCode,
       stream: outcome.streamed ?? admission.stream,
+      cached: fromCache,
     });
+    const used = fromCache ? 0 : prompt + completion;
     const budget = admission.principal.isAdmin ? undefined : this.#budgetOf(key);
     const shared = this.#shared;
     if (shared) {
       // The row is committed; the shared counters are corrected in the background.
       const settle = async () => {
         if (admission.reservedTokens > 0)
-          await shared.adjustTokens(key.id, prompt + completion - admission.reservedTokens, now);
+          await shared.adjustTokens(key.id, used - admission.reservedTokens, now);
         if (budget)
           await shared.settle(key.id, periodStart(budget.period, now), admission.reservedCost, cost);
       };
       settle().catch((error: unknown) => this.#onSharedError(error));
     } else {
       if (admission.reservedTokens > 0)
-        this.#limiter.adjustTokens(key.id, prompt + completion - admission.reservedTokens, now);
+        this.#limiter.adjustTokens(key.id, used - admission.reservedTokens, now);
       if (budget) this.#budgets.settle(key.id, budget.period, admission.reservedCost, cost, now);
     }
     const deployment = outcome.deployment ?? 'none';
@@ -370,7 +375,7 @@ export class Accounting {
     m.requests.inc([outcome.model, deployment, status]);
     m.latency.observe([outcome.model, deployment, status], outcome.latencyMs / 1000);
     if (ttftMs !== null) m.ttft.observe([outcome.model, deployment], ttftMs / 1000);
-    if (usage) {
+    if (usage && !fromCache) {
       m.tokens.inc([outcome.model, deployment, 'prompt'], prompt);
       m.tokens.inc([outcome.model, deployment, 'completion'], completion);
       if (cached) m.tokens.inc([outcome.model, deployment, 'cached'], cached);

@@ -62,6 +62,13 @@ export class GatewayMetrics {
       ['deployment'],
     ),
   );
+  readonly cacheRequests = this.registry.register(
+    new Counter(
+      'switchyard_cache_requests_total',
+      'Chat completions by response cache outcome: hit, miss, or bypass (no-store, not cacheable).',
+      ['result'],
+    ),
+  );
   readonly overhead = this.registry.register(
     new Histogram(
       'switchyard_gateway_overhead_seconds',

@@ -25,6 +25,7 @@ const row = (keyId: string, cost: number): LedgerRow => ({
   status: 200,
   errorCode: null,
   stream: false,
+  cached: false,
 });
 
 describe.skipIf(skipWithout('postgres'))(`PostgreSQL store: the ledger spool${skipNote('postgres')}`, () => {

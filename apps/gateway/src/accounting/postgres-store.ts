@@ -41,6 +41,7 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX ledger_ts ON ledger (ts);
    CREATE INDEX ledger_key_ts ON ledger (key_id, ts);
    CREATE INDEX ledger_request_id ON ledger (request_id);`,
+  'ALTER TABLE ledger ADD COLUMN cached BOOLEAN NOT NULL DEFAULT FALSE;',
 ];
 
 /** Any constant: the advisory lock that serialises migrations across instances starting together. */
@@ -49,7 +50,8 @@ const KEYS_CHANNEL = 'switchyard_keys';
 const KEY_COLUMNS =
   'id, name, hash, prefix, is_admin, allowed_models, rpm, tpm, budget_usd, budget_period, expires_at, metadata, created_at, revoked_at';
 const LEDGER_COLUMNS =
-  'id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream';
+  'id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream, cached';
+const LEDGER_COLUMN_COUNT = LEDGER_COLUMNS.split(',').length;
 const PERIODS: readonly BudgetPeriod[] = ['day', 'week', 'month', 'total'];
 
 const num = (v: unknown): number => Number(v);
@@ -111,6 +113,7 @@ function toLedger(row: Record<string, unknown>): LedgerRow {
     status: row.status as number,
     errorCode: row.error_code as string | null,
     stream: row.stream as boolean,
+    cached: row.cached as boolean,
   };
 }
 
@@ -132,6 +135,7 @@ function ledgerParams(r: LedgerRow): unknown[] {
     r.status,
     r.errorCode,
     r.stream,
+    r.cached,
   ];
 }
 
@@ -256,7 +260,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       const batch = spool.peek(batchSize);
       if (batch.length === 0) return;
       const values = batch
-        .map((_, r) => `(${LEDGER_COLUMNS.split(',').map((__, c) => `$${r * 16 + c + 1}`)})`)
+        .map((_, r) => `(${LEDGER_COLUMNS.split(',').map((__, c) => `$${r * LEDGER_COLUMN_COUNT + c + 1}`)})`)
         .join(', ');
       const inserted = await pool.query<{ key_id: string | null; ts: string; cost: number }>(
         `INSERT INTO ledger (${LEDGER_COLUMNS}) VALUES ${values} ON CONFLICT (id) DO NOTHING RETURNING key_id, ts, cost`,

@@ -39,6 +39,7 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX ledger_ts ON ledger (ts);
    CREATE INDEX ledger_key_ts ON ledger (key_id, ts);
    CREATE INDEX ledger_request_id ON ledger (request_id);`,
+  'ALTER TABLE ledger ADD COLUMN cached INTEGER NOT NULL DEFAULT 0;',
 ];
 
 interface KeyRow {
@@ -75,6 +76,7 @@ interface LedgerDbRow {
   status: number;
   error_code: string | null;
   stream: number;
+  cached: number;
 }
 
 function toKey(row: KeyRow): KeyRecord {
@@ -133,6 +135,7 @@ function toLedger(row: LedgerDbRow): LedgerRow {
     status: row.status,
     errorCode: row.error_code,
     stream: row.stream === 1,
+    cached: row.cached === 1,
   };
 }
 
@@ -155,11 +158,11 @@ function openDatabase(path: string): Database.Database {
 
 function prepareAppend(db: Database.Database): (row: LedgerRow) => void {
   const insert = db.prepare(
-    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream)
-     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @cost, @latencyMs, @ttftMs, @status, @errorCode, @stream)`,
+    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream, cached)
+     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @cost, @latencyMs, @ttftMs, @status, @errorCode, @stream, @cached)`,
   );
   return (row) => {
-    insert.run({ ...row, stream: row.stream ? 1 : 0 });
+    insert.run({ ...row, stream: row.stream ? 1 : 0, cached: row.cached ? 1 : 0 });
   };
 }
 

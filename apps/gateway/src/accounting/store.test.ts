@@ -54,6 +54,7 @@ function row(overrides: Partial<LedgerRow> = {}): LedgerRow {
     status: 200,
     errorCode: null,
     stream: true,
+    cached: false,
     ...overrides,
   };
 }
@@ -109,7 +110,15 @@ function storeSuite(name: string, makeBackend: () => Promise<Backend>, skip = fa
           errorCode: 'upstream_error',
           ttftMs: null,
         }),
-        row({ ts: t - 1000, keyId: 'qb', model: 'm1', stream: false, deployment: null }),
+        row({
+          ts: t - 1000,
+          keyId: 'qb',
+          model: 'm1',
+          stream: false,
+          deployment: null,
+          cached: true,
+          cost: 0,
+        }),
       ];
       for (const r of rows) store.appendLedger(r);
       await store.flush();

@@ -40,6 +40,8 @@ export interface LedgerRow {
   status: number;
   errorCode: string | null;
   stream: boolean;
+  /** Answered from the response cache (no upstream call, cost 0). */
+  cached: boolean;
 }
 
 export interface LedgerFilter {

@@ -8,6 +8,8 @@ const BUCKET_MS: Record<Bucket, number> = { minute: 60_000, hour: 3_600_000, day
 export interface Totals {
   requests: number;
   errors: number;
+  /** Requests answered from the response cache. */
+  cache_hits: number;
   prompt_tokens: number;
   completion_tokens: number;
   cached_tokens: number;
@@ -19,6 +21,7 @@ function emptyTotals(): Totals {
   return {
     requests: 0,
     errors: 0,
+    cache_hits: 0,
     prompt_tokens: 0,
     completion_tokens: 0,
     cached_tokens: 0,
@@ -30,6 +33,7 @@ function emptyTotals(): Totals {
 function add(t: Totals, r: LedgerRow): void {
   t.requests += 1;
   if (r.status >= 400) t.errors += 1;
+  if (r.cached) t.cache_hits += 1;
   t.prompt_tokens += r.promptTokens;
   t.completion_tokens += r.completionTokens;
   t.cached_tokens += r.cachedTokens;

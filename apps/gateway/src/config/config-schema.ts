@@ -142,6 +142,24 @@ export const RedisConfigSchema = z.strictObject({
   url: z.url({ protocol: /^rediss?$/ }).optional(),
 });
 
+export const CACHE_SCOPES = ['key', 'global'] as const;
+
+export const CacheConfigSchema = z.strictObject({
+  /** Answer repeated identical requests from a cache (Redis with `redis.url`, else in process). */
+  enabled: flag().default(false),
+  ttlSeconds: positiveInt.default(300),
+  /** Most answers held by the in-process cache (Redis evicts by its own `maxmemory-policy`). */
+  maxEntries: positiveInt.default(10_000),
+  /** Answers larger than this (JSON, bytes) are not stored. */
+  maxEntryBytes: positiveInt.default(1_048_576),
+  /** Total size of the in-process cache, in bytes. */
+  maxBytes: positiveInt.default(64 * 1_048_576),
+  /** `key`: answers are shared only by requests with the same API key; `global`: by every key. */
+  scope: z.enum(CACHE_SCOPES).default('key'),
+  /** Cache only requests with `temperature: 0` or a `seed`; the others bypass the cache. */
+  onlyDeterministic: flag().default(false),
+});
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 export const ServerConfigSchema = z.strictObject({
@@ -185,5 +203,6 @@ export const GatewayConfigSchema = z.strictObject({
   logging: LoggingConfigSchema.prefault({}),
   storage: StorageConfigSchema.prefault({}),
   redis: RedisConfigSchema.prefault({}),
+  cache: CacheConfigSchema.prefault({}),
 });
 export type GatewayConfigFile = z.infer<typeof GatewayConfigSchema>;

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
+import type { CacheConfig } from '../cache/index.js';
 import type { CorsConfig } from '../server/cors.js';
 import { ConfigError, type ConfigIssue, formatPath } from './config-error.js';
 import {
@@ -66,6 +67,8 @@ export interface ResolvedConfig {
   readonly storage: { readonly url: string | undefined };
   /** `redis://…` for limits shared across instances; `undefined`: per process. */
   readonly redis: { readonly url: string | undefined };
+  /** The response cache (off unless `enabled`); shared through Redis when `redis.url` is set. */
+  readonly cache: CacheConfig;
   /** The config file, when one was read. */
   readonly source: string | undefined;
 }
@@ -284,6 +287,13 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
     issues,
   );
   const redisUrl = urlFromEnv(env, 'SWITCHYARD_REDIS_URL', /^rediss?:$/, 'redis://host:6379', issues);
+  if (file.cache.maxEntryBytes > file.cache.maxBytes) {
+    issues.push({
+      path: 'cache.maxEntryBytes',
+      message: `${file.cache.maxEntryBytes} is larger than cache.maxBytes (${file.cache.maxBytes})`,
+      fix: 'make maxEntryBytes ≤ maxBytes',
+    });
+  }
   if (issues.length > 0) throw new ConfigError(issues, input.source);
 
   const { overrides = {} } = input;
@@ -321,6 +331,7 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
     logging: { level: envLevel ?? file.logging.level, redact: file.logging.redact },
     storage: { url: storageUrl ?? file.storage.url },
     redis: { url: redisUrl ?? file.redis.url },
+    cache: file.cache,
     source: input.source,
   };
 }

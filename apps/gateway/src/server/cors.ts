@@ -13,6 +13,8 @@ const EXPOSED = [
   'x-request-id',
   'x-switchyard-deployment',
   'x-switchyard-overhead-ms',
+  'x-switchyard-cache',
+  'age',
   'retry-after',
   'retry-after-ms',
   'x-should-retry',

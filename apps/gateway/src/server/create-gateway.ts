@@ -12,6 +12,7 @@ import {
 import { createChatServer, createNodeHandler } from '@switchyard/server-kit';
 import type pino from 'pino';
 import { type Accounting, handleAdmin, handleUsage, openAccounting } from '../accounting/index.js';
+import { openResponseCache, type ResponseCache, withResponseCache } from '../cache/index.js';
 import { DATABASE_FILE, type ResolvedConfig } from '../config/resolve-config.js';
 import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
 import { createProviderAdapter } from '../providers/create-provider-adapter.js';
@@ -62,8 +63,9 @@ export class Gateway {
   #openapi: string | undefined;
   #discovery: ReturnType<typeof setInterval> | undefined;
   readonly #unfinished: () => number;
+  readonly #cache: ResponseCache | undefined;
 
-  private constructor(options: CreateGatewayOptions, accounting: Accounting) {
+  private constructor(options: CreateGatewayOptions, accounting: Accounting, cache?: ResponseCache) {
     const { config, logger, scrubber } = options;
     this.config = config;
     this.#logger = logger;
@@ -121,9 +123,10 @@ export class Gateway {
       requestLimits: { maxMessages: config.limits.maxMessages, maxTools: config.limits.maxTools },
     });
     this.#unfinished = unfinished;
+    this.#cache = cache;
     const chat = createChatServer({
       adapters: [this.router],
-      ...hooks,
+      ...(cache ? withResponseCache(hooks, { cache, router: this.router, metrics }) : hooks),
       bodyLimit: config.server.bodyLimitBytes,
       logger: toKitLogger(logger),
     });
@@ -190,7 +193,17 @@ export class Gateway {
       },
       ...(config.limits.defaultMaxTokens ? { defaultMaxTokens: config.limits.defaultMaxTokens } : {}),
     });
-    const gateway = new Gateway(options, accounting);
+    const cache = await openResponseCache({
+      config: config.cache,
+      redisUrl: config.redis.url,
+      onDown: (error) =>
+        logger.warn(
+          { error: error instanceof Error ? error.message : String(error) },
+          'response cache unavailable (Redis): answering without it until it is back',
+        ),
+      onUp: () => logger.info('response cache available again (Redis)'),
+    });
+    const gateway = new Gateway(options, accounting, cache);
     await gateway.catalog.refresh();
     gateway.#discovery = setInterval(
       () => void gateway.catalog.refresh(),
@@ -269,6 +282,7 @@ export class Gateway {
         ),
       );
     this.accounting.close();
+    await this.#cache?.close();
     this.#logger.info('stopped');
   }
 

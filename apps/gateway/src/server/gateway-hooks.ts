@@ -14,6 +14,8 @@ export interface GatewayLocals {
   routing?: RouteTrace;
   overheadMs?: number;
   streamOpen?: boolean;
+  /** Answered from the response cache (set by the cache's hooks). */
+  cached?: boolean;
 }
 
 /** Refusals that `authenticate` and `admit` count themselves (401, 403, 429). */
@@ -177,6 +179,7 @@ export function createGatewayHooks({ accounting, catalog, router, requestLimits 
         ttftMs:
           event.streamed && event.firstChunkAt !== undefined ? event.firstChunkAt - event.startedAt : null,
         streamed: event.streamed,
+        cached: locals.cached === true,
       });
     },
   };
