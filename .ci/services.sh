@@ -2,8 +2,12 @@
 # Sourced by .ci/run, and by scripts/services.sh for engineers. Each service is added here as the
 # tests start to need it. PostgreSQL and Redis run from a temp dir on free loopback ports (or
 # SWITCHYARD_SERVICES_PG_PORT / SWITCHYARD_SERVICES_REDIS_PORT) and export the URLs the tests read.
+# nginx is only installed: the nginx test starts its own, on free ports, from SWITCHYARD_NGINX.
 
 ci_pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+# /usr/sbin is not on every user's PATH.
+ci_nginx_bin() { command -v nginx 2>/dev/null || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; }; }
 
 ci_free_port() {
   node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
@@ -14,6 +18,7 @@ ci_install_packages() {
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -n "$(ci_pg_bin)" ] || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
+  [ -n "$(ci_nginx_bin)" ] || missing+=(nginx)
   [ ${#missing[@]} -eq 0 ] && return 0
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null)
 }
@@ -49,6 +54,8 @@ ci_services_up() {
   export SWITCHYARD_SERVICES_DIR
   ci_postgres_up "$SWITCHYARD_SERVICES_DIR" || return 1
   ci_redis_up "$SWITCHYARD_SERVICES_DIR" || return 1
+  SWITCHYARD_NGINX=$(ci_nginx_bin) || return 1
+  export SWITCHYARD_NGINX
   export SWITCHYARD_REQUIRE_SERVICES=1
 }
 
@@ -62,6 +69,6 @@ ci_services_down() {
   fi
   [ -f "$dir/redis/redis.pid" ] && kill "$(cat "$dir/redis/redis.pid")" 2>/dev/null
   rm -rf "$dir"
-  unset SWITCHYARD_SERVICES_DIR SWITCHYARD_TEST_POSTGRES_URL SWITCHYARD_TEST_REDIS_URL SWITCHYARD_REQUIRE_SERVICES
+  unset SWITCHYARD_SERVICES_DIR SWITCHYARD_TEST_POSTGRES_URL SWITCHYARD_TEST_REDIS_URL SWITCHYARD_NGINX SWITCHYARD_REQUIRE_SERVICES
   return 0
 }
