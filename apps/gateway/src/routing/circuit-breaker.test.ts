@@ -72,3 +72,26 @@ describe('CircuitBreaker', () => {
     expect(breaker.allow()).toBe(true);
   });
 });
+
+describe('CircuitBreaker.adopt (a state decided by another gateway instance)', () => {
+  it('opens with the time left it is given, doubles from the adopted cooldown, and closes with the base cooldown', () => {
+    const { breaker, changes, advance } = setup(3);
+    breaker.failure();
+    breaker.adopt({ state: 'open', cooldownMs: 200, retryAfterMs: 150 });
+    expect(breaker.state).toBe('open');
+    expect(breaker.retryAfterMs).toBe(150);
+    advance(150);
+    expect(breaker.allow()).toBe(true);
+    breaker.failure();
+    expect(breaker.retryAfterMs).toBe(250); // 400, capped
+    breaker.adopt({ state: 'closed' });
+    expect(breaker.allow()).toBe(true);
+    // The failure before the adopted open no longer counts; the cooldown is back to 100.
+    breaker.failure();
+    breaker.failure();
+    expect(breaker.state).toBe('closed');
+    breaker.failure();
+    expect(breaker.retryAfterMs).toBe(100);
+    expect(changes).toEqual(['open', 'half_open', 'open', 'closed', 'open']);
+  });
+});

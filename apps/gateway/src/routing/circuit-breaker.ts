@@ -9,14 +9,40 @@ export interface CircuitBreakerOptions {
   /** Each failed probe doubles the cooldown, up to this. */
   readonly maxCooldownMs: number;
   readonly now?: () => number;
-  readonly onStateChange?: (state: BreakerState) => void;
+  readonly onStateChange?: (state: BreakerState, previous: BreakerState) => void;
 }
+
+/** What the router needs of a deployment's breaker (see {@link CircuitBreaker} for the semantics). */
+export interface Breaker {
+  readonly state: BreakerState;
+  readonly retryAfterMs: number;
+  allow(): boolean;
+  success(): void;
+  failure(): void;
+  cancel(): void;
+}
+
+/** Makes the breaker of each deployment: per process, or shared by a fleet of gateways. */
+export interface BreakerRegistry {
+  /** Called once per deployment id, when the router first routes to it. */
+  breaker(deploymentId: string, options: CircuitBreakerOptions): Breaker;
+}
+
+/** Every process decides alone. */
+export const localBreakers: BreakerRegistry = {
+  breaker: (_deploymentId, options) => new CircuitBreaker(options),
+};
+
+/** A state another gateway instance decided (see {@link CircuitBreaker.adopt}). */
+export type SharedBreakerState =
+  | { readonly state: 'closed' }
+  | { readonly state: 'open'; readonly cooldownMs: number; readonly retryAfterMs: number };
 
 /**
  * A per-deployment circuit breaker. Callers ask {@link allow} before an attempt and report the
  * attempt's end with exactly one of {@link success}, {@link failure} or {@link cancel}.
  */
-export class CircuitBreaker {
+export class CircuitBreaker implements Breaker {
   #state: BreakerState = 'closed';
   #failures = 0;
   #openedAt = 0;
@@ -41,6 +67,16 @@ export class CircuitBreaker {
   get retryAfterMs(): number {
     if (this.#state !== 'open') return 0;
     return Math.max(0, this.#openedAt + this.#cooldownMs - this.#now());
+  }
+
+  /** The current cooldown: `cooldownMs`, doubled by each failed probe up to `maxCooldownMs`. */
+  get cooldownMs(): number {
+    return this.#cooldownMs;
+  }
+
+  /** Whether the half-open probe is running. */
+  get probing(): boolean {
+    return this.#probeInFlight;
   }
 
   /** Whether an attempt may start now; in half-open, only the first caller gets through. */
@@ -77,6 +113,24 @@ export class CircuitBreaker {
     this.#probeInFlight = false;
   }
 
+  /**
+   * Takes over a state decided elsewhere (another gateway instance): closed, or open with the
+   * given cooldown and time left. The failure count starts over; a running probe no longer holds
+   * the half-open slot (its outcome still counts).
+   */
+  adopt(shared: SharedBreakerState): void {
+    this.#failures = 0;
+    this.#probeInFlight = false;
+    if (shared.state === 'closed') {
+      this.#cooldownMs = this.#options.cooldownMs;
+      this.#transition('closed');
+      return;
+    }
+    this.#cooldownMs = shared.cooldownMs;
+    this.#openedAt = this.#now() - Math.max(0, shared.cooldownMs - shared.retryAfterMs);
+    this.#transition('open');
+  }
+
   #open(): void {
     this.#openedAt = this.#now();
     this.#failures = 0;
@@ -84,8 +138,9 @@ export class CircuitBreaker {
   }
 
   #transition(state: BreakerState): void {
-    if (this.#state === state) return;
+    const previous = this.#state;
+    if (previous === state) return;
     this.#state = state;
-    this.#options.onStateChange?.(state);
+    this.#options.onStateChange?.(state, previous);
   }
 }

@@ -13,7 +13,7 @@ import {
 import type { AdapterContext, ChatAdapter, ListModelsContext } from '@switchyard/server-kit';
 import { Attempt } from './attempt.js';
 import { backoffDelay, sleep } from './backoff.js';
-import { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
+import { type Breaker, type BreakerRegistry, type BreakerState, localBreakers } from './circuit-breaker.js';
 import type { Deployment, Route } from './deployment.js';
 import { orderDeployments } from './strategies.js';
 
@@ -69,6 +69,8 @@ export interface RouterOptions {
     readonly cooldownMs: number;
     readonly maxCooldownMs: number;
   };
+  /** Where the breakers come from: per process by default, or shared by several gateways. */
+  readonly breakers?: BreakerRegistry;
   readonly now?: () => number;
   readonly random?: () => number;
   /** Every failed attempt, also the ones a fallback recovered. */
@@ -90,7 +92,7 @@ function verdictOf(error: ProtocolError, attempt: Attempt): Verdict {
 }
 
 interface DeploymentHealth {
-  readonly breaker: CircuitBreaker;
+  readonly breaker: Breaker;
   inFlight: number;
 }
 
@@ -248,7 +250,7 @@ export class Router implements ChatAdapter {
       const { breaker } = this.#options;
       health = {
         inFlight: 0,
-        breaker: new CircuitBreaker({
+        breaker: (this.#options.breakers ?? localBreakers).breaker(deployment.id, {
           ...breaker,
           ...(this.#options.now ? { now: this.#options.now } : {}),
           onStateChange: (state) => this.#options.onBreakerChange?.(deployment, state),

@@ -18,6 +18,7 @@ import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
 import { createProviderAdapter } from '../providers/create-provider-adapter.js';
 import { ModelCatalog } from '../routing/model-catalog.js';
 import { Router } from '../routing/router.js';
+import { SharedBreakers } from '../routing/shared-breakers.js';
 import { clientErrorListener } from './client-errors.js';
 import { applyCors } from './cors.js';
 import { createGatewayHooks, modelsFor } from './gateway-hooks.js';
@@ -63,6 +64,8 @@ export class Gateway {
   #openapi: string | undefined;
   #discovery: ReturnType<typeof setInterval> | undefined;
   readonly #unfinished: () => number;
+  /** With `redis.url`: circuit breakers shared by every instance. */
+  readonly #breakers: SharedBreakers | undefined;
   readonly #cache: ResponseCache | undefined;
 
   private constructor(options: CreateGatewayOptions, accounting: Accounting, cache?: ResponseCache) {
@@ -94,10 +97,18 @@ export class Gateway {
           'model discovery failed',
         ),
     });
+    this.#breakers = config.redis.url
+      ? new SharedBreakers({
+          url: config.redis.url,
+          logger,
+          onUntracked: (deployment, state) => metrics.breakerState({ deployment, state }),
+        })
+      : undefined;
     this.router = new Router({
       resolve: (model) => this.catalog.resolve(model),
       listModels: (context) => modelsFor(this.catalog, context),
       ...config.routing,
+      breakers: this.#breakers,
       onAttemptError: ({ deployment, error, requestId }) => {
         metrics.upstreamError({ deployment: deployment.id, provider: deployment.provider, code: error.code });
         logger.warn(
@@ -204,7 +215,7 @@ export class Gateway {
       onUp: () => logger.info('response cache available again (Redis)'),
     });
     const gateway = new Gateway(options, accounting, cache);
-    await gateway.catalog.refresh();
+    await Promise.all([gateway.catalog.refresh(), gateway.#breakers?.ready]);
     gateway.#discovery = setInterval(
       () => void gateway.catalog.refresh(),
       options.config.routing.discoveryRefreshMs,
@@ -282,6 +293,7 @@ export class Gateway {
         ),
       );
     this.accounting.close();
+    this.#breakers?.close();
     await this.#cache?.close();
     this.#logger.info('stopped');
   }
