@@ -7,6 +7,8 @@ import { readBodyBytes } from './read-json-body.js';
  */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
+const utf8 = new TextDecoder();
+
 /** Options of {@link readLimitedText}. */
 export interface ReadLimitedTextOptions {
   /** Largest number of bytes read; one more is a 502 `bad_response`. */
@@ -39,7 +41,7 @@ export async function readLimitedText(
       requestId: options.requestId ?? null,
     }),
   );
-  return new TextDecoder().decode(bytes);
+  return utf8.decode(bytes);
 }
 
 /** A web stream's pieces; stopping early cancels the stream. */

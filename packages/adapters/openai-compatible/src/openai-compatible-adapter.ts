@@ -9,18 +9,18 @@ import {
   decodeSSE,
   type Model,
 } from '@switchyard/protocol';
-import type { AdapterCapabilities, AdapterContext, ChatAdapter } from '@switchyard/server-kit';
+import {
+  type AdapterCapabilities,
+  type AdapterContext,
+  type ChatAdapter,
+  DEFAULT_MAX_RESPONSE_BYTES,
+} from '@switchyard/server-kit';
 import { toUpstreamBody } from './convert-request.js';
 import { DEFAULT_MODELS_TTL, ModelCatalog, readModelList, staticModels } from './model-catalog.js';
 import { normalizeCompletion } from './normalize-completion.js';
 import { type OpenAICompatibleQuirks, resolveQuirks } from './openai-compatible-quirks.js';
 import { repairStream } from './repair-stream.js';
-import {
-  DEFAULT_MAX_RESPONSE_BYTES,
-  type TimeoutSettings,
-  type UpstreamResponse,
-  type UpstreamTransport,
-} from './upstream-call.js';
+import type { TimeoutSettings, UpstreamResponse, UpstreamTransport } from './upstream-call.js';
 import { errorFromUpstream, parseErrorBody } from './upstream-error.js';
 import { type FetchFunction, fetchUpstream } from './upstream-fetch.js';
 import { createNodeTransport } from './upstream-http.js';

@@ -1,10 +1,5 @@
-import {
-  AbortError,
-  ConnectionError,
-  createProtocolError,
-  type ProtocolError,
-  TimeoutError,
-} from '@switchyard/protocol';
+import { AbortError, ConnectionError, type ProtocolError, TimeoutError } from '@switchyard/protocol';
+import { DEFAULT_MAX_RESPONSE_BYTES, readLimitedText } from '@switchyard/server-kit';
 
 /** Time limits for one upstream call, in milliseconds. */
 export interface TimeoutSettings {
@@ -22,12 +17,6 @@ export interface TimeoutSettings {
 
 /** The default total timeout (10 minutes, as openai-node). */
 const DEFAULT_TOTAL_TIMEOUT = 600_000;
-
-/**
- * The default largest non-stream answer (or error body) read from an upstream: 32 MiB, far above
- * any real completion, so that a misbehaving upstream cannot exhaust the gateway's memory.
- */
-export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export interface UpstreamCall {
   url: string;
@@ -214,25 +203,10 @@ export class UpstreamCallGuard {
  * Reads a whole body as UTF-8 text, refusing more than the call's `maxResponseBytes`
  * (`bad_response`; leaving the loop closes the body and aborts the upstream request).
  */
-export async function readBodyText(
-  body: AsyncIterable<Uint8Array>,
-  guard: UpstreamCallGuard,
-): Promise<string> {
-  const limit = guard.call.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const pieces: Uint8Array[] = [];
-  let size = 0;
-  for await (const bytes of body) {
-    size += bytes.byteLength;
-    if (size > limit) {
-      throw createProtocolError({
-        message: `The upstream (${guard.host}) answer is larger than ${limit} bytes.`,
-        code: 'bad_response',
-        requestId: guard.call.requestId,
-      });
-    }
-    pieces.push(bytes);
-  }
-  if (pieces.length === 1)
-    return Buffer.from(pieces[0]!.buffer, pieces[0]!.byteOffset, size).toString('utf8');
-  return Buffer.concat(pieces, size).toString('utf8');
+export function readBodyText(body: AsyncIterable<Uint8Array>, guard: UpstreamCallGuard): Promise<string> {
+  return readLimitedText(body, {
+    maxBytes: guard.call.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    source: `the upstream (${guard.host})`,
+    requestId: guard.call.requestId,
+  });
 }
