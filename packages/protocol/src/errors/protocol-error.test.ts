@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
   AbortError,
+  AuthenticationError,
   BadRequestError,
+  ConflictError,
+  ConnectionError,
   createProtocolError,
   errorFromEnvelope,
   NotFoundError,
+  PermissionDeniedError,
   ProtocolError,
   RateLimitError,
   ServerError,
+  TimeoutError,
   toProtocolError,
 } from './protocol-error.js';
 
@@ -84,5 +89,47 @@ describe('ProtocolError', () => {
     expect(e.message).not.toContain('secret');
     expect(e.requestId).toBe('req_9');
     expect(toProtocolError(new DOMException('x', 'AbortError'))).toBeInstanceOf(AbortError);
+  });
+});
+
+describe('error names', () => {
+  const classes = {
+    ProtocolError,
+    BadRequestError,
+    AuthenticationError,
+    PermissionDeniedError,
+    NotFoundError,
+    ConflictError,
+    RateLimitError,
+    ServerError,
+    ConnectionError,
+    TimeoutError,
+    AbortError,
+  };
+
+  it.each(Object.entries(classes))('%s keeps its name when a minifier renames the class', (name, Class) => {
+    const original = Object.getOwnPropertyDescriptor(Class, 'name') as PropertyDescriptor;
+    // What a minified browser bundle does: `class BadRequestError` becomes `class e`.
+    Object.defineProperty(Class, 'name', { value: 'e' });
+    try {
+      const error = new Class({ message: 'boom' });
+      expect(error.name).toBe(name);
+      expect(String(error)).toBe(`${name}: boom`);
+      expect(error.with({ streamStarted: true }).name).toBe(name);
+    } finally {
+      Object.defineProperty(Class, 'name', original);
+    }
+  });
+
+  it('errors built from a code or an envelope carry the stable name', () => {
+    expect(createProtocolError({ message: 'x', code: 'rate_limit_exceeded' }).name).toBe('RateLimitError');
+    expect(errorFromEnvelope({ error: { message: 'x', code: 'timeout' } }, { status: 504 }).name).toBe(
+      'ServerError',
+    );
+  });
+
+  it('a subclass outside the package that sets no errorName keeps its own class name', () => {
+    class QuotaError extends RateLimitError {}
+    expect(new QuotaError({ message: 'x' }).name).toBe('QuotaError');
   });
 });

@@ -56,6 +56,11 @@ export interface ProtocolErrorInit {
  */
 export class ProtocolError extends Error {
   static readonly kind: ErrorKind = 'protocol';
+  /**
+   * The `name` of this class's errors, spelled out because bundlers that minify rename classes.
+   * A subclass that does not set its own keeps its class name.
+   */
+  static readonly errorName: string = 'ProtocolError';
   readonly [MARKER] = true;
   readonly kind: ErrorKind;
   readonly status: number;
@@ -71,8 +76,9 @@ export class ProtocolError extends Error {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
     const code = init.code ?? codeForStatus(init.status ?? 500);
     const info = ERROR_CODE_INFO[code as ErrorCode];
-    this.name = new.target.name;
-    this.kind = (new.target as typeof ProtocolError).kind;
+    const Class = new.target as typeof ProtocolError;
+    this.name = Object.hasOwn(Class, 'errorName') ? Class.errorName : Class.name;
+    this.kind = Class.kind;
     this.code = code;
     this.status = init.status ?? info?.status ?? 500;
     this.type = init.type ?? info?.type ?? (this.status >= 500 ? 'server_error' : 'invalid_request_error');
@@ -133,42 +139,52 @@ export class ProtocolError extends Error {
 /** 400, 413, 415, 422: the request itself is wrong. */
 export class BadRequestError extends ProtocolError {
   static override readonly kind: ErrorKind = 'bad_request';
+  static override readonly errorName: string = 'BadRequestError';
 }
 /** 401: missing or invalid API key. */
 export class AuthenticationError extends ProtocolError {
   static override readonly kind: ErrorKind = 'authentication';
+  static override readonly errorName: string = 'AuthenticationError';
 }
 /** 403: the key may not do this. */
 export class PermissionDeniedError extends ProtocolError {
   static override readonly kind: ErrorKind = 'permission_denied';
+  static override readonly errorName: string = 'PermissionDeniedError';
 }
 /** 404: unknown model or route. */
 export class NotFoundError extends ProtocolError {
   static override readonly kind: ErrorKind = 'not_found';
+  static override readonly errorName: string = 'NotFoundError';
 }
 /** 409: conflicting concurrent request. */
 export class ConflictError extends ProtocolError {
   static override readonly kind: ErrorKind = 'conflict';
+  static override readonly errorName: string = 'ConflictError';
 }
 /** 429 (and 402): rate limit, quota or budget. Check `isRetryable`: an empty balance is not. */
 export class RateLimitError extends ProtocolError {
   static override readonly kind: ErrorKind = 'rate_limit';
+  static override readonly errorName: string = 'RateLimitError';
 }
 /** 5xx: the server or an upstream failed. */
 export class ServerError extends ProtocolError {
   static override readonly kind: ErrorKind = 'server';
+  static override readonly errorName: string = 'ServerError';
 }
 /** No HTTP response: refused, reset, DNS, TLS. */
 export class ConnectionError extends ProtocolError {
   static override readonly kind: ErrorKind = 'connection';
+  static override readonly errorName: string = 'ConnectionError';
 }
 /** A total or idle timeout expired. */
 export class TimeoutError extends ProtocolError {
   static override readonly kind: ErrorKind = 'timeout';
+  static override readonly errorName: string = 'TimeoutError';
 }
 /** The caller aborted the request. */
 export class AbortError extends ProtocolError {
   static override readonly kind: ErrorKind = 'abort';
+  static override readonly errorName: string = 'AbortError';
 }
 
 function classFor(code: string, status: number): typeof ProtocolError {
