@@ -95,6 +95,9 @@ export {
   type UserMessageParam,
 } from './schemas/index.js';
 
+// Timers
+export { sleep } from './sleep.js';
+
 // SSE
 export {
   createSSEDecoder,

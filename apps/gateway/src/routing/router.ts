@@ -9,10 +9,11 @@ import {
   NotFoundError,
   type ProtocolError,
   ServerError,
+  sleep,
 } from '@switchyard/protocol';
 import type { AdapterContext, ChatAdapter, ListModelsContext } from '@switchyard/server-kit';
 import { Attempt } from './attempt.js';
-import { backoffDelay, sleep } from './backoff.js';
+import { backoffDelay } from './backoff.js';
 import { type Breaker, type BreakerRegistry, type BreakerState, localBreakers } from './circuit-breaker.js';
 import type { Deployment, Route } from './deployment.js';
 import { orderDeployments } from './strategies.js';

@@ -7,6 +7,7 @@ import {
   type Model,
   NotFoundError,
   type ProtocolError,
+  sleep,
   type Usage,
 } from '@switchyard/protocol';
 import type { AdapterContext, ChatAdapter } from '@switchyard/server-kit';
@@ -48,21 +49,6 @@ interface Prepared {
   readonly usage: Usage;
   readonly id: string;
   readonly created: number;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function simulatedError(code: string, streamStarted: boolean): ProtocolError {
