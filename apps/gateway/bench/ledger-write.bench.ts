@@ -1,5 +1,6 @@
-// Cost of settling one request (admit + finish: limits, budget, one committed SQLite ledger row,
-// metrics). Run: pnpm --filter @switchyard/gateway bench:ledger
+// Cost of settling one request (admit + finish: limits, budget, its SQLite ledger row committed,
+// metrics), with requests finishing in groups as on a loaded server (rows of one event-loop turn
+// share a transaction). Run: pnpm --filter @switchyard/gateway bench:ledger [group size, default 16]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +13,15 @@ const principal = accounting.authenticate(
 );
 const usage = { prompt_tokens: 120, completion_tokens: 40, total_tokens: 160 };
 
-function settle(i: number): void {
+const group = Number(process.argv[2] ?? 16);
+
+function settle(i: number): Promise<void> {
   const a = accounting.admit(principal, {
     model: 'gpt-4o-mini',
     requestId: `r${i}`,
     estimatedPromptTokens: 120,
   });
-  accounting.finish(a, {
+  return accounting.finish(a, {
     model: 'gpt-4o-mini',
     deployment: 'openai/gpt-4o-mini',
     status: 200,
@@ -26,19 +29,27 @@ function settle(i: number): void {
     usage,
     latencyMs: 10,
     ttftMs: 2,
-  });
+  }).committed;
 }
 
-for (let i = 0; i < 2000; i++) settle(i); // warm-up
+async function run(from: number, n: number): Promise<void> {
+  for (let i = 0; i < n; i += group) {
+    const turn: Promise<void>[] = [];
+    for (let j = 0; j < group; j++) turn.push(settle(from + i + j));
+    await Promise.all(turn);
+  }
+}
+
+await run(0, 2000); // warm-up
 const rounds: number[] = [];
 for (let r = 0; r < 5; r++) {
   const n = 10_000;
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) settle(r * n + i + 2000);
+  await run(r * n + 2000, n);
   rounds.push(Number(process.hrtime.bigint() - t0) / 1000 / n);
 }
 rounds.sort((a, b) => a - b);
-console.log('admit + finish (1 committed WAL row each), µs per request');
+console.log(`admit + finish, committed, ${group} requests per event-loop turn: µs per request`);
 console.log(
   `median ${rounds[2]?.toFixed(1)}  min ${rounds[0]?.toFixed(1)}  max ${rounds[4]?.toFixed(1)}  (5 rounds × 10,000)`,
 );

@@ -320,10 +320,15 @@ export class Accounting {
   }
 
   /**
-   * Settles a request: writes its ledger row (committed before this returns), corrects the token
-   * count and the budget, and records metrics. Call it before the last byte goes to the client.
+   * Settles a request: writes its ledger row (`committed` resolves once it is on disk), corrects
+   * the token count and the budget, and records metrics. Send the last byte to the client after
+   * `committed` resolved.
    */
-  finish(admission: Admission, outcome: Outcome, now = Date.now()): { cost: number } {
+  finish(
+    admission: Admission,
+    outcome: Outcome,
+    now = Date.now(),
+  ): { cost: number; committed: Promise<void> } {
     const usage = outcome.usage ?? null;
     const fromCache = outcome.cached === true;
     const cost = fromCache ? 0 : this.costOf(outcome.upstreamModel ?? outcome.model, usage);
@@ -333,7 +338,7 @@ export class Accounting {
     const cached = usage?.prompt_tokens_details?.cached_tokens ?? 0;
     const reasoning = usage?.completion_tokens_details?.reasoning_tokens ?? 0;
     const ttftMs = outcome.ttftMs ?? null;
-    this.store.appendLedger({
+    const committed = this.store.appendLedger({
       id: admission.id,
       ts: now,
       requestId: admission.requestId,
@@ -356,7 +361,7 @@ export class Accounting {
     const budget = admission.principal.isAdmin ? undefined : this.#budgetOf(key);
     const shared = this.#shared;
     if (shared) {
-      // The row is committed; the shared counters are corrected in the background.
+      // The shared counters are corrected in the background.
       const settle = async () => {
         if (admission.reservedTokens > 0)
           await shared.adjustTokens(key.id, used - admission.reservedTokens, now);
@@ -382,7 +387,7 @@ export class Accounting {
       if (reasoning) m.tokens.inc([outcome.model, deployment, 'reasoning'], reasoning);
     }
     if (cost) m.cost.inc([outcome.model], cost);
-    return { cost };
+    return { cost, committed };
   }
 
   /** Usage report over the ledger (the same one `/admin/usage` serves). */

@@ -183,7 +183,7 @@ export interface PostgresStoreOptions {
  * The shared store for several gateway instances. Keys live in PostgreSQL and in memory here;
  * every key write sends a NOTIFY, and every instance LISTENs and reloads, so a revocation reaches
  * all instances within milliseconds (at worst `refreshMs` if the notification is lost). Ledger rows
- * are committed to a local SQLite spool before `appendLedger` returns and shipped to PostgreSQL in
+ * are committed to a local SQLite spool before `appendLedger`'s promise resolves and shipped to PostgreSQL in
  * batches (`INSERT … ON CONFLICT (id) DO NOTHING`, so a batch shipped twice is harmless); a row
  * leaves the spool only after PostgreSQL committed it, and a restart ships what was left.
  */
@@ -341,9 +341,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     findKeyByHash: (hash) => byHash.get(hash.toString('hex')),
     listKeys: () => [...byId.values()].sort((a, b) => a.createdAt - b.createdAt),
     appendLedger(row) {
-      spool.append(row);
+      const committed = spool.append(row);
       waiting += 1;
       if (waiting >= batchSize) shipSoon();
+      return committed;
     },
     spentSince(keyId, since) {
       const shipped = spend.get(`${keyId}@${since}`) ?? 0;

@@ -156,13 +156,62 @@ function openDatabase(path: string): Database.Database {
   return db;
 }
 
-function prepareAppend(db: Database.Database): (row: LedgerRow) => void {
+/**
+ * Ledger rows committed in groups: the rows appended during one turn of the event loop share one
+ * transaction (one WAL write instead of one per row), committed right after the turn's I/O
+ * callbacks (`setImmediate`). `append` resolves once its row is committed; reads call `flush()`
+ * first, so they see every row appended before them.
+ */
+interface LedgerWriter {
+  append(row: LedgerRow): Promise<void>;
+  /** Commits the waiting rows now. */
+  flush(): void;
+}
+
+function createLedgerWriter(db: Database.Database): LedgerWriter {
   const insert = db.prepare(
     `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream, cached)
      VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @cost, @latencyMs, @ttftMs, @status, @errorCode, @stream, @cached)`,
   );
-  return (row) => {
-    insert.run({ ...row, stream: row.stream ? 1 : 0, cached: row.cached ? 1 : 0 });
+  const insertAll = db.transaction((rows: readonly LedgerRow[]) => {
+    for (const row of rows) insert.run({ ...row, stream: row.stream ? 1 : 0, cached: row.cached ? 1 : 0 });
+  });
+  let rows: LedgerRow[] = [];
+  let group: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
+  let timer: ReturnType<typeof setImmediate> | undefined;
+
+  const flush = () => {
+    if (timer !== undefined) clearImmediate(timer);
+    timer = undefined;
+    const current = group;
+    if (!current) return;
+    const batch = rows;
+    rows = [];
+    group = undefined;
+    try {
+      insertAll(batch);
+      current.resolve();
+    } catch (error) {
+      current.reject(error);
+    }
+  };
+
+  return {
+    append(row) {
+      rows.push(row);
+      if (!group) {
+        let resolve!: () => void;
+        let reject!: (error: unknown) => void;
+        const promise = new Promise<void>((res, rej) => {
+          resolve = res;
+          reject = rej;
+        });
+        group = { promise, resolve, reject };
+        timer = setImmediate(flush);
+      }
+      return group.promise;
+    },
+    flush,
   };
 }
 
@@ -171,7 +220,8 @@ function prepareAppend(db: Database.Database): (row: LedgerRow) => void {
  * crash guarantee as the default store: once `append` returns, `kill -9` cannot lose the row.
  */
 export interface LedgerSpool {
-  append(row: LedgerRow): void;
+  /** Resolves once the row is committed (see {@link LedgerWriter}). */
+  append(row: LedgerRow): Promise<void>;
   /** The oldest `limit` rows still waiting. */
   peek(limit: number): LedgerRow[];
   /** Forgets rows once the shared store has committed them. */
@@ -184,7 +234,7 @@ export interface LedgerSpool {
 
 export function openLedgerSpool(path: string): LedgerSpool {
   const db = openDatabase(path);
-  const append = prepareAppend(db);
+  const writer = createLedgerWriter(db);
   const peek = db.prepare<[number], LedgerDbRow>('SELECT * FROM ledger ORDER BY ts, id LIMIT ?');
   const remove = db.prepare<[string]>('DELETE FROM ledger WHERE id = ?');
   const removeAll = db.transaction((ids: readonly string[]) => {
@@ -195,21 +245,33 @@ export function openLedgerSpool(path: string): LedgerSpool {
   );
   const count = db.prepare('SELECT COUNT(*) FROM ledger').pluck();
   return {
-    append,
-    peek: (limit) => peek.all(limit).map(toLedger),
+    append: writer.append,
+    peek(limit) {
+      writer.flush();
+      return peek.all(limit).map(toLedger);
+    },
     remove: (ids) => removeAll(ids),
-    pendingCost: (keyId, since) => pending.get(keyId, since)?.s ?? 0,
-    size: () => count.get() as number,
+    pendingCost(keyId, since) {
+      writer.flush();
+      return pending.get(keyId, since)?.s ?? 0;
+    },
+    size() {
+      writer.flush();
+      return count.get() as number;
+    },
     close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      writer.flush();
+      db.close();
     },
   };
 }
 
 /**
- * The default store: one SQLite file in WAL mode. Each ledger row is its own committed transaction;
- * with WAL, a committed transaction is in the WAL file (the OS page cache) when `run()` returns, so a
- * process crash (`kill -9`) cannot lose it. `synchronous=NORMAL` skips the fsync per commit, so a
+ * The default store: one SQLite file in WAL mode. Ledger rows are committed in groups, one
+ * transaction per event-loop turn (see {@link LedgerWriter}); with WAL, a committed transaction is in
+ * the WAL file (the OS page cache) when `appendLedger`'s promise resolves, so a process crash
+ * (`kill -9`) cannot lose it. `synchronous=NORMAL` skips the fsync per commit, so a
  * power cut may lose the last commits: the gateway promises crash safety, not power-cut safety.
  */
 export function openSqliteStore(path: string): Store {
@@ -225,7 +287,7 @@ export function openSqliteStore(path: string): Store {
   const getKey = db.prepare<[string], KeyRow>(`SELECT ${keyColumns} FROM api_keys WHERE id = ?`);
   const keyByHash = db.prepare<[Buffer], KeyRow>(`SELECT ${keyColumns} FROM api_keys WHERE hash = ?`);
   const listKeys = db.prepare<[], KeyRow>(`SELECT ${keyColumns} FROM api_keys ORDER BY created_at`);
-  const appendLedger = prepareAppend(db);
+  const ledger = createLedgerWriter(db);
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const spent = db.prepare<[string, number], { s: number | null }>(
     'SELECT SUM(cost) AS s FROM ledger WHERE key_id = ? AND ts >= ?',
@@ -253,11 +315,13 @@ export function openSqliteStore(path: string): Store {
     listKeys() {
       return listKeys.all().map(toKey);
     },
-    appendLedger,
+    appendLedger: ledger.append,
     spentSince(keyId, since) {
+      ledger.flush();
       return spent.get(keyId, since)?.s ?? 0;
     },
     async queryLedger(filter: LedgerFilter) {
+      ledger.flush();
       const where: string[] = [];
       const params: (string | number)[] = [];
       if (filter.from !== undefined) {
@@ -283,9 +347,13 @@ export function openSqliteStore(path: string): Store {
     externalChanges() {
       return dataVersion.get() as number;
     },
-    async flush() {},
+    async flush() {
+      ledger.flush();
+    },
     close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      ledger.flush();
+      db.close();
     },
   };
 }

@@ -65,8 +65,11 @@ export interface Store {
   getKey(id: string): KeyRecord | undefined;
   findKeyByHash(hash: Buffer): KeyRecord | undefined;
   listKeys(): KeyRecord[];
-  /** Commits the row before returning: once this returns, a process crash cannot lose it. */
-  appendLedger(row: LedgerRow): void;
+  /**
+   * Queues the row; it is committed with the other rows of this event-loop turn in one transaction.
+   * Once the promise resolves a process crash cannot lose it. Reads see every row appended before them.
+   */
+  appendLedger(row: LedgerRow): Promise<void>;
   /** Sum of cost for a key since `since` (epoch ms). */
   spentSince(keyId: string, since: number): number;
   queryLedger(filter: LedgerFilter): Promise<LedgerRow[]>;

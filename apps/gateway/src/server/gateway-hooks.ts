@@ -163,9 +163,8 @@ export function createGatewayHooks({ accounting, catalog, router, requestLimits 
           metrics.rejections.inc([error.code]);
         return;
       }
-      unfinished -= 1;
       const deployment = locals.routing?.deployment;
-      accounting.finish(admission, {
+      const { committed } = accounting.finish(admission, {
         requestId: context.requestId,
         model: admission.model,
         upstreamModel: deployment?.model ?? null,
@@ -180,6 +179,10 @@ export function createGatewayHooks({ accounting, catalog, router, requestLimits 
           event.streamed && event.firstChunkAt !== undefined ? event.firstChunkAt - event.startedAt : null,
         streamed: event.streamed,
         cached: locals.cached === true,
+      });
+      // The answer's last bytes wait for the row's commit; shutdown waits for it too.
+      return committed.finally(() => {
+        unfinished -= 1;
       });
     },
   };

@@ -1,5 +1,6 @@
 // Spawned by ledger-crash.test.ts: serves "requests" as fast as it can, settling each through the
-// accounting (one ledger row) and only then reporting its id on stdout, as a response would end.
+// accounting (one ledger row) and reporting its id on stdout once the row is committed, as a
+// response's last bytes wait for the commit.
 import { createAccounting } from '../../src/accounting/index.js';
 
 const databasePath = process.argv[2] as string;
@@ -15,7 +16,7 @@ function serveBatch(): void {
       requestId,
       estimatedPromptTokens: 12,
     });
-    accounting.finish(admission, {
+    const { committed } = accounting.finish(admission, {
       model: 'simulator/echo',
       deployment: 'simulator/echo',
       status: 200,
@@ -24,7 +25,7 @@ function serveBatch(): void {
       latencyMs: 1.5,
       ttftMs: 0.5,
     });
-    process.stdout.write(`${requestId}\n`);
+    void committed.then(() => process.stdout.write(`${requestId}\n`));
   }
   setImmediate(serveBatch);
 }
