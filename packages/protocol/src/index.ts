@@ -114,4 +114,5 @@ export {
   type SSEDecoderOptions,
   type SSEEvent,
   type SSEMessage,
+  withSourceJson,
 } from './sse/index.js';

@@ -2,6 +2,7 @@ import {
   accumulateChunks,
   type ChatCompletion,
   type ChatCompletionChunk,
+  encodeChunk,
   ProtocolError,
 } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -191,6 +192,76 @@ describe('OpenAI streams pass through unchanged', () => {
     expect(choice(completion).message.content).toBe('Foo!');
     expect(choice(completion).logprobs?.content?.map((entry) => entry.token)).toStrictEqual(['Foo', '!']);
     expect(completion.usage?.total_tokens).toBe(11);
+  });
+});
+
+describe('chunks that need no repair are relayed as received', () => {
+  const lines = (name: string) =>
+    fixture(name)
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+
+  it('openai-text.chunks.txt: every content chunk leaves as the upstream JSON minus "usage":null', async () => {
+    const upstreamLines = lines('openai-text.chunks.txt');
+    const { chunks } = await streamFrom(serveBody(sseFromChunkLines('openai-text.chunks.txt'), SSE));
+    const sent = new Set(chunks.map((chunk) => encodeChunk(chunk)));
+    const content = upstreamLines.filter((line) => line.includes('"finish_reason":null'));
+    expect(content.length).toBeGreaterThan(290);
+    for (const line of content) {
+      expect(line).toContain(',"usage":null');
+      expect(sent.has(`data: ${line.replace(',"usage":null', '')}\n\n`)).toBe(true);
+    }
+  });
+
+  it.each([
+    'openai-text.chunks.txt',
+    'deepseek-reasoning.chunks.txt',
+    'deepseek-tool-call.chunks.txt',
+    'groq-tool-call.chunks.txt',
+    'issue-13703-mistral-thinking.chunks.txt',
+    'issue-15789-step-1.chunks.txt',
+    'mistral-incremental-tool-call.chunks.txt',
+  ])('%s: what is sent says exactly what the gateway accounts', async (name) => {
+    const { chunks } = await streamFrom(serveBody(sseFromChunkLines(name), SSE));
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const chunk of chunks) {
+      const text = encodeChunk(chunk);
+      expect(text.endsWith('\n\n')).toBe(true);
+      expect(JSON.parse(text.slice('data: '.length))).toStrictEqual(JSON.parse(JSON.stringify(chunk)));
+    }
+  });
+
+  it('repairs instead of relaying: a repeated role, a missing role, usage not written as "usage":null once', async () => {
+    const base = { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm' };
+    const event = (json: string) => `data: ${json}\n\n`;
+    const first = JSON.stringify({
+      ...base,
+      choices: [{ index: 0, delta: { content: 'a' }, finish_reason: null }],
+    });
+    const repeated = JSON.stringify({
+      ...base,
+      choices: [{ index: 0, delta: { role: 'assistant', content: 'b' }, finish_reason: null }],
+    });
+    const spaced = `${JSON.stringify({
+      ...base,
+      choices: [{ index: 0, delta: { content: 'usage' }, finish_reason: null }],
+    }).slice(0, -1)}, "usage": null}`;
+    const last = JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+    const { chunks } = await streamFrom(
+      serveBody(`${[first, repeated, spaced, last].map(event).join('')}data: [DONE]\n\n`, SSE),
+    );
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta)).toStrictEqual([
+      { role: 'assistant', content: 'a' },
+      { content: 'b' },
+      { content: 'usage' },
+      {},
+    ]);
+    expect(chunks.every((chunk) => !('usage' in chunk))).toBe(true);
+    const sent = chunks.map((chunk) => encodeChunk(chunk));
+    expect(sent).not.toContain(event(first));
+    expect(sent).not.toContain(event(repeated));
+    expect(sent).not.toContain(event(spaced));
   });
 });
 

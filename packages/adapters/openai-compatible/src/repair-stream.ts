@@ -3,6 +3,7 @@ import {
   createProtocolError,
   ProtocolError,
   type SSEEvent,
+  withSourceJson,
 } from '@switchyard/protocol';
 import { mapFinishReason } from './map-finish-reason.js';
 import { normalizeReasoningFields } from './normalize-reasoning.js';
@@ -64,6 +65,12 @@ export async function* repairStream(
     for await (const event of events) {
       if (done) continue; // drain to the end so the connection can be reused
       if (event.type === 'chunk') {
+        const unchanged = repair.passThrough(event.chunk as unknown as Json, event.data);
+        if (unchanged) {
+          yielded = true;
+          yield unchanged;
+          continue;
+        }
         for (const chunk of repair.push(event.chunk as unknown as Json, yielded)) {
           yielded = true;
           yield chunk;
@@ -95,6 +102,55 @@ class StreamRepair {
 
   constructor(options: RepairStreamOptions) {
     this.#options = options;
+  }
+
+  /**
+   * The upstream chunk itself, recorded with its JSON so that it is relayed without being
+   * serialised again, when it needs no repair: the common content chunk of a well-behaved upstream
+   * (complete metadata, role exactly on each choice's first delta, text fields only, no finish, no
+   * usage). `"usage":null` is cut from both. Undefined otherwise: use {@link push}.
+   */
+  passThrough(upstream: Json, json: string): ChatCompletionChunk | undefined {
+    let relayed = json;
+    if ('usage' in upstream) {
+      if (upstream.usage !== null) return undefined;
+      relayed = withoutNullUsage(json) ?? '';
+      if (relayed === '') return undefined;
+    }
+    if (!this.#needsNoRepair(upstream)) return undefined;
+    this.#fillMeta(upstream);
+    for (const choice of upstream.choices as Json[]) {
+      const index = choice.index as number;
+      const state = this.#choices.get(index);
+      if (state) state.roleSent = true;
+      else this.#choices.set(index, newChoiceState(true));
+    }
+    if (relayed !== json) delete upstream.usage;
+    return withSourceJson(upstream as unknown as ChatCompletionChunk, relayed);
+  }
+
+  #needsNoRepair(upstream: Json): boolean {
+    const { id, object, created, model, choices } = upstream;
+    if (typeof id !== 'string' || id === '' || object !== 'chat.completion.chunk') return false;
+    if (typeof created !== 'number' || typeof model !== 'string' || model === '') return false;
+    if (!Array.isArray(choices) || choices.length === 0) return false;
+    for (let i = 0; i < choices.length; i++) {
+      const choice = choices[i] as unknown;
+      if (typeof choice !== 'object' || choice === null) return false;
+      const { index, delta, finish_reason } = choice as Json;
+      if (typeof index !== 'number' || finish_reason !== null) return false;
+      if (typeof delta !== 'object' || delta === null) return false;
+      for (let j = 0; j < i; j++) if ((choices[j] as Json).index === index) return false;
+      const roleSent = this.#choices.get(index)?.roleSent === true;
+      if (((delta as Json).role === 'assistant') === roleSent) return false;
+      for (const key in delta) {
+        if (key === 'role') continue;
+        if (key !== 'content' && key !== 'reasoning_content' && key !== 'refusal') return false;
+        const value = (delta as Json)[key];
+        if (typeof value !== 'string' && value !== null) return false;
+      }
+    }
+    return true;
   }
 
   push(upstream: Json, streamStarted: boolean): ChatCompletionChunk[] {
@@ -145,7 +201,7 @@ class StreamRepair {
     const index = typeof choice.index === 'number' ? choice.index : 0;
     let state = this.#choices.get(index);
     if (!state) {
-      state = { roleSent: false, finished: false, tools: [], byIndex: new Map(), byId: new Map() };
+      state = newChoiceState(false);
       this.#choices.set(index, state);
     }
     if (state.finished) return undefined;
@@ -259,6 +315,27 @@ class StreamRepair {
       streamStarted,
     });
   }
+}
+
+const USAGE_NULL = '"usage":null';
+
+/**
+ * The chunk JSON without its `"usage":null` member (OpenAI's placeholder when usage is asked for),
+ * or undefined unless that member is written exactly so, once, and nowhere else is `"usage"`.
+ */
+function withoutNullUsage(json: string): string | undefined {
+  const at = json.indexOf('"usage"');
+  if (at <= 0 || json.indexOf('"usage"', at + 1) !== -1 || !json.startsWith(USAGE_NULL, at)) return undefined;
+  const end = at + USAGE_NULL.length;
+  const before = json[at - 1];
+  const after = json[end];
+  if (before === ',' && (after === ',' || after === '}')) return json.slice(0, at - 1) + json.slice(end);
+  if (before === '{' && after === ',') return json.slice(0, at) + json.slice(end + 1);
+  return undefined;
+}
+
+function newChoiceState(roleSent: boolean): ChoiceState {
+  return { roleSent, finished: false, tools: [], byIndex: new Map(), byId: new Map() };
 }
 
 function isCompleteJson(text: string): boolean {

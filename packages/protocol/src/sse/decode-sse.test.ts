@@ -101,6 +101,7 @@ describe('decodeSSE framing', () => {
         obfuscation: 'xyz',
         x_groq: { id: 'req_1' },
       },
+      data: '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"obfuscation":"xyz","x_groq":{"id":"req_1"}}',
     });
   });
 

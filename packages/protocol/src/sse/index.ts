@@ -8,4 +8,5 @@ export {
   encodeErrorEvent,
   SSE_DONE,
   SSE_HEADERS,
+  withSourceJson,
 } from './sse-encoder.js';

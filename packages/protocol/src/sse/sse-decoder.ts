@@ -10,7 +10,12 @@ import type { ChatCompletionChunk } from '../schemas/index.js';
 
 /** One decoded server-sent event of a chat-completions stream. */
 export type SSEEvent =
-  | { type: 'chunk'; chunk: ChatCompletionChunk }
+  | {
+      type: 'chunk';
+      chunk: ChatCompletionChunk;
+      /** The event's JSON text, as received (what `chunk` was parsed from). */
+      data: string;
+    }
   | { type: 'done' }
   | { type: 'error'; error: ProtocolError }
   | { type: 'comment'; text: string };
@@ -136,7 +141,7 @@ function classify(value: unknown, eventName: string | undefined, data: string): 
   if (eventName === 'error' || body.error || body.object === 'error') {
     return { type: 'error', error: streamError(body) };
   }
-  if (Array.isArray(body.choices)) return { type: 'chunk', chunk: value as ChatCompletionChunk };
+  if (Array.isArray(body.choices)) return { type: 'chunk', chunk: value as ChatCompletionChunk, data };
   return {
     type: 'error',
     error: badResponse(`Expected a chat.completion.chunk in server-sent event, got: ${snippet(data)}`),

@@ -10,6 +10,7 @@ import {
   encodeErrorEvent,
   SSE_DONE,
   SSE_HEADERS,
+  withSourceJson,
 } from './sse-encoder.js';
 
 const encoder = new TextEncoder();
@@ -42,6 +43,21 @@ describe('SSE encoder', () => {
     expect(JSON.parse(text.slice(6))).toStrictEqual(chunk('a\nb\r\nc\u2028d'));
   });
 
+  it('relays the JSON a chunk was recorded with instead of serialising it again', () => {
+    const json =
+      '{ "id":"chatcmpl-1", "object":"chat.completion.chunk","created":1,"model":"glm-5.1","choices":[{"index":0,"delta":{"content":"\\u00e9"},"finish_reason":null}],"x_vendor":1}';
+    const parsed = withSourceJson(JSON.parse(json) as ChatCompletionChunk, json);
+    expect(encodeChunk(parsed)).toBe(`data: ${json}\n\n`);
+    // A copy (how code changes a chunk) is serialised as usual.
+    expect(encodeChunk({ ...parsed, model: 'other' })).toBe(
+      `data: ${JSON.stringify({ ...parsed, model: 'other' })}\n\n`,
+    );
+    // JSON over several lines (a multi-line data field) cannot be one data line: serialised.
+    const multiLine = '{"id":"c",\n"object":"chat.completion.chunk","created":1,"model":"m","choices":[]}';
+    const other = withSourceJson(JSON.parse(multiLine) as ChatCompletionChunk, multiLine);
+    expect(encodeChunk(other)).toBe(`data: ${JSON.stringify(other)}\n\n`);
+  });
+
   it('ends streams with the exact [DONE] marker', () => {
     expect(SSE_DONE).toBe('data: [DONE]\n\n');
   });
@@ -51,7 +67,7 @@ describe('SSE encoder', () => {
     expect(encodeComment('')).toBe(':\n\n');
     expect(await decodeText(encodeComment('ping') + encodeChunk(chunk('a')))).toStrictEqual([
       { type: 'comment', text: 'ping' },
-      { type: 'chunk', chunk: chunk('a') },
+      { type: 'chunk', chunk: chunk('a'), data: JSON.stringify(chunk('a')) },
     ]);
   });
 

@@ -15,12 +15,26 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 /** The event that ends every chat-completions stream. */
 export const SSE_DONE = 'data: [DONE]\n\n';
 
+const SOURCE_JSON = new WeakMap<object, string>();
+
+/**
+ * Records that `chunk` is exactly what `json` parses to, so that {@link encodeChunk} relays `json`
+ * instead of serialising the object again (a proxy passing upstream chunks through unchanged).
+ * The caller promises not to change `chunk` afterwards: copy it to change it. JSON spanning
+ * several lines is not recorded. Returns `chunk`.
+ */
+export function withSourceJson<T extends ChatCompletionChunk>(chunk: T, json: string): T {
+  if (json.indexOf('\n') === -1) SOURCE_JSON.set(chunk, json);
+  return chunk;
+}
+
 /**
  * One chunk as an SSE event: `data: <one-line JSON>\n\n`. No `event:` line, since older openai
  * clients misread named events. `JSON.stringify` escapes CR and LF, so the JSON stays one line.
+ * A chunk recorded with {@link withSourceJson} is sent as that JSON.
  */
 export function encodeChunk(chunk: ChatCompletionChunk): string {
-  return `data: ${JSON.stringify(chunk)}\n\n`;
+  return `data: ${SOURCE_JSON.get(chunk) ?? JSON.stringify(chunk)}\n\n`;
 }
 
 /**

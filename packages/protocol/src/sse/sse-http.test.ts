@@ -69,7 +69,11 @@ describe('SSE over HTTP', () => {
     for await (const event of decodeSSE((await fetch(url)).body!)) events.push(event);
     expect(events).toStrictEqual([
       { type: 'comment', text: 'keep-alive' },
-      ...contents.map((content) => ({ type: 'chunk', chunk: chunk(content) })),
+      ...contents.map((content) => ({
+        type: 'chunk',
+        chunk: chunk(content),
+        data: JSON.stringify(chunk(content)),
+      })),
       { type: 'done' },
     ]);
   });

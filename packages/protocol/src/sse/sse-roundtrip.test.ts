@@ -111,7 +111,7 @@ describe('SSE encode → split → decode', () => {
           for (const item of items) {
             if ('chunk' in item) {
               text += encodeChunk(item.chunk);
-              expected.push({ type: 'chunk', chunk: item.chunk });
+              expected.push({ type: 'chunk', chunk: item.chunk, data: JSON.stringify(item.chunk) });
             } else {
               text += encodeComment(item.comment);
               // Comments are raw text: a lone surrogate cannot survive UTF-8 and arrives as U+FFFD.
