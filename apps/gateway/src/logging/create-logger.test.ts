@@ -46,6 +46,33 @@ describe('createLogger', () => {
     });
   });
 
+  it('censors secret-named fields at any depth, in arrays, in any case, and in child bindings', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ level: 'info', destination }).child({ token: 'bound-token' });
+    logger.warn({
+      Authorization: 'Basic abc',
+      providers: [
+        { name: 'a', apiKey: 'pk-1' },
+        { name: 'b', api_key: 'pk-2' },
+      ],
+      deep: { one: { two: { password: 'hunter2', kept: 1 } } },
+      req: { headers: { Cookie: 'sid=1', accept: 'text/plain' } },
+    });
+    const line = JSON.parse(lines[0]!);
+    expect(line).toMatchObject({
+      token: '[redacted]',
+      Authorization: '[redacted]',
+      providers: [
+        { name: 'a', apiKey: '[redacted]' },
+        { name: 'b', api_key: '[redacted]' },
+      ],
+      deep: { one: { two: { password: '[redacted]', kept: 1 } } },
+      req: { headers: { Cookie: '[redacted]', accept: 'text/plain' } },
+    });
+    for (const secret of ['bound-token', 'Basic abc', 'pk-1', 'pk-2', 'hunter2', 'sid=1'])
+      expect(lines[0]).not.toContain(secret);
+  });
+
   it('scrubs registered secrets and key-shaped strings even inside messages', () => {
     const { lines, destination } = capture();
     const scrubber = new SecretScrubber();
