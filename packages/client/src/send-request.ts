@@ -1,4 +1,4 @@
-import { AbortError, ProtocolError } from '@switchyard/protocol';
+import { AbortError, ProtocolError, sleep } from '@switchyard/protocol';
 import { Attempt } from './attempt.js';
 import { errorFromResponse, requestIdOf } from './error-from-response.js';
 import { retryDelayMs } from './retry-policy.js';
@@ -95,7 +95,10 @@ export async function sendRequest<T>(
       error = ProtocolError.isInstance(cause) ? cause : attempt.errorFor(cause, requestId);
     }
     if (!error.isRetryable || retry >= maxRetries) throw error;
-    await sleep(retryDelayMs(error.retryAfterMs, retry), signal, requestId);
+    // The sleep rejects only when the caller aborts.
+    await sleep(retryDelayMs(error.retryAfterMs, retry), signal).catch(() => {
+      throw new AbortError({ message: 'The request was aborted.', code: 'aborted', requestId });
+    });
   }
 }
 
@@ -119,19 +122,4 @@ function buildHeaders(
     if (value != null) headers[key] = value;
   }
   return headers;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined, requestId: string | null): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new AbortError({ message: 'The request was aborted.', code: 'aborted', requestId }));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
