@@ -78,3 +78,29 @@ describe('bundle size (esbuild, minified, gzip; zod not counted)', () => {
     expect(text).not.toMatch(/["']node:/);
   });
 });
+
+describe('minified bundle', () => {
+  it('keeps the names of the client errors although it renames their classes', async () => {
+    const { text } = await bundle(`
+      import { MaxStepsExceededError, RefusalError, ToolCallError } from '@switchyard/client';
+      const answer = { choices: [] };
+      globalThis.errorNames = {
+        classes: [RefusalError.name, ToolCallError.name],
+        errors: [new RefusalError('no', answer), new MaxStepsExceededError(1, [], null), new ToolCallError('x')]
+          .map((error) => error.name),
+      };
+    `);
+    const scope = globalThis as { errorNames?: { classes: string[]; errors: string[] } };
+    try {
+      new Function(text)();
+      expect(scope.errorNames?.classes).not.toContain('RefusalError');
+      expect(scope.errorNames?.errors).toStrictEqual([
+        'RefusalError',
+        'MaxStepsExceededError',
+        'ToolCallError',
+      ]);
+    } finally {
+      delete scope.errorNames;
+    }
+  });
+});

@@ -12,6 +12,7 @@ const OUTPUT_CODES: readonly string[] = [
 
 /** The model answered, but its output cannot be used; `completion` is what it sent. */
 export class OutputError extends ProtocolError {
+  static override readonly errorName: string = 'OutputError';
   readonly completion: ChatCompletion;
 
   constructor(message: string, code: string, completion: ChatCompletion & RequestIdentified) {
@@ -26,6 +27,7 @@ export class OutputError extends ProtocolError {
 
 /** The model refused to answer (`message.refusal`); `refusal` holds its explanation. */
 export class RefusalError extends OutputError {
+  static override readonly errorName: string = 'RefusalError';
   readonly refusal: string;
 
   constructor(refusal: string, completion: ChatCompletion & RequestIdentified) {
@@ -40,6 +42,7 @@ export class RefusalError extends OutputError {
 
 /** The provider's content filter cut the output (`finish_reason: "content_filter"`). */
 export class ContentFilterError extends OutputError {
+  static override readonly errorName: string = 'ContentFilterError';
   constructor(completion: ChatCompletion & RequestIdentified) {
     super('The content filter stopped the output.', ClientErrorCode.contentFilter, completion);
   }
@@ -51,6 +54,7 @@ export class ContentFilterError extends OutputError {
 
 /** The output hit the token limit (`finish_reason: "length"`), so its JSON is cut short. */
 export class LengthFinishReasonError extends OutputError {
+  static override readonly errorName: string = 'LengthFinishReasonError';
   constructor(completion: ChatCompletion & RequestIdentified) {
     super(
       'The output was cut at the token limit (finish_reason "length").',
@@ -66,6 +70,7 @@ export class LengthFinishReasonError extends OutputError {
 
 /** The output is not JSON, or does not match the schema; `issues` says where. */
 export class OutputValidationError extends OutputError {
+  static override readonly errorName: string = 'OutputValidationError';
   readonly issues: ValidationIssue[];
   /** The text the model produced. */
   readonly text: string;

@@ -89,6 +89,7 @@ export type ToolRunEvent =
 
 /** The run needed more model calls than `maxSteps`; `steps` holds the ones made. */
 export class MaxStepsExceededError extends ProtocolError {
+  static override readonly errorName: string = 'MaxStepsExceededError';
   readonly steps: ToolRunStep[];
 
   constructor(maxSteps: number, steps: ToolRunStep[], requestId: string | null) {
@@ -109,6 +110,7 @@ export class MaxStepsExceededError extends ProtocolError {
 
 /** The model called a tool that does not exist, or with arguments that do not fit its schema. */
 export class ToolCallError extends ProtocolError {
+  static override readonly errorName: string = 'ToolCallError';
   constructor(message: string) {
     super(clientErrorInit({ message, code: ClientErrorCode.invalidToolCall, requestId: null }));
   }
