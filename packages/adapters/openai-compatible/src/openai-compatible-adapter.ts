@@ -6,7 +6,6 @@ import {
   type ChatCompletionRequest,
   completionToChunks,
   createProtocolError,
-  decodeSSE,
   type Model,
 } from '@switchyard/protocol';
 import {
@@ -111,7 +110,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
 
   // One stream event can be no larger than a whole answer may be: an upstream that sends an
   // endless line must not grow the decoder's buffer without bound.
-  const sseLimits = { maxEventSize: settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES };
+  const maxEventSize = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
 
   const send = async (
     method: 'GET' | 'POST',
@@ -215,10 +214,11 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
         if ((upstream.headers.get('content-type') ?? '').includes('text/event-stream')) {
           // An upstream that streams whatever was asked.
           return await accumulateChunks(
-            repairStream(decodeSSE(upstream.body(), sseLimits), {
+            repairStream(upstream.body(), {
               requestId: context.requestId,
               model: request.model,
               generateId,
+              maxEventSize,
             }),
           );
         }
@@ -262,10 +262,11 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
           }
           return;
         }
-        yield* repairStream(decodeSSE(upstream.body(), sseLimits), {
+        yield* repairStream(upstream.body(), {
           requestId: context.requestId,
           model: request.model,
           generateId,
+          maxEventSize,
         });
       } finally {
         upstream.close();

@@ -1,7 +1,9 @@
 import {
   type ChatCompletionChunk,
   createProtocolError,
+  createSSEDecoder,
   ProtocolError,
+  type SSEDecoderOptions,
   type SSEEvent,
   withSourceJson,
 } from '@switchyard/protocol';
@@ -40,7 +42,7 @@ export interface RepairStreamOptions {
 }
 
 /**
- * Turns the decoded events of an upstream stream into well-formed protocol chunks:
+ * Decodes an upstream SSE body and turns its events into well-formed protocol chunks:
  * - `role: "assistant"` exactly once per choice, on its first delta (Z.ai repeats it, Mistral
  *   omits it);
  * - reasoning in `reasoning_content` (`reasoning` renamed, Mistral content-part arrays split);
@@ -55,42 +57,63 @@ export interface RepairStreamOptions {
  *   every choice finished throws `stream_incomplete`. `streamStarted` is true once a chunk was yielded.
  */
 export async function* repairStream(
-  events: AsyncIterable<SSEEvent>,
-  options: RepairStreamOptions,
+  body: AsyncIterable<Uint8Array>,
+  options: RepairStreamOptions & SSEDecoderOptions,
 ): AsyncGenerator<ChatCompletionChunk> {
+  // One generator for decoding and repair: the events of a network piece are handled in a plain
+  // loop, with no promise per event between a decoder and the repair.
   const repair = new StreamRepair(options);
-  let yielded = false;
-  let done = false;
+  const events: SSEEvent[] = [];
+  const decoder = createSSEDecoder((event) => events.push(event), options);
+  const state = { yielded: false, done: false };
   try {
-    for await (const event of events) {
-      if (done) continue; // drain to the end so the connection can be reused
+    for await (const bytes of body) {
+      decoder.feed(bytes);
+      for (const chunk of repairEvents(events, repair, state)) yield chunk;
+    }
+    decoder.end();
+    for (const chunk of repairEvents(events, repair, state)) yield chunk;
+  } catch (error) {
+    throw ProtocolError.isInstance(error) ? withStreamStarted(error, state.yielded) : error;
+  }
+  if (!state.done) {
+    // No `[DONE]`: accepted when every choice finished (openai-node does the same).
+    for (const chunk of repair.end(state.yielded)) yield chunk;
+  }
+}
+
+/** The chunks the queued `events` repair into (the queue is emptied); throws at an error event. */
+function* repairEvents(
+  events: SSEEvent[],
+  repair: StreamRepair,
+  state: { yielded: boolean; done: boolean },
+): Generator<ChatCompletionChunk> {
+  try {
+    for (const event of events) {
+      if (state.done) continue; // drain to the end so the connection can be reused
       if (event.type === 'chunk') {
         const unchanged = repair.passThrough(event.chunk as unknown as Json, event.data);
         if (unchanged) {
-          yielded = true;
+          state.yielded = true;
           yield unchanged;
           continue;
         }
-        for (const chunk of repair.push(event.chunk as unknown as Json, yielded)) {
-          yielded = true;
+        for (const chunk of repair.push(event.chunk as unknown as Json, state.yielded)) {
+          state.yielded = true;
           yield chunk;
         }
       } else if (event.type === 'error') {
-        throw withStreamStarted(event.error, yielded);
+        throw withStreamStarted(event.error, state.yielded);
       } else if (event.type === 'done') {
-        done = true;
-        for (const chunk of repair.end(yielded)) {
-          yielded = true;
+        state.done = true;
+        for (const chunk of repair.end(state.yielded)) {
+          state.yielded = true;
           yield chunk;
         }
       }
     }
-  } catch (error) {
-    throw ProtocolError.isInstance(error) ? withStreamStarted(error, yielded) : error;
-  }
-  if (!done) {
-    // No `[DONE]`: accepted when every choice finished (openai-node does the same).
-    for (const chunk of repair.end(yielded)) yield chunk;
+  } finally {
+    events.length = 0;
   }
 }
 
