@@ -1,5 +1,5 @@
+import { decodeSSE, encodeChunk, ProtocolError, SSE_DONE } from '@switchyard/protocol';
 import fc from 'fast-check';
-import { decodeSSE, encodeChunk, ProtocolError, SSE_DONE } from '../../packages/protocol/src/index.js';
 
 /**
  * Fuzz properties shared by the CI tests (a few hundred cases) and `run-long.ts` (as many as
