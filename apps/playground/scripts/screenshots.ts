@@ -102,6 +102,7 @@ function backfill(gateway: Gateway, keyIds: string[]): void {
         status: failed ? (next() < 0.5 ? 429 : 502) : 200,
         errorCode: failed ? 'upstream_error' : null,
         stream: true,
+        cached: false,
       });
     }
   }

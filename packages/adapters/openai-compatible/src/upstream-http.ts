@@ -37,8 +37,8 @@ function prematureClose(): Error {
 export function createNodeTransport(): UpstreamTransport {
   // LIFO keeps a few sockets warm instead of cycling through all of them, so idle ones time out.
   const agents = {
-    http: new HttpAgent({ keepAlive: true, scheduling: 'lifo' }),
-    https: new HttpsAgent({ keepAlive: true, scheduling: 'lifo' }),
+    http: new HttpAgent({ keepAlive: true, scheduling: 'lifo', noDelay: true }),
+    https: new HttpsAgent({ keepAlive: true, scheduling: 'lifo', noDelay: true }),
   };
   return (call) => requestUpstream(call, agents);
 }
