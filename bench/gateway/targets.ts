@@ -134,6 +134,8 @@ export async function startGateway(options: GatewayOptions): Promise<Target> {
     name: options.name ?? 'gateway',
     command: process.execPath,
     args: [
+      // As `pnpm start` runs it (see docs/deploy.md, "Sizing").
+      '--max-semi-space-size=32',
       ...(options.nodeFlags ?? []),
       ...entry,
       'start',
