@@ -84,6 +84,8 @@ export interface ChatRequestContext {
   readonly locals: Record<string, unknown>;
   /** Epoch milliseconds when the request arrived. */
   readonly startedAt: number;
+  /** `performance.now()` when the request arrived: for sub-millisecond durations. */
+  readonly receivedAt: number;
   /** Fires when the client disconnects or the deadline passes. */
   readonly signal: AbortSignal;
   /** Adds a header to the response, success or error; ignored once the status line went out. */

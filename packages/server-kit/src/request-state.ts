@@ -38,6 +38,7 @@ export class RequestState implements ChatRequestContext {
   readonly apiKey: string | null;
   readonly locals: Record<string, unknown> = {};
   readonly startedAt = Date.now();
+  readonly receivedAt = performance.now();
   readonly logger: Logger;
   readonly headers: Record<string, string>;
   principal: unknown = undefined;

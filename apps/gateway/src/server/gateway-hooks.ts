@@ -7,7 +7,7 @@ import { estimatePromptTokens } from './estimate-prompt-tokens.js';
 
 /** What the gateway keeps in a request's `locals` (shared by the hooks and the router). */
 export interface GatewayLocals {
-  /** `performance.now()` when the gateway first saw the request (authentication). */
+  /** `performance.now()` when the request arrived (set once authentication starts). */
   t0?: number;
   principal?: Principal;
   admission?: Admission;
@@ -90,7 +90,7 @@ export function createGatewayHooks({ accounting, catalog, router, requestLimits 
 
     authenticate(context) {
       const locals = localsOf(context);
-      locals.t0 = performance.now();
+      locals.t0 = context.receivedAt;
       locals.principal = accounting.authenticate(context.apiKey);
       return locals.principal;
     },
