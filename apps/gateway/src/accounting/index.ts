@@ -34,6 +34,24 @@ export function createAccounting(
   return new Accounting({ ...rest, store: openSqliteStore(databasePath) });
 }
 
+/**
+ * The Redis connection of shared limits and budgets. Connection errors are reported once per
+ * outage (ioredis retries on its own; without a listener it prints every failure to stderr).
+ */
+function sharedRedis(url: string, onError: ((error: unknown) => void) | undefined): Redis {
+  const client = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 2_000, connectTimeout: 2_000 });
+  let down = false;
+  client.on('error', (error: unknown) => {
+    if (down) return;
+    down = true;
+    onError?.(error);
+  });
+  client.on('ready', () => {
+    down = false;
+  });
+  return client;
+}
+
 /** The spool of ledger rows not yet shipped to PostgreSQL, beside the SQLite file in the data dir. */
 export const LEDGER_SPOOL_FILE = 'ledger-spool.db';
 
@@ -60,11 +78,7 @@ export async function openAccounting(
       })
     : openSqliteStore(databasePath);
   // Fail fast (admission answers 503) rather than queue requests while Redis is away.
-  const shared = redisUrl
-    ? new RedisLimits(
-        new Redis(redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 2_000, connectTimeout: 2_000 }),
-      )
-    : undefined;
+  const shared = redisUrl ? new RedisLimits(sharedRedis(redisUrl, onError)) : undefined;
   const accounting = new Accounting({
     ...rest,
     store,
