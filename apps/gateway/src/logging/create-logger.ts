@@ -1,36 +1,14 @@
 import type { Logger } from '@switchyard/server-kit';
 import pino, { type DestinationStream, type Level } from 'pino';
 
-/**
- * Field names whose values never reach a log line, at any depth up to {@link REDACT_DEPTH}
- * (compared in lower case): one pass over the line's own fields, where a list of pino redaction
- * paths with wildcards costs a walk per path on every line.
- */
-const SECRET_FIELDS: ReadonlySet<string> = new Set([
+/** Field names whose values never reach a log line, wherever they appear. */
+const SECRET_FIELD_NAMES: readonly string[] = [
   'authorization',
   'proxy-authorization',
   'cookie',
   'set-cookie',
   'x-api-key',
   'x-goog-api-key',
-  'apikey',
-  'api_key',
-  'adminkey',
-  'secret',
-  'password',
-  'token',
-  'key',
-]);
-
-const REDACT_DEPTH = 4;
-
-/**
- * Top-level pino redaction paths, for child-logger bindings (which no formatter sees). Without
- * wildcards pino checks them with one lookup per field, so they cost nothing on ordinary lines.
- */
-const BINDING_PATHS: readonly string[] = [
-  'authorization',
-  'cookie',
   'apiKey',
   'api_key',
   'adminKey',
@@ -38,9 +16,23 @@ const BINDING_PATHS: readonly string[] = [
   'password',
   'token',
   'key',
-  '["x-api-key"]',
-  '["x-goog-api-key"]',
 ];
+
+/**
+ * The same names in lower case, checked at any depth up to {@link REDACT_DEPTH} in one pass over
+ * a line's own fields (a list of pino redaction paths with wildcards costs a walk per path).
+ */
+const SECRET_FIELDS: ReadonlySet<string> = new Set(SECRET_FIELD_NAMES.map((name) => name.toLowerCase()));
+
+const REDACT_DEPTH = 4;
+
+/**
+ * The same names as top-level pino redaction paths, for child-logger bindings (which no formatter
+ * sees). Without wildcards pino checks them with one lookup per field: free on ordinary lines.
+ */
+const BINDING_PATHS: readonly string[] = SECRET_FIELD_NAMES.map((name) =>
+  /^[A-Za-z_$][\w$]*$/.test(name) ? name : `["${name}"]`,
+);
 
 const CENSOR = '[redacted]';
 
