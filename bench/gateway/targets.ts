@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GATEWAY_ENV_VARIABLES } from '../../apps/gateway/src/config/gateway-env.js';
 import { script } from './compile-scripts.js';
 import { GATEWAY_MODEL, UPSTREAM_MODEL } from './fixtures.js';
 import { type Child, listeningPort, startProcess } from './processes.js';
@@ -79,23 +80,6 @@ export interface GatewayOptions {
   readonly name?: string;
 }
 
-/** Provider variables of the caller's shell must not add providers to the gateway under test. */
-const SCRUBBED_ENV = [
-  'TOKEN360_API_KEY',
-  'TOKEN360_BASE_URL',
-  'OPENAI_API_KEY',
-  'OPENAI_BASE_URL',
-  'ANTHROPIC_API_KEY',
-  'ANTHROPIC_BASE_URL',
-  'GEMINI_API_KEY',
-  'GEMINI_BASE_URL',
-  'SWITCHYARD_CONFIG',
-  'SWITCHYARD_DATA_DIR',
-  'SWITCHYARD_LOG_LEVEL',
-  'PORT',
-  'HOST',
-];
-
 /** A made-up admin key for the throwaway data directory of a benchmark run. */
 const ADMIN_KEY = 'sy-bench-admin-key-0123456789abcdef';
 
@@ -128,8 +112,10 @@ export async function startGateway(options: GatewayOptions): Promise<Target> {
     options.from === 'dist'
       ? [join(REPO_ROOT, 'apps/gateway/dist/cli.js')]
       : ['--conditions=@switchyard/source', ...TSX, join(REPO_ROOT, 'apps/gateway/src/cli.ts')];
-  const env: NodeJS.ProcessEnv = { ...process.env, SWITCHYARD_ADMIN_KEY: ADMIN_KEY };
-  for (const name of SCRUBBED_ENV) delete env[name];
+  // The caller's shell must not change the gateway under test.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of GATEWAY_ENV_VARIABLES) delete env[name];
+  env.SWITCHYARD_ADMIN_KEY = ADMIN_KEY;
   const { child, value: url } = await startProcess({
     name: options.name ?? 'gateway',
     command: process.execPath,

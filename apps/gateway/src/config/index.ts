@@ -13,6 +13,7 @@ export {
   type ResolvedProvider,
   SIMULATOR_PROVIDER_NAME,
 } from './env-providers.js';
+export { GATEWAY_ENV_VARIABLES } from './gateway-env.js';
 export {
   DEFAULT_CONFIG_FILES,
   findConfigFile,

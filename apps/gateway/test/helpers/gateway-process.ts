@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GATEWAY_ENV_VARIABLES } from '../../src/config/gateway-env.js';
 
 /** The gateway package directory (where `src/cli.ts` lives). */
 export const GATEWAY_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,27 +15,9 @@ export const GATEWAY_DIR = fileURLToPath(new URL('../..', import.meta.url));
  */
 export const CLI = ['--conditions=@switchyard/source', '--import', 'tsx', 'src/cli.ts'] as const;
 
-/** Provider variables of the developer's shell must not leak into the tests. */
-const SCRUBBED_ENV = [
-  'TOKEN360_API_KEY',
-  'TOKEN360_BASE_URL',
-  'OPENAI_API_KEY',
-  'OPENAI_BASE_URL',
-  'ANTHROPIC_API_KEY',
-  'ANTHROPIC_BASE_URL',
-  'GEMINI_API_KEY',
-  'GEMINI_BASE_URL',
-  'SWITCHYARD_ADMIN_KEY',
-  'SWITCHYARD_CONFIG',
-  'SWITCHYARD_DATA_DIR',
-  'SWITCHYARD_LOG_LEVEL',
-  'PORT',
-  'HOST',
-];
-
 export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of SCRUBBED_ENV) delete env[name];
+  for (const name of GATEWAY_ENV_VARIABLES) delete env[name];
   for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) delete env[name];
     else env[name] = value;

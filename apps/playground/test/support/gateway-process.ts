@@ -3,21 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GATEWAY_ENV_VARIABLES } from '../../../gateway/src/config/gateway-env.js';
 
 const GATEWAY_DIR = fileURLToPath(new URL('../../../gateway', import.meta.url));
-
-/** Provider settings of the developer's shell must not reach the gateway under test. */
-const SCRUBBED = [
-  'TOKEN360_API_KEY',
-  'OPENAI_API_KEY',
-  'OPENAI_BASE_URL',
-  'ANTHROPIC_API_KEY',
-  'GEMINI_API_KEY',
-  'SWITCHYARD_CONFIG',
-  'SWITCHYARD_DATA_DIR',
-  'PORT',
-  'HOST',
-];
 
 export interface GatewayProcess {
   url: string;
@@ -52,12 +40,11 @@ export async function startGateway(options: {
     server: { ...(options.config?.server as object), playground: options.playgroundDir },
   };
   writeFileSync(configPath, JSON.stringify(config));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    SWITCHYARD_ADMIN_KEY: adminKey,
-    SWITCHYARD_LOG_LEVEL: 'warn',
-  };
-  for (const name of SCRUBBED) delete env[name];
+  // The developer's shell must not reach the gateway under test.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of GATEWAY_ENV_VARIABLES) delete env[name];
+  env.SWITCHYARD_ADMIN_KEY = adminKey;
+  env.SWITCHYARD_LOG_LEVEL = 'warn';
   const child = spawn(
     process.execPath,
     [
