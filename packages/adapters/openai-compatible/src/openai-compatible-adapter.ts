@@ -103,6 +103,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
     });
   };
 
+  const extraHeaders = lowerCaseKeys(settings.headers);
   const customFetch = settings.fetch;
   const transport: UpstreamTransport = customFetch
     ? (call) => fetchUpstream(customFetch, call)
@@ -129,7 +130,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
       ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
       ...(key ? { authorization: `Bearer ${key}` } : {}),
       ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
-      ...lowerCaseKeys(settings.headers),
+      ...extraHeaders,
     };
     const upstream = await transport({
       url: `${baseURL}${path}`,
