@@ -25,3 +25,4 @@ export {
   type ReadLimitedTextOptions,
   readLimitedText,
 } from './read-limited-text.js';
+export { uuidV7 } from './uuid-v7.js';

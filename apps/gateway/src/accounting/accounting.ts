@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   AuthenticationError,
   NotFoundError,
@@ -8,6 +7,7 @@ import {
   ServerError,
   type Usage,
 } from '@switchyard/protocol';
+import { uuidV7 } from '@switchyard/server-kit';
 import { KeyRing, type KeySettings } from './api-keys.js';
 import { BudgetTracker, periodStart } from './budget-tracker.js';
 import { GatewayMetrics } from './gateway-metrics.js';
@@ -242,7 +242,7 @@ export class Accounting {
 
   #plan(principal: Principal, request: AdmitRequest) {
     const key = principal.key;
-    const base = { id: randomUUID(), principal, model: request.model, requestId: request.requestId };
+    const base = { id: uuidV7(), principal, model: request.model, requestId: request.requestId };
     const stream = request.stream ?? false;
     const admission: Admission = { ...base, stream, reservedTokens: 0, reservedCost: 0, headers: {} };
     if (principal.isAdmin) return { limited: false as const, admission };

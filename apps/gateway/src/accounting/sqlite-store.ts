@@ -157,11 +157,15 @@ function openDatabase(path: string): Database.Database {
 }
 
 /**
- * Ledger rows committed in groups: the rows appended during one turn of the event loop share one
- * transaction (one WAL write instead of one per row), committed right after the turn's I/O
- * callbacks (`setImmediate`). `append` resolves once its row is committed; reads call `flush()`
- * first, so they see every row appended before them.
+ * Ledger rows committed in groups: the rows appended while a commit is pending share one
+ * transaction (one WAL write instead of one per row). A commit runs right after the turn's I/O
+ * callbacks (`setImmediate`), but no sooner than {@link MIN_COMMIT_INTERVAL_MS} after the previous
+ * one: an idle gateway commits at once, a busy one commits every few milliseconds with many rows
+ * each. `append` resolves once its row is committed; reads call `flush()` first, so they see every
+ * row appended before them.
  */
+const MIN_COMMIT_INTERVAL_MS = 4;
+
 interface LedgerWriter {
   append(row: LedgerRow): Promise<void>;
   /** Commits the waiting rows now. */
@@ -178,10 +182,14 @@ function createLedgerWriter(db: Database.Database): LedgerWriter {
   });
   let rows: LedgerRow[] = [];
   let group: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
-  let timer: ReturnType<typeof setImmediate> | undefined;
+  let immediate: ReturnType<typeof setImmediate> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastCommit = Number.NEGATIVE_INFINITY;
 
   const flush = () => {
-    if (timer !== undefined) clearImmediate(timer);
+    if (immediate !== undefined) clearImmediate(immediate);
+    if (timer !== undefined) clearTimeout(timer);
+    immediate = undefined;
     timer = undefined;
     const current = group;
     if (!current) return;
@@ -194,6 +202,7 @@ function createLedgerWriter(db: Database.Database): LedgerWriter {
     } catch (error) {
       current.reject(error);
     }
+    lastCommit = performance.now();
   };
 
   return {
@@ -207,7 +216,9 @@ function createLedgerWriter(db: Database.Database): LedgerWriter {
           reject = rej;
         });
         group = { promise, resolve, reject };
-        timer = setImmediate(flush);
+        const wait = lastCommit + MIN_COMMIT_INTERVAL_MS - performance.now();
+        if (wait > 0) timer = setTimeout(flush, wait);
+        else immediate = setImmediate(flush);
       }
       return group.promise;
     },
@@ -268,8 +279,8 @@ export function openLedgerSpool(path: string): LedgerSpool {
 }
 
 /**
- * The default store: one SQLite file in WAL mode. Ledger rows are committed in groups, one
- * transaction per event-loop turn (see {@link LedgerWriter}); with WAL, a committed transaction is in
+ * The default store: one SQLite file in WAL mode. Ledger rows are committed in groups (see
+ * {@link LedgerWriter}); with WAL, a committed transaction is in
  * the WAL file (the OS page cache) when `appendLedger`'s promise resolves, so a process crash
  * (`kill -9`) cannot lose it. `synchronous=NORMAL` skips the fsync per commit, so a
  * power cut may lose the last commits: the gateway promises crash safety, not power-cut safety.

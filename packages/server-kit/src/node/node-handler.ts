@@ -78,15 +78,15 @@ function bodyOf(req: IncomingMessage): AsyncIterable<Uint8Array> {
 const BATCH_CHARS = 16_384;
 
 /**
- * After the first frame (sent at once, with the headers), the frames of one event-loop turn
- * (typically all the chunks of one upstream read) leave as one `res.write`: one chunked-encoding
- * frame and one socket write instead of one per chunk. They are written once the turn's promise
- * jobs are done, or at once past {@link BATCH_CHARS}.
+ * The frames of one event-loop turn (typically all the chunks of one upstream read) leave as one
+ * `res.write`: one chunked-encoding frame and one socket write instead of one per chunk. They are
+ * written once the turn's promise jobs are done, or at once past {@link BATCH_CHARS}. No frame
+ * waits longer than it would anyway: node itself holds every `res.write` until then (it corks the
+ * socket until the next tick), so writing the first frame alone would only cost one more syscall.
  */
 class NodeWriter implements SSEWriter {
   readonly #res: ServerResponse;
   #pending = '';
-  #first = true;
   #scheduled = false;
   readonly #flushLater = () => {
     this.#scheduled = false;
@@ -98,11 +98,6 @@ class NodeWriter implements SSEWriter {
   }
 
   write(frame: string): boolean {
-    // The first frame goes at once, with the headers: time to first byte matters more than one write.
-    if (this.#first) {
-      this.#first = false;
-      return this.#res.write(frame);
-    }
     this.#pending += frame;
     if (this.#pending.length >= BATCH_CHARS) return this.flush();
     if (!this.#scheduled) {
