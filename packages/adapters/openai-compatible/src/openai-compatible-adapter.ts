@@ -22,7 +22,7 @@ import { repairStream } from './repair-stream.js';
 import type { TimeoutSettings, UpstreamResponse, UpstreamTransport } from './upstream-call.js';
 import { errorFromUpstream, parseErrorBody } from './upstream-error.js';
 import { type FetchFunction, fetchUpstream } from './upstream-fetch.js';
-import { createNodeTransport } from './upstream-http.js';
+import { createUndiciTransport } from './upstream-undici.js';
 
 /** Settings of {@link createOpenAICompatibleAdapter}. */
 export interface OpenAICompatibleSettings {
@@ -107,7 +107,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
   const customFetch = settings.fetch;
   const transport: UpstreamTransport = customFetch
     ? (call) => fetchUpstream(customFetch, call)
-    : createNodeTransport();
+    : createUndiciTransport();
 
   // One stream event can be no larger than a whole answer may be: an upstream that sends an
   // endless line must not grow the decoder's buffer without bound.

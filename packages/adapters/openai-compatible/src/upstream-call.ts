@@ -50,7 +50,7 @@ export interface UpstreamResponse {
   close(): void;
 }
 
-/** Sends one upstream call (node:http by default, or a user's `fetch`). */
+/** Sends one upstream call (undici by default, or a user's `fetch`). */
 export type UpstreamTransport = (call: UpstreamCall) => Promise<UpstreamResponse>;
 
 class TimeoutMarker extends Error {

@@ -58,7 +58,7 @@ function hangAfter(prefix: string, contentType = SSE) {
 }
 
 const TRANSPORTS: [string, Partial<OpenAICompatibleSettings>][] = [
-  ['node:http (the default)', {}],
+  ['undici (the default)', {}],
   ['an injected fetch (the global one)', { fetch: (input, init) => fetch(input, init) }],
 ];
 
@@ -271,6 +271,42 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
         break;
       }
       await abandoned;
+    });
+  });
+
+  describe('backpressure', () => {
+    it('a reader that stalls stops the upstream from sending more; all of it arrives once it reads again', async () => {
+      const total = 20_000; // 40 MB: more than loopback socket buffers hold (tcp_rmem max 32 MB)
+      let written = 0;
+      let blocked = false;
+      upstream.respond((_request, res) => {
+        res.writeHead(200, { 'content-type': SSE });
+        const pump = () => {
+          while (written < total) {
+            written += 1;
+            const more = res.write(
+              CHUNK(`${written} ${'x'.repeat(2000)}`, written === total ? 'stop' : null),
+            );
+            if (!more) {
+              blocked = true;
+              res.once('drain', pump);
+              return;
+            }
+          }
+          res.end('data: [DONE]\n\n');
+        };
+        pump();
+      });
+      const iterator = adapter().stream!(chatRequest({ stream: true }), adapterContext())[
+        Symbol.asyncIterator
+      ]();
+      expect((await iterator.next()).done).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the reader stalls
+      expect(blocked).toBe(true);
+      expect(written).toBeLessThan(total); // the rest waits in the upstream, not in the gateway
+      let received = 1;
+      for (let result = await iterator.next(); !result.done; result = await iterator.next()) received += 1;
+      expect(received).toBe(total);
     });
   });
 
