@@ -21,8 +21,14 @@ export interface ChatServerRequest {
    * not `undefined`. A string or bytes are parsed as JSON text.
    */
   readonly parsedBody?: unknown;
-  /** Fires when the client goes away. */
-  readonly signal: AbortSignal;
+  /** Fires when the client goes away (or give {@link onClientGone} instead). */
+  readonly signal?: AbortSignal;
+  /**
+   * For bindings that learn of a departed client from a callback, such as node's `close` event:
+   * called once with the function to call when the client goes away. Saves an `AbortController`
+   * per request. Used when `signal` is not given.
+   */
+  readonly onClientGone?: (gone: () => void) => void;
 }
 
 /**

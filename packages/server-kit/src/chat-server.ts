@@ -123,6 +123,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       path,
       header: request.header,
       clientSignal: request.signal,
+      onClientGone: request.onClientGone,
       options,
       logger,
     });

@@ -48,7 +48,7 @@ export class RequestState implements ChatRequestContext {
   /** True once the status line is committed: headers set later are ignored. */
   committed = false;
   readonly #controller = new AbortController();
-  readonly #clientSignal: AbortSignal;
+  readonly #clientSignal: AbortSignal | undefined;
   readonly #options: ChatServerOptions;
   #clientGone = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -56,6 +56,7 @@ export class RequestState implements ChatRequestContext {
   #settled: Promise<void> | undefined;
 
   readonly #onClientAbort = () => {
+    if (this.#finished) return;
     this.#clientGone = true;
     this.#controller.abort(
       new AbortError({
@@ -72,7 +73,8 @@ export class RequestState implements ChatRequestContext {
     method: string;
     path: string;
     header: (name: string) => string | undefined;
-    clientSignal: AbortSignal;
+    clientSignal: AbortSignal | undefined;
+    onClientGone: ((gone: () => void) => void) | undefined;
     options: ChatServerOptions;
     logger: Logger;
   }) {
@@ -85,9 +87,11 @@ export class RequestState implements ChatRequestContext {
     this.headers = { 'x-request-id': init.requestId };
     this.logger = childLogger(init.logger, { request_id: init.requestId });
     this.#options = init.options;
-    this.#clientSignal = init.clientSignal;
-    if (init.clientSignal.aborted) this.#onClientAbort();
-    else init.clientSignal.addEventListener('abort', this.#onClientAbort, { once: true });
+    const clientSignal = init.clientSignal;
+    this.#clientSignal = clientSignal;
+    if (clientSignal?.aborted) this.#onClientAbort();
+    else if (clientSignal) clientSignal.addEventListener('abort', this.#onClientAbort, { once: true });
+    else init.onClientGone?.(this.#onClientAbort);
   }
 
   get signal(): AbortSignal {
@@ -148,7 +152,7 @@ export class RequestState implements ChatRequestContext {
     if (this.#finished) return undefined;
     this.#finished = true;
     clearTimeout(this.#timer);
-    this.#clientSignal.removeEventListener('abort', this.#onClientAbort);
+    this.#clientSignal?.removeEventListener('abort', this.#onClientAbort);
     const endedAt = Date.now();
     const event: ChatFinishEvent = {
       context: this,

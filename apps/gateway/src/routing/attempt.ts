@@ -8,7 +8,8 @@ const DISPOSED = new Error('The attempt is over.');
 /**
  * One try of one deployment: its own abort signal (the client's, plus this attempt's timeout) and
  * a guard that stops waiting on the adapter the moment that signal fires, even when the adapter is
- * slow to honour it. One listener per attempt and one promise per awaited step.
+ * slow to honour it. Only this class fires the signal, so the guard needs no listener of its own:
+ * one listener (on the client's signal) per attempt and one promise per awaited step.
  */
 export class Attempt {
   readonly deployment: Deployment;
@@ -22,16 +23,13 @@ export class Attempt {
   #waitStart = 0;
   #isWaiting = false;
   #reject: ((reason: unknown) => void) | undefined;
-  readonly #onAbort = () => this.#reject?.(this.signal.reason);
   // Cheaper than `AbortSignal.any` (no weak references to track per attempt).
-  readonly #onClientAbort = () => this.#controller.abort(this.#client.reason);
+  readonly #onClientAbort = () => this.#abort(this.#client.reason);
 
   constructor(deployment: Deployment, context: AdapterContext, timeoutMs: number) {
     this.deployment = deployment;
     this.#client = context.signal;
-    const signal = this.#controller.signal;
-    this.context = { ...context, signal };
-    signal.addEventListener('abort', this.#onAbort, { once: true });
+    this.context = { ...context, signal: this.#controller.signal };
     if (context.signal.aborted) this.#onClientAbort();
     else context.signal.addEventListener('abort', this.#onClientAbort, { once: true });
     this.arm(timeoutMs, `${deployment.id} did not answer within ${timeoutMs} ms.`);
@@ -73,13 +71,18 @@ export class Attempt {
   readonly #check = () => {
     const elapsed = this.#isWaiting ? performance.now() - this.#waitStart : 0;
     if (elapsed >= this.#limitMs) {
-      this.#controller.abort(
-        new TimeoutError({ message: this.#message, code: ErrorCode.timeout, retryable: true }),
-      );
+      this.#abort(new TimeoutError({ message: this.#message, code: ErrorCode.timeout, retryable: true }));
       return;
     }
     this.#timer = setTimeout(this.#check, this.#limitMs - elapsed);
   };
+
+  /** Fires the attempt's signal; a pending {@link guard} rejects with the same reason. */
+  #abort(reason: unknown): void {
+    if (this.#controller.signal.aborted) return;
+    this.#controller.abort(reason);
+    this.#reject?.(reason);
+  }
 
   /** Resolves like `pending`, or rejects as soon as the attempt's signal fires. */
   guard<T>(pending: Promise<T>): Promise<T> {
@@ -105,7 +108,6 @@ export class Attempt {
   dispose(): void {
     clearTimeout(this.#timer);
     this.#reject = undefined;
-    this.signal.removeEventListener('abort', this.#onAbort);
     this.#client.removeEventListener('abort', this.#onClientAbort);
     if (!this.#controller.signal.aborted) this.#controller.abort(DISPOSED);
   }

@@ -148,8 +148,10 @@ class StreamRepair {
       if (state) state.roleSent = true;
       else this.#choices.set(index, newChoiceState(true));
     }
-    if (relayed !== json) delete upstream.usage;
-    return withSourceJson(upstream as unknown as ChatCompletionChunk, relayed);
+    // A copy without `usage`, not `delete`: deleting a property makes V8 store the object as a slow
+    // dictionary, and every later look at the chunk pays for it.
+    const chunk = relayed === json ? upstream : withoutUsage(upstream);
+    return withSourceJson(chunk as unknown as ChatCompletionChunk, relayed);
   }
 
   #needsNoRepair(upstream: Json): boolean {
@@ -355,6 +357,10 @@ function withoutNullUsage(json: string): string | undefined {
   if (before === ',' && (after === ',' || after === '}')) return json.slice(0, at - 1) + json.slice(end);
   if (before === '{' && after === ',') return json.slice(0, at) + json.slice(end + 1);
   return undefined;
+}
+
+function withoutUsage({ usage: _usage, ...chunk }: Json): Json {
+  return chunk;
 }
 
 function newChoiceState(roleSent: boolean): ChoiceState {

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AbortError, ErrorCode } from '@switchyard/protocol';
 import type { ChatServer, SSEWriter } from '../chat-server-types.js';
 
 /** Options of {@link createNodeHandler}. */
@@ -150,13 +149,12 @@ export async function serveNodeRequest(
   res: ServerResponse,
   onUnmatched?: () => void,
 ): Promise<void> {
-  const controller = new AbortController();
+  let gone: (() => void) | undefined;
+  let closedEarly = false;
   const onClose = () => {
-    if (!res.writableFinished) {
-      controller.abort(
-        new AbortError({ message: 'The client closed the connection.', code: ErrorCode.aborted }),
-      );
-    }
+    if (res.writableFinished) return;
+    closedEarly = true;
+    gone?.();
   };
   res.once('close', onClose);
   const result = await server.handle({
@@ -165,7 +163,10 @@ export async function serveNodeRequest(
     header: (name) => headerOf(req, name),
     body: bodyOf(req),
     parsedBody: (req as { body?: unknown }).body,
-    signal: controller.signal,
+    onClientGone: (notify) => {
+      gone = notify;
+      if (closedEarly) notify();
+    },
   });
   if (!result.matched && onUnmatched) {
     res.off('close', onClose);
