@@ -159,12 +159,13 @@ function openDatabase(path: string): Database.Database {
 /**
  * Ledger rows committed in groups: the rows appended while a commit is pending share one
  * transaction (one WAL write instead of one per row). A commit runs right after the turn's I/O
- * callbacks (`setImmediate`), but no sooner than {@link MIN_COMMIT_INTERVAL_MS} after the previous
- * one: an idle gateway commits at once, a busy one commits every few milliseconds with many rows
- * each. `append` resolves once its row is committed; reads call `flush()` first, so they see every
- * row appended before them.
+ * callbacks (`setImmediate`). When the previous commit already carried several rows (requests are
+ * finishing together), the next one waits until {@link BUSY_COMMIT_INTERVAL_MS} after it, gathering
+ * more: a busy gateway commits every few milliseconds with many rows each, while one-at-a-time
+ * traffic is committed at once. `append` resolves once its row is committed; reads call `flush()`
+ * first, so they see every row appended before them.
  */
-const MIN_COMMIT_INTERVAL_MS = 4;
+const BUSY_COMMIT_INTERVAL_MS = 2;
 
 interface LedgerWriter {
   append(row: LedgerRow): Promise<void>;
@@ -185,6 +186,7 @@ function createLedgerWriter(db: Database.Database): LedgerWriter {
   let immediate: ReturnType<typeof setImmediate> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastCommit = Number.NEGATIVE_INFINITY;
+  let lastCommitRows = 0;
 
   const flush = () => {
     if (immediate !== undefined) clearImmediate(immediate);
@@ -203,6 +205,7 @@ function createLedgerWriter(db: Database.Database): LedgerWriter {
       current.reject(error);
     }
     lastCommit = performance.now();
+    lastCommitRows = batch.length;
   };
 
   return {
@@ -216,7 +219,7 @@ function createLedgerWriter(db: Database.Database): LedgerWriter {
           reject = rej;
         });
         group = { promise, resolve, reject };
-        const wait = lastCommit + MIN_COMMIT_INTERVAL_MS - performance.now();
+        const wait = lastCommitRows > 1 ? lastCommit + BUSY_COMMIT_INTERVAL_MS - performance.now() : 0;
         if (wait > 0) timer = setTimeout(flush, wait);
         else immediate = setImmediate(flush);
       }

@@ -86,6 +86,7 @@ const BATCH_CHARS = 16_384;
 class NodeWriter implements SSEWriter {
   readonly #res: ServerResponse;
   #pending = '';
+  #first = true;
   #scheduled = false;
   readonly #flushLater = () => {
     this.#scheduled = false;
@@ -97,6 +98,14 @@ class NodeWriter implements SSEWriter {
   }
 
   write(frame: string): boolean {
+    if (this.#first) {
+      // The first frame leaves now, with the headers, rather than after the rest of its turn's
+      // frames were made: node corks the socket until the next tick, so uncork it at once.
+      this.#first = false;
+      const more = this.#res.write(frame);
+      this.#res.socket?.uncork();
+      return more;
+    }
     this.#pending += frame;
     if (this.#pending.length >= BATCH_CHARS) return this.flush();
     if (!this.#scheduled) {
