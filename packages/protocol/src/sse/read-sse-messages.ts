@@ -1,5 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import { eventTooLarge } from './sse-decoder.js';
+import { createUtf8PieceDecoder } from './utf8-pieces.js';
 
 /** One raw server-sent event: its `event:` name (when it has one) and its joined `data:` lines. */
 export interface SSEMessage {
@@ -16,8 +17,6 @@ export interface ReadSSEMessagesOptions {
    */
   maxEventSize?: number;
 }
-
-const STREAM_OPTION = { stream: true } as const;
 
 /**
  * Yields the raw events of any server-sent-events body, for upstreams whose events are not
@@ -44,20 +43,20 @@ export async function* readSSEMessages(
     },
     maxBufferSize: maxEventSize,
   });
-  const decoder = new TextDecoder();
+  const decoder = createUtf8PieceDecoder();
   const reader = body.getReader();
   let finished = false;
   try {
     while (true) {
       const { done, value } = await reader.read();
       if (done) break;
-      parser.feed(decoder.decode(value, STREAM_OPTION));
+      parser.feed(decoder.decode(value));
       for (let i = 0; i < pending.length; i++) yield pending[i] as SSEMessage;
       pending.length = 0;
       if (tooLarge) throw eventTooLarge(maxEventSize, false);
     }
     finished = true;
-    parser.feed(`${decoder.decode()}\n\n`);
+    parser.feed(`${decoder.end()}\n\n`);
     for (const message of pending) yield message;
     if (tooLarge) throw eventTooLarge(maxEventSize, false);
   } finally {

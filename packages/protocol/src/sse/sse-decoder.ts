@@ -7,6 +7,7 @@ import {
   type ProtocolError,
 } from '../errors/index.js';
 import type { ChatCompletionChunk } from '../schemas/index.js';
+import { createUtf8PieceDecoder } from './utf8-pieces.js';
 
 /** One decoded server-sent event of a chat-completions stream. */
 export type SSEEvent =
@@ -41,7 +42,6 @@ export interface SSEDecoder {
   end(): void;
 }
 
-const STREAM_OPTION = { stream: true } as const;
 const DONE_EVENT: SSEEvent = Object.freeze({ type: 'done' });
 const SNIPPET_LENGTH = 120;
 
@@ -67,7 +67,7 @@ export function createSSEDecoder(
   onEvent: (event: SSEEvent) => void,
   options: SSEDecoderOptions = {},
 ): SSEDecoder {
-  const textDecoder = new TextDecoder();
+  const textDecoder = createUtf8PieceDecoder();
   let ending = false;
   let stopped = false;
 
@@ -116,14 +116,14 @@ export function createSSEDecoder(
   return {
     feed(bytes) {
       if (stopped) return;
-      parser.feed(textDecoder.decode(bytes, STREAM_OPTION));
+      parser.feed(textDecoder.decode(bytes));
     },
     end() {
       if (stopped) return;
       ending = true;
       // Flushes a dangling partial UTF-8 sequence (as U+FFFD), then terminates the last line and
       // event: the two line ends dispatch it if its blank line never came, and are no-ops otherwise.
-      parser.feed(`${textDecoder.decode()}\n\n`);
+      parser.feed(`${textDecoder.end()}\n\n`);
       stopped = true;
     },
   };
