@@ -58,6 +58,22 @@ describe('SSE encoder', () => {
     expect(encodeChunk(other)).toBe(`data: ${JSON.stringify(other)}\n\n`);
   });
 
+  it('keeps the recorded JSON out of sight: keys, JSON, structured clones and spreads are unchanged', () => {
+    const json = '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[]}';
+    const parsed = withSourceJson(JSON.parse(json) as ChatCompletionChunk, json);
+    expect(Object.keys(parsed)).toStrictEqual(['id', 'object', 'created', 'model', 'choices']);
+    expect(JSON.stringify(parsed)).toBe(json);
+    expect(structuredClone(parsed)).toStrictEqual(JSON.parse(json));
+    expect(encodeChunk(structuredClone(parsed))).toBe(`data: ${JSON.stringify(parsed)}\n\n`);
+    // Recorded again (say, after a reformat): the latest JSON is relayed.
+    const spaced = '{"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": []}';
+    withSourceJson(parsed, spaced);
+    expect(encodeChunk(parsed)).toBe(`data: ${spaced}\n\n`);
+    // A frozen chunk cannot carry it: serialised, no error.
+    const frozen = withSourceJson(Object.freeze(JSON.parse(spaced)) as ChatCompletionChunk, spaced);
+    expect(encodeChunk(frozen)).toBe(`data: ${json}\n\n`);
+  });
+
   it('ends streams with the exact [DONE] marker', () => {
     expect(SSE_DONE).toBe('data: [DONE]\n\n');
   });

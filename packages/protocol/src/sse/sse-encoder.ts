@@ -15,7 +15,35 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 /** The event that ends every chat-completions stream. */
 export const SSE_DONE = 'data: [DONE]\n\n';
 
-const SOURCE_JSON = new WeakMap<object, string>();
+/** Returns the object it is given, so that a subclass can stamp private fields onto any object. */
+class Stampable {
+  constructor(target: object) {
+    // biome-ignore lint/correctness/noConstructorReturn: the point of this class
+    return target as Stampable;
+  }
+}
+
+/**
+ * The JSON a chunk was parsed from, kept in a private field stamped onto the chunk itself: cheaper
+ * than a WeakMap entry per chunk, invisible to spreads, `JSON.stringify` and `structuredClone`.
+ */
+class SourceJson extends Stampable {
+  #json: string;
+
+  private constructor(chunk: object, json: string) {
+    super(chunk);
+    this.#json = json;
+  }
+
+  static record(chunk: object, json: string): void {
+    if (#json in chunk) (chunk as SourceJson).#json = json;
+    else if (Object.isExtensible(chunk)) new SourceJson(chunk, json);
+  }
+
+  static of(chunk: object): string | undefined {
+    return #json in chunk ? (chunk as SourceJson).#json : undefined;
+  }
+}
 
 /**
  * Records that `chunk` is exactly what `json` parses to, so that {@link encodeChunk} relays `json`
@@ -24,7 +52,7 @@ const SOURCE_JSON = new WeakMap<object, string>();
  * several lines is not recorded. Returns `chunk`.
  */
 export function withSourceJson<T extends ChatCompletionChunk>(chunk: T, json: string): T {
-  if (json.indexOf('\n') === -1) SOURCE_JSON.set(chunk, json);
+  if (json.indexOf('\n') === -1) SourceJson.record(chunk, json);
   return chunk;
 }
 
@@ -34,7 +62,7 @@ export function withSourceJson<T extends ChatCompletionChunk>(chunk: T, json: st
  * A chunk recorded with {@link withSourceJson} is sent as that JSON.
  */
 export function encodeChunk(chunk: ChatCompletionChunk): string {
-  return `data: ${SOURCE_JSON.get(chunk) ?? JSON.stringify(chunk)}\n\n`;
+  return `data: ${SourceJson.of(chunk) ?? JSON.stringify(chunk)}\n\n`;
 }
 
 /**
