@@ -18,6 +18,7 @@ import { toUpstreamBody } from './convert-request.js';
 import { DEFAULT_MODELS_TTL, ModelCatalog, readModelList, staticModels } from './model-catalog.js';
 import { normalizeCompletion } from './normalize-completion.js';
 import { type OpenAICompatibleQuirks, resolveQuirks } from './openai-compatible-quirks.js';
+import { openedStream } from './opened-stream.js';
 import { repairStream } from './repair-stream.js';
 import type { TimeoutSettings, UpstreamResponse, UpstreamTransport } from './upstream-call.js';
 import { errorFromUpstream, parseErrorBody } from './upstream-error.js';
@@ -236,20 +237,30 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
       }
     },
 
-    async *stream(request, context): AsyncGenerator<ChatCompletionChunk> {
-      const body = requestBody(request, true, context);
-      context.logger.debug('upstream request', { provider, model: request.model, stream: true });
-      const { upstream, key } = await send('POST', '/chat/completions', {
-        body,
-        stream: true,
-        signal: context.signal,
-        deadline: context.deadline,
-        requestId: context.requestId,
-      });
-      try {
-        const contentType = upstream.headers.get('content-type') ?? '';
-        if (contentType.includes('application/json')) {
-          // An upstream that ignores `stream: true` answers with a whole completion.
+    stream(request, context) {
+      return openedStream(async () => {
+        const body = requestBody(request, true, context);
+        context.logger.debug('upstream request', { provider, model: request.model, stream: true });
+        const { upstream, key } = await send('POST', '/chat/completions', {
+          body,
+          stream: true,
+          signal: context.signal,
+          deadline: context.deadline,
+          requestId: context.requestId,
+        });
+        const close = () => upstream.close();
+        if (!(upstream.headers.get('content-type') ?? '').includes('application/json')) {
+          // Reading the body to its end, or stopping early, also ends the upstream call.
+          const items = repairStream(upstream.body(), {
+            requestId: context.requestId,
+            model: request.model,
+            generateId,
+            maxEventSize,
+          });
+          return { items, close };
+        }
+        // An upstream that ignores `stream: true` answers with a whole completion.
+        try {
           const completion = normalizeCompletion(await upstream.text(), {
             requestId: context.requestId,
             model: request.model,
@@ -257,23 +268,20 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
             redact: key ? [key] : [],
             generateId,
           });
-          for (const chunk of completionToChunks(completion, { includeUsage: true })) {
-            if (chunk.usage === null) delete chunk.usage;
-            yield chunk;
-          }
-          return;
+          return { items: chunksOf(completion), close };
+        } finally {
+          close();
         }
-        yield* repairStream(upstream.body(), {
-          requestId: context.requestId,
-          model: request.model,
-          generateId,
-          maxEventSize,
-        });
-      } finally {
-        upstream.close();
-      }
+      });
     },
   };
+}
+
+async function* chunksOf(completion: ChatCompletion): AsyncGenerator<ChatCompletionChunk> {
+  for (const chunk of completionToChunks(completion, { includeUsage: true })) {
+    if (chunk.usage === null) delete chunk.usage;
+    yield chunk;
+  }
 }
 
 function generateId(): string {

@@ -1,0 +1,42 @@
+/** What {@link openedStream} opens: the items, and how to release what they come from. */
+export interface Opened<T> {
+  readonly items: AsyncIterator<T>;
+  /** Called when the consumer stops early, even before the first item was asked for. Idempotent. */
+  readonly close: () => void;
+}
+
+/**
+ * An async iterator that runs `open` on the first `next()` and then hands every `next()` straight
+ * to the iterator it opened: the setup an async generator would do before `yield*`, without a
+ * generator step and a promise per item for the delegation. `return()` stops the opened items
+ * and calls `close`, also while they are still being opened.
+ */
+export function openedStream<T>(open: () => Promise<Opened<T>>): AsyncIterableIterator<T> {
+  let inner: Opened<T> | undefined;
+  let opening: Promise<Opened<T>> | undefined;
+  let closed = false;
+  const finished = (): IteratorResult<T> => ({ done: true, value: undefined });
+  return {
+    next() {
+      if (inner) return inner.items.next();
+      if (closed) return Promise.resolve(finished());
+      opening ??= open().then((opened) => {
+        inner = opened;
+        return opened;
+      });
+      return opening.then((opened) => (closed ? finished() : opened.items.next()));
+    },
+    async return() {
+      closed = true;
+      const opened = inner ?? (await opening?.catch(() => undefined));
+      if (opened) {
+        opened.close();
+        await opened.items.return?.();
+      }
+      return finished();
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
