@@ -66,7 +66,8 @@ describe('SSE encoder', () => {
     expect(structuredClone(parsed)).toStrictEqual(JSON.parse(json));
     expect(encodeChunk(structuredClone(parsed))).toBe(`data: ${JSON.stringify(parsed)}\n\n`);
     // Recorded again (say, after a reformat): the latest JSON is relayed.
-    const spaced = '{"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": []}';
+    const spaced =
+      '{"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": []}';
     withSourceJson(parsed, spaced);
     expect(encodeChunk(parsed)).toBe(`data: ${spaced}\n\n`);
     // A frozen chunk cannot carry it: serialised, no error.
