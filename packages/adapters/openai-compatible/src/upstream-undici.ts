@@ -10,7 +10,7 @@ import {
 } from './upstream-call.js';
 
 /** Body bytes held for a slow reader before the upstream connection is paused. */
-const PAUSE_AT_BYTES = 256 * 1024;
+const PAUSE_AT_BYTES = 16 * 1024;
 
 class ResponseHeaders implements UpstreamHeaders {
   readonly #raw: IncomingHttpHeaders;
