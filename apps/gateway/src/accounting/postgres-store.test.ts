@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,26 +6,9 @@ import { freshDatabase, skipNote, skipWithout } from '../../test/helpers/service
 import { openPostgresStore } from './postgres-store.js';
 import { openLedgerSpool } from './sqlite-store.js';
 import type { LedgerRow } from './store.js';
+import { ledgerRow } from './test-support.js';
 
-const row = (keyId: string, cost: number): LedgerRow => ({
-  id: randomUUID(),
-  ts: Date.now(),
-  requestId: `req_${randomUUID().slice(0, 8)}`,
-  keyId,
-  model: 'm',
-  deployment: null,
-  promptTokens: 1,
-  completionTokens: 1,
-  cachedTokens: 0,
-  reasoningTokens: 0,
-  cost,
-  latencyMs: 1,
-  ttftMs: null,
-  status: 200,
-  errorCode: null,
-  stream: false,
-  cached: false,
-});
+const row = (keyId: string, cost: number) => ledgerRow({ keyId, cost });
 
 describe.skipIf(skipWithout('postgres'))(`PostgreSQL store: the ledger spool${skipNote('postgres')}`, () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;

@@ -8,6 +8,7 @@ import { hashSecret } from './api-keys.js';
 import { openPostgresStore } from './postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { KeyRecord, LedgerRow, Store } from './store.js';
+import { ledgerRow } from './test-support.js';
 
 /** Opens stores that share data (two instances of one deployment); `cleanup` removes everything. */
 interface Backend {
@@ -37,11 +38,7 @@ function key(overrides: Partial<KeyRecord> = {}): KeyRecord {
 }
 
 function row(overrides: Partial<LedgerRow> = {}): LedgerRow {
-  return {
-    id: randomUUID(),
-    ts: Date.now(),
-    requestId: `req_${randomUUID().slice(0, 8)}`,
-    keyId: 'k1',
+  return ledgerRow({
     model: 'm1',
     deployment: 'sim/echo',
     promptTokens: 10,
@@ -51,12 +48,9 @@ function row(overrides: Partial<LedgerRow> = {}): LedgerRow {
     cost: 0.25,
     latencyMs: 12.5,
     ttftMs: 3.25,
-    status: 200,
-    errorCode: null,
     stream: true,
-    cached: false,
     ...overrides,
-  };
+  });
 }
 
 function storeSuite(name: string, makeBackend: () => Promise<Backend>, skip = false) {

@@ -111,10 +111,14 @@ describe('code export', () => {
       );
       writeFileSync(join(dir, 'export.mts'), code);
       const recorded = await lastBodyAfter(async () => {
-        const { stdout } = await run(process.execPath, ['--import', 'tsx', join(dir, 'export.mts')], {
-          cwd: PACKAGE_DIR,
-          env: { ...process.env, SWITCHYARD_API_KEY: 'sk-ts' },
-        });
+        const { stdout } = await run(
+          process.execPath,
+          ['--conditions=@switchyard/source', '--import', 'tsx', join(dir, 'export.mts')],
+          {
+            cwd: PACKAGE_DIR,
+            env: { ...process.env, SWITCHYARD_API_KEY: 'sk-ts' },
+          },
+        );
         expect(stdout).toMatch(/^recorded\nstop .*req_export\n$/);
       });
       expect(recorded.body).toEqual(REQUEST_BODY);

@@ -166,6 +166,17 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
       }),
     );
 
+  const postChat = (request: ChatCompletionRequest, stream: boolean, context: AdapterContext) => {
+    context.logger.debug('upstream request', { provider, model: request.model, stream });
+    return send('POST', '/chat/completions', {
+      body: requestBody(request, stream, context),
+      stream,
+      signal: context.signal,
+      deadline: context.deadline,
+      requestId: context.requestId,
+    });
+  };
+
   const discovery = settings.discoverModels ?? true;
   const catalog =
     settings.models === undefined && discovery !== false
@@ -203,15 +214,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
     },
 
     async complete(request, context): Promise<ChatCompletion> {
-      const body = requestBody(request, false, context);
-      context.logger.debug('upstream request', { provider, model: request.model, stream: false });
-      const { upstream, key } = await send('POST', '/chat/completions', {
-        body,
-        stream: false,
-        signal: context.signal,
-        deadline: context.deadline,
-        requestId: context.requestId,
-      });
+      const { upstream, key } = await postChat(request, false, context);
       try {
         if ((upstream.headers.get('content-type') ?? '').includes('text/event-stream')) {
           // An upstream that streams whatever was asked.
@@ -239,15 +242,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
 
     stream(request, context) {
       return openedStream(async () => {
-        const body = requestBody(request, true, context);
-        context.logger.debug('upstream request', { provider, model: request.model, stream: true });
-        const { upstream, key } = await send('POST', '/chat/completions', {
-          body,
-          stream: true,
-          signal: context.signal,
-          deadline: context.deadline,
-          requestId: context.requestId,
-        });
+        const { upstream, key } = await postChat(request, true, context);
         const close = () => upstream.close();
         if (!(upstream.headers.get('content-type') ?? '').includes('application/json')) {
           // Reading the body to its end, or stopping early, also ends the upstream call.
