@@ -28,6 +28,8 @@ Other modes:
     --soak-rss-limit <mb>   (default 300)
     --soak-ramp <s>         Clients start evenly over this many seconds (default 10), so that the
                             soak measures concurrent streams rather than a connection storm
+    --soak-target <name>    gateway (default) or proxy: the same soak through the bare
+                            pass-through proxy, the floor (--soak only)
   --profile               Gateway under --cpu-prof during a stream load and a non-stream load;
                           prints the top self-time functions (profiles in bench/results/profiles/)
 
@@ -54,6 +56,7 @@ export interface Options {
   readonly soakChunks: number;
   readonly soakRssLimitMb: number;
   readonly soakRampS: number;
+  readonly soakTarget: 'gateway' | 'proxy';
   readonly gatewayFrom: GatewayFrom;
   readonly build: boolean;
   readonly logLevel: string;
@@ -93,6 +96,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
       'soak-chunks': { type: 'string' },
       'soak-rss-limit': { type: 'string' },
       'soak-ramp': { type: 'string' },
+      'soak-target': { type: 'string' },
       profile: { type: 'boolean' },
       'gateway-from': { type: 'string' },
       'no-build': { type: 'boolean' },
@@ -110,6 +114,11 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
   const from = values['gateway-from'] ?? 'dist';
   if (from !== 'dist' && from !== 'source') throw new Error('--gateway-from: expected dist or source');
   const long = mode === 'soak-long';
+  const soakTarget = values['soak-target'] ?? 'gateway';
+  if (soakTarget !== 'gateway' && soakTarget !== 'proxy')
+    throw new Error('--soak-target: expected gateway or proxy');
+  // The mixed soak's bad keys and bad requests need the gateway to refuse them.
+  if (soakTarget === 'proxy' && mode !== 'soak') throw new Error('--soak-target proxy goes with --soak');
   return {
     mode,
     quick,
@@ -128,6 +137,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
     soakChunks: Math.round(positive(values['soak-chunks'], '--soak-chunks') ?? 200),
     soakRssLimitMb: positive(values['soak-rss-limit'], '--soak-rss-limit') ?? 300,
     soakRampS: positive(values['soak-ramp'], '--soak-ramp') ?? 10,
+    soakTarget,
     gatewayFrom: from,
     build: values['no-build'] !== true,
     logLevel: values['log-level'] ?? 'info',

@@ -1,6 +1,7 @@
-// Soaks: many concurrent slow streams through the gateway while its memory is sampled every second.
-// `--soak`: 2,000 streams for 60 s, PASS if peak RSS stays under the limit and no stream is lost or
-// truncated. `--soak-long`: 10 minutes of mixed traffic, RSS over time and its linear trend.
+// Soaks: many concurrent slow streams through the gateway (or, for the floor, the bare proxy)
+// while its memory is sampled every second. `--soak`: 2,000 streams for 60 s, PASS if peak RSS
+// stays under the limit and no stream is lost or truncated. `--soak-long`: 10 minutes of mixed
+// traffic, RSS over time and its linear trend.
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { script } from './compile-scripts.js';
@@ -14,7 +15,7 @@ import {
   startProcess,
 } from './processes.js';
 import { fmt } from './table.js';
-import { gatewayCounters, REPO_ROOT, startGateway, startUpstream } from './targets.js';
+import { gatewayCounters, REPO_ROOT, startBareProxy, startGateway, startUpstream } from './targets.js';
 
 /** The mock upstream's pace during soaks: 20 chunks per second. */
 const CHUNK_DELAY_MS = 50;
@@ -101,21 +102,26 @@ export async function runSoak(options: Options, runDir: string) {
     chunkDelayMs: CHUNK_DELAY_MS,
     fdLimit,
   });
-  const gateway = await startGateway({
-    logDir: runDir,
-    dataDir: runDir,
-    upstream,
-    from: options.gatewayFrom,
-    logLevel: options.logLevel,
-    fdLimit,
-    // V8 prints every GC to stdout; the heap left after each full (mark-compact) GC is the live
-    // data: its trend tells a leak from a heap or allocator that merely grew.
-    nodeFlags: ['--trace-gc'],
-  });
+  // V8 prints every GC to stdout; the heap left after each full (mark-compact) GC is the live
+  // data: its trend tells a leak from a heap or allocator that merely grew.
+  const nodeFlags = ['--trace-gc'];
+  const throughProxy = options.soakTarget === 'proxy';
+  // `gateway` below is whichever target is soaked: the proxy ignores the key.
+  const gateway = throughProxy
+    ? await startBareProxy({ logDir: runDir, upstream, nodeFlags, fdLimit })
+    : await startGateway({
+        logDir: runDir,
+        dataDir: runDir,
+        upstream,
+        from: options.gatewayFrom,
+        logLevel: options.logLevel,
+        fdLimit,
+        nodeFlags,
+      });
   const gcLog = new GcLog(gateway.child.stdoutPath);
   const streamSeconds = (options.soakChunks * CHUNK_DELAY_MS) / 1000;
   process.stderr.write(
-    `${long ? 'mixed soak' : 'soak'}: ${concurrency} concurrent ${long ? 'clients' : 'streams'} for ${options.soakDurationS} s; ` +
+    `${long ? 'mixed soak' : 'soak'} through the ${gateway.name}: ${concurrency} concurrent ${long ? 'clients' : 'streams'} for ${options.soakDurationS} s; ` +
       `each stream ${options.soakChunks} chunks at ${1000 / CHUNK_DELAY_MS}/s (${streamSeconds} s)\n`,
   );
   const listenBefore = listenQueueCounters();
@@ -127,7 +133,7 @@ export async function runSoak(options: Options, runDir: string) {
       '--url',
       gateway.url,
       '--key',
-      gateway.apiKey!,
+      gateway.apiKey ?? 'sk-bench-not-checked-by-the-proxy',
       '--model',
       gateway.model,
       '--concurrency',
@@ -193,7 +199,7 @@ export async function runSoak(options: Options, runDir: string) {
     samples.push(sample);
     if (sample.t % printEvery === 0) {
       process.stderr.write(
-        `t=${String(sample.t).padStart(4)}s  gateway RSS ${fmt(sample.rssMb, 1).padStart(6)} MB  cpu ${fmt(sample.cpuPercent).padStart(3)}% (starved ${fmt(sample.starvedPercent).padStart(3)}%)  ` +
+        `t=${String(sample.t).padStart(4)}s  ${gateway.name} RSS ${fmt(sample.rssMb, 1).padStart(6)} MB  cpu ${fmt(sample.cpuPercent).padStart(3)}% (starved ${fmt(sample.starvedPercent).padStart(3)}%)  ` +
           `in flight ${String(sample.active).padStart(5)}  done ${progress?.completed ?? 0}  failed ${progress?.failed ?? 0}  (load ${sample.load1.toFixed(2)})\n`,
       );
     }
@@ -208,7 +214,7 @@ export async function runSoak(options: Options, runDir: string) {
     overflows: listenAfter.overflows - listenBefore.overflows,
     syncookiesSent: listenAfter.syncookiesSent - listenBefore.syncookiesSent,
   };
-  const counters = await gatewayCounters(gateway);
+  const counters = throughProxy ? undefined : await gatewayCounters(gateway);
   const peakRssMb = memoryMb(gateway.child.pid).peak;
   const problems: string[] = [];
   if (timedOut) problems.push('the soak client did not finish in time (streams hung)');
@@ -217,9 +223,9 @@ export async function runSoak(options: Options, runDir: string) {
   if ((done?.completed ?? 0) === 0) problems.push('no request completed');
   if (listenQueue.overflows > 0)
     problems.push(
-      `${listenQueue.overflows} connections overflowed a listen queue (the gateway accepted too slowly; machine-wide counter)`,
+      `${listenQueue.overflows} connections overflowed a listen queue (the ${gateway.name} accepted too slowly; machine-wide counter)`,
     );
-  if (counters.inflightStreams !== 0)
+  if (counters && counters.inflightStreams !== 0)
     problems.push(`the gateway still counts ${counters.inflightStreams} open streams after the soak`);
 
   let trend:
@@ -257,7 +263,8 @@ export async function runSoak(options: Options, runDir: string) {
     durationS: options.soakDurationS,
     streamChunks: options.soakChunks,
     chunkDelayMs: CHUNK_DELAY_MS,
-    gateway: { from: options.gatewayFrom, logLevel: options.logLevel },
+    target: gateway.name,
+    gateway: throughProxy ? undefined : { from: options.gatewayFrom, logLevel: options.logLevel },
     peakRssMb,
     rssLimitMb: long ? null : options.soakRssLimitMb,
     trend,
@@ -277,7 +284,7 @@ export function renderSoak(result: SoakResult): string {
   const out: string[] = [];
   const c = result.client;
   out.push(
-    `\n${result.trend ? 'Mixed soak' : 'Soak'}: ${result.concurrency} concurrent (started over ${result.rampS} s), ${result.durationS} s, streams of ${result.streamChunks} chunks at ${1000 / result.chunkDelayMs}/s`,
+    `\n${result.trend ? 'Mixed soak' : 'Soak'} through the ${result.target}: ${result.concurrency} concurrent (started over ${result.rampS} s), ${result.durationS} s, streams of ${result.streamChunks} chunks at ${1000 / result.chunkDelayMs}/s`,
   );
   out.push(
     `  requests: ${c?.started ?? 0} started, ${c?.completed ?? 0} complete and correct, ${c?.failed ?? 0} failed${c?.byKind ? ` (by kind ${JSON.stringify(c.byKind)})` : ''}`,
@@ -290,7 +297,7 @@ export function renderSoak(result: SoakResult): string {
     );
   }
   out.push(
-    `  gateway peak RSS ${fmt(result.peakRssMb, 1)} MB${result.rssLimitMb ? ` (limit ${result.rssLimitMb} MB)` : ''}`,
+    `  ${result.target} peak RSS ${fmt(result.peakRssMb, 1)} MB${result.rssLimitMb ? ` (limit ${result.rssLimitMb} MB)` : ''}`,
   );
   if (result.trend) {
     out.push('  RSS over time (MB; heap after the latest full GC in brackets):');

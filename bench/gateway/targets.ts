@@ -54,15 +54,21 @@ export async function startUpstream(options: {
   };
 }
 
-export async function startBareProxy(options: { logDir: string; upstream: Target }): Promise<Target> {
+export async function startBareProxy(options: {
+  logDir: string;
+  upstream: Target;
+  nodeFlags?: readonly string[];
+  fdLimit?: number;
+}): Promise<Target> {
   const origin = new URL(options.upstream.url).origin;
   const { child, value: port } = await startProcess({
     name: 'proxy',
     command: process.execPath,
-    args: [script('bare-proxy'), '--target', origin],
+    args: [...(options.nodeFlags ?? []), script('bare-proxy'), '--target', origin],
     cwd: REPO_ROOT,
     logDir: options.logDir,
     ready: listeningPort,
+    ...(options.fdLimit ? { fdLimit: options.fdLimit } : {}),
   });
   return { name: 'proxy', url: `http://127.0.0.1:${port}/v1/chat/completions`, model: UPSTREAM_MODEL, child };
 }

@@ -258,6 +258,43 @@ describe('Router: stream', () => {
     expect(a.calls[0]?.signal.aborted).toBe(true);
     expect(router.deploymentStates()).toEqual([{ deployment: 'a/a-up', state: 'closed', inFlight: 0 }]);
   });
+
+  it('stops the upstream at once when the consumer stops while a chunk is awaited, without blaming the deployment', async () => {
+    const a = scriptedAdapter('a', [{ kind: 'wait', text: 'one' }]);
+    const { router, errors } = setup([a], {
+      breaker: { failureThreshold: 1, cooldownMs: 1_000, maxCooldownMs: 10_000 },
+    });
+    const stream = router.stream(request(true), context())[Symbol.asyncIterator]();
+    let text = '';
+    while (text !== 'one') text += (await stream.next()).value?.choices[0]?.delta.content ?? '';
+    const pending = stream.next(); // the upstream is silent: this one waits
+    await stream.return?.();
+    // The upstream, stopped, fails the chunk it owed: the stream's error, not the deployment's.
+    expect((await failure(pending)).streamStarted).toBe(true);
+    expect(a.calls[0]?.signal.aborted).toBe(true);
+    expect(errors).toEqual([]);
+    expect(router.deploymentStates()).toEqual([{ deployment: 'a/a-up', state: 'closed', inFlight: 0 }]);
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('calls no deployment for a stream stopped before its first chunk was asked for', async () => {
+    const a = scriptedAdapter('a', [answer('never')]);
+    const { router } = setup([a]);
+    const stream = router.stream(request(true), context())[Symbol.asyncIterator]();
+    await stream.return?.();
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+    expect(a.calls).toHaveLength(0);
+  });
+
+  it('answers with the error, and nothing more, when every deployment fails before the first chunk', async () => {
+    const a = scriptedAdapter('a', [fail(unavailable())]);
+    const { router } = setup([a]);
+    const stream = router.stream(request(true), context())[Symbol.asyncIterator]();
+    const error = await failure(stream.next());
+    expect([error.status, error.streamStarted]).toEqual([503, false]);
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+    expect(router.deploymentStates()).toEqual([{ deployment: 'a/a-up', state: 'closed', inFlight: 0 }]);
+  });
 });
 
 describe('Router: circuit breaker', () => {

@@ -16,6 +16,7 @@ import { Attempt } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { type Breaker, type BreakerRegistry, type BreakerState, localBreakers } from './circuit-breaker.js';
 import type { Deployment, Route } from './deployment.js';
+import { RoutedStream } from './routed-stream.js';
 import { orderDeployments } from './strategies.js';
 
 /** What one attempt did, for logs and the `x-switchyard-*` headers. */
@@ -109,10 +110,6 @@ type StreamStart = {
   readonly first: IteratorResult<ChatCompletionChunk>;
 };
 
-function startedStreamError(error: ProtocolError): ProtocolError {
-  return error.streamStarted ? error : error.with({ streamStarted: true, cause: error });
-}
-
 async function* chunksOf(chunks: readonly ChatCompletionChunk[]): AsyncGenerator<ChatCompletionChunk> {
   yield* chunks;
 }
@@ -158,46 +155,32 @@ export class Router implements ChatAdapter {
     return opened.value;
   }
 
-  async *stream(
+  stream(
     request: ChatCompletionRequest,
     context: AdapterContext,
-  ): AsyncGenerator<ChatCompletionChunk> {
-    const opened = await this.#open(request, context, 'stream', (attempt, upstream) =>
-      this.#streamOnce(attempt, upstream),
-    );
-    const { attempt, health } = opened;
-    const { iterator, first } = opened.value;
-    let done = first.done === true;
-    try {
-      if (done) return;
-      attempt.idle();
-      yield first.value as ChatCompletionChunk;
-      for (;;) {
-        attempt.waiting();
-        const result = await attempt.guard(iterator.next());
-        if (result.done) {
-          done = true;
-          return;
-        }
-        attempt.idle();
-        yield result.value;
-      }
-    } catch (thrown) {
-      const error = attempt.errorOf(thrown);
-      if (!attempt.clientAborted) {
-        health.breaker.failure();
-        this.#options.onAttemptError?.({
-          deployment: attempt.deployment,
-          error,
-          requestId: context.requestId,
-        });
-      }
-      throw startedStreamError(error);
-    } finally {
-      health.inFlight -= 1;
-      attempt.dispose();
-      if (!done) iterator.return?.()?.catch(() => {});
-    }
+  ): AsyncIterableIterator<ChatCompletionChunk> {
+    return new RoutedStream(async () => {
+      const opened = await this.#open(request, context, 'stream', (attempt, upstream) =>
+        this.#streamOnce(attempt, upstream),
+      );
+      const { attempt, health } = opened;
+      return {
+        attempt,
+        iterator: opened.value.iterator,
+        first: opened.value.first,
+        release: () => {
+          health.inFlight -= 1;
+        },
+        failed: (error) => {
+          health.breaker.failure();
+          this.#options.onAttemptError?.({
+            deployment: attempt.deployment,
+            error,
+            requestId: context.requestId,
+          });
+        },
+      };
+    });
   }
 
   async #completeOnce(attempt: Attempt, request: ChatCompletionRequest): Promise<ChatCompletion> {

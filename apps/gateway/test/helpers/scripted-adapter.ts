@@ -15,7 +15,9 @@ export type Step =
   /** Streams `text` word by word, then fails before finishing. */
   | { readonly kind: 'break'; readonly text: string; readonly error: ProtocolError }
   /** Sends one chunk, then goes silent forever. */
-  | { readonly kind: 'stall'; readonly text: string };
+  | { readonly kind: 'stall'; readonly text: string }
+  /** Sends one chunk, then goes silent until its signal fires, and fails with the signal's reason. */
+  | { readonly kind: 'wait'; readonly text: string };
 
 export interface ScriptedAdapter extends ChatAdapter {
   /** The requests it received, in order. */
@@ -54,6 +56,11 @@ function chunk(
 }
 
 const forever = () => new Promise<never>(() => {});
+const aborted = (signal: AbortSignal) =>
+  new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 
 /**
  * A real in-process adapter that plays `steps` in order, one per call (the last one repeats), in
@@ -98,6 +105,7 @@ export function scriptedAdapter(
       for (const [i, word] of words.entries()) {
         yield chunk(request.model, { content: i === 0 ? word : ` ${word}` });
         if (step.kind === 'stall') await forever();
+        if (step.kind === 'wait') await aborted(context.signal);
       }
       if (step.kind === 'break') throw step.error;
       yield chunk(request.model, {}, 'stop');
