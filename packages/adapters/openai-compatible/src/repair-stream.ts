@@ -3,6 +3,7 @@ import {
   createProtocolError,
   createSSEDecoder,
   ProtocolError,
+  type SSEDecoder,
   type SSEDecoderOptions,
   type SSEEvent,
   withSourceJson,
@@ -56,64 +57,145 @@ export interface RepairStreamOptions {
  * - `event: error` and `data: {"error":…}` thrown as protocol errors; a stream that ends before
  *   every choice finished throws `stream_incomplete`. `streamStarted` is true once a chunk was yielded.
  */
-export async function* repairStream(
+export function repairStream(
   body: AsyncIterable<Uint8Array>,
   options: RepairStreamOptions & SSEDecoderOptions,
-): AsyncGenerator<ChatCompletionChunk> {
-  // One generator for decoding and repair: the events of a network piece are handled in a plain
-  // loop, with no promise per event between a decoder and the repair.
-  const repair = new StreamRepair(options);
-  const events: SSEEvent[] = [];
-  const decoder = createSSEDecoder((event) => events.push(event), options);
-  const state = { yielded: false, done: false };
-  try {
-    for await (const bytes of body) {
-      decoder.feed(bytes);
-      for (const chunk of repairEvents(events, repair, state)) yield chunk;
-    }
-    decoder.end();
-    for (const chunk of repairEvents(events, repair, state)) yield chunk;
-  } catch (error) {
-    throw ProtocolError.isInstance(error) ? withStreamStarted(error, state.yielded) : error;
-  }
-  if (!state.done) {
-    // No `[DONE]`: accepted when every choice finished (openai-node does the same).
-    for (const chunk of repair.end(state.yielded)) yield chunk;
-  }
+): AsyncIterableIterator<ChatCompletionChunk> {
+  return new RepairedStream(body[Symbol.asyncIterator](), options);
 }
 
-/** The chunks the queued `events` repair into (the queue is emptied); throws at an error event. */
-function* repairEvents(
-  events: SSEEvent[],
-  repair: StreamRepair,
-  state: { yielded: boolean; done: boolean },
-): Generator<ChatCompletionChunk> {
-  try {
-    for (const event of events) {
-      if (state.done) continue; // drain to the end so the connection can be reused
-      if (event.type === 'chunk') {
-        const unchanged = repair.passThrough(event.chunk as unknown as Json, event.data);
-        if (unchanged) {
-          state.yielded = true;
-          yield unchanged;
-          continue;
-        }
-        for (const chunk of repair.push(event.chunk as unknown as Json, state.yielded)) {
-          state.yielded = true;
-          yield chunk;
-        }
-      } else if (event.type === 'error') {
-        throw withStreamStarted(event.error, state.yielded);
-      } else if (event.type === 'done') {
-        state.done = true;
-        for (const chunk of repair.end(state.yielded)) {
-          state.yielded = true;
-          yield chunk;
+const FINISHED: IteratorResult<ChatCompletionChunk> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * {@link repairStream}'s iterator: each network piece is decoded and repaired in one plain loop
+ * into a queue, and `next()` hands out queued chunks as resolved promises, without a generator
+ * step or a promise per event in between. An error (an error event, a broken upstream, a failed
+ * check) comes after the chunks repaired before it.
+ */
+class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
+  readonly #body: AsyncIterator<Uint8Array>;
+  readonly #repair: StreamRepair;
+  readonly #decoder: SSEDecoder;
+  readonly #events: SSEEvent[] = [];
+  #ready: ChatCompletionChunk[] = [];
+  #head = 0;
+  /** A chunk was handed out or queued: errors from here on are `streamStarted`. */
+  #started = false;
+  /** `[DONE]` came: the rest of the body is read (so the connection can be reused) but ignored. */
+  #sawDone = false;
+  /** The body ended, or the consumer stopped: nothing more is read. */
+  #finished = false;
+  #failure: unknown;
+  #failed = false;
+
+  constructor(body: AsyncIterator<Uint8Array>, options: RepairStreamOptions & SSEDecoderOptions) {
+    this.#body = body;
+    this.#repair = new StreamRepair(options);
+    this.#decoder = createSSEDecoder((event) => this.#events.push(event), options);
+  }
+
+  next(): Promise<IteratorResult<ChatCompletionChunk>> {
+    if (this.#head < this.#ready.length) {
+      const value = this.#ready[this.#head++] as ChatCompletionChunk;
+      if (this.#head === this.#ready.length) {
+        this.#ready = [];
+        this.#head = 0;
+      }
+      return Promise.resolve({ done: false, value });
+    }
+    if (this.#failed) {
+      this.#failed = false;
+      this.#finished = true;
+      return Promise.reject(this.#failure);
+    }
+    if (this.#finished) return Promise.resolve(FINISHED);
+    return this.#pull();
+  }
+
+  async return(): Promise<IteratorResult<ChatCompletionChunk>> {
+    this.#ready = [];
+    this.#head = 0;
+    this.#failed = false;
+    this.#stop();
+    return FINISHED;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Reads network pieces until one repairs into a chunk, or the body ends or fails. */
+  async #pull(): Promise<IteratorResult<ChatCompletionChunk>> {
+    try {
+      while (this.#ready.length === 0 && !this.#failed && !this.#finished) {
+        const piece = await this.#body.next();
+        if (this.#finished) break; // stopped by the consumer meanwhile
+        if (piece.done) {
+          this.#finished = true;
+          this.#decoder.end();
+          this.#repairEvents();
+          // No `[DONE]`: accepted when every choice finished (openai-node does the same).
+          if (!this.#sawDone && !this.#failed) this.#queue(this.#repair.end(this.#started));
+        } else {
+          this.#decoder.feed(piece.value);
+          this.#repairEvents();
         }
       }
+    } catch (error) {
+      // The body failed (its iterator is then done), or the end-of-stream check threw.
+      this.#finished = true;
+      this.#fail(error);
     }
-  } finally {
-    events.length = 0;
+    return this.next();
+  }
+
+  /** Repairs the decoded events into the queue; after an error, the body is not read further. */
+  #repairEvents(): void {
+    const events = this.#events;
+    try {
+      for (const event of events) {
+        if (this.#sawDone || this.#failed) continue;
+        if (event.type === 'chunk') {
+          const unchanged = this.#repair.passThrough(event.chunk as unknown as Json, event.data);
+          if (unchanged) {
+            this.#ready.push(unchanged);
+            this.#started = true;
+          } else {
+            this.#queue(this.#repair.push(event.chunk as unknown as Json, this.#started));
+          }
+        } else if (event.type === 'error') {
+          this.#fail(event.error);
+        } else if (event.type === 'done') {
+          this.#sawDone = true;
+          this.#queue(this.#repair.end(this.#started));
+        }
+      }
+    } catch (error) {
+      this.#fail(error);
+    } finally {
+      events.length = 0;
+    }
+    if (this.#failed) this.#stop();
+  }
+
+  #queue(chunks: readonly ChatCompletionChunk[]): void {
+    for (const chunk of chunks) {
+      this.#ready.push(chunk);
+      this.#started = true;
+    }
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.#failure = ProtocolError.isInstance(error) ? withStreamStarted(error, this.#started) : error;
+  }
+
+  /** Stops reading: the body's iterator is returned (which ends the upstream call). */
+  #stop(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#body.return?.()?.catch(() => {});
   }
 }
 
