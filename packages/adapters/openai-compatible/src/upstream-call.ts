@@ -43,7 +43,7 @@ export interface UpstreamResponse {
   readonly status: number;
   readonly headers: UpstreamHeaders;
   /** The body bytes; stopping early (break/return) aborts the upstream request. */
-  body(): AsyncGenerator<Uint8Array>;
+  body(): AsyncIterable<Uint8Array>;
   /** The whole body as text. */
   text(): Promise<string>;
   /** Aborts the upstream request if still running and releases timers. Idempotent. */

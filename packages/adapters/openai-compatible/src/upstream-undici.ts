@@ -72,8 +72,8 @@ function dispatchUpstream(call: UpstreamCall, agent: Agent): Promise<UpstreamRes
           resolve({
             status,
             headers: new ResponseHeaders(headers),
-            body: () => body!.read(),
-            text: () => readBodyText(body!.read(), guard),
+            body: () => body!,
+            text: () => readBodyText(body!, guard),
             close: () => guard.close(),
           });
         },
@@ -96,15 +96,27 @@ function dispatchUpstream(call: UpstreamCall, agent: Agent): Promise<UpstreamRes
   });
 }
 
-/** The body bytes undici delivers, handed to one reader as an async generator. */
-class UpstreamBody {
+const FINISHED: IteratorResult<Uint8Array> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * The body bytes undici delivers, handed to one reader as a plain async iterator: queued bytes
+ * come back as resolved promises, and a reader waits only when the queue is empty. Reading to the
+ * end releases the call; an early `return()` (or a failure) also cancels it.
+ */
+class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
   readonly #controller: Dispatcher.DispatchController;
   readonly #guard: UpstreamCallGuard;
   readonly #queue: Buffer[] = [];
   #queuedBytes = 0;
   #ended = false;
   #failure: unknown;
+  /** Iteration is over: read to the end, failed, or stopped by the reader. */
+  #closed = false;
   #wake: (() => void) | undefined;
+  readonly #afterWait = (): Promise<IteratorResult<Uint8Array>> => {
+    this.#guard.reading(false);
+    return this.next();
+  };
 
   constructor(controller: Dispatcher.DispatchController, guard: UpstreamCallGuard) {
     this.#controller = controller;
@@ -134,32 +146,40 @@ class UpstreamBody {
     wake?.();
   }
 
-  async *read(): AsyncGenerator<Uint8Array> {
-    const guard = this.#guard;
-    let done = false;
-    try {
-      while (true) {
-        const bytes = this.#queue.shift();
-        if (bytes !== undefined) {
-          this.#queuedBytes -= bytes.length;
-          if (this.#controller.paused && this.#queuedBytes < PAUSE_AT_BYTES / 2) this.#controller.resume();
-          yield bytes;
-          continue;
-        }
-        if (this.#failure !== undefined) throw guard.toError(this.#failure);
-        if (this.#ended) {
-          done = true;
-          return;
-        }
-        guard.reading(true);
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve;
-        });
-        guard.reading(false);
-      }
-    } finally {
-      if (done) guard.finish();
-      else guard.close();
+  next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.#closed) return Promise.resolve(FINISHED);
+    const bytes = this.#queue.shift();
+    if (bytes !== undefined) {
+      this.#queuedBytes -= bytes.length;
+      if (this.#controller.paused && this.#queuedBytes < PAUSE_AT_BYTES / 2) this.#controller.resume();
+      return Promise.resolve({ done: false, value: bytes });
     }
+    if (this.#failure !== undefined) {
+      const error = this.#guard.toError(this.#failure);
+      this.#closed = true;
+      this.#guard.close();
+      return Promise.reject(error);
+    }
+    if (this.#ended) {
+      this.#closed = true;
+      this.#guard.finish();
+      return Promise.resolve(FINISHED);
+    }
+    this.#guard.reading(true);
+    return new Promise<void>((resolve) => {
+      this.#wake = resolve;
+    }).then(this.#afterWait);
+  }
+
+  return(): Promise<IteratorResult<Uint8Array>> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#guard.close();
+    }
+    return Promise.resolve(FINISHED);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
   }
 }
