@@ -1,3 +1,5 @@
+import { ITERATION_DONE } from './iteration-done.js';
+
 /** What {@link openedStream} opens: the items, and how to release what they come from. */
 export interface Opened<T> {
   readonly items: AsyncIterator<T>;
@@ -15,16 +17,15 @@ export function openedStream<T>(open: () => Promise<Opened<T>>): AsyncIterableIt
   let inner: Opened<T> | undefined;
   let opening: Promise<Opened<T>> | undefined;
   let closed = false;
-  const finished = (): IteratorResult<T> => ({ done: true, value: undefined });
   return {
     next() {
       if (inner) return inner.items.next();
-      if (closed) return Promise.resolve(finished());
+      if (closed) return Promise.resolve(ITERATION_DONE);
       opening ??= open().then((opened) => {
         inner = opened;
         return opened;
       });
-      return opening.then((opened) => (closed ? finished() : opened.items.next()));
+      return opening.then((opened) => (closed ? ITERATION_DONE : opened.items.next()));
     },
     async return() {
       closed = true;
@@ -33,7 +34,7 @@ export function openedStream<T>(open: () => Promise<Opened<T>>): AsyncIterableIt
         opened.close();
         await opened.items.return?.();
       }
-      return finished();
+      return ITERATION_DONE;
     },
     [Symbol.asyncIterator]() {
       return this;

@@ -8,6 +8,7 @@ import {
   type SSEEvent,
   withSourceJson,
 } from '@switchyard/protocol';
+import { ITERATION_DONE } from './iteration-done.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { normalizeReasoningFields } from './normalize-reasoning.js';
 import { withStreamStarted } from './upstream-error.js';
@@ -64,8 +65,6 @@ export function repairStream(
   return new RepairedStream(body[Symbol.asyncIterator](), options);
 }
 
-const FINISHED: IteratorResult<ChatCompletionChunk> = Object.freeze({ done: true, value: undefined });
-
 /**
  * {@link repairStream}'s iterator: each network piece is decoded and repaired in one plain loop
  * into a queue, and `next()` hands out queued chunks as resolved promises, without a generator
@@ -77,7 +76,7 @@ class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
   readonly #repair: StreamRepair;
   readonly #decoder: SSEDecoder;
   readonly #events: SSEEvent[] = [];
-  #ready: ChatCompletionChunk[] = [];
+  readonly #ready: ChatCompletionChunk[] = [];
   #head = 0;
   /** A chunk was handed out or queued: errors from here on are `streamStarted`. */
   #started = false;
@@ -98,7 +97,7 @@ class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
     if (this.#head < this.#ready.length) {
       const value = this.#ready[this.#head++] as ChatCompletionChunk;
       if (this.#head === this.#ready.length) {
-        this.#ready = [];
+        this.#ready.length = 0;
         this.#head = 0;
       }
       return Promise.resolve({ done: false, value });
@@ -108,16 +107,16 @@ class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
       this.#finished = true;
       return Promise.reject(this.#failure);
     }
-    if (this.#finished) return Promise.resolve(FINISHED);
+    if (this.#finished) return Promise.resolve(ITERATION_DONE);
     return this.#pull();
   }
 
   async return(): Promise<IteratorResult<ChatCompletionChunk>> {
-    this.#ready = [];
+    this.#ready.length = 0;
     this.#head = 0;
     this.#failed = false;
     this.#stop();
-    return FINISHED;
+    return ITERATION_DONE;
   }
 
   [Symbol.asyncIterator](): this {

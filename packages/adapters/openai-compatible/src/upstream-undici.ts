@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
+import { ITERATION_DONE } from './iteration-done.js';
 import {
   readBodyText,
   type UpstreamCall,
@@ -96,8 +97,6 @@ function dispatchUpstream(call: UpstreamCall, agent: Agent): Promise<UpstreamRes
   });
 }
 
-const FINISHED: IteratorResult<Uint8Array> = Object.freeze({ done: true, value: undefined });
-
 /**
  * The body bytes undici delivers, handed to one reader as a plain async iterator: queued bytes
  * come back as resolved promises, and a reader waits only when the queue is empty. Reading to the
@@ -147,7 +146,7 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
   }
 
   next(): Promise<IteratorResult<Uint8Array>> {
-    if (this.#closed) return Promise.resolve(FINISHED);
+    if (this.#closed) return Promise.resolve(ITERATION_DONE);
     const bytes = this.#queue.shift();
     if (bytes !== undefined) {
       this.#queuedBytes -= bytes.length;
@@ -163,7 +162,7 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
     if (this.#ended) {
       this.#closed = true;
       this.#guard.finish();
-      return Promise.resolve(FINISHED);
+      return Promise.resolve(ITERATION_DONE);
     }
     this.#guard.reading(true);
     return new Promise<void>((resolve) => {
@@ -176,7 +175,7 @@ class UpstreamBody implements AsyncIterableIterator<Uint8Array> {
       this.#closed = true;
       this.#guard.close();
     }
-    return Promise.resolve(FINISHED);
+    return Promise.resolve(ITERATION_DONE);
   }
 
   [Symbol.asyncIterator](): this {
