@@ -1,4 +1,5 @@
 import {
+  clip,
   errorFromEnvelope,
   type ProtocolError,
   retryAfterMsFromHeaders,
@@ -25,8 +26,7 @@ export async function errorFromResponse(
   try {
     text = await response.text();
   } catch {}
-  let body: unknown =
-    text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH)}…` : text || undefined;
+  let body: unknown = clip(text, MAX_MESSAGE_LENGTH) || undefined;
   try {
     body = JSON.parse(text);
   } catch {}

@@ -1,4 +1,4 @@
-import { createProtocolError, errorFromEnvelope } from '@switchyard/protocol';
+import { clip, createProtocolError, errorFromEnvelope } from '@switchyard/protocol';
 import { identify, type RequestIdentified } from './api-promise.js';
 import type { Attempt } from './attempt.js';
 
@@ -25,7 +25,7 @@ export async function readJSON<T extends object>(
   } catch {}
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw createProtocolError({
-      message: `Expected a JSON object in the response, got: ${text.length > SNIPPET_LENGTH ? `${text.slice(0, SNIPPET_LENGTH)}…` : text}`,
+      message: `Expected a JSON object in the response, got: ${clip(text, SNIPPET_LENGTH)}`,
       code: 'bad_response',
       requestId,
     });

@@ -5,7 +5,8 @@ export {
   type CompletionToChunksOptions,
   completionToChunks,
 } from './accumulator/index.js';
-
+// Text
+export { clip } from './clip.js';
 // Errors
 export {
   AbortError,
@@ -33,7 +34,6 @@ export {
   TimeoutError,
   toProtocolError,
 } from './errors/index.js';
-
 // OpenAPI
 export {
   chatCompletionRequestJSONSchema,
@@ -42,7 +42,6 @@ export {
   type OpenAPIDocumentOptions,
   type OpenAPIObject,
 } from './openapi/create-openapi-document.js';
-
 // Schemas
 export {
   type AssistantContentPart,
@@ -100,6 +99,7 @@ export { sleep } from './sleep.js';
 
 // SSE
 export {
+  ChunkJsonParser,
   createSSEDecoder,
   createSSEEncoderStream,
   decodeSSE,

@@ -1,6 +1,7 @@
 import {
   AuthenticationError,
   BadRequestError,
+  clip,
   ErrorCode,
   NotFoundError,
   parseChatCompletionRequest,
@@ -18,9 +19,12 @@ import { listAllModels, ModelIndex } from './model-index.js';
 import { checkContentType, DEFAULT_BODY_LIMIT, parseJsonBody, readBodyBytes } from './read-json-body.js';
 import { resolveRequestId } from './request-id.js';
 import { RequestState } from './request-state.js';
-import { clip, envelope, errorResult, jsonResult } from './results.js';
+import { envelope, errorResult, jsonResult } from './results.js';
 import { matchRoute, pathOf } from './routes.js';
 import { fetchHandler } from './web-fetch.js';
+
+/** Longest client text (a model name, a path) quoted in an error message. */
+const QUOTE_LENGTH = 200;
 
 /**
  * Creates a chat-completions server: `POST /v1/chat/completions`, `GET /v1/models` and
@@ -48,7 +52,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       : await index.find(model);
     if (adapter) return adapter;
     throw new NotFoundError({
-      message: `The model '${clip(model)}' does not exist or you do not have access to it.`,
+      message: `The model '${clip(model, QUOTE_LENGTH)}' does not exist or you do not have access to it.`,
       code: ErrorCode.modelNotFound,
       param: 'model',
     });
@@ -98,7 +102,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     const model = (await listAllModels(candidates, context)).find((m) => m.id === modelId);
     if (model) return jsonResult(state, 200, model);
     throw new NotFoundError({
-      message: `The model '${clip(modelId)}' does not exist or you do not have access to it.`,
+      message: `The model '${clip(modelId, QUOTE_LENGTH)}' does not exist or you do not have access to it.`,
       code: ErrorCode.modelNotFound,
       param: 'model',
     });
@@ -110,7 +114,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     const match = matchRoute(path);
     if (match === undefined) {
       const error = new NotFoundError({
-        message: `Unknown route: ${clip(request.method)} ${clip(path)}`,
+        message: `Unknown route: ${clip(request.method, QUOTE_LENGTH)} ${clip(path, QUOTE_LENGTH)}`,
         code: ErrorCode.notFound,
         requestId,
       });
@@ -142,7 +146,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       if (request.method !== match.allow) {
         state.setHeader('allow', match.allow);
         throw new BadRequestError({
-          message: `Method ${clip(request.method)} is not allowed on ${state.path}; use ${match.allow}.`,
+          message: `Method ${clip(request.method, QUOTE_LENGTH)} is not allowed on ${state.path}; use ${match.allow}.`,
           code: ErrorCode.methodNotAllowed,
         });
       }

@@ -1,4 +1,4 @@
-import { BadRequestError, ErrorCode } from '@switchyard/protocol';
+import { BadRequestError, clip, ErrorCode } from '@switchyard/protocol';
 
 /** Default largest request body: 4 MiB. */
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -19,7 +19,7 @@ export function checkContentType(contentType: string | undefined): void {
     (type.startsWith('application/') && type.endsWith('+json'));
   if (!isJson) {
     throw new BadRequestError({
-      message: `Unsupported content-type '${truncate(type)}': send the body as application/json`,
+      message: `Unsupported content-type '${clip(type, 120)}': send the body as application/json`,
       code: ErrorCode.unsupportedMediaType,
     });
   }
@@ -29,7 +29,7 @@ export function checkContentType(contentType: string | undefined): void {
     const charset = value.trim().replaceAll('"', '').toLowerCase();
     if (charset !== 'utf-8' && charset !== 'utf8') {
       throw new BadRequestError({
-        message: `Unsupported charset '${truncate(charset)}': send the body as UTF-8 JSON`,
+        message: `Unsupported charset '${clip(charset, 120)}': send the body as UTF-8 JSON`,
         code: ErrorCode.unsupportedMediaType,
       });
     }
@@ -106,7 +106,7 @@ export function parseJsonBody(bytes: Uint8Array | string): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
-    const detail = cause instanceof SyntaxError ? `: ${truncate(cause.message)}` : '';
+    const detail = cause instanceof SyntaxError ? `: ${clip(cause.message, 120)}` : '';
     throw new BadRequestError({
       message: `Request body is not valid JSON${detail}`,
       code: ErrorCode.invalidJson,
@@ -140,8 +140,4 @@ function nestingDepth(text: string): number {
     }
   }
   return deepest;
-}
-
-function truncate(text: string): string {
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }

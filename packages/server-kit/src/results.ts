@@ -45,8 +45,3 @@ export function envelope(
   if (error.code === ErrorCode.bodyTooLarge) headers.connection = 'close';
   return { type: 'json', status: statusOf(error), headers, body: JSON.stringify(error.toEnvelope()) };
 }
-
-/** Shortens user-supplied text quoted in error messages. */
-export function clip(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}

@@ -1,3 +1,4 @@
+import { clip } from '@switchyard/protocol';
 import type { z } from 'zod';
 import { type ConfigIssue, formatPath } from './config-error.js';
 
@@ -81,8 +82,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string')
-    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string') return `the string ${JSON.stringify(clip(value, 40))}`;
   return `${typeof value} ${String(value)}`;
 }
 

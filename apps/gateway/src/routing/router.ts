@@ -3,6 +3,7 @@ import {
   ChatCompletionAccumulator,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
+  clip,
   completionToChunks,
   ErrorCode,
   type Model,
@@ -252,7 +253,7 @@ export class Router implements ChatAdapter {
       return route;
     }
     throw new NotFoundError({
-      message: `The model '${model.length > 200 ? `${model.slice(0, 200)}…` : model}' does not exist or you do not have access to it.`,
+      message: `The model '${clip(model, 200)}' does not exist or you do not have access to it.`,
       code: ErrorCode.modelNotFound,
       param: 'model',
       requestId,

@@ -1,4 +1,5 @@
 import {
+  clip,
   codeForStatus,
   createProtocolError,
   ERROR_CODE_INFO,
@@ -69,7 +70,7 @@ export function anthropicErrorFromResponse(
   const body = parsed.success ? parsed.data : undefined;
   const message =
     body?.error.message ??
-    `Anthropic returned HTTP ${info.status}${bodyText.trim() ? `: ${snippet(bodyText.trim())}` : ''}`;
+    `Anthropic returned HTTP ${info.status}${bodyText.trim() ? `: ${clip(bodyText.trim(), SNIPPET_LENGTH)}` : ''}`;
   const code = codeFor(body?.error.type, message, info.status);
   const shouldRetry = info.headers.get('x-should-retry');
   const retryAfterMs = retryAfterMsFromHeaders(info.headers);
@@ -105,8 +106,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function snippet(text: string): string {
-  return text.length > SNIPPET_LENGTH ? `${text.slice(0, SNIPPET_LENGTH)}…` : text;
 }

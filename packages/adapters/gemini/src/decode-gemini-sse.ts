@@ -1,4 +1,5 @@
 import {
+  clip,
   createProtocolError,
   ErrorCode,
   type ReadSSEMessagesOptions,
@@ -27,18 +28,14 @@ function parsePayload(data: string): GeminiGenerateContentResponse {
   try {
     value = JSON.parse(data);
   } catch (cause) {
-    throw badResponse(`Gemini sent a stream event that is not JSON: ${snippet(data)}`, cause);
+    throw badResponse(`Gemini sent a stream event that is not JSON: ${clip(data, 120)}`, cause);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw badResponse(`Gemini sent a stream event that is not a JSON object: ${snippet(data)}`);
+    throw badResponse(`Gemini sent a stream event that is not a JSON object: ${clip(data, 120)}`);
   }
   return value as GeminiGenerateContentResponse;
 }
 
 function badResponse(message: string, cause?: unknown) {
   return createProtocolError({ message, code: ErrorCode.badResponse, cause });
-}
-
-function snippet(data: string): string {
-  return data.length > 120 ? `${data.slice(0, 120)}…` : data;
 }

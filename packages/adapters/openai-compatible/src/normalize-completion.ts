@@ -1,6 +1,7 @@
 import {
   type ChatCompletion,
   ChatCompletionSchema,
+  clip,
   createProtocolError,
   type ProtocolError,
 } from '@switchyard/protocol';
@@ -33,11 +34,11 @@ export function normalizeCompletion(text: string, options: NormalizeCompletionOp
   try {
     body = JSON.parse(trimmed);
   } catch (cause) {
-    throw badResponse(`The upstream answered with malformed JSON: ${snippet(trimmed)}`, options, cause);
+    throw badResponse(`The upstream answered with malformed JSON: ${clip(trimmed, 120)}`, options, cause);
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badResponse(
-      `Expected a chat.completion object from the upstream, got: ${snippet(trimmed)}`,
+      `Expected a chat.completion object from the upstream, got: ${clip(trimmed, 120)}`,
       options,
     );
   }
@@ -58,7 +59,7 @@ export function normalizeCompletion(text: string, options: NormalizeCompletionOp
   }
   if (!Array.isArray(completion.choices)) {
     throw badResponse(
-      `Expected a chat.completion object from the upstream, got: ${snippet(trimmed)}`,
+      `Expected a chat.completion object from the upstream, got: ${clip(trimmed, 120)}`,
       options,
     );
   }
@@ -125,8 +126,4 @@ function normalizeToolCall(raw: unknown, options: NormalizeCompletionOptions): u
 
 function badResponse(message: string, options: NormalizeCompletionOptions, cause?: unknown): ProtocolError {
   return createProtocolError({ message, code: 'bad_response', requestId: options.requestId, cause });
-}
-
-function snippet(text: string): string {
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }

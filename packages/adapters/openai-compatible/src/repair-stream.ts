@@ -1,5 +1,6 @@
 import {
   type ChatCompletionChunk,
+  ChunkJsonParser,
   createProtocolError,
   createSSEDecoder,
   ProtocolError,
@@ -90,7 +91,10 @@ class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
   constructor(body: AsyncIterator<Uint8Array>, options: RepairStreamOptions & SSEDecoderOptions) {
     this.#body = body;
     this.#repair = new StreamRepair(options);
-    this.#decoder = createSSEDecoder((event) => this.#events.push(event), options);
+    this.#decoder = createSSEDecoder((event) => this.#events.push(event), {
+      maxEventSize: options.maxEventSize,
+      json: options.json ?? new ChunkJsonParser(),
+    });
   }
 
   next(): Promise<IteratorResult<ChatCompletionChunk>> {

@@ -1,4 +1,5 @@
 import type { ChatCompletionRequest, ChatMessage, Tool } from '@switchyard/protocol';
+import { clip } from '@switchyard/protocol';
 import type { Directives } from './directives.js';
 import { generateFromSchema } from './json-schema-value.js';
 import { hash, type Random, seededRandom } from './seeded-random.js';
@@ -237,7 +238,7 @@ function reasoningText(
   seed: number,
 ): string {
   const words = userText.split(/\s+/).filter(Boolean).length;
-  const quote = userText.length > 120 ? `${userText.slice(0, 120)}…` : userText;
+  const quote = clip(userText, 120);
   const observation = `The user wrote ${words} word${words === 1 ? '' : 's'}: "${quote}".`;
   let intent: string;
   const format = request.response_format;

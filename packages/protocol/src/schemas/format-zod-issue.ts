@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { clip } from '../clip.js';
 import { describeValue } from './request-fields.js';
 
 type Issue = z.core.$ZodIssue;
@@ -18,14 +19,9 @@ export function formatPath(path: Path): string {
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
     else if (typeof segment === 'string' && IDENTIFIER.test(segment)) out += out ? `.${segment}` : segment;
-    else out += `[${JSON.stringify(shorten(String(segment)))}]`;
+    else out += `[${JSON.stringify(clip(String(segment), 64))}]`;
   }
   return out;
-}
-
-/** Keys come from the client; keep an absurd one from bloating the error. */
-function shorten(key: string): string {
-  return key.length > 64 ? `${key.slice(0, 64)}…` : key;
 }
 
 /**

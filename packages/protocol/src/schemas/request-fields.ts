@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clip } from '../clip.js';
 
 /**
  * Field schemas shared by the request schemas. Their messages are templates: `{param}` is
@@ -6,7 +7,7 @@ import { z } from 'zod';
  */
 
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
+  if (typeof value === 'string') return `'${clip(value, 40)}'`;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === null) return 'null';
   if (value === undefined) return 'nothing';

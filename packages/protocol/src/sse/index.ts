@@ -1,3 +1,4 @@
+export { ChunkJsonParser } from './chunk-json-parser.js';
 export { decodeSSE } from './decode-sse.js';
 export { type ReadSSEMessagesOptions, readSSEMessages, type SSEMessage } from './read-sse-messages.js';
 export { createSSEDecoder, type SSEDecoder, type SSEDecoderOptions, type SSEEvent } from './sse-decoder.js';
