@@ -4,9 +4,10 @@
 //   node --import tsx bench/gateway/bare-proxy.ts --target http://127.0.0.1:PORT [--port 0]
 //
 // Prints `{"event":"listening","port":N}` on stdout once it listens.
-import { Agent, createServer, type IncomingHttpHeaders, request } from 'node:http';
+import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import { endToEnd, linkEnds, upstreamAgent } from './proxy-http.js';
 
 const { values } = parseArgs({
   options: { target: { type: 'string' }, port: { type: 'string', default: '0' } },
@@ -16,29 +17,7 @@ if (!values.target) {
   process.exit(2);
 }
 const target = new URL(values.target);
-const agent = new Agent({
-  keepAlive: true,
-  keepAliveMsecs: 30_000,
-  maxSockets: Infinity,
-  maxFreeSockets: 4096,
-});
-
-// Hop-by-hop headers are about one connection, not the message (RFC 9110 §7.6.1).
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-]);
-
-function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const out: IncomingHttpHeaders = {};
-  for (const name in headers) if (!HOP_BY_HOP.has(name)) out[name] = headers[name];
-  return out;
-}
+const agent = upstreamAgent();
 
 const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
   const headers = endToEnd(req.headers);
@@ -57,15 +36,7 @@ const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (re
       upstreamRes.pipe(res);
     },
   );
-  upstream.on('error', () => {
-    if (!res.headersSent) {
-      res.writeHead(502, { 'content-type': 'application/json' });
-      res.end('{"error":{"message":"bad gateway","type":"server_error"}}');
-    } else res.destroy();
-  });
-  res.on('close', () => {
-    if (!res.writableFinished) upstream.destroy();
-  });
+  linkEnds(res, upstream);
   req.pipe(upstream);
 });
 server.headersTimeout = 30_000;

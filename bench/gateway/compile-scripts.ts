@@ -1,11 +1,19 @@
-// The benchmark's own processes (mock upstream, bare proxy, soak client) run as plain JavaScript,
+// The benchmark's own processes (mock upstream, the proxies, soak client) run as plain JavaScript,
 // like the built gateway: no TypeScript loader thread inflating their memory or start-up.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-const SOURCES = ['mock-upstream.ts', 'bare-proxy.ts', 'soak-client.ts', 'fixtures.ts', 'client.ts'];
+const SOURCES = [
+  'mock-upstream.ts',
+  'bare-proxy.ts',
+  'ledger-proxy.ts',
+  'proxy-http.ts',
+  'soak-client.ts',
+  'fixtures.ts',
+  'client.ts',
+];
 let compiledDir: string | undefined;
 
 /** Transpiles the process scripts into `<dir>/scripts` (ES modules); call once per run. */
@@ -25,7 +33,7 @@ export function compileScripts(dir: string): void {
 }
 
 /** The path of a compiled process script, e.g. `script('mock-upstream')`. */
-export function script(name: 'mock-upstream' | 'bare-proxy' | 'soak-client'): string {
+export function script(name: 'mock-upstream' | 'bare-proxy' | 'ledger-proxy' | 'soak-client'): string {
   if (!compiledDir) throw new Error('compileScripts() must run first');
   return join(compiledDir, `${name}.js`);
 }

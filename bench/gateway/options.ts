@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { GatewayFrom } from './targets.js';
+import type { GatewayFrom, ProxyKind } from './targets.js';
 
 export const HELP = `Usage: pnpm bench:gateway [options]
 
@@ -33,6 +33,12 @@ Other modes:
   --profile               Gateway under --cpu-prof during a stream load and a non-stream load;
                           prints the top self-time functions (profiles in bench/results/profiles/)
 
+Proxy:
+  --proxy <bare|ledger>   The floor the gateway is compared with (default bare): the bare
+                          pass-through proxy, or the same plus the least a gateway that keeps a
+                          usage ledger must do (key hashed, body parsed, answer or every stream
+                          event parsed for usage, one SQLite row per request); see ledger-proxy.ts
+
 Gateway:
   --gateway-from <dist|source>  The built CLI (default; what users run) or sources via tsx
   --no-build              Do not run the gateway's build before starting it
@@ -57,6 +63,7 @@ export interface Options {
   readonly soakRssLimitMb: number;
   readonly soakRampS: number;
   readonly soakTarget: 'gateway' | 'proxy';
+  readonly proxy: ProxyKind;
   readonly gatewayFrom: GatewayFrom;
   readonly build: boolean;
   readonly logLevel: string;
@@ -97,6 +104,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
       'soak-rss-limit': { type: 'string' },
       'soak-ramp': { type: 'string' },
       'soak-target': { type: 'string' },
+      proxy: { type: 'string' },
       profile: { type: 'boolean' },
       'gateway-from': { type: 'string' },
       'no-build': { type: 'boolean' },
@@ -117,6 +125,8 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
   const soakTarget = values['soak-target'] ?? 'gateway';
   if (soakTarget !== 'gateway' && soakTarget !== 'proxy')
     throw new Error('--soak-target: expected gateway or proxy');
+  const proxy = values.proxy ?? 'bare';
+  if (proxy !== 'bare' && proxy !== 'ledger') throw new Error('--proxy: expected bare or ledger');
   // The mixed soak's bad keys and bad requests need the gateway to refuse them.
   if (soakTarget === 'proxy' && mode !== 'soak') throw new Error('--soak-target proxy goes with --soak');
   return {
@@ -138,6 +148,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
     soakRssLimitMb: positive(values['soak-rss-limit'], '--soak-rss-limit') ?? 300,
     soakRampS: positive(values['soak-ramp'], '--soak-ramp') ?? 10,
     soakTarget,
+    proxy,
     gatewayFrom: from,
     build: values['no-build'] !== true,
     logLevel: values['log-level'] ?? 'info',

@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   if (!options.keep) removeOnExit(runDir);
   compileScripts(runDir);
   process.stderr.write(
-    `bench:gateway ${options.mode}: gateway from ${options.gatewayFrom}, commit ${env.commit}${env.dirty ? ' (+ uncommitted changes)' : ''}, node ${env.node}, ${formatLoad(env.loadAtStart, env.cpus)}\n`,
+    `bench:gateway ${options.mode}: gateway from ${options.gatewayFrom}, ${options.proxy} proxy, commit ${env.commit}${env.dirty ? ' (+ uncommitted changes)' : ''}, node ${env.node}, ${formatLoad(env.loadAtStart, env.cpus)}\n`,
   );
   let exitCode = 0;
   try {

@@ -15,7 +15,7 @@ import {
   startProcess,
 } from './processes.js';
 import { fmt } from './table.js';
-import { gatewayCounters, REPO_ROOT, startBareProxy, startGateway, startUpstream } from './targets.js';
+import { gatewayCounters, REPO_ROOT, startGateway, startProxy, startUpstream } from './targets.js';
 
 /** The mock upstream's pace during soaks: 20 chunks per second. */
 const CHUNK_DELAY_MS = 50;
@@ -108,7 +108,7 @@ export async function runSoak(options: Options, runDir: string) {
   const throughProxy = options.soakTarget === 'proxy';
   // `gateway` below is whichever target is soaked: the proxy ignores the key.
   const gateway = throughProxy
-    ? await startBareProxy({ logDir: runDir, upstream, nodeFlags, fdLimit })
+    ? await startProxy({ kind: options.proxy, logDir: runDir, upstream, nodeFlags, fdLimit })
     : await startGateway({
         logDir: runDir,
         dataDir: runDir,

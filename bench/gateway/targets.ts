@@ -54,7 +54,11 @@ export async function startUpstream(options: {
   };
 }
 
-export async function startBareProxy(options: {
+/** Which floor plays the proxy: the bare pass-through, or the same plus a minimal ledger. */
+export type ProxyKind = 'bare' | 'ledger';
+
+export async function startProxy(options: {
+  kind: ProxyKind;
   logDir: string;
   upstream: Target;
   nodeFlags?: readonly string[];
@@ -64,7 +68,20 @@ export async function startBareProxy(options: {
   const { child, value: port } = await startProcess({
     name: 'proxy',
     command: process.execPath,
-    args: [...(options.nodeFlags ?? []), script('bare-proxy'), '--target', origin],
+    args: [
+      ...(options.nodeFlags ?? []),
+      ...(options.kind === 'bare'
+        ? [script('bare-proxy'), '--target', origin]
+        : [
+            script('ledger-proxy'),
+            '--target',
+            origin,
+            '--repo',
+            REPO_ROOT,
+            '--db',
+            join(options.logDir, 'ledger.db'),
+          ]),
+    ],
     cwd: REPO_ROOT,
     logDir: options.logDir,
     ready: listeningPort,

@@ -20,8 +20,8 @@ import { fmt } from './table.js';
 import {
   gatewayConfig,
   gatewayCounters,
-  startBareProxy,
   startGateway,
+  startProxy,
   startUpstream,
   type Target,
   upstreamCounters,
@@ -253,7 +253,7 @@ function pairedRatio(samples: readonly Sample[], a: TargetName, b: TargetName, p
 export async function runThroughput(options: Options, runDir: string) {
   const logDir = runDir;
   const upstream = await startUpstream({ logDir });
-  const proxy = await startBareProxy({ logDir, upstream });
+  const proxy = await startProxy({ kind: options.proxy, logDir, upstream });
   const gateway = await startGateway({
     logDir,
     dataDir: runDir,
