@@ -79,9 +79,11 @@ export function renderThroughput(result: ThroughputResult, options: Options): st
     ),
   );
   out.push(
-    `added by the gateway (p50): ${fmt(result.addedTtfb.vsProxyMs, 3)} ms over the bare proxy, ${fmt(result.addedTtfb.vsUpstreamMs, 3)} ms over the upstream; gateway's own x-switchyard-overhead-ms p50: ${fmt(result.ttfb.gateway?.reportedOverheadMs, 2)} ms`,
+    `added by the gateway (p50): ${fmt(result.addedTtfb.vsProxyMs, 3)} ms over the ${options.proxy} proxy, ${fmt(result.addedTtfb.vsUpstreamMs, 3)} ms over the upstream; gateway's own x-switchyard-overhead-ms p50: ${fmt(result.ttfb.gateway?.reportedOverheadMs, 2)} ms`,
   );
-  out.push('\nGoals (issue 8)');
+  out.push(
+    `\nGoals (issue 8; set against the bare proxy${options.proxy === 'bare' ? '' : `, shown here against the ${options.proxy} proxy`})`,
+  );
   for (const g of result.goals) out.push(`  ${g.met ? 'MET    ' : 'MISSED '} ${g.goal}: ${fmt(g.value, 2)}`);
   const c = result.counters;
   out.push(
