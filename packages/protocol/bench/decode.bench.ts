@@ -1,18 +1,22 @@
 /**
  * SSE decode throughput: ours vs raw eventsource-parser vs the openai SDK, over a ≥ 50 MB stream
- * built from a recorded OpenAI stream and cut into random 1–16 KB network pieces.
+ * built from a recorded stream (OpenAI's by default) and cut into random 1–16 KB network pieces.
  *
  * Run: `pnpm --filter @switchyard/protocol bench` (all benches) or
  * `node --conditions=@switchyard/source --import tsx bench/decode.bench.ts`.
- * Env: `DECODE_BENCH_MB` (default 50), `DECODE_BENCH_ROUNDS` (default 7).
+ * Env: `DECODE_BENCH_MB` (default 50), `DECODE_BENCH_ROUNDS` (default 7), `DECODE_BENCH_FIXTURE`
+ * (a `.chunks.txt` file of `src/sse/__fixtures__`, default `openai-text.chunks.txt`).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createSSEDecoder, decodeSSE } from '@switchyard/protocol';
+import { ChunkJsonParser, createSSEDecoder, decodeSSE } from '@switchyard/protocol';
 import { createParser } from 'eventsource-parser';
 import { Stream } from 'openai/core/streaming';
 
-const FIXTURE = new URL('../src/sse/__fixtures__/openai-text.chunks.txt', import.meta.url);
+const FIXTURE = new URL(
+  `../src/sse/__fixtures__/${process.env.DECODE_BENCH_FIXTURE ?? 'openai-text.chunks.txt'}`,
+  import.meta.url,
+);
 
 interface Workload {
   bytes: number;
@@ -93,6 +97,18 @@ const contenders: Record<string, Contender> = {
     const decoder = createSSEDecoder((event) => {
       if (event.type === 'chunk') chunks++;
     });
+    for (const piece of pieces) decoder.feed(piece);
+    decoder.end();
+    return chunks;
+  },
+  'ours: createSSEDecoder + ChunkJsonParser': async (pieces) => {
+    let chunks = 0;
+    const decoder = createSSEDecoder(
+      (event) => {
+        if (event.type === 'chunk') chunks++;
+      },
+      { json: new ChunkJsonParser() },
+    );
     for (const piece of pieces) decoder.feed(piece);
     decoder.end();
     return chunks;
