@@ -7,6 +7,7 @@ import {
 } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
+import { repairStream } from './repair-stream.js';
 import {
   adapterContext,
   cassette,
@@ -888,5 +889,56 @@ describe('synthetic upstream misbehaviour', () => {
       chunk([delta({}, 'stop')]),
       chunk([], { usage: usage(3) }),
     ]);
+  });
+});
+
+describe('a burst of events in one network piece', () => {
+  /** repairStream over one piece holding the whole recorded stream, counting the JSON it parses. */
+  function burst(name: string, crlf = false) {
+    const text = sseFromChunkLines(name);
+    const body = Buffer.from(crlf ? text.replaceAll('\n', '\r\n') : text);
+    const count = { parsed: 0 };
+    const json = {
+      parse(data: string): unknown {
+        count.parsed++;
+        return JSON.parse(data);
+      },
+    };
+    const pieces = (async function* () {
+      yield new Uint8Array(body);
+    })();
+    const stream = repairStream(pieces, { requestId: 'req_1', model: 'm', generateId: () => 'id', json });
+    return { stream, count };
+  }
+
+  it.each([
+    ['LF', false],
+    ['CRLF', true],
+  ])('hands out the first chunk before parsing the rest of the piece (%s line ends)', async (_, crlf) => {
+    const events = chunkLines('openai-text.chunks.txt').length;
+    const { stream, count } = burst('openai-text.chunks.txt', crlf);
+    const first = await stream.next();
+    expect(first.done).toBe(false);
+    expect(count.parsed).toBe(1);
+    const rest = await collect(stream);
+    expect(count.parsed).toBe(events);
+    // Everything else as in one go: every content chunk, then the usage chunk.
+    const whole = await collect(
+      repairStream(
+        (async function* () {
+          yield new Uint8Array(Buffer.from(sseFromChunkLines('openai-text.chunks.txt')));
+        })(),
+        { requestId: 'req_1', model: 'm', generateId: () => 'id' },
+      ),
+    );
+    expect([first.value, ...rest]).toStrictEqual(whole);
+  });
+
+  it('stopping after the first chunk parses nothing more', async () => {
+    const { stream, count } = burst('openai-text.chunks.txt');
+    await stream.next();
+    await stream.return?.();
+    expect(await stream.next()).toStrictEqual({ done: true, value: undefined });
+    expect(count.parsed).toBe(1);
   });
 });

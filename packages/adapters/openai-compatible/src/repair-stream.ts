@@ -87,6 +87,8 @@ class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
   #finished = false;
   #failure: unknown;
   #failed = false;
+  /** The undecoded rest of the network piece that held the first chunk. */
+  #rest: Uint8Array | undefined;
 
   constructor(body: AsyncIterator<Uint8Array>, options: RepairStreamOptions & SSEDecoderOptions) {
     this.#body = body;
@@ -118,6 +120,7 @@ class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
   async return(): Promise<IteratorResult<ChatCompletionChunk>> {
     this.#ready.length = 0;
     this.#head = 0;
+    this.#rest = undefined;
     this.#failed = false;
     this.#stop();
     return ITERATION_DONE;
@@ -131,6 +134,13 @@ class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
   async #pull(): Promise<IteratorResult<ChatCompletionChunk>> {
     try {
       while (this.#ready.length === 0 && !this.#failed && !this.#finished) {
+        if (this.#rest) {
+          const rest = this.#rest;
+          this.#rest = undefined;
+          this.#decoder.feed(rest);
+          this.#repairEvents();
+          continue;
+        }
         const piece = await this.#body.next();
         if (this.#finished) break; // stopped by the consumer meanwhile
         if (piece.done) {
@@ -140,8 +150,7 @@ class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
           // No `[DONE]`: accepted when every choice finished (openai-node does the same).
           if (!this.#sawDone && !this.#failed) this.#queue(this.#repair.end(this.#started));
         } else {
-          this.#decoder.feed(piece.value);
-          this.#repairEvents();
+          this.#feed(piece.value);
         }
       }
     } catch (error) {
@@ -150,6 +159,29 @@ class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
       this.#fail(error);
     }
     return this.next();
+  }
+
+  /**
+   * Decodes and repairs a network piece. Until the first chunk is out, the piece is taken one event
+   * at a time and the rest waits for the next pull: the first chunk leaves without waiting for a
+   * whole burst of events behind it to be parsed (time to first byte).
+   */
+  #feed(bytes: Uint8Array): void {
+    let piece = bytes;
+    while (!this.#started && !this.#failed) {
+      const end = firstEventEnd(piece);
+      if (end === -1 || end === piece.length) break;
+      this.#decoder.feed(piece.subarray(0, end));
+      this.#repairEvents();
+      piece = piece.subarray(end);
+      if (this.#ready.length > 0) {
+        this.#rest = piece;
+        return;
+      }
+    }
+    if (this.#failed) return;
+    this.#decoder.feed(piece);
+    this.#repairEvents();
   }
 
   /** Repairs the decoded events into the queue; after an error, the body is not read further. */
@@ -425,6 +457,18 @@ class StreamRepair {
       streamStarted,
     });
   }
+}
+
+const LF = 10;
+const CR = 13;
+
+/** The offset just past the first blank line (`\n\n` or `\r\n\r\n`) of `bytes`, or -1. */
+function firstEventEnd(bytes: Uint8Array): number {
+  for (let at = bytes.indexOf(LF); at !== -1; at = bytes.indexOf(LF, at + 1)) {
+    if (bytes[at + 1] === LF) return at + 2;
+    if (bytes[at + 1] === CR && bytes[at + 2] === LF) return at + 3;
+  }
+  return -1;
 }
 
 const USAGE_NULL = '"usage":null';
