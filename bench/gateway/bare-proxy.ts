@@ -5,9 +5,8 @@
 //
 // Prints `{"event":"listening","port":N}` on stdout once it listens.
 import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { endToEnd, linkEnds, upstreamAgent } from './proxy-http.js';
+import { endToEnd, linkEnds, listenOnLoopback, upstreamAgent } from './proxy-http.js';
 
 const { values } = parseArgs({
   options: { target: { type: 'string' }, port: { type: 'string', default: '0' } },
@@ -39,10 +38,6 @@ const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (re
   linkEnds(res, upstream);
   req.pipe(upstream);
 });
-server.headersTimeout = 30_000;
-server.listen(Number(values.port), '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  process.stdout.write(`${JSON.stringify({ event: 'listening', port })}\n`);
-});
+listenOnLoopback(server, Number(values.port));
 process.on('SIGTERM', () => process.exit(0));
 process.on('SIGINT', () => process.exit(0));

@@ -12,10 +12,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { endToEnd, linkEnds, upstreamAgent } from './proxy-http.js';
+import { endToEnd, linkEnds, listenOnLoopback, upstreamAgent } from './proxy-http.js';
 
 const { values } = parseArgs({
   options: {
@@ -141,11 +140,7 @@ const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (re
     upstream.end(body);
   });
 });
-server.headersTimeout = 30_000;
-server.listen(Number(values.port), '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  process.stdout.write(`${JSON.stringify({ event: 'listening', port })}\n`);
-});
+listenOnLoopback(server, Number(values.port));
 const stop = () => {
   flush();
   db.close();

@@ -1,6 +1,13 @@
 // What the bench's proxies share: which headers pass through, and how the two ends of a proxied
 // request end together.
-import { Agent, type ClientRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 // Hop-by-hop headers are about one connection, not the message (RFC 9110 §7.6.1).
 const HOP_BY_HOP = new Set([
@@ -35,5 +42,14 @@ export function linkEnds(res: ServerResponse, upstream: ClientRequest): void {
   });
   res.on('close', () => {
     if (!res.writableFinished) upstream.destroy();
+  });
+}
+
+/** Listens on 127.0.0.1 and prints `{"event":"listening","port":N}` for the harness. */
+export function listenOnLoopback(server: Server, port: number): void {
+  server.headersTimeout = 30_000;
+  server.listen(port, '127.0.0.1', () => {
+    const { port: bound } = server.address() as AddressInfo;
+    process.stdout.write(`${JSON.stringify({ event: 'listening', port: bound })}\n`);
   });
 }
