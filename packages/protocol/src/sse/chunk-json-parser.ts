@@ -80,11 +80,8 @@ class Template {
     const suffix = data.slice(slot.end);
     // One string literal swapped for another: still valid JSON, with the same structure.
     const root: unknown = JSON.parse(`${prefix.slice(0, -1)}${SENTINEL_LITERAL}${suffix.slice(1)}`);
-    if (textKeyOf(root) !== key || deltaOf(root)[key] !== SENTINEL || deltaOf(value)[key] === SENTINEL)
-      return undefined;
-    const shape = shapeOf(root);
-    if (shape === null || shape.array) return undefined;
-    return new Template(prefix, suffix, root as Json, shape, key);
+    if (deltaOf(root)[key] !== SENTINEL || deltaOf(value)[key] === SENTINEL) return undefined;
+    return new Template(prefix, suffix, root as Json, shapeOf(root) as ObjectShape, key);
   }
 
   /** What `JSON.parse(data)` returns, when `data` differs from the template in its text only. */
