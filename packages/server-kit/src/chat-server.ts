@@ -16,6 +16,7 @@ import type {
 } from './chat-server-types.js';
 import { silentLogger } from './logger.js';
 import { listAllModels, ModelIndex } from './model-index.js';
+import { modelNotFoundError } from './model-not-found.js';
 import { checkContentType, DEFAULT_BODY_LIMIT, parseJsonBody, readBodyBytes } from './read-json-body.js';
 import { resolveRequestId } from './request-id.js';
 import { RequestState } from './request-state.js';
@@ -23,7 +24,7 @@ import { envelope, errorResult, jsonResult } from './results.js';
 import { matchRoute, pathOf } from './routes.js';
 import { fetchHandler } from './web-fetch.js';
 
-/** Longest client text (a model name, a path) quoted in an error message. */
+/** Longest client text (a method, a path) quoted in an error message. */
 const QUOTE_LENGTH = 200;
 
 /**
@@ -51,11 +52,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       ? await options.resolveAdapter(model, state)
       : await index.find(model);
     if (adapter) return adapter;
-    throw new NotFoundError({
-      message: `The model '${clip(model, QUOTE_LENGTH)}' does not exist or you do not have access to it.`,
-      code: ErrorCode.modelNotFound,
-      param: 'model',
-    });
+    throw modelNotFoundError(model);
   }
 
   async function authenticate(state: RequestState): Promise<void> {
@@ -101,11 +98,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     const candidates = owners.filter((adapter): adapter is ChatAdapter => adapter !== undefined);
     const model = (await listAllModels(candidates, context)).find((m) => m.id === modelId);
     if (model) return jsonResult(state, 200, model);
-    throw new NotFoundError({
-      message: `The model '${clip(modelId, QUOTE_LENGTH)}' does not exist or you do not have access to it.`,
-      code: ErrorCode.modelNotFound,
-      param: 'model',
-    });
+    throw modelNotFoundError(modelId);
   }
 
   async function handle(request: ChatServerRequest): Promise<ChatServerResult> {

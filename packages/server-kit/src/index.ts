@@ -18,6 +18,7 @@ export type {
   SSEWriter,
   StreamResult,
 } from './chat-server-types.js';
+export { modelNotFoundError } from './model-not-found.js';
 export { createNodeHandler, type NodeHandlerOptions } from './node/node-handler.js';
 export { DEFAULT_BODY_LIMIT } from './read-json-body.js';
 export {

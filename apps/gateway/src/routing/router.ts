@@ -3,16 +3,19 @@ import {
   ChatCompletionAccumulator,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
-  clip,
   completionToChunks,
   ErrorCode,
   type Model,
-  NotFoundError,
   type ProtocolError,
   ServerError,
   sleep,
 } from '@switchyard/protocol';
-import type { AdapterContext, ChatAdapter, ListModelsContext } from '@switchyard/server-kit';
+import {
+  type AdapterContext,
+  type ChatAdapter,
+  type ListModelsContext,
+  modelNotFoundError,
+} from '@switchyard/server-kit';
 import { Attempt } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { type Breaker, type BreakerRegistry, type BreakerState, localBreakers } from './circuit-breaker.js';
@@ -252,12 +255,7 @@ export class Router implements ChatAdapter {
       trace.route = route;
       return route;
     }
-    throw new NotFoundError({
-      message: `The model '${clip(model, 200)}' does not exist or you do not have access to it.`,
-      code: ErrorCode.modelNotFound,
-      param: 'model',
-      requestId,
-    });
+    throw modelNotFoundError(model, requestId);
   }
 
   /**

@@ -103,11 +103,10 @@ class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
   async #pull(): Promise<IteratorResult<ChatCompletionChunk>> {
     try {
       while (this.#ready.length === 0 && !this.#failed && !this.#finished) {
-        if (this.#rest) {
-          const rest = this.#rest;
+        const rest = this.#rest;
+        if (rest) {
           this.#rest = undefined;
-          this.#decoder.feed(rest);
-          this.#repairEvents();
+          this.#feed(rest);
           continue;
         }
         const piece = await this.#body.next();
