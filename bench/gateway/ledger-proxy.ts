@@ -1,12 +1,12 @@
 // A second floor (`--proxy ledger`): the bare proxy plus the least any gateway that keeps a usage
 // ledger must do per request, written as plainly and cheaply as possible. The client's key is
-// hashed and looked up; the request body is read whole and parsed (model and messages checked);
+// hashed and looked up (401 if unknown); the request body is read whole and parsed (model and messages checked);
 // the upstream answer is relayed byte for byte, and read on the way (a non-stream body parsed
 // whole; a stream split into events and every event parsed) to find its usage; one ledger row per
 // request goes into SQLite (WAL, one transaction per event-loop turn). No routing, no limits, no
 // logging, no metrics, no validation beyond two fields.
 //
-//   node ledger-proxy.js --target http://127.0.0.1:PORT --repo <repository root> --db <file> [--port 0]
+//   node ledger-proxy.js --target http://127.0.0.1:PORT --repo <repository root> --db <file> --key <secret> [--port 0]
 //
 // Prints `{"event":"listening","port":N}` on stdout once it listens.
 import { createHash, randomUUID } from 'node:crypto';
@@ -21,11 +21,14 @@ const { values } = parseArgs({
     target: { type: 'string' },
     repo: { type: 'string' },
     db: { type: 'string' },
+    key: { type: 'string' },
     port: { type: 'string', default: '0' },
   },
 });
-if (!values.target || !values.repo || !values.db) {
-  process.stderr.write('ledger-proxy: --target <url>, --repo <dir> and --db <file> are required\n');
+if (!values.target || !values.repo || !values.db || !values.key) {
+  process.stderr.write(
+    'ledger-proxy: --target <url>, --repo <dir>, --db <file> and --key <secret> are required\n',
+  );
   process.exit(2);
 }
 // The compiled script runs from a temp directory: take the gateway's own dependencies.
@@ -62,16 +65,20 @@ function flush(): void {
   commit(rows);
 }
 
-const keys = new Map<string, string>();
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** Keys are stored hashed, as the gateway stores them. */
+const keys = new Set([sha256(values.key)]);
 
 type Usage = { prompt_tokens?: number; completion_tokens?: number } | null | undefined;
 
 const server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
   const started = performance.now();
-  const keyHash = createHash('sha256')
-    .update(req.headers.authorization ?? '')
-    .digest('hex');
-  keys.get(keyHash);
+  const keyHash = sha256(req.headers.authorization?.replace(/^Bearer /, '') ?? '');
+  if (!keys.has(keyHash)) {
+    res.writeHead(401, { 'content-type': 'application/json' });
+    res.end('{"error":{"message":"Incorrect API key provided.","type":"authentication_error"}}');
+    return;
+  }
   const pieces: Buffer[] = [];
   req.on('data', (piece: Buffer) => pieces.push(piece));
   req.on('end', () => {

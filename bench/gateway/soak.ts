@@ -1,4 +1,4 @@
-// Soaks: many concurrent slow streams through the gateway (or, for the floor, the bare proxy)
+// Soaks: many concurrent slow streams through the gateway (or, for the floor, a proxy)
 // while its memory is sampled every second. `--soak`: 2,000 streams for 60 s, PASS if peak RSS
 // stays under the limit and no stream is lost or truncated. `--soak-long`: 10 minutes of mixed
 // traffic, RSS over time and its linear trend.
@@ -106,8 +106,8 @@ export async function runSoak(options: Options, runDir: string) {
   // data: its trend tells a leak from a heap or allocator that merely grew.
   const nodeFlags = ['--trace-gc'];
   const throughProxy = options.soakTarget === 'proxy';
-  // `gateway` below is whichever target is soaked: the proxy ignores the key.
-  const gateway = throughProxy
+  // The gateway, or the proxy (which ignores the key).
+  const target = throughProxy
     ? await startProxy({ kind: options.proxy, logDir: runDir, upstream, nodeFlags, fdLimit })
     : await startGateway({
         logDir: runDir,
@@ -118,10 +118,10 @@ export async function runSoak(options: Options, runDir: string) {
         fdLimit,
         nodeFlags,
       });
-  const gcLog = new GcLog(gateway.child.stdoutPath);
+  const gcLog = new GcLog(target.child.stdoutPath);
   const streamSeconds = (options.soakChunks * CHUNK_DELAY_MS) / 1000;
   process.stderr.write(
-    `${long ? 'mixed soak' : 'soak'} through the ${gateway.name}: ${concurrency} concurrent ${long ? 'clients' : 'streams'} for ${options.soakDurationS} s; ` +
+    `${long ? 'mixed soak' : 'soak'} through the ${target.name}: ${concurrency} concurrent ${long ? 'clients' : 'streams'} for ${options.soakDurationS} s; ` +
       `each stream ${options.soakChunks} chunks at ${1000 / CHUNK_DELAY_MS}/s (${streamSeconds} s)\n`,
   );
   const listenBefore = listenQueueCounters();
@@ -131,11 +131,11 @@ export async function runSoak(options: Options, runDir: string) {
     args: [
       script('soak-client'),
       '--url',
-      gateway.url,
+      target.url,
       '--key',
-      gateway.apiKey ?? 'sk-bench-not-checked-by-the-proxy',
+      target.apiKey ?? 'sk-bench-not-checked-by-the-bare-proxy',
       '--model',
-      gateway.model,
+      target.model,
       '--concurrency',
       String(concurrency),
       '--duration-s',
@@ -173,20 +173,20 @@ export async function runSoak(options: Options, runDir: string) {
   void client.exited.then(() => {
     clientExited = true;
   });
-  let lastCpu = cpuMs(gateway.child.pid);
-  let lastWait = runQueueWaitMs(gateway.child.pid);
+  let lastCpu = cpuMs(target.child.pid);
+  let lastWait = runQueueWaitMs(target.child.pid);
   let lastAt = performance.now();
   const printEvery = long ? 30 : 5;
   let timedOut = false;
   while (!clientExited) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const now = performance.now();
-    const cpu = cpuMs(gateway.child.pid);
-    const wait = runQueueWaitMs(gateway.child.pid);
+    const cpu = cpuMs(target.child.pid);
+    const wait = runQueueWaitMs(target.child.pid);
     const progress = lastEvent(client.stdoutPath);
     const sample = {
       t: Math.round((now - start) / 1000),
-      rssMb: memoryMb(gateway.child.pid).rss,
+      rssMb: memoryMb(target.child.pid).rss,
       cpuPercent: ((cpu - lastCpu) / (now - lastAt)) * 100,
       starvedPercent: ((wait - lastWait) / (now - lastAt)) * 100,
       active: progress?.active ?? 0,
@@ -199,7 +199,7 @@ export async function runSoak(options: Options, runDir: string) {
     samples.push(sample);
     if (sample.t % printEvery === 0) {
       process.stderr.write(
-        `t=${String(sample.t).padStart(4)}s  ${gateway.name} RSS ${fmt(sample.rssMb, 1).padStart(6)} MB  cpu ${fmt(sample.cpuPercent).padStart(3)}% (starved ${fmt(sample.starvedPercent).padStart(3)}%)  ` +
+        `t=${String(sample.t).padStart(4)}s  ${target.name} RSS ${fmt(sample.rssMb, 1).padStart(6)} MB  cpu ${fmt(sample.cpuPercent).padStart(3)}% (starved ${fmt(sample.starvedPercent).padStart(3)}%)  ` +
           `in flight ${String(sample.active).padStart(5)}  done ${progress?.completed ?? 0}  failed ${progress?.failed ?? 0}  (load ${sample.load1.toFixed(2)})\n`,
       );
     }
@@ -214,8 +214,8 @@ export async function runSoak(options: Options, runDir: string) {
     overflows: listenAfter.overflows - listenBefore.overflows,
     syncookiesSent: listenAfter.syncookiesSent - listenBefore.syncookiesSent,
   };
-  const counters = throughProxy ? undefined : await gatewayCounters(gateway);
-  const peakRssMb = memoryMb(gateway.child.pid).peak;
+  const counters = throughProxy ? undefined : await gatewayCounters(target);
+  const peakRssMb = memoryMb(target.child.pid).peak;
   const problems: string[] = [];
   if (timedOut) problems.push('the soak client did not finish in time (streams hung)');
   if (done?.event !== 'done') problems.push('the soak client ended without its summary');
@@ -223,7 +223,7 @@ export async function runSoak(options: Options, runDir: string) {
   if ((done?.completed ?? 0) === 0) problems.push('no request completed');
   if (listenQueue.overflows > 0)
     problems.push(
-      `${listenQueue.overflows} connections overflowed a listen queue (the ${gateway.name} accepted too slowly; machine-wide counter)`,
+      `${listenQueue.overflows} connections overflowed a listen queue (the ${target.name} accepted too slowly; machine-wide counter)`,
     );
   if (counters && counters.inflightStreams !== 0)
     problems.push(`the gateway still counts ${counters.inflightStreams} open streams after the soak`);
@@ -263,7 +263,7 @@ export async function runSoak(options: Options, runDir: string) {
     durationS: options.soakDurationS,
     streamChunks: options.soakChunks,
     chunkDelayMs: CHUNK_DELAY_MS,
-    target: gateway.name,
+    target: target.name,
     gateway: throughProxy ? undefined : { from: options.gatewayFrom, logLevel: options.logLevel },
     peakRssMb,
     rssLimitMb: long ? null : options.soakRssLimitMb,
@@ -274,7 +274,7 @@ export async function runSoak(options: Options, runDir: string) {
     listenQueue,
     samples,
     loadAtEnd: loadAverage(),
-    logs: { gateway: join(runDir, 'gateway.out.log') },
+    logs: { [target.name]: join(runDir, `${target.name}.out.log`) },
   };
 }
 

@@ -54,6 +54,9 @@ export async function startUpstream(options: {
   };
 }
 
+/** The one key the ledger proxy knows (a bench value, not a secret). */
+const LEDGER_PROXY_KEY = 'sk-bench-ledger-proxy-key';
+
 /** Which floor plays the proxy: the bare pass-through, or the same plus a minimal ledger. */
 export type ProxyKind = 'bare' | 'ledger';
 
@@ -80,6 +83,8 @@ export async function startProxy(options: {
             REPO_ROOT,
             '--db',
             join(options.logDir, 'ledger.db'),
+            '--key',
+            LEDGER_PROXY_KEY,
           ]),
     ],
     cwd: REPO_ROOT,
@@ -87,7 +92,13 @@ export async function startProxy(options: {
     ready: listeningPort,
     ...(options.fdLimit ? { fdLimit: options.fdLimit } : {}),
   });
-  return { name: 'proxy', url: `http://127.0.0.1:${port}/v1/chat/completions`, model: UPSTREAM_MODEL, child };
+  return {
+    name: 'proxy',
+    url: `http://127.0.0.1:${port}/v1/chat/completions`,
+    model: UPSTREAM_MODEL,
+    ...(options.kind === 'ledger' ? { apiKey: LEDGER_PROXY_KEY } : {}),
+    child,
+  };
 }
 
 export interface GatewayOptions {
