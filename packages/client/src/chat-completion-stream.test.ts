@@ -69,6 +69,38 @@ describe('a successful stream', () => {
     expect(final.usage).toStrictEqual({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 });
   });
 
+  describe('usage', () => {
+    // Like OpenAI's API, this local server sends the usage chunk only when the request asks for it.
+    const usageOnRequest = () =>
+      startServer((req, res) => {
+        const chunks = textChunks('a', 'b');
+        sendChunks(res, req.json.stream_options?.include_usage === true ? chunks : chunks.slice(0, -1));
+      });
+
+    it('is asked for by default, so finalCompletion().usage is filled', async () => {
+      server = await usageOnRequest();
+      const client = createClient({ baseURL: server.baseURL });
+
+      const final = await (await client.chat.completions.create(request)).finalCompletion();
+
+      expect(server.requests[0]?.json.stream_options).toStrictEqual({ include_usage: true });
+      expect(final.usage).toStrictEqual({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 });
+    });
+
+    it('is not asked for when the caller sets stream_options', async () => {
+      server = await usageOnRequest();
+      const client = createClient({ baseURL: server.baseURL });
+
+      const stream = await client.chat.completions.create({
+        ...request,
+        stream_options: { include_usage: false },
+      });
+
+      expect((await stream.finalCompletion()).usage).toBeUndefined();
+      expect(server.requests[0]?.json.stream_options).toStrictEqual({ include_usage: false });
+    });
+  });
+
   it('gives the final completion without iterating', async () => {
     server = await startServer((_req, res) => sendChunks(res, textChunks('a', 'b', 'c')));
     const client = createClient({ baseURL: server.baseURL });

@@ -96,7 +96,8 @@ export function createClient(options: ClientOptions): Client {
     return new APIPromise(
       sendRequest(
         config,
-        chatRequest(params, true),
+        // Usage is asked for unless the caller set `stream_options` (null included).
+        chatRequest({ stream_options: { include_usage: true }, ...params }, true),
         callOptions,
         (response, attempt, requestId) => new ChatCompletionStream(response, attempt, requestId, idleTimeout),
       ),

@@ -1,5 +1,6 @@
-// Serve the chat-completions protocol from your own backend in ~30 lines.
+// Serve the chat-completions protocol from your own backend in ~35 lines.
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type ChatCompletionChunk, RateLimitError } from '@switchyard/protocol';
 import { type ChatAdapter, createChatServer, createNodeHandler } from '@switchyard/server-kit';
 
@@ -30,4 +31,12 @@ const shouter: ChatAdapter = {
 };
 
 export const server = createServer(createNodeHandler(createChatServer({ adapters: [shouter] })));
-if (import.meta.url === `file://${process.argv[1]}`) server.listen(8080);
+// Run from the repository root (loopback only; PORT to change the port):
+//   pnpm exec tsx --conditions=@switchyard/source packages/server-kit/examples/serve-your-own-backend.ts
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const port = Number(process.env.PORT ?? 8080);
+  server.listen(port, '127.0.0.1', () => {
+    const { address, port: bound } = server.address() as AddressInfo;
+    console.log(`Listening on http://${address}:${bound}/v1`);
+  });
+}

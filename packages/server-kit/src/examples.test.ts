@@ -1,4 +1,9 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { server } from '../examples/serve-your-own-backend.js';
@@ -42,4 +47,24 @@ describe('the README example (serve your own backend)', () => {
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect((error as InstanceType<typeof OpenAI.RateLimitError>).code).toBe('rate_limit_exceeded');
   });
+});
+
+describe('the README command that runs the example', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const command = readme.match(/^pnpm exec tsx .*serve-your-own-backend\.ts$/m)?.[0];
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+  it('starts the server on loopback only, answering the printed address', async () => {
+    expect(command, 'the README shows the command').toBeDefined();
+    const child = spawn('sh', ['-c', `exec ${command}`], { cwd: root, env: { ...process.env, PORT: '0' } });
+    try {
+      const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+      const url = line.match(/^Listening on (http:\/\/(.+):\d+\/v1)$/);
+      expect(url?.[2], line).toBe('127.0.0.1');
+      const models = await (await fetch(`${url?.[1]}/models`)).json();
+      expect(models.data[0].id).toBe('shouter-1');
+    } finally {
+      child.kill();
+    }
+  }, 60_000);
 });
