@@ -24,7 +24,7 @@ export class Attempt {
     if (signal?.aborted) this.stop('abort');
     else {
       signal?.addEventListener('abort', this.#onAbort);
-      if (timeoutMs > 0 && timeoutMs < Number.POSITIVE_INFINITY) {
+      if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
         this.#timer = unref(setTimeout(() => this.stop('timeout'), timeoutMs));
       }
     }
@@ -48,7 +48,7 @@ export class Attempt {
    * (between {@link readStarted} and {@link readEnded}), so a slow consumer never trips it.
    */
   watchIdle(idleMs: number): void {
-    if (!(idleMs > 0 && idleMs < Number.POSITIVE_INFINITY) || this.#reason) return;
+    if (!(idleMs > 0 && Number.isFinite(idleMs)) || this.#reason) return;
     this.#idleMs = idleMs;
     this.#armIdle(idleMs);
   }
