@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SkipReasonsReporter from './test/support/skip-reasons-reporter.js';
 
 // Only our own condition: Vitest hands these to Node for external packages too, and 'module' there
 // would load ESM builds where a package's CommonJS expects CommonJS (express → is-promise).
@@ -15,6 +16,8 @@ export default defineConfig({
       'test/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**'],
+    // The default output only counts skipped tests; the second reporter says why they were skipped.
+    reporters: ['default', new SkipReasonsReporter()],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     typecheck: {
