@@ -107,6 +107,36 @@ describe('switchyard CLI on a data dir', () => {
     removeDir(dataDir);
   });
 
+  it('config check reports every problem of a config in one run: unset variables, schema, unknown providers', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'switchyard.yaml');
+    writeFileSync(
+      config,
+      [
+        'providers:',
+        '  up:',
+        '    type: anthropic',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the config syntax under test.
+        '    apiKey: ${UP_KEY}',
+        'models:',
+        '  smart:',
+        '    strategy: fastest',
+        '    deployments: [upp/claude]',
+      ].join('\n'),
+    );
+    const check = await runCli(['config', 'check', '--config', config]);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toContain('(3 problems)');
+    expect(check.stderr).toContain('providers.up.apiKey: environment variable UP_KEY is not set');
+    expect(check.stderr).toContain('models.smart.strategy: the string "fastest" is not allowed');
+    expect(check.stderr).toContain('models.smart.deployments[0].provider: provider "upp" is not configured');
+    writeFileSync(config, 'server:\n  port: 1\n  host: 127.0.0.1\n    dataDir: x\n');
+    const syntax = await runCli(['config', 'check', '--config', config]);
+    expect(syntax.stderr).toContain('YAML syntax error at line 4, column 5');
+    expect(syntax.stderr).toContain('4 |     dataDir: x');
+    removeDir(dir);
+  });
+
   it('a key created from the CLI next to a running gateway works at once, and stops when revoked', async () => {
     const gateway = await startGateway({ dataDir: tempDir() });
     try {

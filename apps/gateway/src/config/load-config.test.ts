@@ -208,7 +208,7 @@ describe('config file', () => {
         { path: 'providers.up.baseUrl', message: 'unknown key', fix: 'did you mean "baseURL"?' },
         expect.objectContaining({
           path: 'models.smart.deployments[0]',
-          fix: 'write "provider/model" or { provider: ..., model: ... }',
+          fix: 'write "<provider>/gpt-4o", or { provider: ..., model: ... }',
         }),
       ]),
     );
@@ -241,12 +241,80 @@ describe('config file', () => {
     ]);
   });
 
-  it('reports YAML syntax errors with line and column', () => {
-    write('switchyard.yaml', 'server:\n  port: 1\n   host: x\n');
+  it('reports an over-indented YAML line at that line, once, showing it', () => {
+    write('switchyard.yaml', 'server:\n  port: 1\n  host: 127.0.0.1\n    dataDir: x\n');
     const issues = issuesOf(() => loadConfig({ env: {}, cwd: dir }));
-    expect(issues[0]?.message).toBe(
-      'YAML syntax error at line 2, column 9: Nested mappings are not allowed in compact mappings',
+    expect(issues).toStrictEqual([
+      expect.objectContaining({
+        message:
+          'YAML syntax error at line 4, column 5: this line is indented more than the line above it, whose value is already set',
+        excerpt: '4 |     dataDir: x\n  |     ^',
+      }),
+    ]);
+  });
+
+  it('reports other YAML syntax errors with line, column and the line', () => {
+    write('switchyard.yaml', 'server:\n  port: [1\n');
+    const [issue] = issuesOf(() => loadConfig({ env: {}, cwd: dir }));
+    expect(issue?.message).toMatch(/^YAML syntax error at line \d+, column \d+: /);
+    expect(issue?.excerpt).toMatch(/^\d+ \| /);
+  });
+
+  it('reports JSON syntax errors with line and column, showing the line but not quoting the rest', () => {
+    const path = write(
+      'gw.json',
+      '{\n  "providers": {"up": {"type": "anthropic", "apiKey": "sk-secret-1"}},\n  "server": {"port": 1,}\n}',
     );
+    const error = (() => {
+      try {
+        loadConfig({ path, env: {}, cwd: dir });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error?.issues).toStrictEqual([
+      expect.objectContaining({
+        message: 'not valid JSON at line 3, column 24: unexpected "}"',
+        excerpt: '3 |   "server": {"port": 1,}\n  |                        ^',
+      }),
+    ]);
+    expect(error?.message).not.toContain('sk-secret-1');
+  });
+
+  it('reports unset variables, schema errors and unknown providers in one pass', () => {
+    write(
+      'switchyard.yaml',
+      [
+        'server:',
+        '  prot: 80',
+        'providers:',
+        '  up:',
+        '    type: anthropic',
+        '    apiKey: ${MISSING_KEY}',
+        'models:',
+        '  smart:',
+        '    strategy: random',
+        '    deployments: [nope/x, up/claude]',
+      ].join('\n'),
+    );
+    const issues = issuesOf(() => loadConfig({ env: {}, cwd: dir }));
+    expect(issues.map((i) => `${i.path}: ${i.message}`)).toStrictEqual([
+      'providers.up.apiKey: environment variable MISSING_KEY is not set',
+      'server.prot: unknown key',
+      expect.stringMatching(/^models\.smart\.strategy: the string "random" is not allowed/),
+      'models.smart.deployments[0].provider: provider "nope" is not configured',
+    ]);
+  });
+
+  it('says a bare string deployment needs its provider, not that strings are not allowed', () => {
+    write('switchyard.yaml', 'models:\n  smart:\n    deployments: [echo]\n');
+    expect(issuesOf(() => loadConfig({ env: {}, cwd: dir }))).toStrictEqual([
+      {
+        path: 'models.smart.deployments[0]',
+        message: '"echo" names no provider: a deployment written as a string is "provider/model"',
+        fix: 'write "<provider>/echo", or { provider: ..., model: ... }',
+      },
+    ]);
   });
 
   it('says so when an explicit config file is missing', () => {

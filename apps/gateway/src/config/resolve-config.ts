@@ -90,6 +90,8 @@ export interface ResolveConfigInput {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly overrides?: ConfigOverrides;
+  /** Problems already found in the file (unset `${ENV}` references), reported with the rest. */
+  readonly issues?: readonly ConfigIssue[];
 }
 
 function port(value: string | undefined, issues: ConfigIssue[]): number | undefined {
@@ -148,7 +150,7 @@ function mergeProvider(
 }
 
 function resolveProviders(
-  file: GatewayConfigFile,
+  file: Pick<GatewayConfigFile, 'providers'>,
   env: ResolveConfigInput['env'],
   issues: ConfigIssue[],
 ): ResolvedProvider[] {
@@ -162,12 +164,45 @@ function resolveProviders(
   return [...declared, ...fromEnv.providers.filter((p) => !declaredNames.has(p.name))];
 }
 
-function resolveModels(
-  file: GatewayConfigFile,
-  providers: readonly ResolvedProvider[],
+/** The provider a deployment names, read from the raw file (a "provider/model" string or an object). */
+function providerOf(deployment: unknown): string | undefined {
+  if (typeof deployment === 'string') return deployment.includes('/') ? deployment.split('/')[0] : undefined;
+  const provider = (deployment as { provider?: unknown } | null)?.provider;
+  return typeof provider === 'string' ? provider : undefined;
+}
+
+/**
+ * Flags deployments that name a provider nobody configured. Reads the raw `models:` section, so
+ * that it runs even where other parts of a model do not validate, in the same pass as those errors.
+ */
+function checkProviderReferences(
+  models: unknown,
+  providerNames: readonly string[],
   issues: ConfigIssue[],
-): ResolvedModel[] {
-  const providerNames = providers.map((p) => p.name);
+): void {
+  if (models === null || typeof models !== 'object') return;
+  for (const [name, model] of Object.entries(models)) {
+    const deployments = (model as { deployments?: unknown } | null)?.deployments;
+    if (!Array.isArray(deployments)) continue;
+    deployments.forEach((deployment, i) => {
+      const provider = providerOf(deployment);
+      if (provider === undefined || providerNames.includes(provider)) return;
+      const env = ENV_PROVIDERS.find((p) => p.name === provider);
+      const guess = closest(provider, providerNames);
+      issues.push({
+        path: formatPath(['models', name, 'deployments', i, 'provider']),
+        message: `provider "${provider}" is not configured`,
+        fix: env
+          ? `set ${env.keyVar} in the environment, or declare providers.${env.name}`
+          : guess
+            ? `did you mean "${guess}"? Configured: ${providerNames.join(', ')}`
+            : `declare it under providers:, or use one of: ${providerNames.join(', ')}`,
+      });
+    });
+  }
+}
+
+function resolveModels(file: Pick<GatewayConfigFile, 'models'>, issues: ConfigIssue[]): ResolvedModel[] {
   const taken = new Map<string, string>();
   const claim = (publicName: string, path: string) => {
     const owner = taken.get(publicName);
@@ -185,20 +220,6 @@ function resolveModels(
     claim(name, at);
     for (const [i, alias] of (model.aliases ?? []).entries())
       claim(alias, formatPath(['models', name, 'aliases', i]));
-    model.deployments.forEach((deployment, i) => {
-      if (providerNames.includes(deployment.provider)) return;
-      const env = ENV_PROVIDERS.find((p) => p.name === deployment.provider);
-      const guess = closest(deployment.provider, providerNames);
-      issues.push({
-        path: formatPath(['models', name, 'deployments', i, 'provider']),
-        message: `provider "${deployment.provider}" is not configured`,
-        fix: env
-          ? `set ${env.keyVar} in the environment, or declare providers.${env.name}`
-          : guess
-            ? `did you mean "${guess}"? Configured: ${providerNames.join(', ')}`
-            : `declare it under providers:, or use one of: ${providerNames.join(', ')}`,
-      });
-    });
     if (model.strategy !== 'fallback' && model.deployments.length < 2) {
       issues.push({
         path: formatPath(['models', name, 'strategy']),
@@ -230,29 +251,41 @@ function resolveModels(
  */
 export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
   const { env, cwd } = input;
+  const raw =
+    typeof input.file === 'object' && input.file !== null ? (input.file as Record<string, unknown>) : {};
+  const prior = input.issues ?? [];
   const parsed = GatewayConfigSchema.safeParse(input.file ?? {});
   if (!parsed.success) {
-    const issues = issuesFromZod(parsed.error, GatewayConfigSchema, input.file);
-    // Report the cross-references of the sections that did parse too, so one run shows everything.
-    const broken = new Set(parsed.error.issues.map((issue) => issue.path[0]));
-    const rest =
-      typeof input.file === 'object' && input.file !== null && !Array.isArray(input.file)
-        ? Object.fromEntries(Object.entries(input.file).filter(([key]) => !broken.has(key)))
-        : undefined;
-    const partial = GatewayConfigSchema.safeParse(rest);
-    if (rest && partial.success) {
-      resolveModels(partial.data, resolveProviders(partial.data, env, issues), issues);
-    }
+    // Report everything in one pass: the file's earlier issues (unset ${ENV}), the schema's (except
+    // at paths already reported: an unset variable reads as ""), and the cross-references.
+    const reported = new Set(prior.map((issue) => issue.path));
+    const issues = [
+      ...prior,
+      ...issuesFromZod(parsed.error, GatewayConfigSchema, input.file).filter((i) => !reported.has(i.path)),
+    ];
+    const providers = GatewayConfigSchema.shape.providers.safeParse(raw.providers);
+    const declared = new Set([
+      ...Object.keys(typeof raw.providers === 'object' && raw.providers !== null ? raw.providers : {}),
+      ...resolveProviders({ providers: providers.success ? providers.data : {} }, env, []).map((p) => p.name),
+    ]);
+    checkProviderReferences(raw.models, [...declared], issues);
+    const models = GatewayConfigSchema.shape.models.safeParse(raw.models);
+    if (models.success) resolveModels({ models: models.data }, issues);
     throw new ConfigError(issues, input.source);
   }
   const file = parsed.data;
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = [...prior];
   const fileDir = input.source ? resolve(cwd, input.source, '..') : cwd;
   const fromFile = (path: string) => (isAbsolute(path) ? path : resolve(fileDir, path));
   const fromCwd = (path: string) => resolve(cwd, path);
 
   const providers = resolveProviders(file, env, issues);
-  const models = resolveModels(file, providers, issues);
+  checkProviderReferences(
+    raw.models,
+    providers.map((p) => p.name),
+    issues,
+  );
+  const models = resolveModels(file, issues);
   if (file.routing.backoff.initialMs > file.routing.backoff.maxMs) {
     issues.push({
       path: 'routing.backoff.initialMs',

@@ -124,6 +124,14 @@ export function issuesFromZod(error: z.ZodError, schema: z.ZodType, input: unkno
         break;
       case 'invalid_type': {
         const found = valueAt(input, issue.path);
+        if (typeof found === 'string' && issue.path.at(-2) === 'deployments') {
+          issues.push({
+            path,
+            message: `"${clip(found, 80)}" names no provider: a deployment written as a string is "provider/model"`,
+            fix: `write "<provider>/${clip(found, 80)}", or { provider: ..., model: ... }`,
+          });
+          break;
+        }
         issues.push({
           path,
           message:
