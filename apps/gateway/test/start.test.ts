@@ -1,6 +1,17 @@
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, removeDir, runCli, startGateway, tempDir } from './helpers/gateway-process.js';
+import {
+  GATEWAY_DIR,
+  type RunningGateway,
+  removeDir,
+  runCli,
+  startGateway,
+  tempDir,
+} from './helpers/gateway-process.js';
 
 const chat = (model = 'simulator/echo', extra: Record<string, unknown> = {}) =>
   JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello gateway' }], ...extra });
@@ -21,6 +32,8 @@ describe('zero-config start (a real process)', () => {
     expect(banner).toMatch(/Admin key \(created now and shown ONCE/);
     expect(banner).toContain(`-H "Authorization: Bearer ${gateway.adminKey}"`);
     expect(banner).toMatch(/Playground: {2}/);
+    // The command that works from this repository, with the --data-dir this start was given.
+    expect(banner).toContain(`pnpm exec switchyard keys create --name my-app --data-dir ${gateway.dataDir}`);
     const body = /-d '(.+)'/.exec(banner)?.[1];
     const response = await gateway.fetch('/v1/chat/completions', { method: 'POST', body: body! });
     expect(response.status).toBe(200);
@@ -136,7 +149,11 @@ describe('zero-config start (a real process)', () => {
     const fixed = 'sk-sy-automation-admin-key-0123456789';
     const second = await startGateway({ dataDir: gateway.dataDir, env: { SWITCHYARD_ADMIN_KEY: fixed } });
     try {
-      expect(second.stderr()).not.toContain('Admin key');
+      expect(second.stderr()).not.toContain('Admin key (created now');
+      expect(second.stderr()).toContain('not shown again. Lost it? Make another:');
+      expect(second.stderr()).toContain(
+        `pnpm exec switchyard keys create --name admin --admin --data-dir ${gateway.dataDir}`,
+      );
       expect(second.stderr()).toContain('Bearer $SWITCHYARD_API_KEY');
       expect((await second.fetch('/v1/models', { key: gateway.adminKey })).status).toBe(200);
       expect((await second.fetch('/admin/keys', { key: fixed })).status).toBe(200);
@@ -144,6 +161,54 @@ describe('zero-config start (a real process)', () => {
       await second.stop();
     }
   });
+});
+
+describe('a first start that fails', () => {
+  it('does not use up the admin key: the next start that listens shows it', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    const dataDir = tempDir();
+    try {
+      const failed = await runCli([
+        'start',
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--data-dir',
+        dataDir,
+      ]);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain(`Port ${port} on 127.0.0.1 is in use`);
+      expect(failed.stderr).not.toContain('sk-sy-');
+    } finally {
+      busy.close();
+    }
+    const next = await startGateway({ dataDir });
+    try {
+      expect(next.stderr()).toMatch(/Admin key \(created now and shown ONCE/);
+      expect((await next.fetch('/admin/keys')).status).toBe(200);
+    } finally {
+      await next.stop();
+      removeDir(dataDir);
+    }
+  });
+});
+
+describe('the switchyard command in this repository', () => {
+  const built = existsSync(join(GATEWAY_DIR, 'dist/cli.js'));
+  it.skipIf(!built)(
+    `runs as \`pnpm exec switchyard\`, the form the banner prints${built ? '' : ' (skipped: apps/gateway is not built; pnpm build)'}`,
+    () => {
+      const help = spawnSync('pnpm', ['exec', 'switchyard', '--help'], {
+        cwd: GATEWAY_DIR,
+        encoding: 'utf8',
+      });
+      expect(help.status, help.stderr).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: switchyard <command>/);
+    },
+  );
 });
 
 describe('configuration errors', () => {

@@ -84,6 +84,11 @@ export interface AccountingOptions {
   metrics?: GatewayMetrics;
   /** The admin key from SWITCHYARD_ADMIN_KEY; without it, the first start creates one. */
   adminKey?: string;
+  /**
+   * Leave creating the first admin key to {@link Accounting.createFirstAdminKey} (the server calls
+   * it once it listens, so a start that fails does not use up the key it could not show).
+   */
+  deferAdminKey?: boolean;
   /** Limits and budgets shared by every instance (Redis); without it, they are per process. */
   shared?: RedisLimits;
   /** Told when the shared limits could not be read or corrected (never about key material). */
@@ -101,9 +106,7 @@ export class Accounting {
   readonly prices: PriceTable;
   readonly store: Store;
   /** Set when this start created the admin key: its plaintext, to print once. */
-  readonly bootstrap: { readonly adminKeyCreated: string | undefined };
-  /** An admin principal for in-process callers such as the CLI. */
-  readonly systemPrincipal: Principal;
+  readonly bootstrap: { adminKeyCreated: string | undefined } = { adminKeyCreated: undefined };
   readonly #limiter = new RateLimiter();
   readonly #budgets: BudgetTracker;
   readonly #defaults: LimitsDefaults;
@@ -123,23 +126,20 @@ export class Accounting {
     this.#defaultMaxTokens = options.defaultMaxTokens ?? 4096;
     this.#shared = options.shared;
     this.#onSharedError = options.onSharedError ?? (() => {});
-    this.bootstrap = { adminKeyCreated: this.#ensureAdminKey(options.adminKey) };
-    const admin = this.keys.list().find((k) => k.isAdmin && k.revokedAt === null) as KeyRecord;
-    this.systemPrincipal = { keyId: admin.id, name: 'system', isAdmin: true, key: admin };
+    // That exact key is stored as an admin key, next to any earlier one.
+    if (options.adminKey && !this.keys.has(options.adminKey))
+      this.keys.create({ name: 'admin (SWITCHYARD_ADMIN_KEY)', isAdmin: true }, options.adminKey);
+    if (!options.deferAdminKey) this.createFirstAdminKey();
   }
 
   /**
-   * With `secret` (SWITCHYARD_ADMIN_KEY) that exact key is stored as an admin key, next to any
-   * earlier one; otherwise an admin key is created on the first start only, and returned.
+   * Creates an admin key when there is no live one (the first start), and returns its plaintext,
+   * also kept in {@link bootstrap}; undefined when an admin key exists. Committed by `store.flush()`.
    */
-  #ensureAdminKey(secret: string | undefined): string | undefined {
-    if (secret) {
-      if (!this.keys.has(secret))
-        this.keys.create({ name: 'admin (SWITCHYARD_ADMIN_KEY)', isAdmin: true }, secret);
-      return undefined;
-    }
+  createFirstAdminKey(): string | undefined {
     if (this.keys.list().some((k) => k.isAdmin && k.revokedAt === null)) return undefined;
-    return this.keys.create({ name: 'admin', isAdmin: true }).secret;
+    this.bootstrap.adminKeyCreated = this.keys.create({ name: 'admin', isAdmin: true }).secret;
+    return this.bootstrap.adminKeyCreated;
   }
 
   /** Creates a key; the returned `secret` is the only copy of it. */

@@ -10,6 +10,8 @@ export interface BannerInput {
   readonly providers: readonly string[];
   readonly dataDir: string;
   readonly configFile: string | undefined;
+  /** How to run the CLI from here with this start's `-c` / `--data-dir`, e.g. `pnpm exec switchyard`. */
+  readonly cli: { readonly command: string; readonly flags: string };
 }
 
 /** The human-readable start message: where it listens, the playground, the new admin key, a curl line. */
@@ -27,12 +29,20 @@ export function renderBanner(input: BannerInput): string {
     `  Providers:   ${input.providers.join(', ')}`,
     `  Data:        ${input.dataDir}${input.configFile ? `\n  Config:      ${input.configFile}` : ''}`,
   ];
+  const { command, flags } = input.cli;
   if (input.adminKey) {
     lines.push(
       '',
       '  Admin key (created now and shown ONCE: store it somewhere safe):',
       `    ${input.adminKey}`,
-      '  Create API keys for apps with:  switchyard keys create --name my-app',
+      '  Create API keys for apps with:',
+      `    ${command} keys create --name my-app${flags}`,
+    );
+  } else {
+    lines.push(
+      '',
+      '  Admin key: made on an earlier start (or SWITCHYARD_ADMIN_KEY) and not shown again. Lost it? Make another:',
+      `    ${command} keys create --name admin --admin${flags}`,
     );
   }
   lines.push(

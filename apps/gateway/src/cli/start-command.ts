@@ -7,6 +7,7 @@ import { Gateway } from '../server/create-gateway.js';
 import { configSource, type Io } from './admin-commands.js';
 import { renderBanner } from './banner.js';
 import { parsePositive, table } from './cli-args.js';
+import { cliInvocation, repeatedFlags } from './cli-invocation.js';
 
 function overridesOf(values: {
   host?: string | undefined;
@@ -40,7 +41,7 @@ export async function startCommand(argv: readonly string[], io: Io): Promise<num
   const logger = createLogger({ level: config.logging.level, redact: config.logging.redact, scrubber });
   let gateway: Gateway;
   try {
-    gateway = await Gateway.create({ config, logger, scrubber });
+    gateway = await Gateway.create({ config, logger, scrubber, deferAdminKey: true });
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'EACCES' || code === 'EROFS' || code === 'ENOTDIR' || code === 'SQLITE_CANTOPEN') {
@@ -65,7 +66,9 @@ export async function startCommand(argv: readonly string[], io: Io): Promise<num
     }
     throw error;
   }
-  const adminKey = gateway.accounting.bootstrap.adminKeyCreated;
+  // Only now that it listens: a start that fails must not use up the key it could not show.
+  const adminKey = gateway.accounting.createFirstAdminKey();
+  await gateway.accounting.store.flush();
   logger.info(
     {
       url,
@@ -84,6 +87,10 @@ export async function startCommand(argv: readonly string[], io: Io): Promise<num
       providers: config.providers.map((p) => p.name),
       dataDir: config.server.dataDir,
       configFile: config.source,
+      cli: {
+        command: cliInvocation(process.argv[1] ?? 'switchyard', process.cwd()),
+        flags: repeatedFlags(values),
+      },
     }),
   );
   await new Promise<void>((resolve) => {

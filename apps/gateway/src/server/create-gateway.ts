@@ -31,6 +31,8 @@ export interface CreateGatewayOptions {
   readonly logger: pino.Logger;
   /** Secrets registered here are masked in every log line. */
   readonly scrubber: SecretScrubber;
+  /** Create the first admin key later, with `accounting.createFirstAdminKey()` (once listening). */
+  readonly deferAdminKey?: boolean;
 }
 
 function pathOf(url: string | undefined): string {
@@ -195,6 +197,7 @@ export class Gateway {
           'shared storage error',
         ),
       ...(config.adminKey ? { adminKey: config.adminKey } : {}),
+      ...(options.deferAdminKey ? { deferAdminKey: true } : {}),
       pricing: config.prices,
       limitsDefaults: {
         rpm: config.limits.rpm ?? null,
