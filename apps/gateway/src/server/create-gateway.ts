@@ -195,6 +195,7 @@ export class Gateway {
           'shared storage error',
         ),
       ...(config.adminKey ? { adminKey: config.adminKey } : {}),
+      keyLookups: { lookupsPerSecond: config.keyLookupsPerSecond },
       pricing: config.prices,
       limitsDefaults: {
         rpm: config.limits.rpm ?? null,
@@ -333,7 +334,7 @@ export class Gateway {
     if (path === '/v1/usage' || path === '/admin' || path.startsWith('/admin/')) {
       let principal: ReturnType<Accounting['authenticate']>;
       try {
-        principal = this.accounting.authenticate(bearer(req));
+        principal = await this.accounting.authenticateAsync(bearer(req));
       } catch (error) {
         return sendError(res, AuthenticationError.isInstance(error) ? error : toProtocolError(error));
       }
