@@ -141,7 +141,9 @@ describe.skipIf(skip)(
       const lookups = async () => {
         const text = await (await a.fetch('/metrics', { key: null })).text();
         const count = (result: string) =>
-          Number(new RegExp(`switchyard_key_lookups_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+          Number(
+            new RegExp(`switchyard_key_lookups_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0,
+          );
         return {
           asked: count('found') + count('not_found'),
           refused: count('throttled') + count('negative_cached'),
@@ -274,7 +276,10 @@ describe('two gateway instances on one SQLite file', { timeout: 60_000 }, () => 
   it('accepts a key on B at once when it was created on A, and refuses it at once when revoked on A', async () => {
     const statuses: string[] = [];
     for (let i = 0; i < 50; i++) {
-      const created = await a.fetch('/admin/keys', { method: 'POST', body: JSON.stringify({ name: `k${i}` }) });
+      const created = await a.fetch('/admin/keys', {
+        method: 'POST',
+        body: JSON.stringify({ name: `k${i}` }),
+      });
       const { id, secret } = (await created.json()) as { id: string; secret: string };
       const used = (await b.fetch('/v1/models', { key: secret })).status;
       await a.fetch(`/admin/keys/${id}`, { method: 'DELETE' });

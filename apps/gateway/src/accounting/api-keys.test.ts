@@ -7,7 +7,7 @@ import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 import type { KeyLookupResult, UnknownKeyLimits } from './unknown-keys.js';
 
-let cleanups: (() => void)[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
@@ -16,7 +16,7 @@ afterEach(() => {
  * Two instances on one shared store (two connections to one real SQLite file). Instance B sees
  * A's changes late, as with PostgreSQL: its key list and change counter move only on `announce()`
  * (A's change notice arrived) and `load()` (the reload it triggers finished). B's lookups read the
- * shared file; `duringLookup` runs after a lookup read and before B gets the answer.
+ * shared file; what `duringLookup(fn)` sets runs after a lookup read and before B gets the answer.
  */
 function twoInstances(limits: UnknownKeyLimits = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-keys-'));
@@ -30,8 +30,24 @@ function twoInstances(limits: UnknownKeyLimits = {}) {
   });
   let version = 0;
   let keys = shared.listKeys();
-  const instance = {
-    duringLookup: undefined as (() => void) | undefined,
+  let duringLookup: (() => void) | undefined;
+  const viewOfB: Store = {
+    ...shared,
+    externalChanges: () => version,
+    listKeys: () => keys,
+    async lookupKey(hash) {
+      const found = await shared.lookupKey(hash);
+      duringLookup?.();
+      return found;
+    },
+  };
+  const lookups: KeyLookupResult[] = [];
+  const a = new KeyRing(storeA);
+  const b = new KeyRing(viewOfB, { ...limits, onLookup: (result) => lookups.push(result) });
+  return {
+    a,
+    b,
+    lookups,
     announce() {
       version += 1;
     },
@@ -39,21 +55,10 @@ function twoInstances(limits: UnknownKeyLimits = {}) {
       keys = shared.listKeys();
       version += 1;
     },
-  };
-  const viewOfB: Store = {
-    ...shared,
-    externalChanges: () => version,
-    listKeys: () => keys,
-    async lookupKey(hash) {
-      const found = await shared.lookupKey(hash);
-      instance.duringLookup?.();
-      return found;
+    duringLookup(fn: (() => void) | undefined) {
+      duringLookup = fn;
     },
   };
-  const lookups: KeyLookupResult[] = [];
-  const a = new KeyRing(storeA);
-  const b = new KeyRing(viewOfB, { ...limits, onLookup: (result) => lookups.push(result) });
-  return { ...instance, a, b, lookups, set: (fn: (() => void) | undefined) => (instance.duringLookup = fn) };
 }
 
 describe('KeyRing.verifyShared', () => {
@@ -78,7 +83,7 @@ describe('KeyRing.verifyShared', () => {
 
     const raced = t.a.create({ name: 'raced' });
     // B's lookup reads the live key; before B gets the answer, the revocation lands and is loaded.
-    t.set(() => {
+    t.duringLookup(() => {
       t.a.revoke(raced.record.id);
       t.load();
     });
@@ -107,12 +112,12 @@ describe('KeyRing.verifyShared', () => {
 
     // A read from before a creation, answered after its notice arrived, is not remembered.
     const late = generateSecret();
-    t.set(() => {
+    t.duringLookup(() => {
       t.a.create({ name: 'late' }, late);
       t.announce();
     });
     expect(await t.b.verifyShared(late, 2_000)).toBeUndefined();
-    t.set(undefined);
+    t.duringLookup(undefined);
     expect((await t.b.verifyShared(late, 2_001))?.name).toBe('late');
     expect(t.lookups.slice(6)).toEqual(['not_found', 'found']);
   });

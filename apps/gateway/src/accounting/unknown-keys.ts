@@ -39,7 +39,10 @@ export class UnknownKeys {
     this.#expire(now);
     if (this.#misses.has(hash)) return 'negative_cached';
     if (this.#refilledAt !== Number.NEGATIVE_INFINITY)
-      this.#tokens = Math.min(this.#perSecond, this.#tokens + ((now - this.#refilledAt) * this.#perSecond) / 1000);
+      this.#tokens = Math.min(
+        this.#perSecond,
+        this.#tokens + ((now - this.#refilledAt) * this.#perSecond) / 1000,
+      );
     this.#refilledAt = now;
     if (this.#tokens < 1) return 'throttled';
     this.#tokens -= 1;
