@@ -9,6 +9,7 @@ import {
   startGateway,
   tempDir,
 } from './helpers/gateway-process.js';
+import { countPostgresQueries, type PostgresQueryCounter } from './helpers/postgres-query-counter.js';
 import { freshDatabase, services, skipNote, skipWithout } from './helpers/services.js';
 
 const skip = skipWithout('postgres', 'redis');
@@ -70,17 +71,23 @@ describe.skipIf(skip)(
   () => {
     let db: Awaited<ReturnType<typeof freshDatabase>>;
     let sql: pg.Client;
+    /** A reaches PostgreSQL through this relay, which counts the statements A sends. */
+    let aQueries: PostgresQueryCounter;
     const dirs = [tempDir(), tempDir()];
     let a: RunningGateway;
     let b: RunningGateway;
 
-    const start = (dataDir: string) =>
+    /** A bounds its lookups of keys unknown to it below the default, for the flood test. */
+    const A_LOOKUPS_PER_SECOND = 10;
+    const startA = (dataDir: string) =>
+      start(dataDir, aQueries.url, { prices: PRICES, keys: { lookupsPerSecond: A_LOOKUPS_PER_SECOND } });
+    const start = (dataDir: string, storageUrl = db.url, config: object = { prices: PRICES }) =>
       startGateway({
         dataDir,
-        config: { prices: PRICES },
+        config,
         env: {
           SWITCHYARD_ADMIN_KEY: ADMIN_KEY,
-          SWITCHYARD_STORAGE_URL: db.url,
+          SWITCHYARD_STORAGE_URL: storageUrl,
           SWITCHYARD_REDIS_URL: services.redisUrl,
         },
       });
@@ -107,16 +114,63 @@ describe.skipIf(skip)(
     beforeAll(async () => {
       db = await freshDatabase();
       sql = new pg.Client({ connectionString: db.url });
+      aQueries = await countPostgresQueries(db.url);
       // Both start at once: migrations and the admin key must cope with the race.
-      [a, b] = await Promise.all([start(dirs[0] as string), start(dirs[1] as string)]);
+      [a, b] = await Promise.all([startA(dirs[0] as string), start(dirs[1] as string)]);
       await sql.connect();
     }, 60_000);
 
     afterAll(async () => {
       await Promise.all([a?.stop(), b?.stop()]);
+      await aQueries?.close();
       await sql?.end();
       await db?.drop();
       for (const dir of dirs) removeDir(dir);
+    });
+
+    it('accepts a key on B at once when it was created on A, 50 times in a row', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        const secret = await createKey(a, { name: `at-once-${i}` });
+        statuses.push((await b.fetch('/v1/models', { key: secret })).status);
+      }
+      expect(statuses).toEqual(Array(50).fill(200));
+    });
+
+    it('bounds the lookups a flood of unknown keys costs PostgreSQL', async () => {
+      const lookups = async () => {
+        const text = await (await a.fetch('/metrics', { key: null })).text();
+        const count = (result: string) =>
+          Number(
+            new RegExp(`switchyard_key_lookups_total\\{result="${result}"\\} (\\d+)`).exec(text)?.[1] ?? 0,
+          );
+        return {
+          asked: count('found') + count('not_found'),
+          refused: count('throttled') + count('negative_cached'),
+        };
+      };
+      const before = await lookups();
+      const queriesBefore = aQueries.queries();
+      const started = performance.now();
+      const flood = Array.from({ length: 300 }, () => `sk-sy-${randomBytes(32).toString('base64url')}`);
+      const statuses = await pool(
+        flood.map((key) => async () => (await a.fetch('/v1/models', { key })).status),
+        20,
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const queries = aQueries.queries() - queriesBefore;
+      const after = await lookups();
+      expect(statuses).toEqual(Array(300).fill(401));
+      // A burst of A_LOOKUPS_PER_SECOND, then as many a second. Counted twice: by the gateway, and
+      // on the wire (where A's background work adds a key and spend refresh every 5 s).
+      const bound = A_LOOKUPS_PER_SECOND * (1 + seconds);
+      const asked = after.asked - before.asked;
+      expect(asked).toBeLessThanOrEqual(bound);
+      expect(asked + after.refused - before.refused).toBe(300);
+      expect(queries).toBeLessThanOrEqual(bound + 2 * Math.ceil(seconds / 5 + 1));
+      console.info(
+        `flood: 300 unknown keys in ${seconds.toFixed(2)} s; A looked up ${asked} (bound ${bound.toFixed(0)}), refused ${300 - asked} unread; ${queries} statements reached PostgreSQL from A`,
+      );
     });
 
     it('admits exactly 60 of 100 requests across both for a key limited to 60 per minute', async () => {
@@ -187,7 +241,7 @@ describe.skipIf(skip)(
       );
       expect(after.map((r) => r.status)).toEqual(Array(10).fill(200));
       // A restarts on its data dir and ships what its spool still held.
-      a = await start(killedDir);
+      a = await startA(killedDir);
       const completed = [...results, ...after].filter((r) => r.completed).map((r) => r.requestId);
       expect(completed.length).toBeGreaterThan(10);
       await expect
@@ -202,3 +256,36 @@ describe.skipIf(skip)(
     });
   },
 );
+
+describe('two gateway instances on one SQLite file', { timeout: 60_000 }, () => {
+  const dir = tempDir();
+  let a: RunningGateway;
+  let b: RunningGateway;
+
+  beforeAll(async () => {
+    const start = () => startGateway({ dataDir: dir, env: { SWITCHYARD_ADMIN_KEY: ADMIN_KEY } });
+    a = await start();
+    b = await start();
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    removeDir(dir);
+  });
+
+  it('accepts a key on B at once when it was created on A, and refuses it at once when revoked on A', async () => {
+    const statuses: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const created = await a.fetch('/admin/keys', {
+        method: 'POST',
+        body: JSON.stringify({ name: `k${i}` }),
+      });
+      const { id, secret } = (await created.json()) as { id: string; secret: string };
+      const used = (await b.fetch('/v1/models', { key: secret })).status;
+      await a.fetch(`/admin/keys/${id}`, { method: 'DELETE' });
+      const revoked = (await b.fetch('/v1/models', { key: secret })).status;
+      statuses.push(`${created.status} ${used} ${revoked}`);
+    }
+    expect(statuses).toEqual(Array(50).fill('201 200 401'));
+  });
+});

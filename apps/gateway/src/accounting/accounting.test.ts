@@ -5,8 +5,9 @@ import {
   RateLimitError,
 } from '@switchyard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Accounting } from './accounting.js';
+import { Accounting } from './accounting.js';
 import { createAccounting } from './index.js';
+import { openSqliteStore } from './sqlite-store.js';
 import { tempAccounting } from './test-support.js';
 
 let cleanups: (() => void)[] = [];
@@ -322,5 +323,25 @@ describe('ledger and cost', () => {
     expect(accounting.costOf('openai/gpt-4o', u)).toBe(2.5);
     expect(accounting.costOf('gpt-4o-2024-08-06', u)).toBe(2.5);
     expect(accounting.costOf('simulator/echo', u)).toBe(0);
+  });
+});
+
+describe('authenticateAsync', () => {
+  it('answers 503 retryable when the shared store cannot be read for an unknown key, and reports it', async () => {
+    const { databasePath } = setup();
+    const reported: unknown[] = [];
+    const store = openSqliteStore(databasePath);
+    cleanups.push(() => store.close());
+    const down = new Error('connection refused');
+    const accounting = new Accounting({
+      store: { ...store, lookupKey: () => Promise.reject(down) },
+      onSharedError: (error) => reported.push(error),
+    });
+    const { secret } = accounting.createKey({ name: 'known' });
+    expect((await accounting.authenticateAsync(secret)).name).toBe('known');
+    const error = await accounting.authenticateAsync('sk-sy-not-a-key-anywhere').catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, code: 'server_error', isRetryable: true });
+    expect(reported).toEqual([down]);
+    expect(await accounting.authenticateAsync(null).catch((e: unknown) => e)).toMatchObject({ status: 401 });
   });
 });

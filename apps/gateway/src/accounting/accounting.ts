@@ -15,6 +15,7 @@ import { type ModelPrice, PriceTable } from './pricing.js';
 import { type RateDecision, RateLimiter, type RateLimits } from './rate-limiter.js';
 import type { RedisLimits } from './redis-limits.js';
 import type { BudgetPeriod, KeyRecord, Store } from './store.js';
+import type { UnknownKeyLimits } from './unknown-keys.js';
 import { type Bucket, type GroupBy, summariseUsage } from './usage-report.js';
 
 /** Who is calling: the key behind the bearer token. */
@@ -91,7 +92,12 @@ export interface AccountingOptions {
   deferAdminKey?: boolean;
   /** Limits and budgets shared by every instance (Redis); without it, they are per process. */
   shared?: RedisLimits;
-  /** Told when the shared limits could not be read or corrected (never about key material). */
+  /** Keeps lookups of keys unknown here cheap (see `Accounting.authenticateAsync`). */
+  keyLookups?: UnknownKeyLimits;
+  /**
+   * Told when the shared limits, or the shared store for a key lookup, could not be read or
+   * corrected (never about key material).
+   */
   onSharedError?: (error: unknown) => void;
 }
 
@@ -113,15 +119,17 @@ export class Accounting {
   readonly #defaultMaxTokens: number;
   readonly #shared: RedisLimits | undefined;
   readonly #onSharedError: (error: unknown) => void;
-  #seenVersion: number;
 
   constructor(options: AccountingOptions) {
     this.store = options.store;
-    this.#seenVersion = options.store.externalChanges();
-    this.keys = new KeyRing(options.store);
+    this.metrics = options.metrics ?? new GatewayMetrics();
+    const lookups = this.metrics.keyLookups;
+    this.keys = new KeyRing(options.store, {
+      ...options.keyLookups,
+      onLookup: (result) => lookups.inc([result]),
+    });
     this.#budgets = new BudgetTracker(options.store);
     this.prices = new PriceTable(options.pricing);
-    this.metrics = options.metrics ?? new GatewayMetrics();
     this.#defaults = options.limitsDefaults ?? {};
     this.#defaultMaxTokens = options.defaultMaxTokens ?? 4096;
     this.#shared = options.shared;
@@ -160,17 +168,39 @@ export class Accounting {
   }
 
   /**
-   * Takes the bearer token (without `Bearer `); throws a 401 for anything but a live key. Keys
-   * created or revoked by another process (the CLI, another instance) count from the next request.
+   * Takes the bearer token (without `Bearer `); throws a 401 for anything but a live key known to
+   * this process. Keys created or revoked by another process (the CLI, another instance) count
+   * from the next request after their change reached this process; the request path uses
+   * `authenticateAsync`, which does not wait for that.
    */
   authenticate(token: string | null | undefined): Principal {
-    const version = this.store.externalChanges();
-    if (version !== this.#seenVersion) {
-      this.#seenVersion = version;
-      this.keys.reload();
-    }
     const secret = token?.trim() || undefined;
-    const record = secret ? this.keys.verify(secret) : undefined;
+    return this.#principal(secret, secret ? this.keys.verify(secret) : undefined);
+  }
+
+  /**
+   * `authenticate`, except that a key unknown to this process is looked up in the shared store
+   * first (bounded: see {@link UnknownKeyLimits}), so a key is accepted by every instance from its
+   * first request. Throws a 503 when that lookup fails: the key may well be valid.
+   */
+  async authenticateAsync(token: string | null | undefined): Promise<Principal> {
+    const secret = token?.trim() || undefined;
+    if (!secret) return this.authenticate(secret);
+    try {
+      return this.#principal(secret, await this.keys.verifyShared(secret));
+    } catch (error) {
+      if (ProtocolError.isInstance(error)) throw error;
+      this.#onSharedError(error);
+      throw new ServerError({
+        message: 'API keys cannot be checked right now; retry shortly.',
+        code: 'server_error',
+        status: 503,
+        retryable: true,
+      });
+    }
+  }
+
+  #principal(secret: string | undefined, record: KeyRecord | undefined): Principal {
     if (!record) {
       this.metrics.rejections.inc(['auth']);
       throw new AuthenticationError({

@@ -45,6 +45,13 @@ export class GatewayMetrics {
       ['reason'],
     ),
   );
+  readonly keyLookups = this.registry.register(
+    new Counter(
+      'switchyard_key_lookups_total',
+      'API keys unknown to this instance, by how they were settled: found or not_found in the shared store, or refused without a lookup (negative_cached, throttled), or error (store unreachable: 503).',
+      ['result'],
+    ),
+  );
   readonly clientErrors = this.registry.register(
     new Counter(
       'switchyard_client_errors_total',

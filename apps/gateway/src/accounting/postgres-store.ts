@@ -139,6 +139,15 @@ function ledgerParams(r: LedgerRow): unknown[] {
   ];
 }
 
+/** `promise`, or a rejection naming `what` once `ms` passed (the work itself is not cancelled). */
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
 async function migrate(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {
@@ -175,6 +184,8 @@ export interface PostgresStoreOptions {
   batchSize?: number;
   /** Full reload of keys and spend, on top of change notifications. */
   refreshMs?: number;
+  /** How long `lookupKey` waits for PostgreSQL before it fails (a request waits on it). */
+  lookupTimeoutMs?: number;
   /** Called when shipping or a refresh fails (the rows stay spooled and are retried). */
   onError?: (error: unknown) => void;
 }
@@ -191,6 +202,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const shipIntervalMs = options.shipIntervalMs ?? 100;
   const batchSize = options.batchSize ?? 500;
   const refreshMs = options.refreshMs ?? 5_000;
+  const lookupTimeoutMs = options.lookupTimeoutMs ?? 2_000;
   const onError = options.onError ?? (() => {});
   const pool = new pg.Pool({ connectionString: options.url, max: 4 });
   pool.on('error', onError);
@@ -240,6 +252,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const listener = new pg.Client({ connectionString: options.url });
   listener.on('error', onError);
   listener.on('notification', () => {
+    // Announced: a cache miss stops trusting what it learnt before (see `externalChanges`).
+    version += 1;
     work = work.then(loadKeys).catch(onError);
   });
   await listener.connect();
@@ -339,6 +353,15 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     getKey: (id) => byId.get(id),
     findKeyByHash: (hash) => byHash.get(hash.toString('hex')),
+    async lookupKey(hash) {
+      // Not on the write chain: a lookup never waits behind ledger shipping.
+      const { rows } = await withTimeout(
+        pool.query(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE hash = $1`, [hash]),
+        lookupTimeoutMs,
+        'API key lookup',
+      );
+      return rows[0] ? toKey(rows[0]) : undefined;
+    },
     listKeys: () => [...byId.values()].sort((a, b) => a.createdAt - b.createdAt),
     appendLedger(row) {
       const committed = spool.append(row);

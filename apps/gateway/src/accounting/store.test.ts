@@ -134,6 +134,16 @@ function storeSuite(name: string, makeBackend: () => Promise<Backend>, skip = fa
       expect(store.spentSince('nobody', 0)).toBe(0);
     });
 
+    it("reads another instance's key with lookupKey as soon as it is flushed, change notice or not", async () => {
+      const a = await open();
+      const b = await open();
+      const k = key();
+      a.insertKey(k);
+      await a.flush();
+      expect(await b.lookupKey(k.hash)).toEqual(k);
+      expect(await b.lookupKey(hashSecret('never created'))).toBeUndefined();
+    });
+
     it('moves externalChanges when another instance changes keys', async () => {
       const a = await open();
       const b = await open();

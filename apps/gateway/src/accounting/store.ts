@@ -64,6 +64,12 @@ export interface Store {
   updateKey(id: string, patch: Partial<Omit<KeyRecord, 'id' | 'hash' | 'createdAt'>>): KeyRecord | undefined;
   getKey(id: string): KeyRecord | undefined;
   findKeyByHash(hash: Buffer): KeyRecord | undefined;
+  /**
+   * Reads one key from the shared database itself, past any cache in this process: for a key
+   * another instance created moments ago, before its change notification arrived here. Undefined
+   * when no key has this hash.
+   */
+  lookupKey(hash: Buffer): Promise<KeyRecord | undefined>;
   listKeys(): KeyRecord[];
   /**
    * Queues the row; it is committed with the other rows of this event-loop turn in one transaction.
@@ -73,7 +79,10 @@ export interface Store {
   /** Sum of cost for a key since `since` (epoch ms). */
   spentSince(keyId: string, since: number): number;
   queryLedger(filter: LedgerFilter): Promise<LedgerRow[]>;
-  /** A number that changes whenever another connection or process changed the data. */
+  /**
+   * A number that changes whenever another connection or process changed the data (for the
+   * PostgreSQL store: as soon as a key change is announced, and again once it is loaded).
+   */
   externalChanges(): number;
   /**
    * Resolves once every key write and ledger row accepted so far is committed to the shared

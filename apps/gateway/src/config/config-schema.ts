@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LOOKUPS_PER_SECOND } from '../accounting/unknown-keys.js';
 
 // Numbers and booleans may be written as strings so that `port: ${PORT}` works after interpolation.
 const toNumber = (value: unknown) =>
@@ -118,6 +119,11 @@ export const LimitsConfigSchema = z.strictObject({
 export const KeysConfigSchema = z.strictObject({
   /** The admin key; usually `${SWITCHYARD_ADMIN_KEY}`. Without it, one is created on first start. */
   adminKey: z.string().min(16, 'use at least 16 characters for the admin key').optional(),
+  /**
+   * Lookups per second, per instance, of keys this instance does not know (a key just created on
+   * another instance): made-up keys beyond it are refused without asking the shared store.
+   */
+  lookupsPerSecond: positiveInt.default(DEFAULT_LOOKUPS_PER_SECOND),
 });
 
 export const PriceSchema = z.strictObject({

@@ -61,6 +61,8 @@ export interface ResolvedConfig {
   readonly routing: RoutingConfig;
   readonly limits: z.infer<typeof LimitsConfigSchema>;
   readonly adminKey: string | undefined;
+  /** `keys.lookupsPerSecond`: the bound on shared-store lookups of keys unknown to this instance. */
+  readonly keyLookupsPerSecond: number;
   readonly prices: Readonly<Record<string, z.infer<typeof PriceSchema>>>;
   readonly logging: { readonly level: (typeof LOG_LEVELS)[number]; readonly redact: readonly string[] };
   /** `postgres://…` for shared storage; `undefined`: SQLite in the data directory. */
@@ -360,6 +362,7 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
     routing: file.routing,
     limits: file.limits,
     adminKey,
+    keyLookupsPerSecond: file.keys.lookupsPerSecond,
     prices: file.prices,
     logging: { level: envLevel ?? file.logging.level, redact: file.logging.redact },
     storage: { url: storageUrl ?? file.storage.url },

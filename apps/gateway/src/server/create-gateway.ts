@@ -198,6 +198,7 @@ export class Gateway {
         ),
       ...(config.adminKey ? { adminKey: config.adminKey } : {}),
       ...(options.deferAdminKey ? { deferAdminKey: true } : {}),
+      keyLookups: { lookupsPerSecond: config.keyLookupsPerSecond },
       pricing: config.prices,
       limitsDefaults: {
         rpm: config.limits.rpm ?? null,
@@ -336,7 +337,7 @@ export class Gateway {
     if (path === '/v1/usage' || path === '/admin' || path.startsWith('/admin/')) {
       let principal: ReturnType<Accounting['authenticate']>;
       try {
-        principal = this.accounting.authenticate(bearer(req));
+        principal = await this.accounting.authenticateAsync(bearer(req));
       } catch (error) {
         return sendError(res, AuthenticationError.isInstance(error) ? error : toProtocolError(error));
       }

@@ -88,10 +88,10 @@ export function createGatewayHooks({ accounting, catalog, router, requestLimits 
   return {
     unfinished: () => unfinished,
 
-    authenticate(context) {
+    async authenticate(context) {
       const locals = localsOf(context);
       locals.t0 = context.receivedAt;
-      locals.principal = accounting.authenticate(context.apiKey);
+      locals.principal = await accounting.authenticateAsync(context.apiKey);
       return locals.principal;
     },
 
