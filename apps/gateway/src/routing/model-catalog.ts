@@ -201,7 +201,8 @@ export class ModelCatalog {
     const id = deploymentId(provider.name, model);
     this.#knownDeployments.add(id);
     const effectiveTimeout = timeoutMs ?? provider.timeoutMs;
-    if (weight !== 1 || effectiveTimeout !== provider.timeoutMs) return newDeployment(provider, model, weight, effectiveTimeout);
+    if (weight !== 1 || effectiveTimeout !== provider.timeoutMs)
+      return newDeployment(provider, model, weight, effectiveTimeout);
     let shared = this.#deployments.get(id);
     if (!shared) {
       shared = newDeployment(provider, model, 1, provider.timeoutMs);

@@ -150,7 +150,8 @@ export function createGatewayHooks({ accounting, catalog, router, requestLimits 
       const locals = localsOf(context);
       if (locals.t0 === undefined) return;
       const trace = locals.routing;
-      if (trace?.deployment) context.setHeader(DEPLOYMENT_HEADER, catalog.deploymentLabel(trace.deployment.id));
+      if (trace?.deployment)
+        context.setHeader(DEPLOYMENT_HEADER, catalog.deploymentLabel(trace.deployment.id));
       const now = performance.now();
       const upstream = trace?.startedAt === undefined ? 0 : (trace.answeredAt ?? now) - trace.startedAt;
       const overhead = Math.max(0, now - locals.t0 - upstream);
