@@ -150,7 +150,7 @@ export class Router implements ChatAdapter {
     return Promise.resolve(this.#options.listModels(context));
   }
 
-  /** The breaker state and load of every deployment that has served (or failed) a request. */
+  /** The breaker state and load of every tracked deployment (see `isTracked`) that has been routed to. */
   deploymentStates(): { deployment: string; state: BreakerState; inFlight: number }[] {
     return [...this.#health].map(([deployment, health]) => ({
       deployment,
