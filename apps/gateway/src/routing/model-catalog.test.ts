@@ -121,10 +121,10 @@ describe('ModelCatalog', () => {
         },
       ],
     });
-    expect(catalog.namesOf(catalog.resolve('gpt-4o'))).toEqual(['smart', 'gpt-4o', 'default']);
-    expect(catalog.namesOf(catalog.resolve('m'))).toEqual(['m', 'local/m']);
-    expect(catalog.namesOf(catalog.resolve('local/other'))).toEqual(['local/other']);
-    expect(catalog.namesOf(undefined)).toEqual([]);
+    const namesOf = (model: string) => catalog.namesOf(catalog.resolve(model)!);
+    expect(namesOf('gpt-4o')).toEqual(['smart', 'gpt-4o', 'default']);
+    expect(namesOf('m')).toEqual(['m', 'local/m']);
+    expect(namesOf('local/other')).toEqual(['local/other']);
   });
 
   it('re-lists discovered providers on a miss, at most once per interval, and keeps the old list on failure', async () => {

@@ -119,8 +119,7 @@ export class ModelCatalog {
    * Every public name that leads to `route`: a configured model's name and aliases, a listed
    * model's bare and qualified ids; a passthrough route's own name. Key scopes compare against these.
    */
-  namesOf(route: Route | undefined): readonly string[] {
-    if (!route) return [];
+  namesOf(route: Route): readonly string[] {
     return this.#names.get(route) ?? [route.name];
   }
 

@@ -43,7 +43,10 @@ export function modelsFor(catalog: ModelCatalog, context: ListModelsContext): Mo
   const principal = (context.locals as GatewayLocals | undefined)?.principal;
   const all = catalog.list();
   return principal && !principal.isAdmin && principal.key.allowedModels !== null
-    ? all.filter((m) => mayUse(principal, catalog.namesOf(catalog.resolve(m.id))))
+    ? all.filter((m) => {
+        const route = catalog.resolve(m.id);
+        return route !== undefined && mayUse(principal, catalog.namesOf(route));
+      })
     : [...all];
 }
 
@@ -132,7 +135,7 @@ export function createGatewayHooks({ accounting, catalog, router, requestLimits 
           requestId: context.requestId,
           estimatedPromptTokens: estimatePromptTokens(request),
           maxOutputTokens: request.max_completion_tokens ?? request.max_tokens ?? null,
-          modelNames: catalog.namesOf(route),
+          ...(route ? { modelNames: catalog.namesOf(route) } : {}),
           upstreamModels: route ? route.deployments.map((d) => d.model) : [],
           stream: request.stream === true,
         });
