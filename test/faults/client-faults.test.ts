@@ -41,7 +41,7 @@ beforeAll(async () => {
           discover: false,
         },
       },
-      routing: { retries: 0 },
+      routing: { retries: 0, maxPassthroughModels: 5 },
     },
   });
 });
@@ -350,6 +350,50 @@ describe('bodies the gateway refuses', () => {
     expect(response.body.error.message).toEqual(expect.any(String));
     // Refused before admission: no ledger row (the ledger bills admitted requests), but counted.
     expect(await metric(gateway, 'switchyard_rejections_total', { reason: c.code })).toBe(before + 1);
+    await assertHealthy(gateway, 'faulty/ok');
+  });
+});
+
+describe('made-up model names against an upstream that answers any model', () => {
+  it('keep their own metrics series, breaker and /readyz entry only up to routing.maxPassthroughModels', async () => {
+    const headers: (string | null)[] = [];
+    for (let i = 0; i < 30; i++) {
+      const response = await gateway.fetch('/v1/chat/completions', {
+        method: 'POST',
+        body: JSON.stringify({ model: `faulty/made-up-${i}`, messages }),
+      });
+      expect(response.status).toBe(200);
+      headers.push(response.headers.get('x-switchyard-deployment'));
+      await response.text();
+    }
+    const named = headers.filter((h) => h?.startsWith('faulty/made-up-'));
+    expect(named.length).toBeLessThanOrEqual(5);
+    expect(headers.filter((h) => h === 'other')).toHaveLength(30 - named.length);
+    const text = await (await gateway.fetch('/metrics', { key: null })).text();
+    const series = new Set([...text.matchAll(/model="(faulty\/made-up-\d+)"/g)].map((m) => m[1]));
+    expect(series.size).toBeLessThanOrEqual(5);
+    expect(await metric(gateway, 'switchyard_requests_total', { model: 'other', status: '200' })).toBe(
+      30 - named.length,
+    );
+    const ready = (await (await gateway.fetch('/readyz', { key: null })).json()) as {
+      deployments: { deployment: string }[];
+    };
+    expect(ready.deployments.filter((d) => d.deployment.includes('made-up')).length).toBeLessThanOrEqual(5);
+  });
+
+  it('a model name over 256 characters is a 400 on model, counted, and the gateway keeps serving', async () => {
+    const before = await metric(gateway, 'switchyard_rejections_total', { reason: 'invalid_request' });
+    const response = await postRaw(
+      Buffer.from(JSON.stringify({ model: `faulty/${'x'.repeat(200_000)}`, messages })),
+      {
+        chunked: false,
+      },
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ code: 'invalid_request', param: 'model' });
+    expect(await metric(gateway, 'switchyard_rejections_total', { reason: 'invalid_request' })).toBe(
+      before + 1,
+    );
     await assertHealthy(gateway, 'faulty/ok');
   });
 });

@@ -116,15 +116,17 @@ describe('the admin API', () => {
 });
 
 describe('API keys', () => {
-  it('a key scoped to one model cannot reach another, nor see it listed', async () => {
+  it('a key scoped to one model cannot reach another, nor see it listed, nor tell it exists', async () => {
     const { secret } = await newKey({ name: 'echo only', allowed_models: ['simulator/echo'] });
     expect((await chat(secret, { model: 'simulator/echo' })).status).toBe(200);
-    expect(await errorOf(await chat(secret, { model: 'simulator/thinker' }))).toEqual({
-      status: 403,
-      code: 'permission_denied',
-      param: 'model',
-    });
-    expect((await errorOf(await chat(secret, { model: 'token360/ok' }))).status).toBe(403);
+    // The same answer as for a model that does not exist.
+    for (const model of ['simulator/thinker', 'no-such-model'])
+      expect(await errorOf(await chat(secret, { model }))).toEqual({
+        status: 404,
+        code: 'model_not_found',
+        param: 'model',
+      });
+    expect((await errorOf(await chat(secret, { model: 'token360/ok' }))).status).toBe(404);
     expect(upstream.hitsOf('ok')).toBe(0);
     const models = (await (await gateway.fetch('/v1/models', { key: secret })).json()) as {
       data: { id: string }[];

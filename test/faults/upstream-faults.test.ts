@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort, type Fault, FaultUpstream, HungSocketServer } from './support/fault-upstream.js';
+import { closedPort, FAULTS, type Fault, FaultUpstream, HungSocketServer } from './support/fault-upstream.js';
 import {
   ADMIN_KEY,
   assertHealthy,
@@ -39,7 +39,12 @@ beforeAll(async () => {
     env: { SWITCHYARD_ADMIN_KEY: ADMIN_KEY },
     config: {
       providers: {
-        faulty: { ...provider(upstream.baseURL, ['ok']), options: { maxResponseBytes: MAX_RESPONSE_BYTES } },
+        // Every fault declared, so that each keeps its own metrics series even though it never
+        // answers (undeclared passthrough names that never answered all count as `other`).
+        faulty: {
+          ...provider(upstream.baseURL, [...FAULTS]),
+          options: { maxResponseBytes: MAX_RESPONSE_BYTES },
+        },
         // The same upstream with a long timeout, for the "still healthy" check: a busy CI
         // machine must not fail it for the short timeouts the faults are tested with.
         healthy: { ...provider(upstream.baseURL, ['ok']), timeoutMs: 30_000 },

@@ -308,3 +308,54 @@ export async function fuzzRoutes(url: string, key: string, numRuns: number, seed
     { numRuns, ...(seed === undefined ? {} : { seed }) },
   );
 }
+
+/** Made-up model names: short, odd, passthrough-shaped (`simulator/…`) and huge (up to 1 MiB). */
+const modelName = fc.oneof(
+  { arbitrary: fc.string({ maxLength: 300 }), weight: 3 },
+  { arbitrary: fc.string({ unit: 'grapheme', maxLength: 300 }).map((s) => `simulator/${s}`), weight: 4 },
+  { arbitrary: fc.integer({ min: 250, max: 1 << 20 }).map((n) => `simulator/${'x'.repeat(n)}`), weight: 1 },
+);
+
+/** What the gateway exposes per model name: the `/metrics` text and the `/readyz` deployments. */
+async function perNameState(url: string): Promise<{ metricsBytes: number; deployments: string[] }> {
+  const [metrics, ready] = await Promise.all([
+    fetch(`${url}/metrics`).then((r) => r.text()),
+    fetch(`${url}/readyz`).then((r) => r.json() as Promise<{ deployments: { deployment: string }[] }>),
+  ]);
+  return { metricsBytes: metrics.length, deployments: ready.deployments.map((d) => d.deployment) };
+}
+
+/**
+ * Made-up model names leave nothing behind: every answer is a 4xx envelope or a 200 (never a 5xx,
+ * never a hang), and afterwards `/metrics` has grown by at most `maxMetricsGrowth` bytes and
+ * `/readyz` lists no deployment that was not there before. For a gateway whose upstreams refuse
+ * unknown models (the simulator does), so that no made-up name proves real.
+ */
+export async function fuzzModelNames(
+  url: string,
+  key: string,
+  numRuns: number,
+  seed?: number,
+  maxMetricsGrowth = 32 * 1024,
+): Promise<void> {
+  const before = await perNameState(url);
+  await fc.assert(
+    fc.asyncProperty(modelName, fc.boolean(), (model, stream) =>
+      checkRequest(
+        url,
+        key,
+        new TextEncoder().encode(
+          JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'hi' }] }),
+        ),
+      ),
+    ),
+    { numRuns, ...(seed === undefined ? {} : { seed }) },
+  );
+  const after = await perNameState(url);
+  const growth = after.metricsBytes - before.metricsBytes;
+  if (growth > maxMetricsGrowth)
+    throw new Error(`/metrics grew by ${growth} bytes over ${numRuns} made-up model names`);
+  const added = after.deployments.filter((d) => !before.deployments.includes(d));
+  if (added.length > 0)
+    throw new Error(`/readyz gained ${added.length} deployments: ${added.slice(0, 3).join(', ')}`);
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ADMIN_KEY, type RunningGateway, removeDir, startGateway } from '../faults/support/harness.js';
-import { fuzzRequests, fuzzRoutes } from './properties.js';
+import { fuzzModelNames, fuzzRequests, fuzzRoutes } from './properties.js';
 
 let gateway: RunningGateway;
 
@@ -22,5 +22,9 @@ describe('the request schema under fuzzing, over HTTP against a gateway process'
 
   it('every route, any method, path and body: never a 5xx, never a hang', async () => {
     await fuzzRoutes(gateway.url, ADMIN_KEY, 300);
+  }, 60_000);
+
+  it('made-up and huge model names keep /metrics and /readyz bounded', async () => {
+    await fuzzModelNames(gateway.url, ADMIN_KEY, 200);
   }, 60_000);
 });

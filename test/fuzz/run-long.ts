@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ADMIN_KEY, type RunningGateway, removeDir, startGateway } from '../faults/support/harness.js';
-import { fuzzDecoder, fuzzRequests, fuzzRoundTrip, fuzzRoutes } from './properties.js';
+import { fuzzDecoder, fuzzModelNames, fuzzRequests, fuzzRoundTrip, fuzzRoutes } from './properties.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +44,7 @@ try {
   }
   await timed(`request schema over HTTP (${url})`, () => fuzzRequests(url, key, runs, seed));
   await timed(`routes, methods and paths over HTTP (${url})`, () => fuzzRoutes(url, key, runs, seed));
+  await timed(`made-up model names over HTTP (${url})`, () => fuzzModelNames(url, key, runs, seed));
 } catch (error) {
   failed = true;
   console.error(error instanceof Error ? error.message : error);

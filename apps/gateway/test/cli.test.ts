@@ -137,6 +137,67 @@ describe('switchyard CLI on a data dir', () => {
     removeDir(dir);
   });
 
+  it('keys create --models "" is refused (not an unrestricted key) and creates nothing', async () => {
+    const dataDir = tempDir();
+    for (const models of ['', ' , '])
+      expect(
+        await runCli(['keys', 'create', '--name', 'empty', '--models', models, '--data-dir', dataDir]),
+      ).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: expect.stringContaining('--models is empty'),
+      });
+    const listed = await runCli(['keys', 'list', '--json', '--data-dir', dataDir]);
+    expect((JSON.parse(listed.stdout) as { name: string }[]).map((k) => k.name)).not.toContain('empty');
+    removeDir(dataDir);
+  });
+
+  it('config check hides passwords in URLs, credential query parameters and header values', async () => {
+    const dataDir = tempDir();
+    const config = join(dataDir, 'switchyard.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        providers: {
+          local: {
+            type: 'openai-compatible',
+            baseURL: 'http://user:url-password-1@127.0.0.1:11434/v1?api_key=query-secret-2&region=eu',
+            headers: { authorization: 'Bearer header-secret-3' },
+          },
+        },
+        storage: { url: 'postgres://switchyard:pg-secret-4@db.internal:5432/switchyard' },
+        redis: { url: 'redis://:redis-secret-5@cache.internal:6379' },
+      }),
+    );
+    const [json, text] = await Promise.all([
+      runCli(['config', 'check', '--json', '--config', config]),
+      runCli(['config', 'check', '--config', config]),
+    ]);
+    for (const run of [json, text]) {
+      expect(run.code, run.stderr).toBe(0);
+      for (const secret of [
+        'url-password-1',
+        'query-secret-2',
+        'header-secret-3',
+        'pg-secret-4',
+        'redis-secret-5',
+      ])
+        expect(run.stdout).not.toContain(secret);
+      expect(run.stdout).toContain('http://[redacted]@127.0.0.1:11434/v1?api_key=[redacted]&region=eu');
+    }
+    const resolved = JSON.parse(json.stdout) as {
+      providers: { name: string; headers?: Record<string, string> }[];
+      storage: { url: string };
+      redis: { url: string };
+    };
+    expect(resolved.providers.find((p) => p.name === 'local')?.headers).toEqual({
+      authorization: '[redacted]',
+    });
+    expect(resolved.storage.url).toBe('postgres://[redacted]@db.internal:5432/switchyard');
+    expect(resolved.redis.url).toBe('redis://[redacted]@cache.internal:6379');
+    removeDir(dataDir);
+  });
+
   it('a key created from the CLI next to a running gateway works at once, and stops when revoked', async () => {
     const gateway = await startGateway({ dataDir: tempDir() });
     try {

@@ -42,6 +42,8 @@ export interface Admission {
 export interface AdmitRequest {
   /** The public model name the client asked for (what key scopes refer to). */
   model: string;
+  /** Every public name of the requested model (its configured name, aliases); `[model]` by default. */
+  modelNames?: readonly string[];
   requestId: string;
   estimatedPromptTokens: number;
   /** The request's output cap; budgets reserve its worst-case cost. */
@@ -276,7 +278,8 @@ export class Accounting {
     const stream = request.stream ?? false;
     const admission: Admission = { ...base, stream, reservedTokens: 0, reservedCost: 0, headers: {} };
     if (principal.isAdmin) return { limited: false as const, admission };
-    if (key.allowedModels !== null && !key.allowedModels.includes(request.model)) {
+    const names = request.modelNames ?? [request.model];
+    if (key.allowedModels !== null && !key.allowedModels.some((m) => names.includes(m))) {
       this.metrics.rejections.inc(['model_not_allowed']);
       throw new PermissionDeniedError({
         message: `This API key may not use model '${request.model}'.`,

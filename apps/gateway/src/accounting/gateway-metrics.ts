@@ -1,19 +1,32 @@
-import { Counter, Gauge, Histogram, LabelledGauge, Registry } from './prometheus.js';
+import { Counter, Gauge, Histogram, type LabelBounds, LabelledGauge, Registry } from './prometheus.js';
 
 const BREAKER_STATES = { closed: 0, open: 1, half_open: 2 } as const;
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 
+/** How model and deployment names become label values (see {@link GatewayMetrics.boundNames}). */
+export interface NameLabels {
+  modelLabel(name: string): string;
+  deploymentLabel(id: string): string;
+}
+
 /** The gateway's Prometheus metrics. */
 export class GatewayMetrics {
   readonly registry = new Registry();
+  #names: NameLabels | undefined;
+  // `none` (no deployment answered) is not a name.
+  readonly #bounds: LabelBounds = {
+    model: (name) => this.#names?.modelLabel(name) ?? name,
+    deployment: (id) => (id === 'none' ? id : (this.#names?.deploymentLabel(id) ?? id)),
+  };
   readonly requests = this.registry.register(
-    new Counter('switchyard_requests_total', 'Chat completion requests by outcome.', [
-      'model',
-      'deployment',
-      'status',
-    ]),
+    new Counter(
+      'switchyard_requests_total',
+      'Chat completion requests by outcome.',
+      ['model', 'deployment', 'status'],
+      this.#bounds,
+    ),
   );
   readonly latency = this.registry.register(
     new Histogram(
@@ -21,6 +34,7 @@ export class GatewayMetrics {
       'Total request latency.',
       ['model', 'deployment', 'status'],
       LATENCY_BUCKETS,
+      this.#bounds,
     ),
   );
   readonly ttft = this.registry.register(
@@ -29,14 +43,22 @@ export class GatewayMetrics {
       'Time to the first streamed chunk.',
       ['model', 'deployment'],
       LATENCY_BUCKETS,
+      this.#bounds,
     ),
   );
   readonly tokens = this.registry.register(
-    new Counter('switchyard_tokens_total', 'Tokens by kind.', ['model', 'deployment', 'kind']),
+    new Counter('switchyard_tokens_total', 'Tokens by kind.', ['model', 'deployment', 'kind'], this.#bounds),
   );
-  readonly cost = this.registry.register(new Counter('switchyard_cost_usd_total', 'Cost in USD.', ['model']));
+  readonly cost = this.registry.register(
+    new Counter('switchyard_cost_usd_total', 'Cost in USD.', ['model'], this.#bounds),
+  );
   readonly upstreamErrors = this.registry.register(
-    new Counter('switchyard_upstream_errors_total', 'Failed upstream attempts.', ['deployment', 'code']),
+    new Counter(
+      'switchyard_upstream_errors_total',
+      'Failed upstream attempts.',
+      ['deployment', 'code'],
+      this.#bounds,
+    ),
   );
   readonly rejections = this.registry.register(
     new Counter(
@@ -67,6 +89,7 @@ export class GatewayMetrics {
       'switchyard_circuit_breaker_state',
       'Circuit breaker per deployment: 0 closed, 1 open, 2 half-open.',
       ['deployment'],
+      this.#bounds,
     ),
   );
   readonly cacheRequests = this.registry.register(
@@ -84,6 +107,15 @@ export class GatewayMetrics {
       OVERHEAD_BUCKETS,
     ),
   );
+
+  /**
+   * Bounds the `model` and `deployment` labels: names the policy does not know (client-chosen,
+   * never proved real) are counted under one label instead of a series each. Unbound, every name
+   * is its own label.
+   */
+  boundNames(names: NameLabels): void {
+    this.#names = names;
+  }
 
   /** Records the time the gateway added to one request. */
   observeOverhead(ms: number): void {

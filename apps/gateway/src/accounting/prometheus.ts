@@ -16,22 +16,48 @@ interface Metric {
   render(out: string[]): void;
 }
 
+/**
+ * Maps the values of some labels before they make a series (by label name), so that labels fed
+ * from client input stay a bounded set: e.g. unknown model names become `other`.
+ */
+export type LabelBounds = Readonly<Record<string, (value: string) => string>>;
+
+/** The series key of a label set: the values, bounded where {@link LabelBounds} says, joined. */
+class SeriesKey {
+  readonly #bounds: readonly (((value: string) => string) | undefined)[];
+  readonly #bounded: boolean;
+
+  constructor(labelNames: readonly string[], bounds: LabelBounds | undefined) {
+    this.#bounds = labelNames.map((name) => bounds?.[name]);
+    this.#bounded = this.#bounds.some((bound) => bound !== undefined);
+  }
+
+  of(labels: readonly string[]): string {
+    if (!this.#bounded) return labels.join(SEP);
+    return labels.map((value, i) => this.#bounds[i]?.(value) ?? value).join(SEP);
+  }
+}
+
 /** A monotonically increasing value per label set. */
 export class Counter implements Metric {
   readonly #values = new Map<string, number>();
+  readonly #key: SeriesKey;
   constructor(
     readonly name: string,
     readonly help: string,
     readonly labelNames: readonly string[] = [],
-  ) {}
+    bounds?: LabelBounds,
+  ) {
+    this.#key = new SeriesKey(labelNames, bounds);
+  }
 
   inc(labels: readonly string[] = [], by = 1): void {
-    const key = labels.join(SEP);
+    const key = this.#key.of(labels);
     this.#values.set(key, (this.#values.get(key) ?? 0) + by);
   }
 
   value(labels: readonly string[] = []): number {
-    return this.#values.get(labels.join(SEP)) ?? 0;
+    return this.#values.get(this.#key.of(labels)) ?? 0;
   }
 
   render(out: string[]): void {
@@ -66,18 +92,22 @@ export class Gauge implements Metric {
 /** A settable value per label set. */
 export class LabelledGauge implements Metric {
   readonly #values = new Map<string, number>();
+  readonly #key: SeriesKey;
   constructor(
     readonly name: string,
     readonly help: string,
     readonly labelNames: readonly string[],
-  ) {}
+    bounds?: LabelBounds,
+  ) {
+    this.#key = new SeriesKey(labelNames, bounds);
+  }
 
   set(labels: readonly string[], value: number): void {
-    this.#values.set(labels.join(SEP), value);
+    this.#values.set(this.#key.of(labels), value);
   }
 
   value(labels: readonly string[]): number | undefined {
-    return this.#values.get(labels.join(SEP));
+    return this.#values.get(this.#key.of(labels));
   }
 
   render(out: string[]): void {
@@ -95,15 +125,19 @@ interface Series {
 /** Cumulative-bucket histogram per label set (Prometheus semantics). */
 export class Histogram implements Metric {
   readonly #series = new Map<string, Series>();
+  readonly #key: SeriesKey;
   constructor(
     readonly name: string,
     readonly help: string,
     readonly labelNames: readonly string[],
     readonly buckets: readonly number[],
-  ) {}
+    bounds?: LabelBounds,
+  ) {
+    this.#key = new SeriesKey(labelNames, bounds);
+  }
 
   observe(labels: readonly string[], value: number): void {
-    const key = labels.join(SEP);
+    const key = this.#key.of(labels);
     let s = this.#series.get(key);
     if (!s) {
       s = { counts: new Float64Array(this.buckets.length), sum: 0, count: 0 };
@@ -120,7 +154,7 @@ export class Histogram implements Metric {
   }
 
   count(labels: readonly string[]): number {
-    return this.#series.get(labels.join(SEP))?.count ?? 0;
+    return this.#series.get(this.#key.of(labels))?.count ?? 0;
   }
 
   render(out: string[]): void {

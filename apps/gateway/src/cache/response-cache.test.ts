@@ -212,7 +212,7 @@ describe('response cache (in process, over HTTP)', () => {
     await wrongKey.body?.cancel();
     const scoped = gateway.createKey({ name: 'scoped', allowedModels: ['flaky'] });
     const forbidden = await gateway.chat(body, { key: scoped });
-    expect(forbidden.status).toBe(403);
+    expect(forbidden.status).toBe(404);
     await forbidden.body?.cancel();
   });
 

@@ -57,6 +57,23 @@ function when(epoch: number | null): string {
   return epoch === null ? '-' : new Date(epoch).toISOString().replace('.000Z', 'Z');
 }
 
+/**
+ * `--models a,b`: the names a key may use. Empty (`--models ""`, often an unset shell variable)
+ * is refused rather than read as "every model" (or as "none", a key that can do nothing).
+ */
+function parseModels(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const models = value
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  if (models.length === 0)
+    throw new UsageError(
+      'keys create: --models is empty; list the models the key may use (--models smart,fast), or leave --models out for a key that may use every model',
+    );
+  return models;
+}
+
 /** `switchyard keys create|list|revoke`. */
 export async function keysCommand(argv: readonly string[], io: Io): Promise<number> {
   const [action, ...rest] = argv;
@@ -77,10 +94,7 @@ export async function keysCommand(argv: readonly string[], io: Io): Promise<numb
       },
     });
     if (!values.name) throw new UsageError('keys create: --name is required');
-    const models = values.models
-      ?.split(',')
-      .map((m) => m.trim())
-      .filter(Boolean);
+    const models = parseModels(values.models);
     const metadata = parseMetadata(values.meta);
     const rpm = parsePositive(values.rpm, '--rpm');
     const tpm = parsePositive(values.tpm, '--tpm');
@@ -92,7 +106,7 @@ export async function keysCommand(argv: readonly string[], io: Io): Promise<numb
       const { record, secret } = accounting.createKey({
         name: values.name,
         ...(values.admin ? { isAdmin: true } : {}),
-        ...(models && models.length > 0 ? { allowedModels: models } : {}),
+        ...(models ? { allowedModels: models } : {}),
         ...(rpm === undefined ? {} : { rpm }),
         ...(tpm === undefined ? {} : { tpm }),
         ...(budgetUsd === undefined ? {} : { budgetUsd }),

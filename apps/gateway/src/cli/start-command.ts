@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type ConfigOverrides, loadConfig } from '../config/index.js';
+import { type ConfigOverrides, loadConfig, redactedConfig, redactUrl } from '../config/index.js';
 import { createLogger, SecretScrubber } from '../logging/create-logger.js';
 import { createProviderAdapter } from '../providers/create-provider-adapter.js';
 import { deploymentId } from '../routing/deployment.js';
@@ -121,13 +121,7 @@ export function configCheckCommand(argv: readonly string[], io: Io): number {
   const config = loadConfig(configSource(io, values.config, overridesOf(values)));
   for (const provider of config.providers) createProviderAdapter(provider);
   if (values.json) {
-    const providers = config.providers.map(({ apiKey, ...rest }) => ({
-      ...rest,
-      apiKey: apiKey ? '[set]' : null,
-    }));
-    io.out(
-      `${JSON.stringify({ ...config, adminKey: config.adminKey ? '[set]' : null, providers }, null, 2)}\n`,
-    );
+    io.out(`${JSON.stringify(redactedConfig(config), null, 2)}\n`);
     return 0;
   }
   io.out(
@@ -141,7 +135,7 @@ export function configCheckCommand(argv: readonly string[], io: Io): number {
         p.name,
         p.preset ? `${p.type} (${p.preset})` : p.type,
         p.origin,
-        p.baseURL ?? '(default)',
+        p.baseURL ? redactUrl(p.baseURL) : '(default)',
         p.apiKey ? 'set' : '-',
         p.models ? p.models.join(', ') : p.discover ? '(discovered)' : '-',
       ]),

@@ -95,6 +95,12 @@ export const RoutingConfigSchema = z.strictObject({
   breaker: BreakerConfigSchema.prefault({}),
   /** How often discovered model lists are refreshed. */
   discoveryRefreshMs: positiveInt.default(300_000),
+  /**
+   * Passthrough names (`<provider>/<model>`, neither configured nor listed) that get their own
+   * metrics labels, circuit breaker and `/readyz` entry once an upstream answered them; the others
+   * are counted as `other`.
+   */
+  maxPassthroughModels: nonNegativeInt.default(100),
 });
 export type RoutingConfig = z.infer<typeof RoutingConfigSchema>;
 

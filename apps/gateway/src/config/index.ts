@@ -21,6 +21,7 @@ export {
   loadConfig,
   parseConfigText,
 } from './load-config.js';
+export { REDACTED, redactedConfig, redactUrl } from './redact-config.js';
 export {
   type ConfigOverrides,
   DATABASE_FILE,

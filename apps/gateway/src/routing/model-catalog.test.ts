@@ -85,6 +85,48 @@ describe('ModelCatalog', () => {
     expect(catalog.resolve('bare-unknown')).toBeUndefined();
   });
 
+  it('gives passthrough names their own labels only once proved, up to maxPassthroughModels', () => {
+    const local = provider('local', [], { models: ['listed'], discover: false });
+    const catalog = new ModelCatalog({ providers: [local.entry], models: [], maxPassthroughModels: 1 });
+    const first = catalog.resolve('local/first')!;
+    expect([catalog.modelLabel('local/first'), catalog.deploymentLabel('local/first')]).toEqual([
+      'other',
+      'other',
+    ]);
+    expect(catalog.isKnownDeployment('local/first')).toBe(false);
+    catalog.prove(first);
+    catalog.prove(catalog.resolve('local/second')!);
+    expect(catalog.resolve('local/first')).toBe(first);
+    expect(
+      ['local/first', 'local/second', 'listed', 'local/listed'].map((n) => catalog.modelLabel(n)),
+    ).toEqual(['local/first', 'other', 'listed', 'local/listed']);
+    expect(catalog.isKnownDeployment('local/first')).toBe(true);
+    expect(catalog.isKnownDeployment('local/second')).toBe(false);
+    expect(catalog.deploymentLabel('local/listed')).toBe('local/listed');
+  });
+
+  it('knows every public name of a route: a model with its aliases, a listed id bare and qualified', () => {
+    const local = provider('local', [], { models: ['m'], discover: false });
+    const catalog = new ModelCatalog({
+      providers: [local.entry],
+      models: [
+        {
+          name: 'smart',
+          strategy: 'fallback',
+          deployments: [{ provider: 'local', model: 'm', weight: 1, timeoutMs: undefined }],
+          aliases: ['gpt-4o', 'default'],
+          retries: undefined,
+          timeoutMs: undefined,
+          description: undefined,
+        },
+      ],
+    });
+    const namesOf = (model: string) => catalog.namesOf(catalog.resolve(model)!);
+    expect(namesOf('gpt-4o')).toEqual(['smart', 'gpt-4o', 'default']);
+    expect(namesOf('m')).toEqual(['m', 'local/m']);
+    expect(namesOf('local/other')).toEqual(['local/other']);
+  });
+
   it('re-lists discovered providers on a miss, at most once per interval, and keeps the old list on failure', async () => {
     let now = 0;
     let ids = ['old'];

@@ -32,6 +32,11 @@ export interface ModelCatalogOptions {
   readonly discoveryTimeoutMs?: number;
   /** A miss on an unknown model re-lists discovered providers at most this often. */
   readonly missRefreshMs?: number;
+  /**
+   * Passthrough names (`<provider>/<model>`, neither configured nor listed) that keep their own
+   * metrics labels, breaker and `/readyz` entry once an upstream answered them; 100 by default.
+   */
+  readonly maxPassthroughModels?: number;
   readonly now?: () => number;
   readonly onDiscoveryError?: (provider: string, error: unknown) => void;
 }
@@ -45,10 +50,18 @@ interface ProviderEntry {
 
 const MAX_PASSTHROUGH_ROUTES = 1_000;
 
+/** The metrics label (and deployment header) of every name that has not proved real. */
+export const OTHER_LABEL = 'other';
+
 /**
  * The public model namespace: models declared in the config (and their aliases), every provider
  * model as `<provider>/<model>`, and bare model ids, which go to the first provider that lists them.
  * Lookups are one map read; the maps are rebuilt when a provider's model list changes.
+ *
+ * Client-chosen passthrough names are not trusted to be real: they get per-name state (metrics
+ * labels, a circuit breaker, a `/readyz` entry) only once {@link prove}d by an upstream answer, and
+ * only up to `maxPassthroughModels` of them; {@link modelLabel} and {@link deploymentLabel} map the
+ * rest to {@link OTHER_LABEL}.
  */
 export class ModelCatalog {
   readonly #options: ModelCatalogOptions;
@@ -56,7 +69,14 @@ export class ModelCatalog {
   readonly #byName = new Map<string, CatalogProvider>();
   readonly #deployments = new Map<string, Deployment>();
   readonly #passthrough = new Map<string, Route>();
+  /** Passthrough routes an upstream answered (bounded by `maxPassthroughModels`). */
+  readonly #proven = new Map<string, Route>();
+  readonly #provenDeployments = new Set<string>();
+  /** Deployments of configured and listed models. */
+  #knownDeployments = new Set<string>();
   #routes = new Map<string, Route>();
+  /** Every public name of each configured or listed route (its name, aliases, bare id). */
+  #names = new Map<Route, string[]>();
   #listed: Model[] = [];
   #lastMissRefresh = 0;
   #refreshing: Promise<void> | undefined;
@@ -81,7 +101,41 @@ export class ModelCatalog {
 
   /** The route for a public model name, if there is one. */
   resolve(model: string): Route | undefined {
-    return this.#routes.get(model) ?? this.#passthroughRoute(model);
+    return this.#routes.get(model) ?? this.#proven.get(model) ?? this.#passthroughRoute(model);
+  }
+
+  /**
+   * An upstream answered a request routed by `route`: a passthrough name has proved real and keeps
+   * its own labels and breaker from now on, while fewer than `maxPassthroughModels` have.
+   */
+  prove(route: Route): void {
+    if (this.#routes.has(route.name) || this.#proven.has(route.name)) return;
+    if (this.#proven.size >= (this.#options.maxPassthroughModels ?? 100)) return;
+    this.#proven.set(route.name, route);
+    for (const deployment of route.deployments) this.#provenDeployments.add(deployment.id);
+  }
+
+  /**
+   * Every public name that leads to `route`: a configured model's name and aliases, a listed
+   * model's bare and qualified ids; a passthrough route's own name. Key scopes compare against these.
+   */
+  namesOf(route: Route): readonly string[] {
+    return this.#names.get(route) ?? [route.name];
+  }
+
+  /** Whether a deployment is configured, listed or proved: only those keep per-deployment state. */
+  isKnownDeployment(id: string): boolean {
+    return this.#knownDeployments.has(id) || this.#provenDeployments.has(id);
+  }
+
+  /** A public model name as a metrics label: itself when configured, listed or proved, else `other`. */
+  modelLabel(name: string): string {
+    return this.#routes.has(name) || this.#proven.has(name) ? name : OTHER_LABEL;
+  }
+
+  /** A deployment id as a metrics label (and `x-switchyard-deployment`): itself when known, else `other`. */
+  deploymentLabel(id: string): string {
+    return this.isKnownDeployment(id) ? id : OTHER_LABEL;
   }
 
   /**
@@ -144,30 +198,16 @@ export class ModelCatalog {
 
   #deployment(provider: CatalogProvider, model: string, weight = 1, timeoutMs?: number): Deployment {
     const id = deploymentId(provider.name, model);
+    this.#knownDeployments.add(id);
     const effectiveTimeout = timeoutMs ?? provider.timeoutMs;
-    if (weight === 1 && effectiveTimeout === provider.timeoutMs) {
-      let shared = this.#deployments.get(id);
-      if (!shared) {
-        shared = {
-          id,
-          provider: provider.name,
-          model,
-          adapter: provider.adapter,
-          weight: 1,
-          timeoutMs: provider.timeoutMs,
-        };
-        this.#deployments.set(id, shared);
-      }
-      return shared;
+    if (weight !== 1 || effectiveTimeout !== provider.timeoutMs)
+      return newDeployment(provider, model, weight, effectiveTimeout);
+    let shared = this.#deployments.get(id);
+    if (!shared) {
+      shared = newDeployment(provider, model, 1, provider.timeoutMs);
+      this.#deployments.set(id, shared);
     }
-    return {
-      id,
-      provider: provider.name,
-      model,
-      adapter: provider.adapter,
-      weight,
-      timeoutMs: effectiveTimeout,
-    };
+    return shared;
   }
 
   #single(name: string, provider: CatalogProvider, model: string): Route {
@@ -181,13 +221,16 @@ export class ModelCatalog {
     if (slash <= 0 || slash === model.length - 1) return undefined;
     const provider = this.#byName.get(model.slice(0, slash));
     if (!provider?.passthrough) return undefined;
-    const route = this.#single(model, provider, model.slice(slash + 1));
+    // Not shared, not known: a made-up name leaves nothing behind but this bounded cache entry.
+    const deployment = newDeployment(provider, model.slice(slash + 1), 1, provider.timeoutMs);
+    const route: Route = { name: model, strategy: 'fallback', deployments: [deployment] };
     if (this.#passthrough.size >= MAX_PASSTHROUGH_ROUTES) this.#passthrough.clear();
     this.#passthrough.set(model, route);
     return route;
   }
 
   #rebuild(): void {
+    this.#knownDeployments = new Set();
     const routes = new Map<string, Route>();
     const listed: Model[] = [];
     for (const model of this.#options.models) {
@@ -217,8 +260,31 @@ export class ModelCatalog {
       }
     }
     for (const [name, route] of qualified) if (!routes.has(name)) routes.set(name, route);
+    const names = new Map<Route, string[]>();
+    for (const [name, route] of routes) {
+      const known = names.get(route);
+      if (known) known.push(name);
+      else names.set(route, [name]);
+    }
     this.#routes = routes;
+    this.#names = names;
     this.#listed = listed;
     this.#passthrough.clear();
   }
+}
+
+function newDeployment(
+  provider: CatalogProvider,
+  model: string,
+  weight: number,
+  timeoutMs: number | undefined,
+): Deployment {
+  return {
+    id: deploymentId(provider.name, model),
+    provider: provider.name,
+    model,
+    adapter: provider.adapter,
+    weight,
+    timeoutMs,
+  };
 }

@@ -12,7 +12,7 @@ import type { AdapterContext, ChatAdapter } from '@switchyard/server-kit';
 import { describe, expect, it } from 'vitest';
 import { type ScriptedAdapter, type Step, scriptedAdapter } from '../../test/helpers/scripted-adapter.js';
 import type { Strategy } from '../config/config-schema.js';
-import type { BreakerState } from './circuit-breaker.js';
+import { type BreakerState, localBreakers } from './circuit-breaker.js';
 import type { Deployment, Route } from './deployment.js';
 import { Router, type RouterOptions, type RouteTrace, routeTraceOf } from './router.js';
 
@@ -319,6 +319,33 @@ describe('Router: circuit breaker', () => {
       ['a/a-up', 'half_open'],
       ['a/a-up', 'closed'],
     ]);
+  });
+
+  it('keeps no breaker or state for untracked deployments, asks the registry only for tracked ones', async () => {
+    const a = scriptedAdapter('a', [fail(unavailable()), answer('then fine')]);
+    const registered: string[] = [];
+    const answered: string[] = [];
+    let tracked = false;
+    const { router, breakers } = setup([a], {
+      retries: 1,
+      breaker: { failureThreshold: 1, cooldownMs: 60_000, maxCooldownMs: 60_000 },
+      breakers: {
+        breaker: (id, options) => {
+          registered.push(id);
+          return localBreakers.breaker(id, options);
+        },
+      },
+      isTracked: () => tracked,
+      onAnswered: (route, deployment) => answered.push(`${route.name}:${deployment.id}`),
+    });
+    // The first attempt fails and opens its one-request breaker; the retry gets a fresh one.
+    expect((await router.complete(request(), context())).choices[0]?.message.content).toBe('then fine');
+    expect([registered, breakers, router.deploymentStates()]).toEqual([[], [], []]);
+    expect(answered).toEqual(['public:a/a-up']);
+    tracked = true;
+    await router.complete(request(), context());
+    expect(registered).toEqual(['a/a-up']);
+    expect(router.deploymentStates()).toEqual([{ deployment: 'a/a-up', state: 'closed', inFlight: 0 }]);
   });
 
   it('answers 503 with retry-after when every deployment is open', async () => {

@@ -82,6 +82,15 @@ export interface RouterOptions {
   /** Every failed attempt, also the ones a fallback recovered. */
   onAttemptError?(event: { deployment: Deployment; error: ProtocolError; requestId: string }): void;
   onBreakerChange?(deployment: Deployment, state: BreakerState): void;
+  /**
+   * Whether a deployment keeps state across requests (a breaker from `breakers`, an in-flight
+   * count, an entry in {@link Router.deploymentStates}). The others (client-chosen names not yet
+   * proved real) get a fresh local breaker per request, so that made-up names leave nothing
+   * behind. Every deployment by default.
+   */
+  isTracked?(deployment: Deployment): boolean;
+  /** A deployment answered (or sent its first chunk) for `route`. */
+  onAnswered?(route: Route, deployment: Deployment): void;
 }
 
 /** How the router reacts to an attempt's error. */
@@ -141,7 +150,7 @@ export class Router implements ChatAdapter {
     return Promise.resolve(this.#options.listModels(context));
   }
 
-  /** The breaker state and load of every deployment that has served (or failed) a request. */
+  /** The breaker state and load of every tracked deployment (see `isTracked`) that has been routed to. */
   deploymentStates(): { deployment: string; state: BreakerState; inFlight: number }[] {
     return [...this.#health].map(([deployment, health]) => ({
       deployment,
@@ -233,19 +242,22 @@ export class Router implements ChatAdapter {
   }
 
   #healthOf(deployment: Deployment): DeploymentHealth {
-    let health = this.#health.get(deployment.id);
-    if (!health) {
-      const { breaker } = this.#options;
-      health = {
-        inFlight: 0,
-        breaker: (this.#options.breakers ?? localBreakers).breaker(deployment.id, {
-          ...breaker,
-          ...(this.#options.now ? { now: this.#options.now } : {}),
-          onStateChange: (state) => this.#options.onBreakerChange?.(deployment, state),
-        }),
-      };
-      this.#health.set(deployment.id, health);
-    }
+    const known = this.#health.get(deployment.id);
+    if (known) return known;
+    const options = this.#options;
+    const tracked = options.isTracked?.(deployment) ?? true;
+    const registry = tracked ? (options.breakers ?? localBreakers) : localBreakers;
+    const health: DeploymentHealth = {
+      inFlight: 0,
+      breaker: registry.breaker(deployment.id, {
+        ...options.breaker,
+        ...(options.now ? { now: options.now } : {}),
+        onStateChange: (state) => {
+          if (tracked) options.onBreakerChange?.(deployment, state);
+        },
+      }),
+    };
+    if (tracked) this.#health.set(deployment.id, health);
     return health;
   }
 
@@ -290,6 +302,7 @@ export class Router implements ChatAdapter {
       try {
         const value = await run(attempt, { ...request, model: deployment.model });
         health.breaker.success();
+        options.onAnswered?.(route, deployment);
         trace.deployment = deployment;
         trace.answeredAt = performance.now();
         trace.attempts.push({ deployment: deployment.id, ms: trace.answeredAt - attempt.startedAt });

@@ -93,12 +93,14 @@ export class Gateway {
         timeoutMs: provider.timeoutMs,
       })),
       models: config.models,
+      maxPassthroughModels: config.routing.maxPassthroughModels,
       onDiscoveryError: (provider, error) =>
         logger.warn(
           { provider, error: error instanceof Error ? error.message : String(error) },
           'model discovery failed',
         ),
     });
+    metrics.boundNames(this.catalog);
     this.#breakers = config.redis.url
       ? new SharedBreakers({
           url: config.redis.url,
@@ -106,11 +108,14 @@ export class Gateway {
           onUntracked: (deployment, state) => metrics.breakerState({ deployment, state }),
         })
       : undefined;
+    const { maxPassthroughModels: _, ...routing } = config.routing;
     this.router = new Router({
       resolve: (model) => this.catalog.resolve(model),
       listModels: (context) => modelsFor(this.catalog, context),
-      ...config.routing,
+      ...routing,
       breakers: this.#breakers,
+      isTracked: (deployment) => this.catalog.isKnownDeployment(deployment.id),
+      onAnswered: (route) => this.catalog.prove(route),
       onAttemptError: ({ deployment, error, requestId }) => {
         metrics.upstreamError({ deployment: deployment.id, provider: deployment.provider, code: error.code });
         logger.warn(

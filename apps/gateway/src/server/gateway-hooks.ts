@@ -1,4 +1,4 @@
-import { BadRequestError, type Model, type Usage } from '@switchyard/protocol';
+import { BadRequestError, ErrorCode, type Model, type Usage } from '@switchyard/protocol';
 import type { ChatRequestContext, ChatServerOptions, ListModelsContext } from '@switchyard/server-kit';
 import type { Accounting, Admission, Principal } from '../accounting/index.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
@@ -24,11 +24,18 @@ const COUNTED_ELSEWHERE = new Set([401, 403, 429]);
 export const DEPLOYMENT_HEADER = 'x-switchyard-deployment';
 export const OVERHEAD_HEADER = 'x-switchyard-overhead-ms';
 
-/** Whether a key may use a public model name (admin keys and unscoped keys may use any). */
-export function mayUse(principal: Principal | undefined, model: string): boolean {
+/** Longest model name accepted (400 beyond): it is quoted in errors, logs and the ledger. */
+export const MAX_MODEL_NAME_LENGTH = 256;
+
+/**
+ * Whether a key may use a model, given every public name of its route (its configured name and
+ * aliases, see {@link ModelCatalog.namesOf}): a key scoped to any of them may use all of them.
+ * Admin keys and unscoped keys may use any.
+ */
+export function mayUse(principal: Principal | undefined, names: readonly string[]): boolean {
   if (!principal || principal.isAdmin) return true;
   const allowed = principal.key.allowedModels;
-  return allowed === null || allowed.includes(model);
+  return allowed === null || names.some((name) => allowed.includes(name));
 }
 
 /** `GET /v1/models` for the caller: the catalog, narrowed to the models the key may use. */
@@ -36,8 +43,20 @@ export function modelsFor(catalog: ModelCatalog, context: ListModelsContext): Mo
   const principal = (context.locals as GatewayLocals | undefined)?.principal;
   const all = catalog.list();
   return principal && !principal.isAdmin && principal.key.allowedModels !== null
-    ? all.filter((m) => mayUse(principal, m.id))
+    ? all.filter((m) => {
+        const route = catalog.resolve(m.id);
+        return route !== undefined && mayUse(principal, catalog.namesOf(route));
+      })
     : [...all];
+}
+
+function checkModelName(model: string): void {
+  if (model.length > MAX_MODEL_NAME_LENGTH)
+    throw new BadRequestError({
+      message: `model is ${model.length} characters long; this gateway accepts model names of at most ${MAX_MODEL_NAME_LENGTH}.`,
+      code: ErrorCode.invalidRequest,
+      param: 'model',
+    });
 }
 
 interface HookDeps {
@@ -96,10 +115,11 @@ export function createGatewayHooks({ accounting, catalog, router, requestLimits 
     },
 
     async resolveAdapter(model, context) {
-      if (!mayUse(localsOf(context).principal, model) && context.route !== 'chat.completions')
-        return undefined;
+      checkModelName(model);
       const route = catalog.resolve(model) ?? (await catalog.resolveFresh(model));
-      if (!route) return undefined;
+      // A model the key may not use is answered like one that does not exist (404), so that a
+      // scoped key cannot probe which models exist.
+      if (!route || !mayUse(localsOf(context).principal, catalog.namesOf(route))) return undefined;
       routeTraceOf(context.locals).route = route;
       return router;
     },
@@ -115,6 +135,7 @@ export function createGatewayHooks({ accounting, catalog, router, requestLimits 
           requestId: context.requestId,
           estimatedPromptTokens: estimatePromptTokens(request),
           maxOutputTokens: request.max_completion_tokens ?? request.max_tokens ?? null,
+          ...(route ? { modelNames: catalog.namesOf(route) } : {}),
           upstreamModels: route ? route.deployments.map((d) => d.model) : [],
           stream: request.stream === true,
         });
@@ -132,7 +153,8 @@ export function createGatewayHooks({ accounting, catalog, router, requestLimits 
       const locals = localsOf(context);
       if (locals.t0 === undefined) return;
       const trace = locals.routing;
-      if (trace?.deployment) context.setHeader(DEPLOYMENT_HEADER, trace.deployment.id);
+      if (trace?.deployment)
+        context.setHeader(DEPLOYMENT_HEADER, catalog.deploymentLabel(trace.deployment.id));
       const now = performance.now();
       const upstream = trace?.startedAt === undefined ? 0 : (trace.answeredAt ?? now) - trace.startedAt;
       const overhead = Math.max(0, now - locals.t0 - upstream);

@@ -12,7 +12,9 @@ export type Behaviour =
   /** Accepts the request and never answers. */
   | 'hang'
   /** Streams two chunks, then destroys the connection (non-stream: half a body, then destroys). */
-  | 'break';
+  | 'break'
+  /** Answers only the models it lists (`listModels`); 404 `model_not_found` for any other. */
+  | 'strict';
 
 interface UpstreamState {
   behaviour: Behaviour;
@@ -101,6 +103,20 @@ export class MockUpstream {
     const body = JSON.parse(text) as Record<string, unknown>;
     state.lastBody = body;
     const model = String(body.model);
+    if (state.behaviour === 'strict' && !state.models.includes(model)) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: {
+            message: `The model '${model}' does not exist`,
+            type: 'invalid_request_error',
+            param: 'model',
+            code: 'model_not_found',
+          },
+        }),
+      );
+      return;
+    }
     switch (state.behaviour) {
       case 'unavailable':
         res.writeHead(503, { 'content-type': 'application/json' });
