@@ -142,7 +142,9 @@ export class Gateway {
       logger: toKitLogger(logger),
     });
     this.playground = playgroundDir(config.server.playground);
-    const serveStatic = this.playground ? createStaticHandler(this.playground) : undefined;
+    const serveStatic = this.playground
+      ? createStaticHandler(this.playground, (res, error) => this.#fail(res, error))
+      : undefined;
     const protocol = createNodeHandler(chat, {
       onUnmatched: (req, res) => {
         this.#other(req, res, serveStatic).catch((error: unknown) => this.#fail(res, error));
