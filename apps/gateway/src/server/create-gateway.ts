@@ -131,7 +131,11 @@ export class Gateway {
       accounting: this.accounting,
       catalog: this.catalog,
       router: this.router,
-      requestLimits: { maxMessages: config.limits.maxMessages, maxTools: config.limits.maxTools },
+      requestLimits: {
+        maxMessages: config.limits.maxMessages,
+        maxTools: config.limits.maxTools,
+        allowRoutingFields: config.limits.allowRoutingFields,
+      },
     });
     this.#unfinished = unfinished;
     this.#cache = cache;
