@@ -109,7 +109,10 @@ function fullPipe(): { fd: number; dir: string } {
   return { fd, dir };
 }
 
-/** Sends SIGTERM and waits until the gateway stopped accepting (its drain began); a second signal then is not merged into the first. */
+/**
+ * Sends SIGTERM and waits until the gateway stopped accepting (its drain began), so that a second
+ * signal is not merged into the first by the kernel.
+ */
 async function firstSignal(gateway: RunningGateway): Promise<void> {
   gateway.process.kill('SIGTERM');
   while (
