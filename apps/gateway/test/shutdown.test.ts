@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'vitest';
-import { removeDir, runCli, startGateway } from './helpers/gateway-process.js';
+import { type RunningGateway, removeDir, runCli, startGateway, tempDir } from './helpers/gateway-process.js';
 
 const slowStream = (words: number, tps: number) =>
   JSON.stringify({
@@ -85,5 +88,105 @@ describe.concurrent('graceful shutdown (SIGTERM)', () => {
       expect.objectContaining({ key: '499', requests: 1 }),
     ]);
     removeDir(gateway.dataDir);
+  });
+});
+
+/**
+ * A pipe that nobody reads, already full: a supervisor that went away but holds the read end. The
+ * descriptor (read and write end in one) is for the gateway's stdout; close it once it started.
+ */
+function fullPipe(): { fd: number; dir: string } {
+  const dir = tempDir('switchyard-fifo-');
+  const path = join(dir, 'stdout');
+  execFileSync('mkfifo', [path]);
+  const fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK);
+  const block = Buffer.alloc(64 * 1024, 'x');
+  try {
+    for (;;) writeSync(fd, block);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+  }
+  return { fd, dir };
+}
+
+/**
+ * Sends SIGTERM and waits until the gateway stopped accepting (its drain began), so that a second
+ * signal is not merged into the first by the kernel.
+ */
+async function firstSignal(gateway: RunningGateway): Promise<void> {
+  gateway.process.kill('SIGTERM');
+  while (
+    await fetch(`${gateway.url}/healthz`).then(
+      () => true,
+      () => false,
+    )
+  )
+    await new Promise((r) => setTimeout(r, 10));
+}
+
+/** Milliseconds until the process exits, or `'still running'` after `ceilingMs` (then it is killed). */
+async function exitTime(gateway: RunningGateway, ceilingMs: number): Promise<number | 'still running'> {
+  const started = performance.now();
+  const timer = new Promise<'still running'>((resolve) => setTimeout(resolve, ceilingMs, 'still running'));
+  const outcome = await Promise.race([gateway.exited, timer]);
+  if (outcome === 'still running') {
+    gateway.process.kill('SIGKILL');
+    return outcome;
+  }
+  return performance.now() - started;
+}
+
+// Two SIGTERMs in a row is what a process group gets from a supervisor when pnpm forwards the
+// signal. A stream is in flight for 20 s, so the first SIGTERM would drain for that long.
+describe('a second signal', { timeout: 60_000 }, () => {
+  it('ends the process at once, even when stdout is a full pipe nobody reads', async ({ expect }) => {
+    const pipe = fullPipe();
+    const gateway = await startGateway({ stdout: pipe.fd });
+    closeSync(pipe.fd);
+    const response = await gateway.fetch('/v1/chat/completions', {
+      method: 'POST',
+      body: slowStream(100, 5),
+    });
+    const reader = response.body!.getReader();
+    await firstChunk(reader);
+    await firstSignal(gateway);
+    gateway.process.kill('SIGTERM');
+    expect(await exitTime(gateway, 15_000)).toBeLessThan(5_000);
+    expect(gateway.process.exitCode).toBe(1);
+    await rest(reader);
+    removeDir(gateway.dataDir);
+    removeDir(pipe.dir);
+  });
+
+  it('says so in the log when stdout is read, and exits 1 without waiting for the stream', async ({
+    expect,
+  }) => {
+    const gateway = await startGateway();
+    const response = await gateway.fetch('/v1/chat/completions', {
+      method: 'POST',
+      body: slowStream(100, 5),
+    });
+    const reader = response.body!.getReader();
+    await firstChunk(reader);
+    await firstSignal(gateway);
+    gateway.process.kill('SIGTERM');
+    expect(await exitTime(gateway, 15_000)).toBeLessThan(5_000);
+    expect(gateway.process.exitCode).toBe(1);
+    expect(gateway.stdout()).toContain('"msg":"second signal: exiting without draining"');
+    await rest(reader);
+    removeDir(gateway.dataDir);
+  });
+
+  it('one SIGTERM with stdout a full pipe: drains, then exits 0 within the log flush bound', async ({
+    expect,
+  }) => {
+    const pipe = fullPipe();
+    const gateway = await startGateway({ stdout: pipe.fd });
+    closeSync(pipe.fd);
+    gateway.process.kill('SIGTERM');
+    expect(await exitTime(gateway, 25_000)).toBeLessThan(15_000);
+    expect(gateway.process.exitCode).toBe(0);
+    removeDir(gateway.dataDir);
+    removeDir(pipe.dir);
   });
 });

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import type pino from 'pino';
 import { type ConfigOverrides, loadConfig, redactedConfig, redactUrl } from '../config/index.js';
 import { createLogger, SecretScrubber } from '../logging/create-logger.js';
+import { StdoutDestination } from '../logging/stdout-destination.js';
 import { createProviderAdapter } from '../providers/create-provider-adapter.js';
 import { deploymentId } from '../routing/deployment.js';
 import { Gateway } from '../server/create-gateway.js';
@@ -23,6 +25,9 @@ function overridesOf(values: {
   };
 }
 
+/** After draining, how long the log destination may take to write what it holds before it is dropped. */
+const LOG_FLUSH_MS = 2_000;
+
 const OPTIONS = {
   config: { type: 'string', short: 'c' },
   host: { type: 'string' },
@@ -31,14 +36,47 @@ const OPTIONS = {
 } as const;
 
 /**
- * `switchyard start`: runs the gateway until SIGTERM/SIGINT, then drains and exits 0. JSON logs go
- * to stdout; the start banner (with a newly created admin key, once) goes to stderr.
+ * Resolves once a first SIGTERM/SIGINT has drained the gateway. A second signal exits 1 at once,
+ * its log line written only if stdout takes it without waiting.
+ */
+function untilStopped(gateway: Gateway, logger: pino.Logger, destination: StdoutDestination): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        if (destination.writable) logger.warn({ signal }, 'second signal: exiting without draining');
+        destination.abandon();
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      gateway.shutdown().then(resolve, (error: unknown) => {
+        logger.error({ error: String(error) }, 'shutdown failed');
+        resolve();
+      });
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
+/**
+ * `switchyard start`: runs the gateway until SIGTERM/SIGINT, then drains and exits 0; a second
+ * signal exits 1 at once, whatever stdout is doing. JSON logs go to stdout (a destination that
+ * does not take them within a bound loses the rest at exit); the start banner (with a newly
+ * created admin key, once) goes to stderr.
  */
 export async function startCommand(argv: readonly string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args: [...argv], options: OPTIONS });
   const config = loadConfig(configSource(io, values.config, overridesOf(values)));
   const scrubber = new SecretScrubber();
-  const logger = createLogger({ level: config.logging.level, redact: config.logging.redact, scrubber });
+  const destination = new StdoutDestination();
+  const logger = createLogger({
+    level: config.logging.level,
+    redact: config.logging.redact,
+    scrubber,
+    destination: destination.stream,
+  });
   let gateway: Gateway;
   try {
     gateway = await Gateway.create({ config, logger, scrubber, deferAdminKey: true });
@@ -66,6 +104,8 @@ export async function startCommand(argv: readonly string[], io: Io): Promise<num
     }
     throw error;
   }
+  // Handlers before the announcement: a supervisor that signals as soon as it reads it gets a drain.
+  const stopped = untilStopped(gateway, logger, destination);
   // Only now that it listens: a start that fails must not use up the key it could not show.
   const adminKey = gateway.accounting.createFirstAdminKey();
   await gateway.accounting.store.flush();
@@ -93,25 +133,8 @@ export async function startCommand(argv: readonly string[], io: Io): Promise<num
       },
     }),
   );
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        logger.warn({ signal }, 'second signal: exiting without draining');
-        logger.flush();
-        process.exit(1);
-      }
-      stopping = true;
-      logger.info({ signal }, 'shutting down');
-      gateway.shutdown().then(resolve, (error: unknown) => {
-        logger.error({ error: String(error) }, 'shutdown failed');
-        resolve();
-      });
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
-  await new Promise<void>((resolve) => logger.flush(() => resolve()));
+  await stopped;
+  await destination.close(LOG_FLUSH_MS);
   return 0;
 }
 

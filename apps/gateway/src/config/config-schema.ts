@@ -120,6 +120,11 @@ export const LimitsConfigSchema = z.strictObject({
   maxMessages: positiveInt.default(2_048),
   /** Most tools one request may declare (400 beyond). */
   maxTools: positiveInt.default(128),
+  /**
+   * Forward the request fields that let an upstream pick another model or provider (OpenRouter's
+   * `models`, `route`, `provider`; LiteLLM's `fallbacks`). Off: 400 on the field.
+   */
+  allowRoutingFields: z.boolean().default(false),
 });
 
 export const KeysConfigSchema = z.strictObject({

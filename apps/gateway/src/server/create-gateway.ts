@@ -138,7 +138,11 @@ export class Gateway {
       accounting: this.accounting,
       catalog: this.catalog,
       router: this.router,
-      requestLimits: { maxMessages: config.limits.maxMessages, maxTools: config.limits.maxTools },
+      requestLimits: {
+        maxMessages: config.limits.maxMessages,
+        maxTools: config.limits.maxTools,
+        allowRoutingFields: config.limits.allowRoutingFields,
+      },
     });
     this.#unfinished = unfinished;
     this.#cache = cache;
@@ -149,7 +153,9 @@ export class Gateway {
       logger: toKitLogger(logger),
     });
     this.playground = playgroundDir(config.server.playground);
-    const serveStatic = this.playground ? createStaticHandler(this.playground) : undefined;
+    const serveStatic = this.playground
+      ? createStaticHandler(this.playground, (res, error) => this.#fail(res, error))
+      : undefined;
     const protocol = createNodeHandler(chat, {
       onUnmatched: (req, res) => {
         this.#other(req, res, serveStatic).catch((error: unknown) => this.#fail(res, error));

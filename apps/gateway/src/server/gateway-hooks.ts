@@ -1,9 +1,16 @@
-import { BadRequestError, ErrorCode, type Model, type Usage } from '@switchyard/protocol';
+import {
+  BadRequestError,
+  type ChatCompletionRequest,
+  ErrorCode,
+  type Model,
+  type Usage,
+} from '@switchyard/protocol';
 import type { ChatRequestContext, ChatServerOptions, ListModelsContext } from '@switchyard/server-kit';
 import type { Accounting, Admission, Principal } from '../accounting/index.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
 import { type Router, type RouteTrace, routeTraceOf } from '../routing/router.js';
 import { estimatePromptTokens } from './estimate-prompt-tokens.js';
+import { refuseVendorRoutingFields } from './vendor-routing-fields.js';
 
 /** What the gateway keeps in a request's `locals` (shared by the hooks and the router). */
 export interface GatewayLocals {
@@ -63,15 +70,20 @@ interface HookDeps {
   readonly accounting: Accounting;
   readonly catalog: ModelCatalog;
   readonly router: Router;
-  /** Request shape limits, checked before admission (`limits.maxMessages`, `limits.maxTools`). */
-  readonly requestLimits?: { readonly maxMessages: number; readonly maxTools: number };
+  /**
+   * Request shape limits, checked before admission (`limits.maxMessages`, `limits.maxTools`,
+   * `limits.allowRoutingFields`).
+   */
+  readonly requestLimits?: {
+    readonly maxMessages: number;
+    readonly maxTools: number;
+    readonly allowRoutingFields: boolean;
+  };
 }
 
-function checkRequestLimits(
-  request: { messages: readonly unknown[]; tools?: readonly unknown[] | null | undefined },
-  limits: HookDeps['requestLimits'],
-): void {
+function checkRequestLimits(request: ChatCompletionRequest, limits: HookDeps['requestLimits']): void {
   if (!limits) return;
+  if (!limits.allowRoutingFields) refuseVendorRoutingFields(request);
   const over = (param: string, count: number, max: number) =>
     new BadRequestError({
       message: `${param} has ${count} items; this gateway accepts at most ${max}.`,

@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  createReadStream,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+} from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, isAbsolute, join, relative as pathRelative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -64,14 +73,54 @@ export function playgroundDir(setting: boolean | string): string | undefined {
   return existsSync(join(dir, 'index.html')) ? dir : undefined;
 }
 
+/** An open regular file inside the root, found by its path relative to the root. */
+interface RootFile {
+  readonly fd: number;
+  /** Relative to the root, after resolving symlinks. */
+  readonly relative: string;
+}
+
+/** True when a path segment starts with a dot: `.env`, `.git/`, and `..` itself. */
+function hasDotSegment(path: string): boolean {
+  return path.split(/[\\/]/).some((segment) => segment.startsWith('.'));
+}
+
+/**
+ * Opens `relative` under `root` (a real path) when, with every symlink resolved, it is a regular
+ * file inside the root and no dotfile. The file stays readable once open, even if a rebuild
+ * replaces it. `O_NONBLOCK` keeps a FIFO from blocking the open.
+ */
+function openInRoot(root: string, relative: string): RootFile | undefined {
+  let real: string;
+  try {
+    real = realpathSync(join(root, relative));
+  } catch {
+    return undefined;
+  }
+  const inside = pathRelative(root, real);
+  if (inside === '' || isAbsolute(inside) || hasDotSegment(inside)) return undefined;
+  let fd: number;
+  try {
+    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  if (fstatSync(fd).isFile()) return { fd, relative: inside };
+  closeSync(fd);
+  return undefined;
+}
+
 /**
  * Serves a static single-page build: files by path (hashed assets cached for a year), and
- * `index.html` for any other GET path so that client-side routes work. Never leaves `root`.
+ * `index.html` for any other GET path so that client-side routes work. Never serves a dotfile
+ * (any path segment starting with `.`) nor anything outside `root`, symlinks resolved. A file
+ * that fails while being read goes to `onReadError`, which answers (or ends) the response.
  */
 export function createStaticHandler(
   root: string,
+  onReadError: (res: ServerResponse, error: unknown) => void,
 ): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
-  const base = resolve(root);
+  const base = realpathSync(root);
   const csp = contentSecurityPolicy(readFileSync(join(base, 'index.html'), 'utf8'));
   return (req, res, path) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -81,27 +130,27 @@ export function createStaticHandler(
     } catch {
       return false;
     }
-    let file = resolve(base, normalize(`.${sep}${decoded}`));
-    if (file !== base && !file.startsWith(base + sep)) return false;
-    let isFile = false;
-    try {
-      isFile = statSync(file).isFile();
-    } catch {
-      // not there: the SPA entry point below
+    if (hasDotSegment(decoded)) return false;
+    const file =
+      openInRoot(base, decoded) ?? (extname(decoded) === '' ? openInRoot(base, 'index.html') : undefined);
+    if (!file) return false;
+    res.statusCode = 200;
+    res.setHeader('content-type', TYPES[extname(file.relative)] ?? 'application/octet-stream');
+    res.setHeader(
+      'cache-control',
+      file.relative.startsWith(`assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+    );
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    res.setHeader('content-security-policy', csp);
+    if (req.method === 'HEAD') {
+      closeSync(file.fd);
+      res.end();
+      return true;
     }
-    if (!isFile) {
-      if (extname(decoded) !== '') return false;
-      file = join(base, 'index.html');
-    }
-    const immutable = file.includes(`${sep}assets${sep}`);
-    res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-      ...SECURITY_HEADERS,
-      'content-security-policy': csp,
-    });
-    if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    const stream = createReadStream(join(base, file.relative), { fd: file.fd });
+    stream.once('error', (error) => onReadError(res, error));
+    res.once('close', () => stream.destroy());
+    stream.pipe(res);
     return true;
   };
 }

@@ -37,6 +37,11 @@ export interface StartOptions {
   /** Reuse a data directory (a restart); a new temp dir otherwise. */
   readonly dataDir?: string;
   readonly args?: readonly string[];
+  /**
+   * A file descriptor for the gateway's stdout (its JSON logs) instead of a pipe read by the test;
+   * the URL is then taken from the banner on stderr, and `stdout()` stays empty.
+   */
+  readonly stdout?: number;
 }
 
 export interface RunningGateway {
@@ -83,17 +88,18 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const child = spawn(process.execPath, args, {
     cwd: GATEWAY_DIR,
     env: childEnv(options.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
   });
   running.add(child);
   let out = '';
   let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => {
     out += text;
   });
   child.stderr!.setEncoding('utf8').on('data', (text: string) => {
     err += text;
   });
+  const listens = options.stdout === undefined ? child.stdout! : child.stderr!;
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => {
       running.delete(child);
@@ -103,9 +109,10 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
   const url = await new Promise<string>((resolve, reject) => {
     const check = () => {
       const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
-      if (line) {
+      const banner = /gateway listening on (\S+)/.exec(err)?.[1];
+      if (line || banner) {
         cleanup();
-        resolve((JSON.parse(line) as { url: string }).url);
+        resolve(line ? (JSON.parse(line) as { url: string }).url : banner!);
       }
     };
     const onExit = (code: number | null) => {
@@ -119,10 +126,10 @@ export async function startGateway(options: StartOptions = {}): Promise<RunningG
     }, 20_000);
     const cleanup = () => {
       clearTimeout(timer);
-      child.stdout!.off('data', check);
+      listens.off('data', check);
       child.off('exit', onExit);
     };
-    child.stdout!.on('data', check);
+    listens.on('data', check);
     child.once('exit', onExit);
   });
   // The banner is written right after the listening line.
