@@ -115,6 +115,7 @@ export function createGatewayHooks({ accounting, catalog, router, requestLimits 
           requestId: context.requestId,
           estimatedPromptTokens: estimatePromptTokens(request),
           maxOutputTokens: request.max_completion_tokens ?? request.max_tokens ?? null,
+          n: request.n ?? null,
           upstreamModels: route ? route.deployments.map((d) => d.model) : [],
           stream: request.stream === true,
         });
