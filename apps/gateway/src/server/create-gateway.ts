@@ -132,6 +132,7 @@ export class Gateway {
       catalog: this.catalog,
       router: this.router,
       requestLimits: { maxMessages: config.limits.maxMessages, maxTools: config.limits.maxTools },
+      usageAfterCut: { ms: config.limits.usageAfterCutMs, maxBytes: config.limits.usageAfterCutBytes },
     });
     this.#unfinished = unfinished;
     this.#cache = cache;

@@ -2,7 +2,9 @@ import { BadRequestError, type Model, type Usage } from '@switchyard/protocol';
 import type { ChatRequestContext, ChatServerOptions, ListModelsContext } from '@switchyard/server-kit';
 import type { Accounting, Admission, Principal } from '../accounting/index.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
+import type { UsageWait } from '../routing/routed-stream.js';
 import { type Router, type RouteTrace, routeTraceOf } from '../routing/router.js';
+import { type BilledUsage, usageOfCutStream } from './cut-stream-usage.js';
 import { estimatePromptTokens } from './estimate-prompt-tokens.js';
 
 /** What the gateway keeps in a request's `locals` (shared by the hooks and the router). */
@@ -46,6 +48,8 @@ interface HookDeps {
   readonly router: Router;
   /** Request shape limits, checked before admission (`limits.maxMessages`, `limits.maxTools`). */
   readonly requestLimits?: { readonly maxMessages: number; readonly maxTools: number };
+  /** How long and how much to read on for the usage of a stream the client left (`limits.usageAfterCut*`). */
+  readonly usageAfterCut?: UsageWait;
 }
 
 function checkRequestLimits(
@@ -82,7 +86,13 @@ function localsOf(context: ChatRequestContext): GatewayLocals {
  * (resolveAdapter → the router), limits and budgets (beforeCompletion → admit), the
  * `x-switchyard-*` headers, `usage.cost`, and one ledger row per admitted request (onFinish).
  */
-export function createGatewayHooks({ accounting, catalog, router, requestLimits }: HookDeps): Hooks {
+export function createGatewayHooks({
+  accounting,
+  catalog,
+  router,
+  requestLimits,
+  usageAfterCut = { ms: 2_000, maxBytes: 65_536 },
+}: HookDeps): Hooks {
   const { metrics } = accounting;
   let unfinished = 0;
   return {
@@ -165,7 +175,8 @@ export function createGatewayHooks({ accounting, catalog, router, requestLimits 
         return;
       }
       const deployment = locals.routing?.deployment;
-      const { committed } = accounting.finish(admission, {
+      const record = ({ usage, estimated }: BilledUsage) =>
+        accounting.finish(admission, {
         requestId: context.requestId,
         model: admission.model,
         upstreamModel: deployment?.model ?? null,
@@ -174,14 +185,21 @@ export function createGatewayHooks({ accounting, catalog, router, requestLimits 
         // ledger and the metrics record the error's status, or usage reports count it as a success.
         status: event.aborted ? 499 : event.errorInStream && event.error ? event.error.status : event.status,
         errorCode: event.error?.code ?? (event.aborted ? 'aborted' : null),
-        usage: event.usage,
+        usage,
+        usageEstimated: estimated,
         latencyMs: event.endedAt - event.startedAt,
         ttftMs:
           event.streamed && event.firstChunkAt !== undefined ? event.firstChunkAt - event.startedAt : null,
         streamed: event.streamed,
         cached: locals.cached === true,
-      });
+      }).committed;
+      const stream = locals.routing?.stream;
       // The answer's last bytes wait for the row's commit; shutdown waits for it too.
+      const committed =
+        event.aborted && event.streamed && !event.usage && stream
+          ? // The client left a stream before its usage: the upstream billed it all the same.
+            usageOfCutStream(stream, admission.estimatedPromptTokens, usageAfterCut).then(record)
+          : record({ usage: event.usage, estimated: false });
       return committed.finally(() => {
         unfinished -= 1;
       });
