@@ -9,7 +9,7 @@ import {
 } from '@switchyard/protocol';
 import { uuidV7 } from '@switchyard/server-kit';
 import { KeyRing, type KeySettings } from './api-keys.js';
-import { type WorstCase, budgetRefusal } from './budget-refusal.js';
+import { budgetRefusal, type WorstCase } from './budget-refusal.js';
 import { BudgetTracker, periodStart } from './budget-tracker.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { type ModelPrice, PriceTable } from './pricing.js';
@@ -308,7 +308,11 @@ export class Accounting {
     };
   }
 
-  #budgetRefusal(budget: { usd: number; period: BudgetPeriod }, left: number, worst: WorstCase): RateLimitError {
+  #budgetRefusal(
+    budget: { usd: number; period: BudgetPeriod },
+    left: number,
+    worst: WorstCase,
+  ): RateLimitError {
     this.metrics.rejections.inc(['budget']);
     return budgetRefusal(budget, left, worst, this.prices);
   }

@@ -11,7 +11,12 @@ beforeAll(async () => {
   upstream = await new MockUpstream().start();
   gateway = await startTestGateway({
     providers: {
-      up: { type: 'openai-compatible', baseURL: upstream.baseURL('up'), apiKey: 'upstream-key-0123456789', models: ['gpt-4o'] },
+      up: {
+        type: 'openai-compatible',
+        baseURL: upstream.baseURL('up'),
+        apiKey: 'upstream-key-0123456789',
+        models: ['gpt-4o'],
+      },
     },
     models: { smart: { deployments: ['up/gpt-4o'] } },
     routing: { retries: 0 },
@@ -34,7 +39,11 @@ describe('admission over HTTP', () => {
       const response = await ask(key, { max_tokens: maxTokens });
       expect(response.status).toBe(429);
       const { error } = (await response.json()) as { error: Record<string, unknown> };
-      expect(error).toMatchObject({ type: 'insufficient_quota', code: 'budget_exceeded', param: 'max_tokens' });
+      expect(error).toMatchObject({
+        type: 'insufficient_quota',
+        code: 'budget_exceeded',
+        param: 'max_tokens',
+      });
       expect(error.message, String(error.message)).toMatch(
         /more than the \$0\.0001 left of this key's budget of \$0\.0001 for this day\. Set max_tokens to at most 8\.$/,
       );

@@ -78,7 +78,9 @@ describe('SQLite ledger: estimated usage', () => {
     const path = join(dir, 'gateway.db');
     // A database as the gateway left it before this column (schema version 2), with one row.
     const old = new Database(path);
-    old.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (2);');
+    old.exec(
+      'CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (2);',
+    );
     old.exec(`CREATE TABLE ledger (id TEXT PRIMARY KEY, ts INTEGER NOT NULL, request_id TEXT NOT NULL,
       key_id TEXT, model TEXT NOT NULL, deployment TEXT, prompt_tokens INTEGER NOT NULL,
       completion_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL,

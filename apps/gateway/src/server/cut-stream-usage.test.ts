@@ -21,7 +21,12 @@ beforeAll(async () => {
   const providers = Object.fromEntries(
     ['late', 'silent', 'stall'].map((name) => [
       name,
-      { type: 'openai-compatible', baseURL: upstream.baseURL(name), apiKey: 'upstream-key-0123456789', models: ['m'] },
+      {
+        type: 'openai-compatible',
+        baseURL: upstream.baseURL(name),
+        apiKey: 'upstream-key-0123456789',
+        models: ['m'],
+      },
     ]),
   );
   gateway = await startTestGateway({

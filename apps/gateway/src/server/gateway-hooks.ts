@@ -177,22 +177,26 @@ export function createGatewayHooks({
       const deployment = locals.routing?.deployment;
       const record = ({ usage, estimated }: BilledUsage) =>
         accounting.finish(admission, {
-        requestId: context.requestId,
-        model: admission.model,
-        upstreamModel: deployment?.model ?? null,
-        deployment: deployment?.id ?? null,
-        // A stream that failed after its first chunk was answered 200, but it failed: the
-        // ledger and the metrics record the error's status, or usage reports count it as a success.
-        status: event.aborted ? 499 : event.errorInStream && event.error ? event.error.status : event.status,
-        errorCode: event.error?.code ?? (event.aborted ? 'aborted' : null),
-        usage,
-        usageEstimated: estimated,
-        latencyMs: event.endedAt - event.startedAt,
-        ttftMs:
-          event.streamed && event.firstChunkAt !== undefined ? event.firstChunkAt - event.startedAt : null,
-        streamed: event.streamed,
-        cached: locals.cached === true,
-      }).committed;
+          requestId: context.requestId,
+          model: admission.model,
+          upstreamModel: deployment?.model ?? null,
+          deployment: deployment?.id ?? null,
+          // A stream that failed after its first chunk was answered 200, but it failed: the
+          // ledger and the metrics record the error's status, or usage reports count it as a success.
+          status: event.aborted
+            ? 499
+            : event.errorInStream && event.error
+              ? event.error.status
+              : event.status,
+          errorCode: event.error?.code ?? (event.aborted ? 'aborted' : null),
+          usage,
+          usageEstimated: estimated,
+          latencyMs: event.endedAt - event.startedAt,
+          ttftMs:
+            event.streamed && event.firstChunkAt !== undefined ? event.firstChunkAt - event.startedAt : null,
+          streamed: event.streamed,
+          cached: locals.cached === true,
+        }).committed;
       const stream = locals.routing?.stream;
       // The answer's last bytes wait for the row's commit; shutdown waits for it too.
       const committed =
