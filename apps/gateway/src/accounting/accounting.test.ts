@@ -177,6 +177,43 @@ describe('rate limits', () => {
     expect(tooBig.message).toMatch(/larger than this key's limit of 1000 tokens per minute/);
   });
 
+  it('counts max_tokens once per choice: n 128 × 1000 does not pass a 2,000-tpm key (issue 22.4)', () => {
+    const { accounting } = setup();
+    const { secret } = accounting.createKey({ name: 'tpm', tpm: 2000 });
+    const p = accounting.authenticate(secret);
+    const ask = (n: number) =>
+      accounting.admit(p, {
+        model: 'm',
+        requestId: `n${n}`,
+        estimatedPromptTokens: 10,
+        maxOutputTokens: 1000,
+        n,
+      });
+    const refusal = catchError(() => ask(128));
+    expect(refusal).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
+    expect(refusal.isRetryable).toBe(false);
+    expect(refusal.message).toBe(
+      "This request (about 128010 tokens: the prompt, and max_tokens for each of its 128 choices) is larger than this key's limit of 2000 tokens per minute. Lower max_tokens or n.",
+    );
+    // The prompt counts once, as upstreams bill it: n 1 is 10 + 1000, n 2 is 10 + 2 × 1000.
+    expect(ask(1).headers['x-ratelimit-remaining-tokens']).toBe('990');
+    expect(catchError(() => ask(2)).message).toContain('about 2010 tokens');
+  });
+
+  it('reserves the budget for every choice of n', () => {
+    const { accounting } = setup({ pricing: { 'priced-model': { input: 1_000_000, output: 1_000_000 } } });
+    const { secret } = accounting.createKey({ name: 'n', budgetUsd: 100 });
+    const p = accounting.authenticate(secret);
+    const a = accounting.admit(p, {
+      model: 'priced-model',
+      requestId: 'n',
+      estimatedPromptTokens: 3,
+      maxOutputTokens: 2,
+      n: 4,
+    });
+    expect(a.reservedCost).toBe(3 + 2 * 4);
+  });
+
   it('never limits the admin key', () => {
     const { accounting } = setup({ limitsDefaults: { rpm: 1 } });
     const admin = accounting.authenticate(accounting.bootstrap.adminKeyCreated as string);
@@ -219,22 +256,51 @@ describe('budgets', () => {
     return { admitted: admitted.length, refusal };
   }
 
-  it('stops spending at the budget, with a non-retryable 429', async () => {
+  it('stops spending at the budget, never past it, with a non-retryable 429', async () => {
     const { accounting } = setup({ pricing });
     const { secret, record } = accounting.createKey({ name: 'b', budgetUsd: 12, budgetPeriod: 'day' });
-    // each request costs $5 and reserves its worst case ($5): 3 in flight at once reach $15 at most
+    // each request costs $5 and reserves its worst case ($5): a third in flight would reach $15
     const { admitted, refusal } = spendUntilRefused(accounting, secret, 10);
-    expect(admitted).toBe(3);
+    expect(admitted).toBe(2);
     expect(refusal?.code).toBe('budget_exceeded');
     expect(refusal?.status).toBe(429);
     expect(refusal?.isRetryable).toBe(false);
     const spent = (await accounting.usageSummary({ keyId: record.id })).totals.cost;
-    expect(spent).toBe(15);
-    expect(spent - 12).toBeLessThanOrEqual(5); // overspent by at most one request
+    expect(spent).toBe(10);
     expect(spendUntilRefused(accounting, secret, 1)).toMatchObject({
       admitted: 0,
-      refusal: { code: 'budget_exceeded' },
+      refusal: { code: 'budget_exceeded', message: expect.stringContaining('$2 left') },
     });
+  });
+
+  it('refuses a request whose worst case is more than what is left, and says what fits (issue 22.5)', () => {
+    const { accounting } = setup({ defaultMaxTokens: 1000 });
+    const { secret } = accounting.createKey({ name: 'tiny', budgetUsd: 0.0001, budgetPeriod: 'day' });
+    const p = accounting.authenticate(secret);
+    // gpt-4o: $2.50 in, $10 out per 1M; 10 prompt tokens + 1000 output = $0.010025 worst case
+    const ask = (maxOutputTokens: number | null, n?: number) =>
+      catchError(() =>
+        accounting.admit(p, {
+          model: 'gpt-4o',
+          requestId: 'r',
+          estimatedPromptTokens: 10,
+          maxOutputTokens,
+          ...(n ? { n } : {}),
+        }),
+      );
+    const refusal = ask(1000);
+    expect(refusal).toMatchObject({ status: 429, code: 'budget_exceeded', param: 'max_tokens' });
+    expect(refusal.isRetryable).toBe(false);
+    expect(refusal.message).toBe(
+      "This request may cost up to $0.01 (about 10 prompt tokens and 1000 output tokens), more than the $0.0001 left of this key's budget of $0.0001 for this day. Set max_tokens to at most 7.",
+    );
+    // max_tokens: 1e12 on the same key, and a request without max_tokens (the default is assumed)
+    expect(ask(1e12).message).toMatch(/may cost up to \$10000000 .* Set max_tokens to at most 7\./);
+    expect(ask(null).message).toContain('A request without max_tokens counts 1000 output tokens per choice.');
+    expect(ask(7, 2).message).toContain('Set max_tokens to at most 3 (or lower n).');
+    // What fits is admitted, and reserves it: the next one finds nothing left.
+    accounting.admit(p, { model: 'gpt-4o', requestId: 'ok', estimatedPromptTokens: 10, maxOutputTokens: 7 });
+    expect(ask(1).message).toMatch(/more than the \$0\.000005 left/);
   });
 
   it('remembers spending across restarts (read back from the ledger)', () => {

@@ -9,6 +9,7 @@ import {
 } from '@switchyard/protocol';
 import { uuidV7 } from '@switchyard/server-kit';
 import { KeyRing, type KeySettings } from './api-keys.js';
+import { budgetRefusal, type WorstCase } from './budget-refusal.js';
 import { BudgetTracker, periodStart } from './budget-tracker.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import { type ModelPrice, PriceTable } from './pricing.js';
@@ -35,6 +36,8 @@ export interface Admission {
   readonly stream: boolean;
   readonly reservedTokens: number;
   readonly reservedCost: number;
+  /** The prompt estimate admission counted (the ledger's estimate when no usage ever came). */
+  readonly estimatedPromptTokens: number;
   /** `x-ratelimit-*` headers to send with the response. */
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -46,8 +49,13 @@ export interface AdmitRequest {
   modelNames?: readonly string[];
   requestId: string;
   estimatedPromptTokens: number;
-  /** The request's output cap; budgets reserve its worst-case cost. */
+  /** The request's output cap per choice; absent, `defaultMaxTokens` is assumed. */
   maxOutputTokens?: number | null;
+  /**
+   * Choices asked for (`n`, default 1): the output worst case counts `n` times, the prompt once
+   * (as upstreams bill it).
+   */
+  n?: number | null;
   /** Upstream model ids that may serve the request; the dearest prices the budget reservation. */
   upstreamModels?: readonly string[];
   stream?: boolean;
@@ -68,6 +76,8 @@ export interface Outcome {
   streamed?: boolean;
   /** Answered from the response cache: costs nothing and uses no tokens of the key's tpm. */
   cached?: boolean;
+  /** `usage` is the gateway's estimate: the upstream's own usage never arrived. */
+  usageEstimated?: boolean;
 }
 
 /** Defaults for keys that set none of their own; `null` or absent means unlimited. */
@@ -224,12 +234,14 @@ export class Accounting {
     const plan = this.#plan(principal, request);
     if (!plan.limited) return plan.admission;
     const { key, limits, tokens, budget, reservedCost } = plan;
-    if (budget && !this.#budgets.reserve(key.id, budget.usd, budget.period, reservedCost, now))
-      throw this.#budgetRefusal(budget);
+    if (budget) {
+      const reservation = this.#budgets.reserve(key.id, budget.usd, budget.period, reservedCost, now);
+      if (!reservation.ok) throw this.#budgetRefusal(budget, reservation.left, plan.worst);
+    }
     const decision = this.#limiter.take(key.id, limits, tokens, now);
     if (!decision.ok) {
       if (budget) this.#budgets.settle(key.id, budget.period, reservedCost, 0, now);
-      throw this.#rateRefusal(decision, limits, tokens);
+      throw this.#rateRefusal(decision, limits, tokens, plan.worst.n);
     }
     return { ...plan.admission, headers: decision.headers };
   }
@@ -248,15 +260,15 @@ export class Accounting {
     try {
       const start = budget ? periodStart(budget.period, now) : 0;
       if (budget) {
-        const ok = await shared.reserve(key.id, start, budget.usd, reservedCost, () =>
+        const reservation = await shared.reserve(key.id, start, budget.usd, reservedCost, () =>
           this.store.spentSince(key.id, start),
         );
-        if (!ok) throw this.#budgetRefusal(budget);
+        if (!reservation.ok) throw this.#budgetRefusal(budget, reservation.left, plan.worst);
       }
       const decision = await shared.take(key.id, limits, tokens, now);
       if (!decision.ok) {
         if (budget) await shared.settle(key.id, start, reservedCost, 0);
-        throw this.#rateRefusal(decision, limits, tokens);
+        throw this.#rateRefusal(decision, limits, tokens, plan.worst.n);
       }
       return { ...plan.admission, headers: decision.headers };
     } catch (error) {
@@ -276,7 +288,15 @@ export class Accounting {
     const key = principal.key;
     const base = { id: uuidV7(), principal, model: request.model, requestId: request.requestId };
     const stream = request.stream ?? false;
-    const admission: Admission = { ...base, stream, reservedTokens: 0, reservedCost: 0, headers: {} };
+    const promptTokens = request.estimatedPromptTokens;
+    const admission: Admission = {
+      ...base,
+      stream,
+      reservedTokens: 0,
+      reservedCost: 0,
+      estimatedPromptTokens: promptTokens,
+      headers: {},
+    };
     if (principal.isAdmin) return { limited: false as const, admission };
     const names = request.modelNames ?? [request.model];
     if (key.allowedModels !== null && !key.allowedModels.some((m) => names.includes(m))) {
@@ -292,15 +312,23 @@ export class Accounting {
       tpm: key.tpm ?? this.#defaults.tpm ?? null,
     };
     const maxTokens = request.maxOutputTokens ?? this.#defaultMaxTokens;
-    const tokens = request.estimatedPromptTokens + (limits.tpm === null ? 0 : maxTokens);
+    const n = request.n ?? 1;
+    // Each of the n choices may run to max_tokens; the prompt is read (and billed) once.
+    const outputTokens = maxTokens * n;
+    const tokens = promptTokens + (limits.tpm === null ? 0 : outputTokens);
     const budget = this.#budgetOf(key);
-    let reservedCost = 0;
-    if (budget) {
-      const models = request.upstreamModels?.length ? request.upstreamModels : [request.model];
-      reservedCost = Math.max(
-        ...models.map((m) => this.prices.maxCostOf(m, request.estimatedPromptTokens, maxTokens)),
-      );
-    }
+    const models = request.upstreamModels?.length ? request.upstreamModels : [request.model];
+    const reservedCost = budget
+      ? Math.max(...models.map((m) => this.prices.maxCostOf(m, promptTokens, outputTokens)))
+      : 0;
+    const worst: WorstCase = {
+      promptTokens,
+      maxTokens,
+      explicitMax: request.maxOutputTokens != null,
+      n,
+      models,
+      cost: reservedCost,
+    };
     return {
       limited: true as const,
       key,
@@ -308,27 +336,33 @@ export class Accounting {
       tokens,
       budget,
       reservedCost,
+      worst,
       admission: { ...admission, reservedTokens: limits.tpm === null ? 0 : tokens, reservedCost },
     };
   }
 
-  #budgetRefusal(budget: { usd: number; period: BudgetPeriod }): RateLimitError {
+  #budgetRefusal(
+    budget: { usd: number; period: BudgetPeriod },
+    left: number,
+    worst: WorstCase,
+  ): RateLimitError {
     this.metrics.rejections.inc(['budget']);
-    return new RateLimitError({
-      message: `This API key has used its budget of $${budget.usd} for this ${budget.period === 'total' ? 'key' : budget.period}.`,
-      code: 'budget_exceeded',
-      retryable: false,
-    });
+    return budgetRefusal(budget, left, worst, this.prices);
   }
 
-  #rateRefusal(decision: RateDecision & { ok: false }, limits: RateLimits, tokens: number): RateLimitError {
+  #rateRefusal(
+    decision: RateDecision & { ok: false },
+    limits: RateLimits,
+    tokens: number,
+    n: number,
+  ): RateLimitError {
     this.metrics.rejections.inc([decision.kind === 'requests' ? 'rpm' : 'tpm']);
     const message =
       decision.kind === 'requests'
         ? `Rate limit reached: ${limits.rpm} requests per minute for this key.`
         : decision.retryable
           ? `Rate limit reached: ${limits.tpm} tokens per minute for this key.`
-          : `This request (about ${tokens} tokens) is larger than this key's limit of ${limits.tpm} tokens per minute.`;
+          : `This request (about ${tokens} tokens: the prompt, and max_tokens for each of its ${n} choice${n === 1 ? '' : 's'}) is larger than this key's limit of ${limits.tpm} tokens per minute. Lower max_tokens${n === 1 ? '' : ' or n'}.`;
     return Object.assign(
       new RateLimitError({
         message,
@@ -389,6 +423,7 @@ export class Accounting {
       errorCode: outcome.errorCode,
       stream: outcome.streamed ?? admission.stream,
       cached: fromCache,
+      usageEstimated: outcome.usageEstimated === true,
     });
     const used = fromCache ? 0 : prompt + completion;
     const budget = admission.principal.isAdmin ? undefined : this.#budgetOf(key);

@@ -15,10 +15,22 @@ interface KeySpend {
   reserved: number;
 }
 
+/** What a reservation found: admitted, or refused with what was left of the budget (USD). */
+export type Reservation = { readonly ok: true } | { readonly ok: false; readonly left: number };
+
+/** Below this (USD), two amounts are equal: float sums of prices must not refuse an exact fit. */
+export const CENT_FRACTION = 1e-9;
+
+/** Whether `estimate` fits in what is `left`; also false when nothing is left at all. */
+export function fits(left: number, estimate: number): boolean {
+  return left > 0 && estimate <= left + CENT_FRACTION;
+}
+
 /**
  * Spend per key in the current budget period: settled cost (read once from the ledger, then kept
- * in memory) plus the reservations of requests in flight. A request is admitted while anything is
- * left, and reserves its worst-case cost, so a budget can be overspent by at most one request.
+ * in memory) plus the reservations of requests in flight. A request is admitted only when its
+ * worst-case cost fits in what is left, and reserves it, so the budget is not overspent unless a
+ * request costs more than its worst case was estimated (see `Accounting.admit`).
  */
 export class BudgetTracker {
   readonly #store: Store;
@@ -38,12 +50,19 @@ export class BudgetTracker {
     return s;
   }
 
-  /** Reserves `estimate` USD, or returns false when the budget is used up. */
-  reserve(keyId: string, budget: number, period: BudgetPeriod, estimate: number, now = Date.now()): boolean {
+  /** Reserves `estimate` USD, or refuses when it does not fit in what is left. */
+  reserve(
+    keyId: string,
+    budget: number,
+    period: BudgetPeriod,
+    estimate: number,
+    now = Date.now(),
+  ): Reservation {
     const s = this.#current(keyId, period, now);
-    if (s.spent + s.reserved >= budget) return false;
+    const left = budget - s.spent - s.reserved;
+    if (!fits(left, estimate)) return { ok: false, left: Math.max(0, left) };
     s.reserved += estimate;
-    return true;
+    return { ok: true };
   }
 
   /** Replaces a reservation with the real cost. */

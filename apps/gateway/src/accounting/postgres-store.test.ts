@@ -46,6 +46,17 @@ describe.skipIf(skipWithout('postgres'))(`PostgreSQL store: the ledger spool${sk
     spool.close();
   });
 
+  it('ships whether a row holds estimated usage', async () => {
+    const store = await openPostgresStore({ url: db.url, spoolPath: join(dir, 'd.db') });
+    store.appendLedger(ledgerRow({ keyId: 'k-est', usageEstimated: true, cost: 0.25 }));
+    store.appendLedger(ledgerRow({ keyId: 'k-est', usageEstimated: false }));
+    await store.flush();
+    const rows = await store.queryLedger({ keyId: 'k-est' });
+    expect(rows.map((r) => r.usageEstimated).sort()).toEqual([false, true]);
+    expect(store.spentSince('k-est', 0)).toBe(0.25);
+    store.close();
+  });
+
   it('ships a full batch without waiting for the interval', async () => {
     const store = await openPostgresStore({
       url: db.url,

@@ -42,6 +42,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX ledger_key_ts ON ledger (key_id, ts);
    CREATE INDEX ledger_request_id ON ledger (request_id);`,
   'ALTER TABLE ledger ADD COLUMN cached BOOLEAN NOT NULL DEFAULT FALSE;',
+  // Estimated usage of a cut stream (issue 22): its own step, so other columns migrate apart.
+  'ALTER TABLE ledger ADD COLUMN usage_estimated BOOLEAN NOT NULL DEFAULT FALSE;',
 ];
 
 /** Any constant: the advisory lock that serialises migrations across instances starting together. */
@@ -50,7 +52,7 @@ const KEYS_CHANNEL = 'switchyard_keys';
 const KEY_COLUMNS =
   'id, name, hash, prefix, is_admin, allowed_models, rpm, tpm, budget_usd, budget_period, expires_at, metadata, created_at, revoked_at';
 const LEDGER_COLUMNS =
-  'id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream, cached';
+  'id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream, cached, usage_estimated';
 const LEDGER_COLUMN_COUNT = LEDGER_COLUMNS.split(',').length;
 const PERIODS: readonly BudgetPeriod[] = ['day', 'week', 'month', 'total'];
 
@@ -114,6 +116,7 @@ function toLedger(row: Record<string, unknown>): LedgerRow {
     errorCode: row.error_code as string | null,
     stream: row.stream as boolean,
     cached: row.cached as boolean,
+    usageEstimated: row.usage_estimated as boolean,
   };
 }
 
@@ -136,6 +139,7 @@ function ledgerParams(r: LedgerRow): unknown[] {
     r.errorCode,
     r.stream,
     r.cached,
+    r.usageEstimated,
   ];
 }
 

@@ -64,6 +64,17 @@ export class PriceTable {
     return micro / 1_000_000;
   }
 
+  /**
+   * The most output tokens that fit in `usd` after a prompt of `promptTokens` (every token
+   * uncached); `Infinity` for an unpriced model or free output, negative when the prompt alone does
+   * not fit.
+   */
+  outputTokensWithin(model: string, usd: number, promptTokens: number): number {
+    const price = this.priceOf(model);
+    if (!price || price.output === 0) return Number.POSITIVE_INFINITY;
+    return Math.floor((usd * 1_000_000 - promptTokens * price.input) / price.output + 1e-9);
+  }
+
   /** The most a request can cost: every prompt token uncached and `maxOutputTokens` generated. */
   maxCostOf(model: string, promptTokens: number, maxOutputTokens: number): number {
     const price = this.priceOf(model);

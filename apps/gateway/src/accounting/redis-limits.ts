@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { CENT_FRACTION, type Reservation } from './budget-tracker.js';
 import { formatReset, type RateDecision, type RateLimits } from './rate-limiter.js';
 
 // The same window as `SlidingWindow`: 60 one-second slots, here as the fields of one Redis hash per
@@ -62,7 +63,9 @@ redis.call('PEXPIRE', KEYS[1], 61000)
 `;
 
 // Budget state per key and period: settled spend (seeded from the ledger the first time) and the
-// worst-case cost of requests in flight. A request is admitted while anything is left.
+// worst-case cost of requests in flight. A request is admitted only when its worst case fits in
+// what is left (the same rule as \`fits\`); a refusal returns what was left, as a string (Redis
+// would truncate a Lua number to an integer).
 const RESERVE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('HSET', KEYS[1], 'spent', ARGV[3], 'reserved', 0)
@@ -70,9 +73,10 @@ end
 local spent = tonumber(redis.call('HGET', KEYS[1], 'spent'))
 local reserved = tonumber(redis.call('HGET', KEYS[1], 'reserved'))
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-if spent + reserved >= tonumber(ARGV[1]) then return 0 end
+local left = tonumber(ARGV[1]) - spent - reserved
+if left <= 0 or tonumber(ARGV[2]) > left + tonumber(ARGV[5]) then return { 0, tostring(left) } end
 redis.call('HINCRBYFLOAT', KEYS[1], 'reserved', ARGV[2])
-return 1
+return { 1 }
 `;
 
 const SETTLE = `
@@ -102,7 +106,8 @@ type Scripted = Redis & {
     estimate: number,
     seed: number,
     ttlMs: number,
-  ): Promise<number>;
+    tolerance: number,
+  ): Promise<[number, string?]>;
   switchyardSettle(key: string, reserved: number, cost: number): Promise<number>;
 };
 
@@ -179,18 +184,25 @@ export class RedisLimits {
   }
 
   /**
-   * Reserves `estimate` USD, or returns false when the budget is used up. `seed` is the spend the
-   * ledger already holds for this period, used only when no instance has started counting yet.
+   * Reserves `estimate` USD, or refuses when it does not fit in what is left. `seed` is the spend
+   * the ledger already holds for this period, used only when no instance has started counting yet.
    */
-  async reserve(keyId: string, periodStart: number, budget: number, estimate: number, seed: () => number) {
-    const ok = await this.#redis.switchyardReserve(
+  async reserve(
+    keyId: string,
+    periodStart: number,
+    budget: number,
+    estimate: number,
+    seed: () => number,
+  ): Promise<Reservation> {
+    const [ok, left] = await this.#redis.switchyardReserve(
       this.#budgetKey(keyId, periodStart),
       budget,
       estimate,
       seed(),
       BUDGET_TTL_MS,
+      CENT_FRACTION,
     );
-    return ok === 1;
+    return ok === 1 ? { ok: true } : { ok: false, left: Math.max(0, Number(left)) };
   }
 
   /** Closes the Redis connection. */

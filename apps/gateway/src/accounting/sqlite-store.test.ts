@@ -70,3 +70,39 @@ describe('SQLite ledger group commit', () => {
     expect(committedRows(path)).toBe(3);
   });
 });
+
+describe('SQLite ledger: estimated usage', () => {
+  it('stores whether a row holds estimated usage, also in a database made before the column', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-sqlite-'));
+    dirs.push(dir);
+    const path = join(dir, 'gateway.db');
+    // A database as the gateway left it before this column (schema version 2), with one row.
+    const old = new Database(path);
+    old.exec(
+      'CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (2);',
+    );
+    old.exec(`CREATE TABLE ledger (id TEXT PRIMARY KEY, ts INTEGER NOT NULL, request_id TEXT NOT NULL,
+      key_id TEXT, model TEXT NOT NULL, deployment TEXT, prompt_tokens INTEGER NOT NULL,
+      completion_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL,
+      cost REAL NOT NULL, latency_ms REAL NOT NULL, ttft_ms REAL, status INTEGER NOT NULL, error_code TEXT,
+      stream INTEGER NOT NULL, cached INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, hash BLOB NOT NULL UNIQUE,
+      prefix TEXT NOT NULL, is_admin INTEGER NOT NULL DEFAULT 0, allowed_models TEXT, rpm INTEGER,
+      tpm INTEGER, budget_usd REAL, budget_period TEXT NOT NULL DEFAULT 'month', expires_at INTEGER,
+      metadata TEXT NOT NULL DEFAULT '{}', created_at INTEGER NOT NULL, revoked_at INTEGER);`);
+    old
+      .prepare(
+        `INSERT INTO ledger VALUES ('before', 1, 'req_before', 'k1', 'm', NULL, 1, 1, 0, 0, 0, 1, NULL, 200, NULL, 1, 0)`,
+      )
+      .run();
+    old.close();
+    const store = openSqliteStore(path);
+    stores.push(store);
+    await store.appendLedger(ledgerRow({ id: 'cut', ts: 2, usageEstimated: true, promptTokens: 9 }));
+    const rows = await store.queryLedger({});
+    expect(rows.map((r) => [r.id, r.usageEstimated, r.promptTokens])).toEqual([
+      ['before', false, 1],
+      ['cut', true, 9],
+    ]);
+  });
+});

@@ -40,6 +40,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX ledger_key_ts ON ledger (key_id, ts);
    CREATE INDEX ledger_request_id ON ledger (request_id);`,
   'ALTER TABLE ledger ADD COLUMN cached INTEGER NOT NULL DEFAULT 0;',
+  // Estimated usage of a cut stream (issue 22): its own step, so other columns migrate apart.
+  'ALTER TABLE ledger ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0;',
 ];
 
 interface KeyRow {
@@ -77,6 +79,7 @@ interface LedgerDbRow {
   error_code: string | null;
   stream: number;
   cached: number;
+  usage_estimated: number;
 }
 
 function toKey(row: KeyRow): KeyRecord {
@@ -136,6 +139,7 @@ function toLedger(row: LedgerDbRow): LedgerRow {
     errorCode: row.error_code,
     stream: row.stream === 1,
     cached: row.cached === 1,
+    usageEstimated: row.usage_estimated === 1,
   };
 }
 
@@ -175,11 +179,18 @@ interface LedgerWriter {
 
 function createLedgerWriter(db: Database.Database): LedgerWriter {
   const insert = db.prepare(
-    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream, cached)
-     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @cost, @latencyMs, @ttftMs, @status, @errorCode, @stream, @cached)`,
+    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream, cached, usage_estimated)
+     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @cost, @latencyMs, @ttftMs, @status, @errorCode, @stream, @cached, @usageEstimated)`,
   );
   const insertAll = db.transaction((rows: readonly LedgerRow[]) => {
-    for (const row of rows) insert.run({ ...row, stream: row.stream ? 1 : 0, cached: row.cached ? 1 : 0 });
+    for (const row of rows) {
+      insert.run({
+        ...row,
+        stream: row.stream ? 1 : 0,
+        cached: row.cached ? 1 : 0,
+        usageEstimated: row.usageEstimated ? 1 : 0,
+      });
+    }
   });
   let rows: LedgerRow[] = [];
   let group: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;

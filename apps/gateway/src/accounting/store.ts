@@ -42,6 +42,11 @@ export interface LedgerRow {
   stream: boolean;
   /** Answered from the response cache (no upstream call, cost 0). */
   cached: boolean;
+  /**
+   * The tokens (and the cost) are the gateway's estimate, not the upstream's usage: the client
+   * cut the stream and the upstream's usage did not arrive in the bounded wait after it.
+   */
+  usageEstimated: boolean;
 }
 
 export interface LedgerFilter {

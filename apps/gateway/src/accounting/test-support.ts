@@ -40,6 +40,7 @@ export function ledgerRow(overrides: Partial<LedgerRow> = {}): LedgerRow {
     errorCode: null,
     stream: false,
     cached: false,
+    usageEstimated: false,
     ...overrides,
   };
 }

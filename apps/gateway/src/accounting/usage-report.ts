@@ -10,6 +10,8 @@ export interface Totals {
   errors: number;
   /** Requests answered from the response cache. */
   cache_hits: number;
+  /** Requests whose tokens and cost are the gateway's estimate (streams cut before their usage). */
+  estimated_usage: number;
   prompt_tokens: number;
   completion_tokens: number;
   cached_tokens: number;
@@ -22,6 +24,7 @@ function emptyTotals(): Totals {
     requests: 0,
     errors: 0,
     cache_hits: 0,
+    estimated_usage: 0,
     prompt_tokens: 0,
     completion_tokens: 0,
     cached_tokens: 0,
@@ -34,6 +37,7 @@ function add(t: Totals, r: LedgerRow): void {
   t.requests += 1;
   if (r.status >= 400) t.errors += 1;
   if (r.cached) t.cache_hits += 1;
+  if (r.usageEstimated) t.estimated_usage += 1;
   t.prompt_tokens += r.promptTokens;
   t.completion_tokens += r.completionTokens;
   t.cached_tokens += r.cachedTokens;

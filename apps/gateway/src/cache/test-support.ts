@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KeySettings } from '../accounting/api-keys.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { createLogger, SecretScrubber } from '../logging/create-logger.js';
 import { Gateway } from '../server/create-gateway.js';
@@ -11,7 +12,7 @@ export interface TestGateway {
   readonly url: string;
   readonly adminKey: string;
   /** Creates an API key and returns its secret. */
-  createKey(settings?: { name?: string; allowedModels?: string[]; rpm?: number }): string;
+  createKey(settings?: Partial<KeySettings>): string;
   /** `POST /v1/chat/completions` with `key` (the admin key by default). */
   chat(
     body: Record<string, unknown>,

@@ -116,6 +116,14 @@ export const LimitsConfigSchema = z.strictObject({
   budgetPeriod: z.enum(BUDGET_PERIODS).default('month'),
   /** Output tokens assumed when a request sets no `max_tokens`, for tpm and budget reservations. */
   defaultMaxTokens: positiveInt.optional(),
+  /**
+   * A client that leaves a stream after its last `finish_reason` but before the usage chunk: how
+   * long the gateway reads on for the upstream's usage (0: not at all; the usage is estimated).
+   * At most 4 s: shutdown waits 5 s for the ledger rows of cut streams.
+   */
+  usageAfterCutMs: numeric(z.number().int().min(0).max(4_000)).default(2_000),
+  /** … and how many bytes of chunks it reads on at most. */
+  usageAfterCutBytes: positiveInt.default(65_536),
   /** Most messages one request may carry (400 beyond). */
   maxMessages: positiveInt.default(2_048),
   /** Most tools one request may declare (400 beyond). */

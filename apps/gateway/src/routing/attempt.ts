@@ -56,6 +56,14 @@ export class Attempt {
     this.#timer = setTimeout(this.#check, ms);
   }
 
+  /**
+   * From now on the client's going away no longer stops the upstream: the router reads on (for
+   * a stream's usage) and stops it itself. The attempt's own time limit still applies.
+   */
+  outliveClient(): void {
+    this.#client.removeEventListener('abort', this.#onClientAbort);
+  }
+
   /** The router starts waiting on the upstream (cheap: once per stream chunk). */
   waiting(): void {
     this.#waitStart = performance.now();

@@ -43,6 +43,8 @@ export interface RouteTrace {
   startedAt?: number;
   /** `performance.now()` when the answer or the first chunk arrived. */
   answeredAt?: number;
+  /** The stream the router answered with (the gateway asks it for the usage of a cut stream). */
+  stream?: RoutedStream;
   readonly attempts: AttemptRecord[];
 }
 
@@ -172,7 +174,7 @@ export class Router implements ChatAdapter {
     request: ChatCompletionRequest,
     context: AdapterContext,
   ): AsyncIterableIterator<ChatCompletionChunk> {
-    return new RoutedStream(async () => {
+    const stream = new RoutedStream(async () => {
       const opened = await this.#open(request, context, 'stream', (attempt, upstream) =>
         this.#streamOnce(attempt, upstream),
       );
@@ -194,6 +196,8 @@ export class Router implements ChatAdapter {
         },
       };
     });
+    routeTraceOf(context.locals).stream = stream;
+    return stream;
   }
 
   async #completeOnce(attempt: Attempt, request: ChatCompletionRequest): Promise<ChatCompletion> {

@@ -143,6 +143,7 @@ export class Gateway {
         maxTools: config.limits.maxTools,
         allowRoutingFields: config.limits.allowRoutingFields,
       },
+      usageAfterCut: { ms: config.limits.usageAfterCutMs, maxBytes: config.limits.usageAfterCutBytes },
     });
     this.#unfinished = unfinished;
     this.#cache = cache;

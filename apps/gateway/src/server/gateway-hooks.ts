@@ -8,7 +8,9 @@ import {
 import type { ChatRequestContext, ChatServerOptions, ListModelsContext } from '@switchyard/server-kit';
 import type { Accounting, Admission, Principal } from '../accounting/index.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
+import type { UsageWait } from '../routing/routed-stream.js';
 import { type Router, type RouteTrace, routeTraceOf } from '../routing/router.js';
+import { type BilledUsage, usageOfCutStream } from './cut-stream-usage.js';
 import { estimatePromptTokens } from './estimate-prompt-tokens.js';
 import { refuseVendorRoutingFields } from './vendor-routing-fields.js';
 
@@ -79,6 +81,8 @@ interface HookDeps {
     readonly maxTools: number;
     readonly allowRoutingFields: boolean;
   };
+  /** How long and how much to read on for the usage of a stream the client left (`limits.usageAfterCut*`). */
+  readonly usageAfterCut?: UsageWait;
 }
 
 function checkRequestLimits(request: ChatCompletionRequest, limits: HookDeps['requestLimits']): void {
@@ -113,7 +117,13 @@ function localsOf(context: ChatRequestContext): GatewayLocals {
  * (resolveAdapter → the router), limits and budgets (beforeCompletion → admit), the
  * `x-switchyard-*` headers, `usage.cost`, and one ledger row per admitted request (onFinish).
  */
-export function createGatewayHooks({ accounting, catalog, router, requestLimits }: HookDeps): Hooks {
+export function createGatewayHooks({
+  accounting,
+  catalog,
+  router,
+  requestLimits,
+  usageAfterCut = { ms: 2_000, maxBytes: 65_536 },
+}: HookDeps): Hooks {
   const { metrics } = accounting;
   let unfinished = 0;
   return {
@@ -148,6 +158,7 @@ export function createGatewayHooks({ accounting, catalog, router, requestLimits 
           estimatedPromptTokens: estimatePromptTokens(request),
           maxOutputTokens: request.max_completion_tokens ?? request.max_tokens ?? null,
           ...(route ? { modelNames: catalog.namesOf(route) } : {}),
+          n: request.n ?? null,
           upstreamModels: route ? route.deployments.map((d) => d.model) : [],
           stream: request.stream === true,
         });
@@ -198,23 +209,35 @@ export function createGatewayHooks({ accounting, catalog, router, requestLimits 
         return;
       }
       const deployment = locals.routing?.deployment;
-      const { committed } = accounting.finish(admission, {
-        requestId: context.requestId,
-        model: admission.model,
-        upstreamModel: deployment?.model ?? null,
-        deployment: deployment?.id ?? null,
-        // A stream that failed after its first chunk was answered 200, but it failed: the
-        // ledger and the metrics record the error's status, or usage reports count it as a success.
-        status: event.aborted ? 499 : event.errorInStream && event.error ? event.error.status : event.status,
-        errorCode: event.error?.code ?? (event.aborted ? 'aborted' : null),
-        usage: event.usage,
-        latencyMs: event.endedAt - event.startedAt,
-        ttftMs:
-          event.streamed && event.firstChunkAt !== undefined ? event.firstChunkAt - event.startedAt : null,
-        streamed: event.streamed,
-        cached: locals.cached === true,
-      });
+      const record = ({ usage, estimated }: BilledUsage) =>
+        accounting.finish(admission, {
+          requestId: context.requestId,
+          model: admission.model,
+          upstreamModel: deployment?.model ?? null,
+          deployment: deployment?.id ?? null,
+          // A stream that failed after its first chunk was answered 200, but it failed: the
+          // ledger and the metrics record the error's status, or usage reports count it as a success.
+          status: event.aborted
+            ? 499
+            : event.errorInStream && event.error
+              ? event.error.status
+              : event.status,
+          errorCode: event.error?.code ?? (event.aborted ? 'aborted' : null),
+          usage,
+          usageEstimated: estimated,
+          latencyMs: event.endedAt - event.startedAt,
+          ttftMs:
+            event.streamed && event.firstChunkAt !== undefined ? event.firstChunkAt - event.startedAt : null,
+          streamed: event.streamed,
+          cached: locals.cached === true,
+        }).committed;
+      const stream = locals.routing?.stream;
       // The answer's last bytes wait for the row's commit; shutdown waits for it too.
+      const committed =
+        event.aborted && event.streamed && !event.usage && stream
+          ? // The client left a stream before its usage: the upstream billed it all the same.
+            usageOfCutStream(stream, admission.estimatedPromptTokens, usageAfterCut).then(record)
+          : record({ usage: event.usage, estimated: false });
       return committed.finally(() => {
         unfinished -= 1;
       });

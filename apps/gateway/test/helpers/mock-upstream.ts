@@ -14,11 +14,21 @@ export type Behaviour =
   /** Streams two chunks, then destroys the connection (non-stream: half a body, then destroys). */
   | 'break'
   /** Answers only the models it lists (`listModels`); 404 `model_not_found` for any other. */
-  | 'strict';
+  | 'strict'
+  /** Streams two chunks, then sends nothing more (the connection stays open). */
+  | 'stall'
+  /** Streams the answer to its `finish_reason`, then holds the usage chunk until `release(name)`. */
+  | 'late-usage'
+  /** Streams the answer to its `finish_reason`, then sends nothing more (no usage, no end). */
+  | 'no-usage';
 
 interface UpstreamState {
   behaviour: Behaviour;
   hits: number;
+  /** Streams being answered right now (their connection still open). */
+  streaming: number;
+  /** Ends of `late-usage` streams waiting for `release`. */
+  held: (() => void)[];
   /** What `GET /v1/models` lists. */
   models: string[];
   /** The last request body and authorization header it received. */
@@ -64,6 +74,11 @@ export class MockUpstream {
     this.#of(name).models = ids;
   }
 
+  /** Sends the usage chunk (and the end) of every `late-usage` stream waiting for it. */
+  release(name: string): void {
+    for (const end of this.#of(name).held.splice(0)) end();
+  }
+
   hits(name: string): number {
     return this.#of(name).hits;
   }
@@ -80,7 +95,7 @@ export class MockUpstream {
   #of(name: string): UpstreamState {
     let state = this.#state.get(name);
     if (!state) {
-      state = { behaviour: 'ok', hits: 0, models: ['m'] };
+      state = { behaviour: 'ok', hits: 0, streaming: 0, held: [], models: ['m'] };
       this.#state.set(name, state);
     }
     return state;
@@ -164,17 +179,27 @@ export class MockUpstream {
     const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
     res.writeHead(200, { 'content-type': 'text/event-stream' });
+    state.streaming += 1;
+    res.on('close', () => {
+      state.streaming -= 1;
+    });
     res.write(chunk({ role: 'assistant', content: '' }));
     res.write(chunk({ content: 'answer' }));
     if (state.behaviour === 'break') {
       setTimeout(() => req.socket.destroy(), 50);
       return;
     }
+    if (state.behaviour === 'stall') return;
     res.write(chunk({ content: ` from ${name}` }));
     res.write(chunk({}, 'stop'));
-    res.write(
-      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1, model, choices: [], usage })}\n\n`,
-    );
-    res.end('data: [DONE]\n\n');
+    if (state.behaviour === 'no-usage') return;
+    const end = () => {
+      res.write(
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1, model, choices: [], usage })}\n\n`,
+      );
+      res.end('data: [DONE]\n\n');
+    };
+    if (state.behaviour === 'late-usage') state.held.push(end);
+    else end();
   }
 }
