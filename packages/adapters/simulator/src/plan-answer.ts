@@ -92,6 +92,7 @@ export function planAnswer(
   const seed = request.seed ?? 0;
   // Hashed once: the texts may be megabytes, and every choice and tool call needs a seed from them.
   const conversation = hash(userText, ...toolResults.map((r) => r.content));
+  const words = thinking ? countWords(userText) : 0;
   const plans: ChoicePlan[] = [];
   for (let index = 0; index < (request.n ?? 1); index++) {
     const random = seededRandom(hash(seed, model, conversation, index));
@@ -103,7 +104,7 @@ export function planAnswer(
     const content =
       toolCalls.length > 0 ? null : answerText(request, model, userText, toolResults, directives, random);
     const reasoning = thinking
-      ? reasoningText(request, model, userText, toolResults, toolCalls, seed)
+      ? reasoningText(request, model, userText, words, toolResults, toolCalls, seed)
       : undefined;
     plans.push({ index, reasoning, content, toolCalls });
   }
@@ -233,15 +234,22 @@ function babble(words: number, random: Random): string {
   return out.join(' ');
 }
 
+/** Words in `text`, counted without splitting it (it may be megabytes). */
+function countWords(text: string): number {
+  let words = 0;
+  for (const _ of text.matchAll(/\S+/g)) words++;
+  return words;
+}
+
 function reasoningText(
   request: ChatCompletionRequest,
   model: SimulatorModel,
   userText: string,
+  words: number,
   toolResults: readonly ToolResult[],
   toolCalls: readonly ToolCallPlan[],
   seed: number,
 ): string {
-  const words = userText.split(/\s+/).filter(Boolean).length;
   const quote = clip(userText, 120);
   const observation = `The user wrote ${words} word${words === 1 ? '' : 's'}: "${quote}".`;
   let intent: string;

@@ -11,8 +11,8 @@ function recording(encoding: Encoding): { encoding: Encoding; lengths: number[] 
     lengths,
     encoding: {
       ...encoding,
-      countTokens: (text: string) => {
-        lengths.push(text.length);
+      countTokens: (text: Parameters<Encoding['countTokens']>[0]) => {
+        lengths.push(typeof text === 'string' ? text.length : Number.POSITIVE_INFINITY);
         return encoding.countTokens(text);
       },
       encode: (text: string) => {
