@@ -359,3 +359,76 @@ export async function fuzzModelNames(
   if (added.length > 0)
     throw new Error(`/readyz gained ${added.length} deployments: ${added.slice(0, 3).join(', ')}`);
 }
+
+/** Longest `/healthz` may take while a heavy request is in flight (one took 25 s, issue 22). */
+const HEALTHZ_CEILING_MS = 1_500;
+/** The most a simulator answer may weigh: 16,384 tokens in all, whatever `n` and the prompt. */
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Valid but heavy requests: the prompt is one unit (a character, a few) repeated up to ~3.9 MB
+ * (under the 4 MiB body limit), with `n` up to 128, on every simulator model. Described, not
+ * built, so that a failure report stays readable.
+ */
+const heavyRequest = fc.record({
+  unit: fc.oneof(
+    fc.constantFrom('a', ' ', '!', '1', 'é', '日', '😀', '\n', 'ab', 'a ', 'A'),
+    fc.string({ minLength: 1, maxLength: 3 }),
+  ),
+  bytes: fc.integer({ min: 1_000, max: 3_900_000 }),
+  n: fc.integer({ min: 1, max: 128 }),
+  stream: fc.boolean(),
+  model: fc.constantFrom('simulator/echo', 'simulator/thinker', 'simulator/babble'),
+});
+
+/**
+ * Posts one heavy request and polls `/healthz` while it runs: the request answers 200 with a
+ * bounded answer, and `/healthz` answers within the ceiling the whole time.
+ */
+export async function checkHeavyRequest(
+  url: string,
+  key: string,
+  { unit, bytes, ...request }: typeof heavyRequest extends fc.Arbitrary<infer T> ? T : never,
+): Promise<void> {
+  const unitBytes = Buffer.byteLength(JSON.stringify(unit)) - 2;
+  const content = unit.repeat(Math.max(1, Math.floor(bytes / unitBytes)));
+  let settled = false;
+  const answer = fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...request, messages: [{ role: 'user', content }] }),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS * 3),
+  }).then(async (response) => ({
+    status: response.status,
+    bytes: (await response.arrayBuffer()).byteLength,
+  }));
+  answer.finally(() => {
+    settled = true;
+  });
+  let slowest = 0;
+  while (!settled) {
+    const started = performance.now();
+    const health = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS * 3) });
+    await health.arrayBuffer();
+    if (!settled) slowest = Math.max(slowest, performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const answered = await answer;
+  const what = `${JSON.stringify(unit)} × ${content.length} ${JSON.stringify(request)}`;
+  if (answered.status !== 200) throw new Error(`${answered.status} for ${what}`);
+  if (answered.bytes > MAX_ANSWER_BYTES) throw new Error(`${answered.bytes} bytes answered for ${what}`);
+  if (slowest > HEALTHZ_CEILING_MS) throw new Error(`/healthz took ${Math.round(slowest)} ms during ${what}`);
+}
+
+/** The heavy-request property (issue 22: quadratic tokenizing, `n` amplification) over real HTTP. */
+export async function fuzzHeavyRequests(
+  url: string,
+  key: string,
+  numRuns: number,
+  seed?: number,
+): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(heavyRequest, (request) => checkHeavyRequest(url, key, request)),
+    { numRuns, ...(seed === undefined ? {} : { seed }) },
+  );
+}

@@ -10,7 +10,14 @@
  */
 import { parseArgs } from 'node:util';
 import { ADMIN_KEY, type RunningGateway, removeDir, startGateway } from '../faults/support/harness.js';
-import { fuzzDecoder, fuzzModelNames, fuzzRequests, fuzzRoundTrip, fuzzRoutes } from './properties.js';
+import {
+  fuzzDecoder,
+  fuzzHeavyRequests,
+  fuzzModelNames,
+  fuzzRequests,
+  fuzzRoundTrip,
+  fuzzRoutes,
+} from './properties.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,6 +52,10 @@ try {
   await timed(`request schema over HTTP (${url})`, () => fuzzRequests(url, key, runs, seed));
   await timed(`routes, methods and paths over HTTP (${url})`, () => fuzzRoutes(url, key, runs, seed));
   await timed(`made-up model names over HTTP (${url})`, () => fuzzModelNames(url, key, runs, seed));
+  // Each heavy case sends up to 4 MB: a hundredth of the runs.
+  await timed(`heavy requests over HTTP (${url})`, () =>
+    fuzzHeavyRequests(url, key, Math.max(10, Math.floor(runs / 100)), seed),
+  );
 } catch (error) {
   failed = true;
   console.error(error instanceof Error ? error.message : error);

@@ -11,8 +11,10 @@ import type { AdapterContext, ChatAdapter } from './adapter.js';
 import type { ChatServerOptions, ChatServerResult } from './chat-server-types.js';
 import { abortable, ChunkSource } from './chunk-source.js';
 import type { RequestState } from './request-state.js';
-import { errorResult, jsonResult } from './results.js';
+import { DEFAULT_RESPONSE_LIMIT, responseTooLarge } from './response-size.js';
+import { errorResult, jsonTextResult } from './results.js';
 import { awaitFirstChunk, streamIncomplete, streamResult } from './stream-response.js';
+import { utf8Length } from './utf8-length.js';
 
 function adapterContext(state: RequestState): AdapterContext {
   return {
@@ -63,7 +65,10 @@ export async function completeChat(
     usage = options.transformUsage(usage, state);
     completion = { ...completion, usage };
   }
-  return jsonResult(state, 200, completion, { usage, firstChunkAt });
+  const body = JSON.stringify(completion);
+  const limit = options.responseLimit ?? DEFAULT_RESPONSE_LIMIT;
+  if (utf8Length(body) > limit) return errorResult(state, responseTooLarge(limit, state.requestId), usage);
+  return jsonTextResult(state, 200, body, { usage, firstChunkAt });
 }
 
 async function* chunksOfCompletion(pending: Promise<ChatCompletion>): AsyncGenerator<ChatCompletionChunk> {

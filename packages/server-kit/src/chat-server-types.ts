@@ -156,6 +156,12 @@ export interface ChatServerOptions {
   onFinish?(event: ChatFinishEvent): unknown;
   /** Largest accepted body in bytes (default 4 MiB); larger ones get 413. */
   readonly bodyLimit?: number;
+  /**
+   * Largest answer in bytes per chat completion (default 64 MiB): the JSON body, or all of a
+   * stream's events. A larger answer is a 502 `bad_response` envelope; a stream that grows past it
+   * ends with a `bad_response` error event and its upstream call is stopped.
+   */
+  readonly responseLimit?: number;
   /** Milliseconds between keep-alive comments on an idle stream (default 15 000). */
   readonly keepAliveMs?: number;
   /** Total time allowed per chat completion, in ms; passed to adapters as the deadline. */

@@ -26,4 +26,5 @@ export {
   type ReadLimitedTextOptions,
   readLimitedText,
 } from './read-limited-text.js';
+export { DEFAULT_RESPONSE_LIMIT } from './response-size.js';
 export { uuidV7 } from './uuid-v7.js';

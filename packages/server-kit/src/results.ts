@@ -1,4 +1,4 @@
-import { ErrorCode, type ProtocolError } from '@switchyard/protocol';
+import { ErrorCode, type ProtocolError, type Usage } from '@switchyard/protocol';
 import type { JsonResult } from './chat-server-types.js';
 import { protocolErrorFor, retryHeaders, statusOf } from './error-response.js';
 import type { Outcome, RequestState } from './request-state.js';
@@ -12,25 +12,38 @@ export function jsonResult(
   body: unknown,
   outcome: Pick<Outcome, 'usage' | 'firstChunkAt'> = {},
 ): JsonResult {
+  return jsonTextResult(state, status, JSON.stringify(body), outcome);
+}
+
+/** {@link jsonResult} for a body already serialised. */
+export function jsonTextResult(
+  state: RequestState,
+  status: number,
+  body: string,
+  outcome: Pick<Outcome, 'usage' | 'firstChunkAt'> = {},
+): JsonResult {
   state.commit(status, false);
   const result: JsonResult = {
     type: 'json',
     status,
     headers: { ...JSON_HEADERS, ...state.headers },
-    body: JSON.stringify(body),
+    body,
     matched: true,
   };
   state.finish({ status, ...outcome });
   return result;
 }
 
-/** The error envelope for anything thrown while serving a protocol route. */
-export function errorResult(state: RequestState, thrown: unknown): JsonResult {
+/**
+ * The error envelope for anything thrown while serving a protocol route; `usage` is what the
+ * upstream reported for an answer that was then refused (it was paid for).
+ */
+export function errorResult(state: RequestState, thrown: unknown, usage?: Usage): JsonResult {
   const error = protocolErrorFor(state.signal.aborted ? state.signal.reason : thrown, state.requestId);
   const status = statusOf(error);
   state.commit(status, true);
   const result = { ...envelope(error, state.headers), matched: true };
-  state.finish({ status, error, firstChunkAt: undefined });
+  state.finish({ status, error, firstChunkAt: undefined, ...(usage ? { usage } : {}) });
   return result;
 }
 

@@ -13,6 +13,8 @@ import type { ChatServerOptions, SSEWriter, StreamResult } from './chat-server-t
 import type { ChunkSource } from './chunk-source.js';
 import { protocolErrorFor } from './error-response.js';
 import type { RequestState } from './request-state.js';
+import { DEFAULT_RESPONSE_LIMIT, responseTooLarge } from './response-size.js';
+import { utf8Length } from './utf8-length.js';
 
 const KEEP_ALIVE = encodeComment('keep-alive');
 
@@ -69,6 +71,14 @@ export function streamResult(
         lastWrite = Date.now();
         return writer.write(frame);
       };
+      const limit = options.responseLimit ?? DEFAULT_RESPONSE_LIMIT;
+      let sent = 0;
+      /** Writes a chunk's event, unless it would take the answer past the response limit. */
+      const writeChunk = (frame: string): boolean => {
+        sent += utf8Length(frame);
+        if (sent > limit) throw responseTooLarge(limit, state.requestId);
+        return write(frame);
+      };
       let timer: ReturnType<typeof setTimeout> | undefined;
       const keepAlive = () => {
         const idle = Date.now() - lastWrite;
@@ -114,7 +124,7 @@ export function streamResult(
             seen.add(choice.index);
             if (choice.finish_reason) finished.add(choice.index);
           }
-          if (!write(encodeChunk(chunk))) await writer.drain();
+          if (!writeChunk(encodeChunk(chunk))) await writer.drain();
           result = await source.next();
         }
         done = true;

@@ -1,3 +1,4 @@
+import { DEFAULT_RESPONSE_LIMIT } from '@switchyard/server-kit';
 import { z } from 'zod';
 import { DEFAULT_LOOKUPS_PER_SECOND } from '../accounting/unknown-keys.js';
 
@@ -193,6 +194,8 @@ export const ServerConfigSchema = z.strictObject({
   dataDir: z.string().min(1).optional(),
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: positiveInt.default(4 * 1024 * 1024),
+  /** Largest answer relayed per request, in bytes (a JSON body, or all of a stream's events). */
+  responseLimitBytes: positiveInt.default(DEFAULT_RESPONSE_LIMIT),
   /** SIGTERM: how long in-flight requests and streams may take to finish. */
   shutdownTimeoutMs: durationMs.default(30_000),
   /** A client must send its request headers within this (slowloris); answered 408 and closed. */

@@ -48,6 +48,7 @@ export interface ResolvedConfig {
     readonly port: number;
     readonly dataDir: string;
     readonly bodyLimitBytes: number;
+    readonly responseLimitBytes: number;
     readonly shutdownTimeoutMs: number;
     readonly headersTimeoutMs: number;
     readonly requestTimeoutMs: number;
@@ -345,6 +346,7 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
       port: overrides.port ?? envPort ?? file.server.port ?? DEFAULT_PORT,
       dataDir,
       bodyLimitBytes: file.server.bodyLimitBytes,
+      responseLimitBytes: file.server.responseLimitBytes,
       shutdownTimeoutMs: file.server.shutdownTimeoutMs,
       headersTimeoutMs: Math.min(file.server.headersTimeoutMs, file.server.requestTimeoutMs),
       requestTimeoutMs: file.server.requestTimeoutMs,

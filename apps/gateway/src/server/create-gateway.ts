@@ -151,6 +151,7 @@ export class Gateway {
       adapters: [this.router],
       ...(cache ? withResponseCache(hooks, { cache, router: this.router, metrics }) : hooks),
       bodyLimit: config.server.bodyLimitBytes,
+      responseLimit: config.server.responseLimitBytes,
       logger: toKitLogger(logger),
     });
     this.playground = playgroundDir(config.server.playground);

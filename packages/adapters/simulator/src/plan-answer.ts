@@ -2,6 +2,7 @@ import type { ChatCompletionRequest, ChatMessage, Tool } from '@switchyard/proto
 import { clip } from '@switchyard/protocol';
 import type { Directives } from './directives.js';
 import { generateFromSchema } from './json-schema-value.js';
+import { outputTokenLimit } from './output-limits.js';
 import { hash, type Random, seededRandom } from './seeded-random.js';
 
 /** The models of the simulator and what each one does. */
@@ -89,19 +90,21 @@ export function planAnswer(
   const calls = toolResults.length === 0 ? toolsToCall(request, userText) : [];
   const thinking = thinkingEnabled(request, model);
   const seed = request.seed ?? 0;
-  const conversationKey = `${userText}\u0000${toolResults.map((r) => r.content).join('\u0000')}`;
+  // Hashed once: the texts may be megabytes, and every choice and tool call needs a seed from them.
+  const conversation = hash(userText, ...toolResults.map((r) => r.content));
+  const words = thinking ? countWords(userText) : 0;
   const plans: ChoicePlan[] = [];
   for (let index = 0; index < (request.n ?? 1); index++) {
-    const random = seededRandom(hash(seed, model, conversationKey, index));
+    const random = seededRandom(hash(seed, model, conversation, index));
     const toolCalls = calls.map((tool, i) => ({
-      id: `call_${hash(seed, index, i, tool.function.name, conversationKey).toString(36).padStart(7, '0')}`,
+      id: `call_${hash(seed, index, i, tool.function.name, conversation).toString(36).padStart(7, '0')}`,
       name: tool.function.name,
       arguments: JSON.stringify(generateFromSchema(tool.function.parameters ?? { type: 'object' }, random)),
     }));
     const content =
       toolCalls.length > 0 ? null : answerText(request, model, userText, toolResults, directives, random);
     const reasoning = thinking
-      ? reasoningText(request, model, userText, toolResults, toolCalls, seed)
+      ? reasoningText(request, model, userText, words, toolResults, toolCalls, seed)
       : undefined;
     plans.push({ index, reasoning, content, toolCalls });
   }
@@ -206,7 +209,9 @@ function answerText(
   if (toolResults.length > 0) {
     text = `Tool results: ${toolResults.map((result) => `${result.name}: ${result.content}`).join('; ')}`;
   } else if (model === 'simulator/babble') {
-    text = babble(directives.words ?? 120, random);
+    // Every word is a token or more: words past the output limit would never be sent.
+    const limit = outputTokenLimit(request.n ?? 1, Number.POSITIVE_INFINITY);
+    text = babble(Math.min(directives.words ?? 120, limit), random);
   } else {
     text = userText === '' ? '(empty message)' : userText;
   }
@@ -229,15 +234,22 @@ function babble(words: number, random: Random): string {
   return out.join(' ');
 }
 
+/** Words in `text`, counted without splitting it (it may be megabytes). */
+function countWords(text: string): number {
+  let words = 0;
+  for (const _ of text.matchAll(/\S+/g)) words++;
+  return words;
+}
+
 function reasoningText(
   request: ChatCompletionRequest,
   model: SimulatorModel,
   userText: string,
+  words: number,
   toolResults: readonly ToolResult[],
   toolCalls: readonly ToolCallPlan[],
   seed: number,
 ): string {
-  const words = userText.split(/\s+/).filter(Boolean).length;
   const quote = clip(userText, 120);
   const observation = `The user wrote ${words} word${words === 1 ? '' : 's'}: "${quote}".`;
   let intent: string;

@@ -5,8 +5,9 @@ import type {
   FinishReason,
   Usage,
 } from '@switchyard/protocol';
+import { outputTokenLimit } from './output-limits.js';
 import { type ChoicePlan, messageText } from './plan-answer.js';
-import type { Tokenizer } from './tokenizer.js';
+import { MAX_CHARS_PER_TOKEN, type Tokenizer } from './tokenizer.js';
 
 /** A choice cut into the token pieces it is streamed as, after `max_tokens` and `stop`. */
 export interface RenderedChoice {
@@ -20,29 +21,38 @@ export interface RenderedChoice {
   readonly reasoningTokens: number;
 }
 
-/** Cuts `text` before the first stop sequence it contains. */
-function applyStop(text: string, stop: ChatCompletionRequest['stop']): string {
+/**
+ * Cuts `text` before the first stop sequence it contains within its first `within` characters
+ * (the most that can be answered): a long text is not searched to its end.
+ */
+function applyStop(text: string, stop: ChatCompletionRequest['stop'], within: number): string {
   const sequences = stop == null ? [] : typeof stop === 'string' ? [stop] : stop;
+  const longest = Math.max(0, ...sequences.map((sequence) => sequence.length));
+  const head = text.length > within + longest ? text.slice(0, within + longest) : text;
   let end = text.length;
   for (const sequence of sequences) {
     if (sequence === '') continue;
-    const at = text.indexOf(sequence);
+    const at = head.indexOf(sequence);
     if (at !== -1 && at < end) end = at;
   }
-  return text.slice(0, end);
+  return end === text.length ? text : text.slice(0, end);
 }
 
 /**
- * Applies the token budget (`max_completion_tokens`, else `max_tokens`: reasoning, then content,
- * then tool arguments, as OpenAI counts them) and the stop sequences, and splits the text into
- * tokens. A choice that ran out of budget finishes with `length`.
+ * Applies the token budget (`max_completion_tokens`, else `max_tokens`, within the simulator's
+ * output limits: reasoning, then content, then tool arguments, as OpenAI counts them) and the stop
+ * sequences, and splits the text into tokens. A choice that ran out of budget finishes with `length`.
  */
-export function renderChoice(
+export async function renderChoice(
   plan: ChoicePlan,
   request: ChatCompletionRequest,
   tokenizer: Tokenizer,
-): RenderedChoice {
-  let remaining = request.max_completion_tokens ?? request.max_tokens ?? Number.POSITIVE_INFINITY;
+  signal?: AbortSignal,
+): Promise<RenderedChoice> {
+  let remaining = outputTokenLimit(
+    request.n ?? 1,
+    request.max_completion_tokens ?? request.max_tokens ?? Number.POSITIVE_INFINITY,
+  );
   let truncated = false;
   let used = 0;
   const take = (text: string) => {
@@ -53,13 +63,17 @@ export function renderChoice(
     return split;
   };
   const reasoning = plan.reasoning === undefined ? undefined : take(plan.reasoning);
-  const content = plan.content === null ? null : take(applyStop(plan.content, request.stop));
-  const toolCalls = plan.toolCalls.map((call) => {
-    const nameTokens = tokenizer.count(call.name);
+  const content =
+    plan.content === null
+      ? null
+      : take(applyStop(plan.content, request.stop, Math.max(0, remaining) * MAX_CHARS_PER_TOKEN));
+  const toolCalls: { id: string; name: string; arguments: readonly string[] }[] = [];
+  for (const call of plan.toolCalls) {
+    const nameTokens = await tokenizer.count(call.name, signal);
     remaining -= nameTokens;
     used += nameTokens;
-    return { id: call.id, name: call.name, arguments: take(call.arguments).pieces };
-  });
+    toolCalls.push({ id: call.id, name: call.name, arguments: take(call.arguments).pieces });
+  }
   const reasoningTokens = reasoning?.tokens ?? 0;
   return {
     index: plan.index,
@@ -137,21 +151,31 @@ export function interleave(lists: Step[][]): Step[] {
 }
 
 /** Prompt tokens as OpenAI counts chat prompts: each message's text plus a few tokens of framing. */
-export function countPromptTokens(request: ChatCompletionRequest, tokenizer: Tokenizer): number {
-  let total = 3;
+export function countPromptTokens(
+  request: ChatCompletionRequest,
+  tokenizer: Tokenizer,
+  signal?: AbortSignal,
+): Promise<number> {
+  let framing = 3;
+  const texts: string[] = [];
   for (const message of request.messages) {
-    total += 3 + tokenizer.count(messageText(message));
-    if ('name' in message && typeof message.name === 'string') total += 1 + tokenizer.count(message.name);
+    framing += 3;
+    texts.push(messageText(message));
+    if ('name' in message && typeof message.name === 'string') {
+      framing += 1;
+      texts.push(message.name);
+    }
     if (message.role === 'assistant') {
-      if (message.tool_calls?.length) total += tokenizer.count(JSON.stringify(message.tool_calls));
-      if (message.reasoning_content) total += tokenizer.count(message.reasoning_content);
+      if (message.tool_calls?.length) texts.push(JSON.stringify(message.tool_calls));
+      if (message.reasoning_content) texts.push(message.reasoning_content);
     }
   }
-  if (request.tools?.length) total += tokenizer.count(JSON.stringify(request.tools));
+  if (request.tools?.length) texts.push(JSON.stringify(request.tools));
   if (request.response_format?.type === 'json_schema') {
-    total += tokenizer.count(JSON.stringify(request.response_format.json_schema));
+    texts.push(JSON.stringify(request.response_format.json_schema));
   }
-  return total;
+  // All texts share one budget of exact counting, so that many messages cost no more than one.
+  return tokenizer.countAll(texts, signal).then((tokens) => framing + tokens);
 }
 
 /** Usage of the rendered choices for `request`. */

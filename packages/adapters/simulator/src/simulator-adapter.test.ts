@@ -114,6 +114,34 @@ describe('usage and limits', () => {
     );
   });
 
+  it('cuts an echo at 4,096 tokens, like the output limit of a model', async () => {
+    const completion = await complete(say('one two three four five six seven eight '.repeat(700)));
+    expect(completion.choices[0]?.finish_reason).toBe('length');
+    expect(completion.usage?.completion_tokens).toBe(4096);
+  });
+
+  it('bounds n × output: n 128 on a 4 MB prompt answers at most 16,384 tokens in all', async () => {
+    const body = { n: 128, ...say('a'.repeat(4_000_000)) };
+    const res = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'simulator/echo', ...body }),
+    });
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text.length).toBeLessThan(1024 * 1024);
+    const completion = JSON.parse(text) as ChatCompletion;
+    expect(completion.choices).toHaveLength(128);
+    expect(completion.choices.every((choice) => choice.finish_reason === 'length')).toBe(true);
+    expect(completion.usage?.completion_tokens).toBe(16_384);
+    expect(completion.usage?.prompt_tokens).toBeGreaterThan(400_000);
+
+    const streamed = await fetch(`${server.url}/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'simulator/echo', stream: true, ...body }),
+    });
+    expect((await streamed.arrayBuffer()).byteLength).toBeLessThan(8 * 1024 * 1024);
+  });
+
   it('cuts at max_tokens with finish_reason length, counting reasoning first', async () => {
     const cut = await complete({ model: 'simulator/babble', max_tokens: 7, ...say('x') });
     expect(cut.choices[0]?.finish_reason).toBe('length');

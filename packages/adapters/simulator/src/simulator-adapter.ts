@@ -84,7 +84,7 @@ export function createSimulatorAdapter(options: SimulatorOptions = {}): ChatAdap
   // Warm the tokenizer up in the background so the first request does not pay for it.
   getTokenizer().catch(() => {});
 
-  async function prepare(request: ChatCompletionRequest): Promise<Prepared> {
+  async function prepare(request: ChatCompletionRequest, signal: AbortSignal): Promise<Prepared> {
     if (!(request.model in SIMULATOR_MODELS)) {
       throw new NotFoundError({
         message: `The model '${request.model}' does not exist: the simulator serves ${Object.keys(SIMULATOR_MODELS).join(', ')}.`,
@@ -95,11 +95,14 @@ export function createSimulatorAdapter(options: SimulatorOptions = {}): ChatAdap
     const lastUser = request.messages.findLast((message) => message.role === 'user');
     const { directives, text } = parseDirectives(messageText(lastUser), baseDirectives);
     const tok = await getTokenizer();
-    const choices = planAnswer(request, directives, text).map((plan) => renderChoice(plan, request, tok));
+    const choices: RenderedChoice[] = [];
+    for (const plan of planAnswer(request, directives, text)) {
+      choices.push(await renderChoice(plan, request, tok, signal));
+    }
     return {
       directives,
       choices,
-      usage: usageOf(countPromptTokens(request, tok), choices),
+      usage: usageOf(await countPromptTokens(request, tok, signal), choices),
       id: `chatcmpl-sim-${crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`,
       created: Math.floor(Date.now() / 1000),
     };
@@ -113,7 +116,7 @@ export function createSimulatorAdapter(options: SimulatorOptions = {}): ChatAdap
     context: AdapterContext,
   ): AsyncGenerator<ChatCompletionChunk> {
     const { signal } = context;
-    const prepared = await prepare(request);
+    const prepared = await prepare(request, signal);
     const { directives } = prepared;
     const ttft = ttftOf(directives);
     if (ttft > 0) await sleep(ttft, signal);
@@ -164,7 +167,7 @@ export function createSimulatorAdapter(options: SimulatorOptions = {}): ChatAdap
 
   async function complete(request: ChatCompletionRequest, context: AdapterContext): Promise<ChatCompletion> {
     const { signal } = context;
-    const prepared = await prepare(request);
+    const prepared = await prepare(request, signal);
     const { directives } = prepared;
     const tps = tpsOf(directives);
     const tokens = prepared.usage.completion_tokens;
