@@ -5,6 +5,7 @@ export type {
   ListModelsContext,
   Logger,
 } from './adapter.js';
+export { bearerToken, missingApiKeyMessage } from './authorization.js';
 export { createChatServer } from './chat-server.js';
 export type {
   ChatFinishEvent,
@@ -26,4 +27,5 @@ export {
   type ReadLimitedTextOptions,
   readLimitedText,
 } from './read-limited-text.js';
+export { resolveRequestId } from './request-id.js';
 export { uuidV7 } from './uuid-v7.js';
