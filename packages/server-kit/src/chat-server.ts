@@ -7,6 +7,7 @@ import {
   parseChatCompletionRequest,
 } from '@switchyard/protocol';
 import type { ChatAdapter } from './adapter.js';
+import { missingApiKeyMessage } from './authorization.js';
 import { completeChat, streamChat } from './chat-completion.js';
 import type {
   ChatServer,
@@ -62,7 +63,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
       throw new AuthenticationError({
         message:
           state.apiKey === null
-            ? 'Missing API key: send it as "Authorization: Bearer <key>".'
+            ? missingApiKeyMessage(state.header('authorization'))
             : 'Incorrect API key provided.',
         code: ErrorCode.invalidApiKey,
       });

@@ -5,6 +5,7 @@ export type {
   ListModelsContext,
   Logger,
 } from './adapter.js';
+export { bearerToken, missingApiKeyMessage } from './authorization.js';
 export { createChatServer } from './chat-server.js';
 export type {
   ChatFinishEvent,
@@ -26,5 +27,6 @@ export {
   type ReadLimitedTextOptions,
   readLimitedText,
 } from './read-limited-text.js';
+export { resolveRequestId } from './request-id.js';
 export { DEFAULT_RESPONSE_LIMIT } from './response-size.js';
 export { uuidV7 } from './uuid-v7.js';

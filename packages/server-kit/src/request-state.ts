@@ -7,6 +7,7 @@ import {
   type Usage,
 } from '@switchyard/protocol';
 import type { ChatAdapter, Logger } from './adapter.js';
+import { bearerToken } from './authorization.js';
 import type {
   ChatFinishEvent,
   ChatRequestContext,
@@ -196,10 +197,4 @@ export class RequestState implements ChatRequestContext {
     this.logger.info('request finished', fields);
     return this.#settled;
   }
-}
-
-function bearerToken(authorization: string | undefined): string | null {
-  if (authorization === undefined) return null;
-  const match = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization);
-  return match ? (match[1] as string) : null;
 }

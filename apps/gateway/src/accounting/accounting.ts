@@ -7,7 +7,7 @@ import {
   ServerError,
   type Usage,
 } from '@switchyard/protocol';
-import { uuidV7 } from '@switchyard/server-kit';
+import { missingApiKeyMessage, uuidV7 } from '@switchyard/server-kit';
 import { KeyRing, type KeySettings } from './api-keys.js';
 import { budgetRefusal, type WorstCase } from './budget-refusal.js';
 import { BudgetTracker, periodStart } from './budget-tracker.js';
@@ -195,9 +195,9 @@ export class Accounting {
    * first (bounded: see {@link UnknownKeyLimits}), so a key is accepted by every instance from its
    * first request. Throws a 503 when that lookup fails: the key may well be valid.
    */
-  async authenticateAsync(token: string | null | undefined): Promise<Principal> {
+  async authenticateAsync(token: string | null | undefined, authorization?: string): Promise<Principal> {
     const secret = token?.trim() || undefined;
-    if (!secret) return this.authenticate(secret);
+    if (!secret) return this.#principal(secret, undefined, authorization);
     try {
       return this.#principal(secret, await this.keys.verifyShared(secret));
     } catch (error) {
@@ -212,17 +212,28 @@ export class Accounting {
     }
   }
 
-  #principal(secret: string | undefined, record: KeyRecord | undefined): Principal {
+  /**
+   * The principal of a verified key, or the 401 for the key that did not verify: missing (with why,
+   * from the raw `authorization` header), revoked, expired, or unknown.
+   */
+  #principal(secret: string | undefined, record: KeyRecord | undefined, authorization?: string): Principal {
     if (!record) {
       this.metrics.rejections.inc(['auth']);
       throw new AuthenticationError({
-        message: secret
-          ? 'Incorrect API key provided.'
-          : 'Missing API key: send it as "Authorization: Bearer <key>".',
+        message: secret ? this.#refusal(secret) : missingApiKeyMessage(authorization),
         code: 'invalid_api_key',
       });
     }
     return { keyId: record.id, name: record.name, isAdmin: record.isAdmin, key: record };
+  }
+
+  // Said only to whoever holds the exact secret, so it reveals nothing to a guesser.
+  #refusal(secret: string): string {
+    const known = this.keys.find(secret);
+    if (known?.revokedAt != null) return 'This API key was revoked: ask an admin for a new one.';
+    if (known?.expiresAt != null && known.expiresAt <= Date.now())
+      return `This API key expired at ${new Date(known.expiresAt).toISOString()}: ask an admin for a new one.`;
+    return 'Incorrect API key provided.';
   }
 
   /**

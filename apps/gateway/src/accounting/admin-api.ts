@@ -144,9 +144,10 @@ async function routeAdmin(accounting: Accounting, request: Request, url: URL): P
   throw new NotFoundError({ message: `No admin route ${method} ${url.pathname}.`, code: 'not_found' });
 }
 
-function methodNotAllowed(method: string, allow: string): Response {
+function methodNotAllowed(method: string, allow: string, requestId?: string): Response {
   const r = errorResponse(
     new ProtocolError({ message: `Method ${method} is not allowed here.`, code: 'method_not_allowed' }),
+    requestId,
   );
   r.headers.set('allow', allow);
   return r;
@@ -157,6 +158,7 @@ export async function handleAdmin(
   accounting: Accounting,
   request: Request,
   principal: Principal,
+  requestId?: string,
 ): Promise<Response> {
   try {
     if (!principal.isAdmin) {
@@ -167,7 +169,7 @@ export async function handleAdmin(
     }
     return await routeAdmin(accounting, request, new URL(request.url));
   } catch (error) {
-    return errorResponse(toProtocolError(error));
+    return errorResponse(toProtocolError(error), requestId);
   }
 }
 
@@ -176,11 +178,12 @@ export async function handleUsage(
   accounting: Accounting,
   request: Request,
   principal: Principal,
+  requestId?: string,
 ): Promise<Response> {
   try {
-    if (request.method !== 'GET') return methodNotAllowed(request.method, 'GET');
+    if (request.method !== 'GET') return methodNotAllowed(request.method, 'GET', requestId);
     return json(await usageFor(accounting, new URL(request.url), principal.keyId));
   } catch (error) {
-    return errorResponse(toProtocolError(error));
+    return errorResponse(toProtocolError(error), requestId);
   }
 }

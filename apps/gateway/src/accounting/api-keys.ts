@@ -168,6 +168,13 @@ export class KeyRing {
 
   /** Whether a key with this exact secret is already stored (revoked or not). */
   has(secret: string): boolean {
-    return this.#byHash.has(hashSecret(secret).toString('hex'));
+    return this.find(secret) !== undefined;
+  }
+
+  /** The record of this exact secret as this process knows it, revoked or expired included. */
+  find(secret: string): KeyRecord | undefined {
+    const hash = hashSecret(secret);
+    const record = this.#byHash.get(hash.toString('hex'));
+    return record && timingSafeEqual(record.hash, hash) ? record : undefined;
   }
 }

@@ -7,8 +7,11 @@ export function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
 }
 
-export function errorResponse(error: ProtocolError): Response {
-  return json(error.toEnvelope(), error.status);
+/** The error's envelope and status, with the request's id in the envelope and `x-request-id`. */
+export function errorResponse(error: ProtocolError, requestId?: string): Response {
+  const response = json((requestId ? error.with({ requestId }) : error).toEnvelope(), error.status);
+  if (requestId) response.headers.set('x-request-id', requestId);
+  return response;
 }
 
 /** Wire-style path of a zod issue: `allowed_models[2]`. */

@@ -10,6 +10,8 @@ export interface BannerInput {
   readonly providers: readonly string[];
   readonly dataDir: string;
   readonly configFile: string | undefined;
+  /** Problems worth fixing that do not stop the start (deployments naming models nobody serves). */
+  readonly warnings: readonly string[];
   /** How to run the CLI from here with this start's `-c` / `--data-dir`, e.g. `pnpm exec switchyard`. */
   readonly cli: { readonly command: string; readonly flags: string };
 }
@@ -29,6 +31,7 @@ export function renderBanner(input: BannerInput): string {
     `  Providers:   ${input.providers.join(', ')}`,
     `  Data:        ${input.dataDir}${input.configFile ? `\n  Config:      ${input.configFile}` : ''}`,
   ];
+  if (input.warnings.length > 0) lines.push('', '  Warnings:', ...input.warnings.map((w) => `    ${w}`));
   const { command, flags } = input.cli;
   if (input.adminKey) {
     lines.push(

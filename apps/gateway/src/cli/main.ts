@@ -45,7 +45,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await (await import('./admin-commands.js')).usageCommand(rest, io);
       case 'config':
         if (rest[0] !== 'check') throw new UsageError('config: the only action is "check"');
-        return (await import('./start-command.js')).configCheckCommand(rest.slice(1), io);
+        return await (await import('./start-command.js')).configCheckCommand(rest.slice(1), io);
       case '--version':
       case '-v':
         io.out(`${version()}\n`);

@@ -10,6 +10,7 @@ import { configSource, type Io } from './admin-commands.js';
 import { renderBanner } from './banner.js';
 import { parsePositive, table } from './cli-args.js';
 import { cliInvocation, repeatedFlags } from './cli-invocation.js';
+import { describeUnserved, unservedWarnings } from './unserved-warnings.js';
 
 function overridesOf(values: {
   host?: string | undefined;
@@ -109,6 +110,9 @@ export async function startCommand(argv: readonly string[], io: Io): Promise<num
   // Only now that it listens: a start that fails must not use up the key it could not show.
   const adminKey = gateway.accounting.createFirstAdminKey();
   await gateway.accounting.store.flush();
+  const warnings = describeUnserved(gateway.catalog);
+  for (const warning of warnings)
+    logger.warn({ warning }, 'deployment names a model its provider does not serve');
   logger.info(
     {
       url,
@@ -127,6 +131,7 @@ export async function startCommand(argv: readonly string[], io: Io): Promise<num
       providers: config.providers.map((p) => p.name),
       dataDir: config.server.dataDir,
       configFile: config.source,
+      warnings,
       cli: {
         command: cliInvocation(process.argv[1] ?? 'switchyard', process.cwd()),
         flags: repeatedFlags(values),
@@ -139,16 +144,21 @@ export async function startCommand(argv: readonly string[], io: Io): Promise<num
 }
 
 /** `switchyard config check`: validates the config and builds every adapter, without network calls. */
-export function configCheckCommand(argv: readonly string[], io: Io): number {
+export async function configCheckCommand(argv: readonly string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args: [...argv], options: { ...OPTIONS, json: { type: 'boolean' } } });
   const config = loadConfig(configSource(io, values.config, overridesOf(values)));
-  for (const provider of config.providers) createProviderAdapter(provider);
+  const adapters = config.providers.map((provider) => ({
+    provider,
+    adapter: createProviderAdapter(provider),
+  }));
+  const warnings = await unservedWarnings(config, adapters);
+  for (const warning of warnings) io.err(`warning: ${warning}\n`);
   if (values.json) {
     io.out(`${JSON.stringify(redactedConfig(config), null, 2)}\n`);
     return 0;
   }
   io.out(
-    `Configuration OK${config.source ? ` (${config.source})` : ' (no config file: defaults and environment)'}\n\n`,
+    `Configuration OK${config.source ? ` (${config.source})` : ' (no config file: defaults and environment)'}${warnings.length > 0 ? `, with ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (above)` : ''}\n\n`,
   );
   io.out(`  listen   ${config.server.host}:${config.server.port}\n  data     ${config.server.dataDir}\n\n`);
   io.out(

@@ -105,6 +105,8 @@ export function providersFromEnv(env: Readonly<Record<string, string | undefined
     const baseURL = checkUrl('OPENAI_BASE_URL', localBase, issues);
     if (baseURL) providers.push({ ...base(LOCAL_PROVIDER_NAME, 'openai-compatible', 'env'), baseURL });
   }
-  providers.push({ ...base(SIMULATOR_PROVIDER_NAME, 'simulator', 'builtin') });
+  // The simulator serves only the models it lists: a name it does not list is a typo, not a model
+  // to pass through (a 404 with the nearest ids instead of the simulator's own error).
+  providers.push({ ...base(SIMULATOR_PROVIDER_NAME, 'simulator', 'builtin'), passthrough: false });
   return { providers, issues };
 }

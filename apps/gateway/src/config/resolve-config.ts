@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { CacheConfig } from '../cache/index.js';
 import type { CorsConfig } from '../server/cors.js';
+import { closest } from '../text/closest-names.js';
 import { ConfigError, type ConfigIssue, formatPath } from './config-error.js';
 import {
   type BreakerConfigSchema,
@@ -14,7 +15,7 @@ import {
   type Strategy,
 } from './config-schema.js';
 import { ENV_PROVIDERS, providersFromEnv, type ResolvedProvider } from './env-providers.js';
-import { closest, issuesFromZod } from './zod-issues.js';
+import { issuesFromZod } from './zod-issues.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8787;

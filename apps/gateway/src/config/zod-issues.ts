@@ -1,38 +1,7 @@
 import { clip } from '@switchyard/protocol';
 import type { z } from 'zod';
+import { closest } from '../text/closest-names.js';
 import { type ConfigIssue, formatPath } from './config-error.js';
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(
-        row[j]! + 1,
-        row[j - 1]! + 1,
-        previous + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
-      );
-      previous = current;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** The known name closest to `value`, when it is close enough to be a likely typo. */
-export function closest(value: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(value.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const d = distance(value, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
 
 /** Keys the schema allows directly under `path` (for "did you mean" hints on unknown keys). */
 function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {

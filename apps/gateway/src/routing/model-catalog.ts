@@ -203,11 +203,42 @@ export class ModelCatalog {
     if (weight !== 1 || effectiveTimeout !== provider.timeoutMs)
       return newDeployment(provider, model, weight, effectiveTimeout);
     let shared = this.#deployments.get(id);
-    if (!shared) {
+    // `simulator/echo` first reads as model `echo`, until the listing says `simulator/echo`.
+    if (!shared || shared.model !== model) {
       shared = newDeployment(provider, model, 1, provider.timeoutMs);
       this.#deployments.set(id, shared);
     }
     return shared;
+  }
+
+  /**
+   * The upstream id a configured deployment means: `simulator/echo`, written as `/v1/models` lists
+   * it, splits into provider `simulator` and model `echo`, but the simulator lists `simulator/echo`.
+   */
+  #listedId(provider: string, model: string): string {
+    const ids =
+      this.#providers.find((entry) => entry.provider.name === provider)?.models.map((m) => m.id) ?? [];
+    const qualified = `${provider}/${model}`;
+    return !ids.includes(model) && ids.includes(qualified) ? qualified : model;
+  }
+
+  /**
+   * Configured deployments whose provider's model list is known (declared, or listed) and does not
+   * hold their model, with the ids it does serve: for `config check` and start-up to report.
+   */
+  unservedDeployments(): { model: string; index: number; deployment: string; served: string[] }[] {
+    const found: { model: string; index: number; deployment: string; served: string[] }[] = [];
+    for (const model of this.#options.models) {
+      model.deployments.forEach((d, index) => {
+        const entry = this.#providers.find((e) => e.provider.name === d.provider);
+        const known = entry && (!entry.provider.discover || entry.refreshedAt !== undefined);
+        if (!entry || !known || entry.models.length === 0) return;
+        const served = entry.models.map((m) => m.id);
+        if (served.includes(this.#listedId(d.provider, d.model))) return;
+        found.push({ model: model.name, index, deployment: `${d.provider}/${d.model}`, served });
+      });
+    }
+    return found;
   }
 
   #single(name: string, provider: CatalogProvider, model: string): Route {
@@ -238,7 +269,12 @@ export class ModelCatalog {
         name: model.name,
         strategy: model.strategy,
         deployments: model.deployments.map((d) =>
-          this.#deployment(this.#byName.get(d.provider)!, d.model, d.weight, d.timeoutMs),
+          this.#deployment(
+            this.#byName.get(d.provider)!,
+            this.#listedId(d.provider, d.model),
+            d.weight,
+            d.timeoutMs,
+          ),
         ),
         retries: model.retries,
         timeoutMs: model.timeoutMs,

@@ -9,7 +9,7 @@ import {
   ServerError,
   toProtocolError,
 } from '@switchyard/protocol';
-import { createChatServer, createNodeHandler } from '@switchyard/server-kit';
+import { bearerToken, createChatServer, createNodeHandler, resolveRequestId } from '@switchyard/server-kit';
 import type pino from 'pino';
 import { type Accounting, handleAdmin, handleUsage, openAccounting } from '../accounting/index.js';
 import { openResponseCache, type ResponseCache, withResponseCache } from '../cache/index.js';
@@ -39,11 +39,6 @@ function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
   const query = raw.indexOf('?');
   return query === -1 ? raw : raw.slice(0, query);
-}
-
-function bearer(req: IncomingMessage): string | null {
-  const match = /^\s*bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  return match ? match[1]! : null;
 }
 
 /**
@@ -347,18 +342,23 @@ export class Gateway {
       res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
       return void res.end(this.#openapi);
     }
+    // Every answer from here on carries a request id, errors in their envelope too.
+    const requestId = resolveRequestId(req.headers['x-request-id'] as string | undefined);
+    res.setHeader('x-request-id', requestId);
     if (path === '/v1/usage' || path === '/admin' || path.startsWith('/admin/')) {
       let principal: ReturnType<Accounting['authenticate']>;
       try {
-        principal = await this.accounting.authenticateAsync(bearer(req));
+        const { authorization } = req.headers;
+        principal = await this.accounting.authenticateAsync(bearerToken(authorization), authorization);
       } catch (error) {
-        return sendError(res, AuthenticationError.isInstance(error) ? error : toProtocolError(error));
+        const refusal = AuthenticationError.isInstance(error) ? error : toProtocolError(error);
+        return sendError(res, refusal.with({ requestId }));
       }
       const request = toWebRequest(req, this.config.server.bodyLimitBytes);
       const response =
         path === '/v1/usage'
-          ? await handleUsage(this.accounting, request, principal)
-          : await handleAdmin(this.accounting, request, principal);
+          ? await handleUsage(this.accounting, request, principal, requestId)
+          : await handleAdmin(this.accounting, request, principal, requestId);
       return sendWebResponse(res, response);
     }
     // API paths never fall through to the playground's index.html.
@@ -377,6 +377,7 @@ export class Gateway {
       new NotFoundError({
         message: `Unknown route: ${method} ${path.slice(0, 200)}`,
         code: ErrorCode.notFound,
+        requestId,
       }),
     );
   }

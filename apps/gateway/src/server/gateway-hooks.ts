@@ -5,11 +5,17 @@ import {
   type Model,
   type Usage,
 } from '@switchyard/protocol';
-import type { ChatRequestContext, ChatServerOptions, ListModelsContext } from '@switchyard/server-kit';
+import {
+  type ChatRequestContext,
+  type ChatServerOptions,
+  type ListModelsContext,
+  modelNotFoundError,
+} from '@switchyard/server-kit';
 import type { Accounting, Admission, Principal } from '../accounting/index.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
 import type { UsageWait } from '../routing/routed-stream.js';
 import { type Router, type RouteTrace, routeTraceOf } from '../routing/router.js';
+import { closestNames } from '../text/closest-names.js';
 import { type BilledUsage, usageOfCutStream } from './cut-stream-usage.js';
 import { estimatePromptTokens } from './estimate-prompt-tokens.js';
 import { refuseVendorRoutingFields } from './vendor-routing-fields.js';
@@ -47,9 +53,8 @@ export function mayUse(principal: Principal | undefined, names: readonly string[
   return allowed === null || names.some((name) => allowed.includes(name));
 }
 
-/** `GET /v1/models` for the caller: the catalog, narrowed to the models the key may use. */
-export function modelsFor(catalog: ModelCatalog, context: ListModelsContext): Model[] {
-  const principal = (context.locals as GatewayLocals | undefined)?.principal;
+/** The catalog's models that `principal` may use. */
+function usableModels(catalog: ModelCatalog, principal: Principal | undefined): Model[] {
   const all = catalog.list();
   return principal && !principal.isAdmin && principal.key.allowedModels !== null
     ? all.filter((m) => {
@@ -57,6 +62,11 @@ export function modelsFor(catalog: ModelCatalog, context: ListModelsContext): Mo
         return route !== undefined && mayUse(principal, catalog.namesOf(route));
       })
     : [...all];
+}
+
+/** `GET /v1/models` for the caller: the catalog, narrowed to the models the key may use. */
+export function modelsFor(catalog: ModelCatalog, context: ListModelsContext): Model[] {
+  return usableModels(catalog, (context.locals as GatewayLocals | undefined)?.principal);
 }
 
 function checkModelName(model: string): void {
@@ -132,7 +142,7 @@ export function createGatewayHooks({
     async authenticate(context) {
       const locals = localsOf(context);
       locals.t0 = context.receivedAt;
-      locals.principal = await accounting.authenticateAsync(context.apiKey);
+      locals.principal = await accounting.authenticateAsync(context.apiKey, context.header('authorization'));
       return locals.principal;
     },
 
@@ -141,7 +151,12 @@ export function createGatewayHooks({
       const route = catalog.resolve(model) ?? (await catalog.resolveFresh(model));
       // A model the key may not use is answered like one that does not exist (404), so that a
       // scoped key cannot probe which models exist.
-      if (!route || !mayUse(localsOf(context).principal, catalog.namesOf(route))) return undefined;
+      const { principal } = localsOf(context);
+      if (!route || !mayUse(principal, catalog.namesOf(route))) {
+        // The nearest names it may use: a typo is told the fix, and a scoped key learns nothing new.
+        const usable = usableModels(catalog, principal).map((m) => m.id);
+        throw modelNotFoundError(model, context.requestId, closestNames(model, usable));
+      }
       routeTraceOf(context.locals).route = route;
       return router;
     },
