@@ -46,12 +46,22 @@ export function Composer({ value, onChange, onSend, onStop, running, blocked, mo
           {blocked ??
             (models.length > 1 ? `Compare: ${models.join(' · ')}` : `${mod}+Enter sends, Esc stops`)}
         </p>
+        {/* Distinct keys: React would otherwise turn the clicked Stop into a submit button while its
+            click is still being handled, and the browser would then submit the form. */}
         {running ? (
-          <button type="button" className="button button--danger" onClick={onStop}>
+          <button
+            key="stop"
+            type="button"
+            className="button button--danger"
+            onClick={(event) => {
+              event.preventDefault();
+              onStop();
+            }}
+          >
             Stop <kbd>Esc</kbd>
           </button>
         ) : (
-          <button type="submit" className="button button--primary">
+          <button key="send" type="submit" className="button button--primary">
             Send
           </button>
         )}
