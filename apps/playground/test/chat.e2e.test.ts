@@ -1,8 +1,18 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserMissing } from './support/browser.js';
 import { playgroundSession, send, settledAnswers } from './support/playground-session.js';
 
 const { open } = playgroundSession();
+
+/** The bodies of the chat requests the page sends from now on. */
+function sentBodies(page: Page): { messages: { role: string; content: unknown }[] }[] {
+  const bodies: { messages: { role: string; content: unknown }[] }[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/v1/chat/completions')) bodies.push(request.postDataJSON());
+  });
+  return bodies;
+}
 
 const SLOW = `${'slow words '.repeat(40)}[simulate:tps=15]`;
 
@@ -30,6 +40,27 @@ describe.skipIf(browserMissing)(
       await page.waitForTimeout(300);
       expect(await page.locator('.toast').count()).toBe(0);
       expect(await page.getByTestId('message-user').count()).toBe(2);
+    });
+
+    it('leaves failed turns (429, 500, 401) out of the next request, and resends one that is retried', async () => {
+      const { page } = await open();
+      const bodies = sentBodies(page);
+      const failed = page.locator('[data-testid="message-assistant"][data-status="error"]');
+      for (const [index, prompt] of [
+        '[simulate:error=rate_limit_exceeded]',
+        '[simulate:error=server_error]',
+        '[simulate:error=invalid_api_key]',
+      ].entries()) {
+        await send(page, prompt);
+        await expect.poll(() => failed.count(), { timeout: 10_000 }).toBe(index + 1);
+      }
+      await send(page, 'after the failures');
+      await settledAnswers(page, 4);
+      expect(bodies.at(-1)?.messages).toEqual([{ role: 'user', content: 'after the failures' }]);
+      // Retrying a failed answer sends its prompt again (and what came before it).
+      await failed.nth(1).getByRole('button', { name: 'Re-run' }).click();
+      await expect.poll(() => bodies.length).toBe(5);
+      expect(bodies.at(-1)?.messages).toEqual([{ role: 'user', content: '[simulate:error=server_error]' }]);
     });
   },
 );

@@ -63,6 +63,11 @@ export function AssistantAnswer({
         </p>
       )}
       {answer?.error && <ErrorNotice error={answer.error} />}
+      {answer?.status === 'error' && (
+        <p className="muted small" data-testid="left-out">
+          This turn is left out of the next request; Re-run sends it again.
+        </p>
+      )}
       {answer && !streaming && <AnswerMetrics answer={answer} />}
     </div>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { buildParams, composeRequest, settingsIssues } from '../state/build-request.js';
 import { activePath } from '../state/conversation-tree.js';
+import { sentHistory } from '../state/sent-history.js';
 import { usePlayground } from './playground-context.js';
 
 /** The open chat's title (editable) and the export of the request Send would make. */
@@ -14,7 +15,7 @@ export function ChatHeader() {
   const exportNext = () => {
     const issue = settingsIssues(conversation.settings)[0];
     if (issue) return notify(issue.message);
-    const messages = activePath(conversation.tree).map((node) => node.message);
+    const messages = sentHistory(activePath(conversation.tree));
     if (messages.length === 0) messages.push({ role: 'user', content: 'Hello!' });
     openExport({
       title: 'Export the next request',

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { buildParams, composeRequest, settingsIssues } from '../state/build-request.js';
 import { pathTo, type TreeMessage, type TreeNode } from '../state/conversation-tree.js';
 import { createId } from '../state/create-id.js';
+import { sentHistory } from '../state/sent-history.js';
 import { AssistantAnswer } from './assistant-answer.js';
 import { BranchSwitcher } from './branch-switcher.js';
 import { MessageEditor } from './message-editor.js';
@@ -66,7 +67,7 @@ export function MessageItem({ node, inGroup, selected }: MessageItemProps) {
   };
   const exportRequest = () => {
     if (answer) {
-      const before = node.parent === null ? [] : pathTo(conversation.tree, node.parent).map((n) => n.message);
+      const before = node.parent === null ? [] : sentHistory(pathTo(conversation.tree, node.parent));
       openExport({
         title: 'Export the request of this answer',
         request: composeRequest(answer.params, answer.system, before),
@@ -75,7 +76,7 @@ export function MessageItem({ node, inGroup, selected }: MessageItemProps) {
     }
     const issue = settingsIssues(conversation.settings)[0];
     if (issue) return notify(issue.message);
-    const messages = pathTo(conversation.tree, node.id).map((n) => n.message);
+    const messages = sentHistory(pathTo(conversation.tree, node.id));
     openExport({
       title: 'Export the request that answers this message',
       request: composeRequest(buildParams(conversation.settings), conversation.settings.system, messages),
