@@ -62,5 +62,47 @@ describe.skipIf(browserMissing)(
       await expect.poll(() => bodies.length).toBe(5);
       expect(bodies.at(-1)?.messages).toEqual([{ role: 'user', content: '[simulate:error=server_error]' }]);
     });
+
+    it('renders Markdown safely, with highlighted code and copy buttons', async () => {
+      const { page } = await open();
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+      // Single line breaks: the simulator's echo folds runs of whitespace into one space.
+      const markdown = [
+        '# Title',
+        '| a | b |',
+        '| --- | --- |',
+        '| 1 | 2 |',
+        '```ts',
+        'const answer: number = 42;',
+        '```',
+        'Inline <img src="x" onerror="window.__xss = 1"><script>window.__xss = 2</script> [bad link](javascript:window.__xss=3) [good link](https://example.com/)',
+        '- one',
+        '- **two**',
+      ].join('\n');
+      await send(page, markdown);
+      const answer = (await settledAnswers(page, 1)).last();
+      const text = answer.getByTestId('answer-text');
+      expect(await text.locator('h1').textContent()).toBe('Title');
+      expect(await text.locator('li').allTextContents()).toEqual(['one', 'two']);
+      expect(await text.locator('li strong').textContent()).toBe('two');
+      expect(await text.locator('td').allTextContents()).toEqual(['1', '2']);
+      const code = text.getByTestId('code-block');
+      expect(await code.locator('code').textContent()).toBe('const answer: number = 42;');
+      expect(await code.locator('.hljs-keyword').first().textContent()).toBe('const');
+      // Raw HTML is shown as text, and nothing ran.
+      expect(await text.locator('img, script').count()).toBe(0);
+      expect(await text.textContent()).toContain('<script>window.__xss = 2</script>');
+      expect(await text.locator('a', { hasText: 'bad link' }).getAttribute('href')).toBeNull();
+      expect(await text.locator('a', { hasText: 'good link' }).getAttribute('rel')).toBe(
+        'noopener noreferrer',
+      );
+      await page.waitForTimeout(100);
+      expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+      // Copy the code block, then the whole message.
+      await code.getByRole('button', { name: 'Copy code' }).click();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('const answer: number = 42;');
+      await answer.getByRole('button', { name: 'Copy message' }).click();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(markdown);
+    });
   },
 );

@@ -5,6 +5,7 @@ import { createId } from '../state/create-id.js';
 import { sentHistory } from '../state/sent-history.js';
 import { AssistantAnswer } from './assistant-answer.js';
 import { BranchSwitcher } from './branch-switcher.js';
+import { CopyButton } from './copy-button.js';
 import { MessageEditor } from './message-editor.js';
 import { usePlayground } from './playground-context.js';
 
@@ -137,6 +138,7 @@ export function MessageItem({ node, inGroup, selected }: MessageItemProps) {
               Continue with this
             </button>
           )}
+          <CopyButton text={plainText(message)} label="Copy message" />
           <button type="button" className="small-button" onClick={() => setEditing(true)}>
             Edit
           </button>
