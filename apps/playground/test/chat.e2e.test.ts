@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { browserMissing } from './support/browser.js';
 import { playgroundSession, send, settledAnswers } from './support/playground-session.js';
 
-const { open } = playgroundSession();
+const session = playgroundSession();
+const { open } = session;
 
 /** The bodies of the chat requests the page sends from now on. */
 function sentBodies(page: Page): { messages: { role: string; content: unknown }[] }[] {
@@ -103,6 +104,69 @@ describe.skipIf(browserMissing)(
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('const answer: number = 42;');
       await answer.getByRole('button', { name: 'Copy message' }).click();
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(markdown);
+    });
+
+    it('usage: a Stop counts as a cancellation, not an error, and a failure is filed under the deployment that failed', async () => {
+      const { gateway } = session;
+      const chat = (body: object, signal?: AbortSignal) =>
+        fetch(`${gateway.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${gateway.adminKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          ...(signal ? { signal } : {}),
+        });
+      const failed = await chat({
+        model: 'simulator/echo',
+        messages: [{ role: 'user', content: 'fail [simulate:error=server_error]' }],
+      });
+      expect(failed.status).toBe(500);
+      // A stream stopped by its client after the first chunk (the ledger's 499).
+      const stop = new AbortController();
+      const stream = await chat(
+        {
+          model: 'simulator/babble',
+          stream: true,
+          messages: [{ role: 'user', content: 'long [simulate:tps=5]' }],
+        },
+        stop.signal,
+      );
+      await stream.body?.getReader().read();
+      stop.abort();
+      const { page } = await open({ path: '/#/usage' });
+      await page.getByLabel('Admin key').fill(gateway.adminKey);
+      const count = async (label: string) =>
+        Number(
+          (
+            await page
+              .getByTestId('usage-totals')
+              .locator('.tile', { hasText: label })
+              .locator('dd')
+              .textContent()
+          )?.match(/^[\d,]+/)?.[0],
+        );
+      // The aborted stream's row is written once the gateway notices the client left.
+      await expect
+        .poll(
+          async () => {
+            await page.getByRole('button', { name: /Load|Refresh/ }).click();
+            await page.getByTestId('usage-totals').waitFor();
+            return count('Cancelled');
+          },
+          { timeout: 10_000 },
+        )
+        .toBeGreaterThanOrEqual(1);
+      expect(await count('Errors')).toBeGreaterThanOrEqual(1);
+      const rows = page
+        .locator('figure', { hasText: 'Errors and cancellations by deployment' })
+        .locator('tbody tr');
+      const cells = async (deployment: string) =>
+        rows
+          .filter({ has: page.locator('th', { hasText: deployment }) })
+          .locator('td')
+          .allTextContents();
+      expect(await rows.locator('th').allTextContents()).not.toContainEqual(expect.stringMatching(/^none/));
+      expect((await cells('simulator/echo'))[0]).not.toBe('0%');
+      expect(await cells('simulator/babble')).toEqual(['0%', '100%']);
     });
   },
 );
