@@ -168,5 +168,29 @@ describe.skipIf(browserMissing)(
       expect((await cells('simulator/echo'))[0]).not.toBe('0%');
       expect(await cells('simulator/babble')).toEqual(['0%', '100%']);
     });
+
+    it('"Export request" says it is the last request sent, and offers the next one with the draft', async () => {
+      const { page } = await open();
+      await send(page, 'first question');
+      await settledAnswers(page, 1);
+      await page.locator('#composer-input').fill('my draft');
+      await page.getByRole('button', { name: 'Export request' }).click();
+      const dialog = page.getByRole('dialog');
+      const body = async () => {
+        const code = (await dialog.getByTestId('export-code').textContent()) ?? '';
+        return JSON.parse(code.slice(code.indexOf("-d '") + 4, code.lastIndexOf("'"))) as {
+          messages: { role: string; content: string }[];
+        };
+      };
+      expect(await dialog.getByTestId('export-note').textContent()).toMatch(/last request sent/i);
+      expect((await body()).messages).toEqual([{ role: 'user', content: 'first question' }]);
+      await dialog.getByRole('tab', { name: /Next request/ }).click();
+      expect(await dialog.getByTestId('export-note').textContent()).toMatch(/draft/i);
+      expect((await body()).messages).toEqual([
+        { role: 'user', content: 'first question' },
+        { role: 'assistant', content: 'first question' },
+        { role: 'user', content: 'my draft' },
+      ]);
+    });
   },
 );

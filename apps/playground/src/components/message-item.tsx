@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { buildParams, composeRequest, settingsIssues } from '../state/build-request.js';
+import { settingsIssues } from '../state/build-request.js';
 import { pathTo, type TreeMessage, type TreeNode } from '../state/conversation-tree.js';
 import { createId } from '../state/create-id.js';
+import { answerRequest, settingsRequest } from '../state/export-requests.js';
 import { sentHistory } from '../state/sent-history.js';
 import { AssistantAnswer } from './assistant-answer.js';
 import { BranchSwitcher } from './branch-switcher.js';
@@ -67,20 +68,31 @@ export function MessageItem({ node, inGroup, selected }: MessageItemProps) {
     if (refusal) notify(refusal.reason);
   };
   const exportRequest = () => {
-    if (answer) {
-      const before = node.parent === null ? [] : sentHistory(pathTo(conversation.tree, node.parent));
+    const sent = answerRequest(conversation, node);
+    if (sent) {
       openExport({
         title: 'Export the request of this answer',
-        request: composeRequest(answer.params, answer.system, before),
+        choices: [
+          {
+            label: 'This answer',
+            note: 'Exactly the request the playground sent for this answer.',
+            request: sent,
+          },
+        ],
       });
       return;
     }
     const issue = settingsIssues(conversation.settings)[0];
     if (issue) return notify(issue.message);
-    const messages = sentHistory(pathTo(conversation.tree, node.id));
     openExport({
       title: 'Export the request that answers this message',
-      request: composeRequest(buildParams(conversation.settings), conversation.settings.system, messages),
+      choices: [
+        {
+          label: 'Answer this message',
+          note: 'The request that answers this message with the current settings.',
+          request: settingsRequest(conversation, sentHistory(pathTo(conversation.tree, node.id))),
+        },
+      ],
     });
   };
 
