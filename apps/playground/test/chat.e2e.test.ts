@@ -192,5 +192,55 @@ describe.skipIf(browserMissing)(
         { role: 'user', content: 'my draft' },
       ]);
     });
+
+    it('at phone width a message keeps its actions on one line, the rest in a "⋯" menu', async () => {
+      const { page } = await open({ viewport: { width: 390, height: 844 } });
+      await send(page, 'phone actions');
+      const answer = (await settledAnswers(page, 1)).last();
+      const row = answer.locator('.message__actions');
+      const button = await answer.getByRole('button', { name: 'Edit' }).boundingBox();
+      expect((await row.boundingBox())?.height).toBeLessThan((button?.height ?? 0) * 1.5);
+      await answer.locator('summary.more-actions__toggle').click();
+      await answer.getByRole('button', { name: 'Branch' }).click();
+      // The branch is told apart in the sidebar: the mark first, and its size and time under it.
+      const titles = page.locator('.conversation-item__title');
+      expect(await titles.allTextContents()).toEqual(['Branch: phone actions', 'phone actions']);
+      expect(await page.locator('.conversation-item__meta').first().textContent()).toMatch(/^2 messages · /);
+    });
+
+    it('Shift+Esc focuses the message box, from anywhere (after Ctrl+K too)', async () => {
+      const { page } = await open();
+      await page.keyboard.press('Control+k');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('model-picker');
+      await page.keyboard.press('Shift+Escape');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('composer-input');
+    });
+
+    it('collapses a very long message, with a button to show it all', async () => {
+      const { page } = await open();
+      await send(page, 'word '.repeat(5000).trim());
+      const answer = (await settledAnswers(page, 1)).last();
+      const body = answer.getByTestId('message-body');
+      expect((await body.boundingBox())?.height).toBeLessThan(500);
+      await answer.getByRole('button', { name: 'Show all (5,000 words)' }).click();
+      expect((await body.boundingBox())?.height).toBeGreaterThan(1000);
+    });
+
+    it('keeps the new answer in view after "Send result and continue"', async () => {
+      const { page } = await open({ viewport: { width: 1280, height: 600 } });
+      await page.locator('summary', { hasText: 'Tools' }).click();
+      await page.getByRole('button', { name: 'Add a tool' }).click();
+      await send(page, `What is the weather in Paris? ${'Some context. '.repeat(60)}`);
+      await page.getByTestId('tool-call').waitFor();
+      await page.getByLabel(/Result of get_weather/).fill(`{"sky": "${'cloudy '.repeat(80)}"}`);
+      await page.getByRole('button', { name: 'Send result and continue' }).click();
+      const answers = await settledAnswers(page, 2);
+      await expect.poll(() => answers.last().getAttribute('data-status')).toBe('done');
+      const metrics = answers.last().getByTestId('answer-metrics');
+      const thread = await page.locator('.thread').boundingBox();
+      await expect
+        .poll(async () => (await metrics.boundingBox())?.y ?? Number.POSITIVE_INFINITY)
+        .toBeLessThan((thread?.y ?? 0) + (thread?.height ?? 0));
+    });
   },
 );

@@ -189,6 +189,7 @@ describe.skipIf(browserMissing)(
       const answer = (await settledAnswers(page, 1)).last();
       const shown = await answer.getByTestId('answer-text').textContent();
       expect(shown?.length).toBeGreaterThan(20);
+      await answer.locator('summary.more-actions__toggle').click();
       await answer.getByRole('button', { name: 'Export' }).click();
       const code = await page.getByTestId('export-code').textContent();
       expect(code).toMatch(/^curl -sS -N /);
@@ -288,6 +289,7 @@ describe.skipIf(browserMissing)(
         if (theme === 'dark') await page.getByRole('button', { name: 'Switch to dark theme' }).click();
         await page.goto(`${session.gateway.url}/#/`);
         found.push(...(await accessibilityViolations(page)).map((v) => `${theme} chat: ${v}`));
+        await page.getByTestId('message-assistant').locator('summary.more-actions__toggle').click();
         await page.getByTestId('message-assistant').getByRole('button', { name: 'Export' }).click();
         found.push(...(await accessibilityViolations(page)).map((v) => `${theme} export: ${v}`));
         await page.keyboard.press('Escape');
@@ -298,6 +300,6 @@ describe.skipIf(browserMissing)(
         found.push(...(await accessibilityViolations(page)).map((v) => `${theme} usage: ${v}`));
       }
       expect(found).toEqual([]);
-    });
+    }, 60_000);
   },
 );

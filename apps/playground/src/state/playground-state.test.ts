@@ -103,7 +103,7 @@ describe('playground reducer', () => {
     });
     data = playgroundReducer(data, { type: 'branch', id, nodeId: 'u1', newId: 'b1', now: 4 });
     expect(data.activeId).toBe('b1');
-    expect(data.conversations.b1?.title).toBe('one (branch)');
+    expect(data.conversations.b1?.title).toBe('Branch: one');
     expect(activePath(data.conversations.b1!.tree).map((n) => n.message.content)).toEqual(['one']);
     expect(activePath(data.conversations[id]!.tree)).toHaveLength(2);
   });
