@@ -33,12 +33,11 @@ function fileSlug(title: string): string {
 /** How many messages the shown branch has and when it last changed: tells like-named chats apart. */
 function chatMeta(conversation: Conversation): string {
   const count = activePath(conversation.tree).length;
-  const when = new Date(conversation.updatedAt).toLocaleString([], {
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+  const date = new Date(conversation.updatedAt);
+  const when =
+    date.toDateString() === new Date().toDateString()
+      ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+      : date.toLocaleDateString([], { month: 'short', day: 'numeric' });
   return `${count} message${count === 1 ? '' : 's'} · ${when}`;
 }
 
