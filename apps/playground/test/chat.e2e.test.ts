@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { browserMissing } from './support/browser.js';
 import { playgroundSession, send, settledAnswers } from './support/playground-session.js';
 
-const session = playgroundSession();
+// Simulated failures must neither be retried nor open the simulator's circuit breaker, which
+// would fail the tests that follow them.
+const session = playgroundSession({ routing: { retries: 0, breaker: { failureThreshold: 1000 } } });
 const { open } = session;
 
 /** The bodies of the chat requests the page sends from now on. */
@@ -241,6 +243,21 @@ describe.skipIf(browserMissing)(
       await expect
         .poll(async () => (await metrics.boundingBox())?.y ?? Number.POSITIVE_INFINITY)
         .toBeLessThan((thread?.y ?? 0) + (thread?.height ?? 0));
+    });
+
+    it('the model picker can be searched, and Enter sends when asked to', async () => {
+      const { page } = await open();
+      await page.getByLabel('Search: Model').fill('thin');
+      await expect.poll(() => page.locator('#model-picker').inputValue()).toBe('simulator/thinker');
+      await page.getByLabel('Search: Model').fill('simulator');
+      expect(await page.locator('#model-picker option').count()).toBe(3);
+      await page.getByLabel('Enter sends').check();
+      await page.locator('#composer-input').fill('line one');
+      await page.locator('#composer-input').press('Shift+Enter');
+      await page.locator('#composer-input').press('Enter');
+      await settledAnswers(page, 1);
+      expect(await page.getByTestId('message-user').textContent()).toContain('line one');
+      expect(await page.locator('#composer-input').inputValue()).toBe('');
     });
   },
 );
