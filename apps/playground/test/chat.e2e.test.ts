@@ -247,9 +247,9 @@ describe.skipIf(browserMissing)(
 
     it('the model picker can be searched, and Enter sends when asked to', async () => {
       const { page } = await open();
-      await page.getByLabel('Search: Model').fill('thin');
+      await page.getByLabel('Search models').fill('thin');
       await expect.poll(() => page.locator('#model-picker').inputValue()).toBe('simulator/thinker');
-      await page.getByLabel('Search: Model').fill('simulator');
+      await page.getByLabel('Search models').fill('simulator');
       expect(await page.locator('#model-picker option').count()).toBe(3);
       await page.getByLabel('Enter sends').check();
       await page.locator('#composer-input').fill('line one');

@@ -9,10 +9,12 @@ interface ModelPickerProps {
   label?: string;
   id?: string;
   error?: string | undefined;
+  /** With a search box over the list (the main picker; the compare pickers stay plain). */
+  searchable?: boolean;
 }
 
 /** The gateway's models in a select with a search box (one match is picked); a text input when the list cannot be loaded. */
-export function ModelPicker({ value, onChange, label = 'Model', id, error }: ModelPickerProps) {
+export function ModelPicker({ value, onChange, label = 'Model', id, error, searchable }: ModelPickerProps) {
   const { models } = usePlayground();
   const fallbackId = useId();
   const inputId = id ?? fallbackId;
@@ -32,12 +34,12 @@ export function ModelPicker({ value, onChange, label = 'Model', id, error }: Mod
   return (
     <div className="field">
       <label htmlFor={inputId}>{label}</label>
-      {models.models.length > 0 && (
+      {searchable && models.models.length > 0 && (
         <input
           type="search"
           className="model-search"
           placeholder="Search models"
-          aria-label={`Search: ${label}`}
+          aria-label="Search models"
           value={query}
           onChange={(e) => search(e.target.value)}
         />
