@@ -77,6 +77,7 @@ function backfill(gateway: Gateway, keyIds: string[]): void {
       const keyId = keyIds[Math.floor(next() ** 1.2 * keyIds.length)] ?? null;
       const thinker = model === 'simulator/thinker';
       const failed = next() < (model === 'simulator/babble' ? 0.06 : 0.015);
+      const cancelled = !failed && next() < 0.03;
       const prompt = Math.round(200 + next() * 1800);
       const completion = failed ? 0 : Math.round(40 + next() * (thinker ? 900 : 400));
       const reasoning = thinker && !failed ? Math.round(completion * 0.4) : 0;
@@ -99,8 +100,9 @@ function backfill(gateway: Gateway, keyIds: string[]): void {
         cost: (prompt * price.input + completion * price.output) / 1e6,
         latencyMs: latency,
         ttftMs: failed ? null : ttft,
-        status: failed ? (next() < 0.5 ? 429 : 502) : 200,
-        errorCode: failed ? 'upstream_error' : null,
+        // A few streams stopped by their user (499): cancellations, shown apart from errors.
+        status: failed ? (next() < 0.5 ? 429 : 502) : cancelled ? 499 : 200,
+        errorCode: failed ? 'upstream_error' : cancelled ? 'aborted' : null,
         stream: true,
         cached: false,
       });
@@ -209,6 +211,7 @@ async function capture(
         await openChat(page, /Give me a city/);
         await page.locator('#settings-panel').evaluate((el) => el.scrollTo(0, el.scrollHeight));
         await shoot(page, `json-schema-${suffix}`);
+        await page.locator('summary.more-actions__toggle').last().click();
         await page.getByRole('button', { name: 'Export', exact: true }).last().click();
         await page.getByRole('tab', { name: 'TypeScript' }).click();
         await shoot(page, `export-${suffix}`);

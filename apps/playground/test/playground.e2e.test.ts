@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserMissing, launchChromium, storageScript } from './support/browser.js';
-import { buildPlayground } from './support/build-playground.js';
-import { type GatewayProcess, startGateway } from './support/gateway-process.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserMissing } from './support/browser.js';
+import { metric, playgroundSession, send, settledAnswers } from './support/playground-session.js';
 
 const run = promisify(execFile);
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -40,83 +39,14 @@ async function accessibilityViolations(page: Page): Promise<string[]> {
   );
 }
 
-// One build, one real gateway process and one browser for the whole file; a fresh browser
-// context (empty localStorage) per test.
-let dist: string;
-let gateway: GatewayProcess;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  dist = await buildPlayground();
-  [gateway, browser] = await Promise.all([
-    startGateway({
-      playgroundDir: dist,
-      config: {
-        prices: {
-          'simulator/echo': { input: 2, output: 8 },
-          'simulator/thinker': { input: 3, output: 15 },
-          'simulator/babble': { input: 1, output: 4 },
-        },
-      },
-    }),
-    launchChromium(),
-  ]);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.allSettled(contexts.map((c) => c.close()));
-  await browser?.close();
-  await gateway?.stop();
-  if (dist) rmSync(dist, { recursive: true, force: true });
+const session = playgroundSession({
+  prices: {
+    'simulator/echo': { input: 2, output: 8 },
+    'simulator/thinker': { input: 3, output: 15 },
+    'simulator/babble': { input: 1, output: 4 },
+  },
 });
-
-async function open(
-  options: { apiKey?: string; viewport?: { width: number; height: number }; path?: string } = {},
-) {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
-  contexts.push(context);
-  context.setDefaultTimeout(15_000);
-  const apiKey = options.apiKey ?? gateway.adminKey;
-  await context.addInitScript(
-    storageScript({
-      'switchyard.playground.connection.v1': { gatewayURL: '', apiKey },
-      'switchyard.playground.theme.v1': 'light',
-    }),
-  );
-  const page = await context.newPage();
-  // Uncaught errors, and console errors such as a content-security-policy violation.
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    // Failed requests are expected in the error scenarios; the page shows them itself.
-    if (message.type() === 'error' && !/Failed to load resource/.test(message.text()))
-      errors.push(message.text());
-  });
-  await page.goto(`${gateway.url}${options.path ?? '/'}`);
-  await page.locator('[data-testid="connection-button"]:not([data-state="loading"])').waitFor();
-  return { page, errors };
-}
-
-async function send(page: Page, text: string) {
-  await page.locator('#composer-input').fill(text);
-  await page.locator('#composer-input').press('Control+Enter');
-}
-
-/** The assistant answers in the active branch, once none is streaming. */
-async function settledAnswers(page: Page, count: number) {
-  const answers = page.locator('[data-testid="message-assistant"]');
-  await expect.poll(() => answers.count()).toBeGreaterThanOrEqual(count);
-  await page
-    .locator('[data-testid="message-assistant"][data-status="streaming"]')
-    .first()
-    .waitFor({ state: 'detached' });
-  return answers;
-}
-
-function metric(page: Page, name: string) {
-  return page.locator(`[data-testid="answer-metrics"] [data-metric="${name}"] dd`).last();
-}
+const { open } = session;
 
 describe.skipIf(browserMissing)(
   `the playground in a real browser, against a real gateway${browserMissing ? ` (skipped: ${browserMissing})` : ''}`,
@@ -259,11 +189,12 @@ describe.skipIf(browserMissing)(
       const answer = (await settledAnswers(page, 1)).last();
       const shown = await answer.getByTestId('answer-text').textContent();
       expect(shown?.length).toBeGreaterThan(20);
+      await answer.locator('summary.more-actions__toggle').click();
       await answer.getByRole('button', { name: 'Export' }).click();
       const code = await page.getByTestId('export-code').textContent();
       expect(code).toMatch(/^curl -sS -N /);
       const { stdout } = await run('sh', ['-c', code ?? ''], {
-        env: { ...process.env, SWITCHYARD_API_KEY: gateway.adminKey },
+        env: { ...process.env, SWITCHYARD_API_KEY: session.gateway.adminKey },
       });
       const content = stdout
         .split('\n')
@@ -282,7 +213,7 @@ describe.skipIf(browserMissing)(
       expect(await banner.locator('.error-notice__title').textContent()).toContain('API key rejected');
       expect(await banner.getByTestId('error-request-id').textContent()).toMatch(/\S{8,}/);
 
-      const limited = await gateway.createKey({ name: 'playground-e2e-rpm-1', rpm: 1 });
+      const limited = await session.gateway.createKey({ name: 'playground-e2e-rpm-1', rpm: 1 });
       await page.getByRole('button', { name: 'Connection: API key needed' }).click();
       await page.getByRole('textbox', { name: 'API key' }).fill(limited);
       await page.getByRole('button', { name: 'Save' }).click();
@@ -301,9 +232,9 @@ describe.skipIf(browserMissing)(
     });
 
     it('shows usage charts from the admin API', async () => {
-      const key = await gateway.createKey({ name: 'playground-e2e-usage' });
-      for (const bearer of [key, key, gateway.adminKey]) {
-        const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      const key = await session.gateway.createKey({ name: 'playground-e2e-usage' });
+      for (const bearer of [key, key, session.gateway.adminKey]) {
+        const response = await fetch(`${session.gateway.url}/v1/chat/completions`, {
           method: 'POST',
           headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
           body: JSON.stringify({ model: 'simulator/echo', messages: [{ role: 'user', content: 'usage' }] }),
@@ -311,7 +242,7 @@ describe.skipIf(browserMissing)(
         expect(response.status).toBe(200);
       }
       const { page, errors } = await open({ path: '/#/usage' });
-      await page.getByLabel('Admin key').fill(gateway.adminKey);
+      await page.getByLabel('Admin key').fill(session.gateway.adminKey);
       await page.getByRole('button', { name: 'Load' }).click();
       const totals = page.getByTestId('usage-totals');
       await totals.waitFor();
@@ -356,18 +287,19 @@ describe.skipIf(browserMissing)(
       const found: string[] = [];
       for (const theme of ['light', 'dark']) {
         if (theme === 'dark') await page.getByRole('button', { name: 'Switch to dark theme' }).click();
-        await page.goto(`${gateway.url}/#/`);
+        await page.goto(`${session.gateway.url}/#/`);
         found.push(...(await accessibilityViolations(page)).map((v) => `${theme} chat: ${v}`));
+        await page.getByTestId('message-assistant').locator('summary.more-actions__toggle').click();
         await page.getByTestId('message-assistant').getByRole('button', { name: 'Export' }).click();
         found.push(...(await accessibilityViolations(page)).map((v) => `${theme} export: ${v}`));
         await page.keyboard.press('Escape');
-        await page.goto(`${gateway.url}/#/usage`);
-        await page.getByLabel('Admin key').fill(gateway.adminKey);
+        await page.goto(`${session.gateway.url}/#/usage`);
+        await page.getByLabel('Admin key').fill(session.gateway.adminKey);
         await page.getByRole('button', { name: /Load|Refresh/ }).click();
         await page.getByTestId('usage-totals').waitFor();
         found.push(...(await accessibilityViolations(page)).map((v) => `${theme} usage: ${v}`));
       }
       expect(found).toEqual([]);
-    });
+    }, 60_000);
   },
 );

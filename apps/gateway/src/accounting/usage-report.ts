@@ -1,13 +1,20 @@
+import { ERROR_CODE_INFO, ErrorCode } from '@switchyard/protocol';
 import type { LedgerRow } from './store.js';
 
 export type GroupBy = 'model' | 'key' | 'deployment' | 'status';
 export type Bucket = 'minute' | 'hour' | 'day';
 
+/** The ledger status of a request the client aborted. */
+const CLIENT_CLOSED = ERROR_CODE_INFO[ErrorCode.aborted].status;
+
 const BUCKET_MS: Record<Bucket, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
 export interface Totals {
   requests: number;
+  /** Failed requests (status 400 and above), not counting cancellations. */
   errors: number;
+  /** Requests the client gave up on (status 499: a Stop, a closed tab): not the gateway's failures. */
+  cancelled: number;
   /** Requests answered from the response cache. */
   cache_hits: number;
   /** Requests whose tokens and cost are the gateway's estimate (streams cut before their usage). */
@@ -23,6 +30,7 @@ function emptyTotals(): Totals {
   return {
     requests: 0,
     errors: 0,
+    cancelled: 0,
     cache_hits: 0,
     estimated_usage: 0,
     prompt_tokens: 0,
@@ -35,7 +43,8 @@ function emptyTotals(): Totals {
 
 function add(t: Totals, r: LedgerRow): void {
   t.requests += 1;
-  if (r.status >= 400) t.errors += 1;
+  if (r.status === CLIENT_CLOSED) t.cancelled += 1;
+  else if (r.status >= 400) t.errors += 1;
   if (r.cached) t.cache_hits += 1;
   if (r.usageEstimated) t.estimated_usage += 1;
   t.prompt_tokens += r.promptTokens;
@@ -115,6 +124,7 @@ export function summariseUsage(rows: readonly LedgerRow[], groupBy: GroupBy, buc
       deployment,
       requests: d.totals.requests,
       error_rate: d.totals.requests ? d.totals.errors / d.totals.requests : 0,
+      cancelled_rate: d.totals.requests ? d.totals.cancelled / d.totals.requests : 0,
       latency_ms: percentiles(d.latency),
       ttft_ms: percentiles(d.ttft),
     })),

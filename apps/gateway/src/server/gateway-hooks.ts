@@ -229,7 +229,8 @@ export function createGatewayHooks({
           requestId: context.requestId,
           model: admission.model,
           upstreamModel: deployment?.model ?? null,
-          deployment: deployment?.id ?? null,
+          // A request that no deployment answered is filed under the last one that failed it.
+          deployment: deployment?.id ?? locals.routing?.attempts.at(-1)?.deployment ?? null,
           // A stream that failed after its first chunk was answered 200, but it failed: the
           // ledger and the metrics record the error's status, or usage reports count it as a success.
           status: event.aborted

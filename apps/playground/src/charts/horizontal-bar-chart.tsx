@@ -1,3 +1,4 @@
+import type { CSSProperties } from 'react';
 import { niceScale } from '../state/chart-scale.js';
 
 export interface HorizontalBarRow {
@@ -34,7 +35,16 @@ export function HorizontalBarChart({ title, rows, seriesNames, format, max }: Ho
         <p className="muted small">No traffic in this period.</p>
       ) : (
         <>
-          <div className={seriesNames.length > 1 ? 'hbars' : 'hbars hbars--single'} aria-hidden="true">
+          <div
+            className={seriesNames.length > 1 ? 'hbars' : 'hbars hbars--single'}
+            aria-hidden="true"
+            // Series labels share one width, so that the bars of a row line up.
+            style={
+              {
+                '--series-width': `${Math.max(...seriesNames.map((name) => name.length))}ch`,
+              } as CSSProperties
+            }
+          >
             {rows.map((row) => (
               <div className="hbars__row" key={row.label}>
                 <span className="hbars__label">

@@ -106,6 +106,12 @@ export function App() {
       setFocusRequest({ id: MODEL_PICKER_ID });
       return true;
     },
+    'focus-composer': () => {
+      window.location.hash = '#/';
+      setDrawer(null);
+      setFocusRequest({ id: COMPOSER_ID });
+      return true;
+    },
     help: () => {
       setShortcutsOpen(true);
       return true;

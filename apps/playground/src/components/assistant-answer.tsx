@@ -3,6 +3,7 @@ import type { AnswerInfo } from '../state/answer-info.js';
 import { AnswerMetrics } from './answer-metrics.js';
 import { ErrorNotice } from './error-notice.js';
 import { JsonAnswer } from './json-answer.js';
+import { MarkdownText } from './markdown-text.js';
 import { ReasoningBlock } from './reasoning-block.js';
 import { ToolCallView } from './tool-call-view.js';
 
@@ -49,10 +50,7 @@ export function AssistantAnswer({
             schemaName={format?.type === 'json_schema' ? format.json_schema.name : undefined}
           />
         ) : (
-          <div className="message-text" data-testid="answer-text">
-            {text}
-            {streaming && <span className="caret" aria-hidden="true" />}
-          </div>
+          <MarkdownText text={text} streaming={streaming} />
         ))}
       {message.tool_calls?.map((call) => (
         <ToolCallView key={call.id || call.function.name} call={call} />
@@ -63,6 +61,11 @@ export function AssistantAnswer({
         </p>
       )}
       {answer?.error && <ErrorNotice error={answer.error} />}
+      {answer?.status === 'error' && (
+        <p className="muted small" data-testid="left-out">
+          This turn is left out of the next request; Re-run sends it again.
+        </p>
+      )}
       {answer && !streaming && <AnswerMetrics answer={answer} />}
     </div>
   );

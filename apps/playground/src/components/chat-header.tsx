@@ -1,25 +1,20 @@
 import { useEffect, useState } from 'react';
-import { buildParams, composeRequest, settingsIssues } from '../state/build-request.js';
-import { activePath } from '../state/conversation-tree.js';
+import { settingsIssues } from '../state/build-request.js';
+import { chatExportChoices } from '../state/export-requests.js';
 import { usePlayground } from './playground-context.js';
 
-/** The open chat's title (editable) and the export of the request Send would make. */
-export function ChatHeader() {
+/** The open chat's title (editable) and the export of its last request and of the next one (with `draft`). */
+export function ChatHeader({ draft }: { draft: string }) {
   const { conversation, dispatch, openExport, notify } = usePlayground();
   const [title, setTitle] = useState(conversation.title);
   useEffect(() => setTitle(conversation.title), [conversation.title]);
   const commit = () => {
     if (title.trim() !== conversation.title) dispatch({ type: 'rename', id: conversation.id, title });
   };
-  const exportNext = () => {
+  const exportRequest = () => {
     const issue = settingsIssues(conversation.settings)[0];
     if (issue) return notify(issue.message);
-    const messages = activePath(conversation.tree).map((node) => node.message);
-    if (messages.length === 0) messages.push({ role: 'user', content: 'Hello!' });
-    openExport({
-      title: 'Export the next request',
-      request: composeRequest(buildParams(conversation.settings), conversation.settings.system, messages),
-    });
+    openExport({ title: 'Export a request', choices: chatExportChoices(conversation, draft) });
   };
   return (
     <div className="chat-header">
@@ -36,7 +31,7 @@ export function ChatHeader() {
           if (e.key === 'Enter') e.currentTarget.blur();
         }}
       />
-      <button type="button" className="small-button" onClick={exportNext}>
+      <button type="button" className="small-button" onClick={exportRequest}>
         Export request
       </button>
     </div>

@@ -53,7 +53,7 @@ export function ChatView({ draft, onDraft, onSend, onOpenConnection }: ChatViewP
       <p className="visually-hidden" role="status">
         {announcement}
       </p>
-      <ChatHeader />
+      <ChatHeader draft={draft} />
       <MessageThread />
       <Composer
         value={draft}

@@ -1,6 +1,8 @@
 import { type FormEvent, useId } from 'react';
 import { IS_MAC } from '../hooks/use-shortcuts.js';
+import { useStoredValue } from '../hooks/use-stored-value.js';
 import type { targetModels } from '../state/chat-settings.js';
+import { STORAGE_KEYS } from '../state/persistence.js';
 import { keyLabel } from '../state/shortcuts.js';
 
 export const COMPOSER_ID = 'composer-input';
@@ -20,6 +22,9 @@ interface ComposerProps {
 export function Composer({ value, onChange, onSend, onStop, running, blocked, models }: ComposerProps) {
   const id = useId();
   const mod = keyLabel('Mod', IS_MAC);
+  // Enter alone sends when the user asks for it (Shift+Enter is then a new line); Mod+Enter always sends.
+  const [enterSends, setEnterSends] = useStoredValue(STORAGE_KEYS.enterSends, false);
+  const sendKeys = enterSends ? 'Enter' : `${mod}+Enter`;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onSend();
@@ -32,9 +37,16 @@ export function Composer({ value, onChange, onSend, onStop, running, blocked, mo
       <textarea
         id={COMPOSER_ID}
         rows={Math.min(8, Math.max(2, value.split('\n').length))}
-        placeholder={`Message ${models.join(', ') || 'the model'}…  (${mod}+Enter to send)`}
+        placeholder={`Message ${models.join(', ') || 'the model'}…  (${sendKeys} to send)`}
         value={value}
         onChange={(e) => onChange(e.target.value)}
+        onKeyDown={(e) => {
+          const plainEnter = e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey;
+          if (enterSends && plainEnter && !e.nativeEvent.isComposing && !running) {
+            e.preventDefault();
+            onSend();
+          }
+        }}
         aria-describedby={`${id}-note`}
       />
       <div className="composer__bar">
@@ -43,15 +55,28 @@ export function Composer({ value, onChange, onSend, onStop, running, blocked, mo
           className={blocked ? 'composer__note field__error' : 'composer__note muted small'}
           aria-live="polite"
         >
-          {blocked ??
-            (models.length > 1 ? `Compare: ${models.join(' · ')}` : `${mod}+Enter sends, Esc stops`)}
+          {blocked ?? (models.length > 1 ? `Compare: ${models.join(' · ')}` : `${sendKeys} sends, Esc stops`)}
         </p>
+        <label className="checkbox small composer__enter">
+          <input type="checkbox" checked={enterSends} onChange={(e) => setEnterSends(e.target.checked)} />
+          Enter sends
+        </label>
+        {/* Distinct keys: React would otherwise turn the clicked Stop into a submit button while its
+            click is still being handled, and the browser would then submit the form. */}
         {running ? (
-          <button type="button" className="button button--danger" onClick={onStop}>
+          <button
+            key="stop"
+            type="button"
+            className="button button--danger"
+            onClick={(event) => {
+              event.preventDefault();
+              onStop();
+            }}
+          >
             Stop <kbd>Esc</kbd>
           </button>
         ) : (
-          <button type="submit" className="button button--primary">
+          <button key="send" type="submit" className="button button--primary">
             Send
           </button>
         )}

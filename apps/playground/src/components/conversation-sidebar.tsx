@@ -1,6 +1,7 @@
 import { type ChangeEvent, useRef } from 'react';
 import { exportConversations, importConversations } from '../state/conversation-file.js';
-import type { PlaygroundAction, PlaygroundData } from '../state/playground-state.js';
+import { activePath } from '../state/conversation-tree.js';
+import type { Conversation, PlaygroundAction, PlaygroundData } from '../state/playground-state.js';
 
 interface ConversationSidebarProps {
   data: PlaygroundData;
@@ -27,6 +28,17 @@ function fileSlug(title: string): string {
       .replace(/^-|-$/g, '')
       .slice(0, 40) || 'chat'
   );
+}
+
+/** How many messages the shown branch has and when it last changed: tells like-named chats apart. */
+function chatMeta(conversation: Conversation): string {
+  const count = activePath(conversation.tree).length;
+  const date = new Date(conversation.updatedAt);
+  const when =
+    date.toDateString() === new Date().toDateString()
+      ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+      : date.toLocaleDateString([], { month: 'short', day: 'numeric' });
+  return `${count} message${count === 1 ? '' : 's'} · ${when}`;
 }
 
 /** The saved conversations, with new, delete, import and export. */
@@ -82,7 +94,10 @@ export function ConversationSidebar({
                   onNavigate();
                 }}
               >
-                <span className="conversation-item__title">{conversation.title}</span>
+                <span className="conversation-item__text">
+                  <span className="conversation-item__title">{conversation.title}</span>
+                  <span className="conversation-item__meta">{chatMeta(conversation)}</span>
+                </span>
                 {runningIn(id) && (
                   <span className="spinner spinner--small" role="img" aria-label="answering" />
                 )}

@@ -1,12 +1,13 @@
-import type { ChatCompletionRequest } from '@switchyard/protocol';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { API_KEY_ENV, EXPORT_LANGUAGES, type ExportLanguage, exportCode } from '../state/export-code.js';
+import type { ExportChoice } from '../state/export-requests.js';
 import { CopyButton } from './copy-button.js';
 import { ModalDialog } from './modal-dialog.js';
 
+/** What the export dialog shows: one request, or a choice of them (the first shown first). */
 export interface ExportRequest {
   title: string;
-  request: ChatCompletionRequest;
+  choices: ExportChoice[];
 }
 
 const LABELS: Record<ExportLanguage, string> = { curl: 'curl', typescript: 'TypeScript', python: 'Python' };
@@ -22,8 +23,11 @@ interface ExportDialogProps {
 export function ExportDialog({ value, gatewayURL, apiKey, onClose }: ExportDialogProps) {
   const [language, setLanguage] = useState<ExportLanguage>('curl');
   const [includeKey, setIncludeKey] = useState(false);
-  const code = value
-    ? exportCode(language, value.request, { gatewayURL, ...(includeKey && apiKey ? { apiKey } : {}) })
+  const [chosen, setChosen] = useState(0);
+  useEffect(() => setChosen(0), [value]);
+  const choice = value?.choices[chosen] ?? value?.choices[0];
+  const code = choice
+    ? exportCode(language, choice.request, { gatewayURL, ...(includeKey && apiKey ? { apiKey } : {}) })
     : '';
   return (
     <ModalDialog
@@ -37,6 +41,22 @@ export function ExportDialog({ value, gatewayURL, apiKey, onClose }: ExportDialo
         </button>
       }
     >
+      {value && value.choices.length > 1 && (
+        <div className="segmented" role="tablist" aria-label="Request">
+          {value.choices.map((c, index) => (
+            <button
+              key={c.label}
+              type="button"
+              role="tab"
+              aria-selected={choice === c}
+              className={choice === c ? 'segmented__item is-active' : 'segmented__item'}
+              onClick={() => setChosen(index)}
+            >
+              {c.label}
+            </button>
+          ))}
+        </div>
+      )}
       <div className="export-toolbar">
         <div className="segmented" role="tablist" aria-label="Language">
           {EXPORT_LANGUAGES.map((lang) => (
@@ -58,11 +78,13 @@ export function ExportDialog({ value, gatewayURL, apiKey, onClose }: ExportDialo
         </label>
         <CopyButton text={code} label={`Copy ${LABELS[language]}`} />
       </div>
+      <p className="small" data-testid="export-note">
+        {choice?.note}
+      </p>
       <p className="muted small">
         {includeKey && apiKey
           ? 'The key is in the code: do not share it.'
-          : `The code reads the API key from $${API_KEY_ENV}.`}{' '}
-        It sends exactly the request the playground sent.
+          : `The code reads the API key from $${API_KEY_ENV}.`}
       </p>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard. */}
       <pre className="code-block" data-testid="export-code" data-language={language} tabIndex={0}>

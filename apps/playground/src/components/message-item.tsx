@@ -1,10 +1,14 @@
 import { useState } from 'react';
-import { buildParams, composeRequest, settingsIssues } from '../state/build-request.js';
+import { settingsIssues } from '../state/build-request.js';
 import { pathTo, type TreeMessage, type TreeNode } from '../state/conversation-tree.js';
 import { createId } from '../state/create-id.js';
+import { answerRequest, settingsRequest } from '../state/export-requests.js';
+import { sentHistory } from '../state/sent-history.js';
 import { AssistantAnswer } from './assistant-answer.js';
 import { BranchSwitcher } from './branch-switcher.js';
+import { CopyButton } from './copy-button.js';
 import { MessageEditor } from './message-editor.js';
+import { MoreActions } from './more-actions.js';
 import { usePlayground } from './playground-context.js';
 
 function plainText(message: TreeMessage): string {
@@ -22,6 +26,13 @@ function withText(message: TreeMessage, text: string): TreeMessage {
   return { ...message, content: text };
 }
 
+/** Longer messages are shown collapsed (a 5,000-word answer is thousands of pixels tall). */
+const LONG_MESSAGE_CHARS = 4000;
+
+function words(text: string): string {
+  return (text.match(/\S+/g)?.length ?? 0).toLocaleString();
+}
+
 interface MessageItemProps {
   node: TreeNode;
   /** Shown as one column of a comparison. */
@@ -33,8 +44,11 @@ interface MessageItemProps {
 export function MessageItem({ node, inGroup, selected }: MessageItemProps) {
   const { conversation, dispatch, runner, openExport, notify } = usePlayground();
   const [editing, setEditing] = useState(false);
+  const [expanded, setExpanded] = useState(false);
   const { message, answer } = node;
   const streaming = answer?.status === 'streaming';
+  const long = !streaming && plainText(message).length > LONG_MESSAGE_CHARS;
+  const collapsed = long && !expanded;
   const conversationId = conversation.id;
 
   const roleLabel =
@@ -65,20 +79,31 @@ export function MessageItem({ node, inGroup, selected }: MessageItemProps) {
     if (refusal) notify(refusal.reason);
   };
   const exportRequest = () => {
-    if (answer) {
-      const before = node.parent === null ? [] : pathTo(conversation.tree, node.parent).map((n) => n.message);
+    const sent = answerRequest(conversation, node);
+    if (sent) {
       openExport({
         title: 'Export the request of this answer',
-        request: composeRequest(answer.params, answer.system, before),
+        choices: [
+          {
+            label: 'This answer',
+            note: 'Exactly the request the playground sent for this answer.',
+            request: sent,
+          },
+        ],
       });
       return;
     }
     const issue = settingsIssues(conversation.settings)[0];
     if (issue) return notify(issue.message);
-    const messages = pathTo(conversation.tree, node.id).map((n) => n.message);
     openExport({
       title: 'Export the request that answers this message',
-      request: composeRequest(buildParams(conversation.settings), conversation.settings.system, messages),
+      choices: [
+        {
+          label: 'Answer this message',
+          note: 'The request that answers this message with the current settings.',
+          request: settingsRequest(conversation, sentHistory(pathTo(conversation.tree, node.id))),
+        },
+      ],
     });
   };
 
@@ -117,12 +142,24 @@ export function MessageItem({ node, inGroup, selected }: MessageItemProps) {
           }
           onCancel={() => setEditing(false)}
         />
-      ) : message.role === 'assistant' ? (
-        <AssistantAnswer message={message} answer={answer} />
       ) : (
-        <div className={message.role === 'tool' ? 'message-text message-text--code' : 'message-text'}>
-          {plainText(message)}
+        <div
+          className={collapsed ? 'message__body is-collapsed' : 'message__body'}
+          data-testid="message-body"
+        >
+          {message.role === 'assistant' ? (
+            <AssistantAnswer message={message} answer={answer} />
+          ) : (
+            <div className={message.role === 'tool' ? 'message-text message-text--code' : 'message-text'}>
+              {plainText(message)}
+            </div>
+          )}
         </div>
+      )}
+      {long && !editing && (
+        <button type="button" className="small-button message__expand" onClick={() => setExpanded(!expanded)}>
+          {expanded ? 'Show less' : `Show all (${words(plainText(message))} words)`}
+        </button>
       )}
 
       {!editing && !streaming && (
@@ -136,6 +173,7 @@ export function MessageItem({ node, inGroup, selected }: MessageItemProps) {
               Continue with this
             </button>
           )}
+          <CopyButton text={plainText(message)} label="Copy message" />
           <button type="button" className="small-button" onClick={() => setEditing(true)}>
             Edit
           </button>
@@ -148,34 +186,36 @@ export function MessageItem({ node, inGroup, selected }: MessageItemProps) {
               {message.role === 'assistant' ? 'Re-run' : 'Answer again'}
             </button>
           )}
-          <button
-            type="button"
-            className="small-button"
-            onClick={() =>
-              dispatch({
-                type: 'branch',
-                id: conversationId,
-                nodeId: node.id,
-                newId: createId('c'),
-                now: Date.now(),
-              })
-            }
-          >
-            Branch
-          </button>
-          <button type="button" className="small-button" onClick={exportRequest}>
-            Export
-          </button>
-          <button
-            type="button"
-            className="small-button small-button--danger"
-            onClick={() =>
-              dispatch({ type: 'delete-message', id: conversationId, nodeId: node.id, now: Date.now() })
-            }
-            aria-label={`Delete this message${node.children.length > 0 ? ' and what follows' : ''}`}
-          >
-            Delete
-          </button>
+          <MoreActions label={`More actions for this ${roleLabel} message`}>
+            <button
+              type="button"
+              className="small-button"
+              onClick={() =>
+                dispatch({
+                  type: 'branch',
+                  id: conversationId,
+                  nodeId: node.id,
+                  newId: createId('c'),
+                  now: Date.now(),
+                })
+              }
+            >
+              Branch
+            </button>
+            <button type="button" className="small-button" onClick={exportRequest}>
+              Export
+            </button>
+            <button
+              type="button"
+              className="small-button small-button--danger"
+              onClick={() =>
+                dispatch({ type: 'delete-message', id: conversationId, nodeId: node.id, now: Date.now() })
+              }
+              aria-label={`Delete this message${node.children.length > 0 ? ' and what follows' : ''}`}
+            >
+              Delete
+            </button>
+          </MoreActions>
         </div>
       )}
     </article>

@@ -9,7 +9,7 @@ import { ToolResultsForm } from './tool-results-form.js';
 
 /** The branch being shown, message by message, with comparisons side by side and pending tool calls last. */
 export function MessageThread() {
-  const { conversation } = usePlayground();
+  const { conversation, runner } = usePlayground();
   const { tree } = conversation;
   const path = useMemo(() => activePath(tree), [tree]);
   const pending = useMemo(() => pendingToolCalls(path), [path]);
@@ -24,6 +24,17 @@ export function MessageThread() {
   useEffect(() => {
     stick.current = true;
   }, [conversation.id]);
+  // A new answer (a send, a re-run, "Send result and continue") is followed to its end.
+  const answers = runner.running.size;
+  const before = useRef(answers);
+  useEffect(() => {
+    if (answers > before.current) {
+      stick.current = true;
+      const element = scroller.current;
+      if (element) element.scrollTop = element.scrollHeight;
+    }
+    before.current = answers;
+  }, [answers]);
 
   return (
     <div

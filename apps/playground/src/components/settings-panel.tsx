@@ -34,6 +34,7 @@ export function SettingsPanel() {
         </h2>
         <ModelPicker
           id={MODEL_PICKER_ID}
+          searchable
           value={settings.model}
           onChange={(model) => updateSettings({ model })}
           error={models.models.length > 0 ? errors.model : undefined}

@@ -1,7 +1,7 @@
 import type { UsageTotals as Totals } from '../state/admin-api.js';
 import { formatCost, formatCount, formatPercent } from '../state/format.js';
 
-/** The period at a glance: requests, error share, tokens, cost. */
+/** The period at a glance: requests, error and cancellation shares, tokens, cost. */
 export function UsageTotals({ totals }: { totals: Totals }) {
   const tiles: [string, string, string?][] = [
     ['Requests', formatCount(totals.requests)],
@@ -9,6 +9,11 @@ export function UsageTotals({ totals }: { totals: Totals }) {
       'Errors',
       formatCount(totals.errors),
       totals.requests ? formatPercent(totals.errors / totals.requests) : undefined,
+    ],
+    [
+      'Cancelled',
+      formatCount(totals.cancelled),
+      totals.requests ? formatPercent(totals.cancelled / totals.requests) : undefined,
     ],
     ['Prompt tokens', formatCount(totals.prompt_tokens, true)],
     [

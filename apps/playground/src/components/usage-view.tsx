@@ -126,13 +126,15 @@ export function UsageView({ gatewayURL }: { gatewayURL: string }) {
               />
             ))}
             <HorizontalBarChart
-              title="Error rate by deployment"
-              seriesNames={['error rate']}
-              max={niceScale(Math.max(0.01, ...deployments.map((d) => d.error_rate))).max}
+              title="Errors and cancellations by deployment"
+              seriesNames={['errors', 'cancelled']}
+              max={
+                niceScale(Math.max(0.01, ...deployments.flatMap((d) => [d.error_rate, d.cancelled_rate]))).max
+              }
               format={formatPercent}
               rows={deployments.map((d) => ({
                 label: d.deployment,
-                values: [d.error_rate],
+                values: [d.error_rate, d.cancelled_rate],
                 note: `${formatCount(d.requests)} requests`,
               }))}
             />

@@ -8,6 +8,7 @@ import { createId } from '../state/create-id.js';
 import { liveToMessage } from '../state/live-answer.js';
 import type { Conversation, PlaygroundAction, PlaygroundData } from '../state/playground-state.js';
 import { runCompletion } from '../state/run-completion.js';
+import { sentHistory } from '../state/sent-history.js';
 import { awaitsAnswer, pendingToolCalls, toolResultMessage } from '../state/tool-turns.js';
 
 /** Why a send did not happen. */
@@ -134,7 +135,7 @@ export function useChatRunner(client: Client, dispatch: Dispatch<PlaygroundActio
       }
       const refusal = refusalFor(conversation);
       if (refusal) return refusal;
-      const messages = path.map((node) => node.message);
+      const messages = sentHistory(path);
       let parent = path.at(-1)?.id ?? null;
       if (text.trim()) {
         const message: TreeMessage = { role: 'user', content: text };
@@ -158,13 +159,12 @@ export function useChatRunner(client: Client, dispatch: Dispatch<PlaygroundActio
       const refusal = refusalFor(conversation);
       if (refusal) return refusal;
       if (node.message.role === 'assistant') {
-        const messages =
-          node.parent === null ? [] : pathTo(conversation.tree, node.parent).map((n) => n.message);
+        const messages = node.parent === null ? [] : sentHistory(pathTo(conversation.tree, node.parent));
         // An answer from a comparison is re-run with its own model; others with the current one.
         const model = node.answer?.compareGroup ? node.answer.model : conversation.settings.model;
         start(conversation, node.parent, messages, [model]);
       } else {
-        const messages = pathTo(conversation.tree, nodeId).map((n) => n.message);
+        const messages = sentHistory(pathTo(conversation.tree, nodeId));
         start(conversation, nodeId, messages, targetModels(conversation.settings));
       }
       return null;
@@ -189,7 +189,7 @@ export function useChatRunner(client: Client, dispatch: Dispatch<PlaygroundActio
         newId,
         now: Date.now(),
       });
-      const before = node.parent === null ? [] : pathTo(conversation.tree, node.parent).map((n) => n.message);
+      const before = node.parent === null ? [] : sentHistory(pathTo(conversation.tree, node.parent));
       start(conversation, newId, [...before, message], targetModels(conversation.settings));
       return null;
     },
@@ -200,7 +200,7 @@ export function useChatRunner(client: Client, dispatch: Dispatch<PlaygroundActio
     (conversation: Conversation, answers: readonly ToolAnswer[]): SendRefusal | null => {
       const path = activePath(conversation.tree);
       const waiting = pendingToolCalls(path);
-      const messages = path.map((node) => node.message);
+      const messages = sentHistory(path);
       let parent = path.at(-1)?.id ?? null;
       for (const { callId, content } of answers) {
         if (!waiting.some((p) => p.call.id === callId)) continue;

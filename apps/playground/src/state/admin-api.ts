@@ -3,7 +3,10 @@ import { ConnectionError, errorFromEnvelope } from '@switchyard/protocol';
 /** Counters of a set of ledger rows, as the gateway's usage report sums them. */
 export interface UsageTotals {
   requests: number;
+  /** Failures (status 400 and above), not counting cancellations. */
   errors: number;
+  /** Requests the client stopped (ledger status 499). */
+  cancelled: number;
   prompt_tokens: number;
   completion_tokens: number;
   cached_tokens: number;
@@ -34,6 +37,7 @@ export interface UsageReport {
     deployment: string;
     requests: number;
     error_rate: number;
+    cancelled_rate: number;
     latency_ms: Percentiles;
     ttft_ms: Percentiles;
   }[];

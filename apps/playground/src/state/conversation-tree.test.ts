@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AnswerInfo } from './answer-info.js';
+import { answerInfo as answer } from './answer-info-fixture.js';
 import {
   activePath,
   addNode,
@@ -18,27 +18,6 @@ import {
 const user = (content: string): TreeMessage => ({ role: 'user', content });
 const assistant = (content: string): TreeMessage => ({ role: 'assistant', content });
 const texts = (tree: ConversationTree) => activePath(tree).map((node) => node.message.content);
-
-function answer(patch: Partial<AnswerInfo> = {}): AnswerInfo {
-  return {
-    status: 'done',
-    model: 'simulator/echo',
-    responseModel: null,
-    params: { model: 'simulator/echo' },
-    system: '',
-    startedAt: 0,
-    finishReason: 'stop',
-    usage: null,
-    metrics: null,
-    requestId: null,
-    deployment: null,
-    overheadMs: null,
-    error: null,
-    compareGroup: null,
-    edited: false,
-    ...patch,
-  };
-}
 
 /** u1 → a1 → u2 → a2, returning the ids. */
 function chain() {

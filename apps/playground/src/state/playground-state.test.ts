@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AnswerInfo } from './answer-info.js';
+import { answerInfo } from './answer-info-fixture.js';
 import { defaultSettings } from './chat-settings.js';
 import { activePath } from './conversation-tree.js';
 import {
@@ -9,25 +9,6 @@ import {
   playgroundReducer,
   titleFrom,
 } from './playground-state.js';
-
-const answer = (patch: Partial<AnswerInfo> = {}): AnswerInfo => ({
-  status: 'streaming',
-  model: 'simulator/echo',
-  responseModel: null,
-  params: { model: 'simulator/echo' },
-  system: '',
-  startedAt: 0,
-  finishReason: null,
-  usage: null,
-  metrics: null,
-  requestId: null,
-  deployment: null,
-  overheadMs: null,
-  error: null,
-  compareGroup: null,
-  edited: false,
-  ...patch,
-});
 
 function start(): { data: PlaygroundData; id: string } {
   const data = initialData(1);
@@ -50,7 +31,7 @@ describe('playground reducer', () => {
       id,
       parent: 'u1',
       nodeId: 'a1',
-      answer: answer(),
+      answer: answerInfo({ status: 'streaming' }),
       select: true,
       now: 3,
     });
@@ -122,7 +103,7 @@ describe('playground reducer', () => {
     });
     data = playgroundReducer(data, { type: 'branch', id, nodeId: 'u1', newId: 'b1', now: 4 });
     expect(data.activeId).toBe('b1');
-    expect(data.conversations.b1?.title).toBe('one (branch)');
+    expect(data.conversations.b1?.title).toBe('Branch: one');
     expect(activePath(data.conversations.b1!.tree).map((n) => n.message.content)).toEqual(['one']);
     expect(activePath(data.conversations[id]!.tree)).toHaveLength(2);
   });

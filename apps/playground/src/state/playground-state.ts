@@ -197,7 +197,8 @@ export function playgroundReducer(data: PlaygroundData, action: PlaygroundAction
       if (!source?.tree.nodes[action.nodeId]) return data;
       const conversation: Conversation = {
         id: action.newId,
-        title: `${source.title} (branch)`,
+        // The mark goes first: a long title is cut at its end in the sidebar.
+        title: `Branch: ${source.title}`,
         createdAt: action.now,
         updatedAt: action.now,
         settings: structuredClone(source.settings),

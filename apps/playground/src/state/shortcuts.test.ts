@@ -20,6 +20,7 @@ describe('keyboard shortcuts', () => {
     expect(matchShortcut(key('Enter', { metaKey: true }), false)).toBeNull();
     expect(matchShortcut(key('Enter'), false)).toBeNull();
     expect(matchShortcut(key('Escape'), false)).toBe('stop');
+    expect(matchShortcut(key('Escape', { shiftKey: true }), false)).toBe('focus-composer');
     expect(matchShortcut(key('O', { ctrlKey: true, shiftKey: true }), false)).toBe('new-chat');
     expect(matchShortcut(key('k', { ctrlKey: true }), false)).toBe('focus-model');
     expect(matchShortcut(key('/', { ctrlKey: true }), false)).toBe('help');

@@ -1,4 +1,4 @@
-export type ShortcutAction = 'send' | 'stop' | 'new-chat' | 'focus-model' | 'help';
+export type ShortcutAction = 'send' | 'stop' | 'new-chat' | 'focus-model' | 'focus-composer' | 'help';
 
 export interface KeyInput {
   key: string;
@@ -20,6 +20,7 @@ export const SHORTCUTS: readonly ShortcutInfo[] = [
   { action: 'stop', keys: ['Esc'], description: 'Stop the answers being generated' },
   { action: 'new-chat', keys: ['Mod', 'Shift', 'O'], description: 'Start a new chat' },
   { action: 'focus-model', keys: ['Mod', 'K'], description: 'Focus the model picker' },
+  { action: 'focus-composer', keys: ['Shift', 'Esc'], description: 'Focus the message box' },
   { action: 'help', keys: ['Mod', '/'], description: 'Show keyboard shortcuts' },
 ];
 
@@ -27,7 +28,7 @@ export const SHORTCUTS: readonly ShortcutInfo[] = [
 export function matchShortcut(event: KeyInput, mac: boolean): ShortcutAction | null {
   const mod = mac ? event.metaKey && !event.ctrlKey : event.ctrlKey && !event.metaKey;
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
-  if (key === 'Escape' && !mod && !event.shiftKey && !event.altKey) return 'stop';
+  if (key === 'Escape' && !mod && !event.altKey) return event.shiftKey ? 'focus-composer' : 'stop';
   if (!mod || event.altKey) return null;
   if (key === 'Enter' && !event.shiftKey) return 'send';
   if (key === 'o' && event.shiftKey) return 'new-chat';

@@ -6,6 +6,7 @@ import { bucketLabel, OTHER, stackedSeries } from './usage-series.js';
 const totals = (requests: number, cost = 0): UsageTotals => ({
   requests,
   errors: 0,
+  cancelled: 0,
   prompt_tokens: requests * 10,
   completion_tokens: requests * 5,
   cached_tokens: 0,
