@@ -1,3 +1,4 @@
+import type { AdapterContext, ChatAdapter } from '@switchyard/adapter-kit';
 import {
   type ChatCompletion,
   ChatCompletionAccumulator,
@@ -7,7 +8,6 @@ import {
   ErrorCode,
   ServerError,
 } from '@switchyard/protocol';
-import type { AdapterContext, ChatAdapter } from './adapter.js';
 import type { ChatServerOptions, ChatServerResult } from './chat-server-types.js';
 import { abortable, ChunkSource } from './chunk-source.js';
 import type { RequestState } from './request-state.js';

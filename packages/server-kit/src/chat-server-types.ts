@@ -1,5 +1,5 @@
+import type { ChatAdapter, Logger } from '@switchyard/adapter-kit';
 import type { ChatCompletionRequest, ProtocolError, Usage } from '@switchyard/protocol';
-import type { ChatAdapter, Logger } from './adapter.js';
 
 /** The protocol routes the server answers. */
 export type ChatRoute = 'chat.completions' | 'models.list' | 'models.retrieve';

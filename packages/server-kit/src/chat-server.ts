@@ -1,3 +1,4 @@
+import type { ChatAdapter } from '@switchyard/adapter-kit';
 import {
   AuthenticationError,
   BadRequestError,
@@ -6,7 +7,6 @@ import {
   NotFoundError,
   parseChatCompletionRequest,
 } from '@switchyard/protocol';
-import type { ChatAdapter } from './adapter.js';
 import { missingApiKeyMessage } from './authorization.js';
 import { completeChat, streamChat } from './chat-completion.js';
 import type {

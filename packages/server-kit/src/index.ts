@@ -4,7 +4,7 @@ export type {
   ChatAdapter,
   ListModelsContext,
   Logger,
-} from './adapter.js';
+} from '@switchyard/adapter-kit';
 export { bearerToken, missingApiKeyMessage } from './authorization.js';
 export { createChatServer } from './chat-server.js';
 export type {
@@ -19,14 +19,14 @@ export type {
   SSEWriter,
   StreamResult,
 } from './chat-server-types.js';
-export { modelNotFoundError } from './model-not-found.js';
-export { createNodeHandler, type NodeHandlerOptions } from './node/node-handler.js';
-export { DEFAULT_BODY_LIMIT } from './read-json-body.js';
 export {
   DEFAULT_MAX_RESPONSE_BYTES,
   type ReadLimitedTextOptions,
   readLimitedText,
-} from './read-limited-text.js';
+} from './deprecated-adapter-exports.js';
+export { modelNotFoundError } from './model-not-found.js';
+export { createNodeHandler, type NodeHandlerOptions } from './node/node-handler.js';
+export { DEFAULT_BODY_LIMIT } from './read-json-body.js';
 export { resolveRequestId } from './request-id.js';
 export { DEFAULT_RESPONSE_LIMIT } from './response-size.js';
 export { uuidV7 } from './uuid-v7.js';

@@ -1,4 +1,4 @@
-import type { Logger } from './adapter.js';
+import type { Logger } from '@switchyard/adapter-kit';
 
 const noop = () => {};
 

@@ -1,5 +1,5 @@
+import type { ChatAdapter } from '@switchyard/adapter-kit';
 import type { Model } from '@switchyard/protocol';
-import type { ChatAdapter } from './adapter.js';
 
 /** Minimum time between two rebuilds of the model index caused by unknown model ids. */
 const REFRESH_AFTER_MS = 5_000;

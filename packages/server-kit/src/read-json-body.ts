@@ -1,3 +1,4 @@
+import { readLimitedBytes } from '@switchyard/adapter-kit';
 import { BadRequestError, clip, ErrorCode } from '@switchyard/protocol';
 
 /** Default largest request body: 4 MiB. */
@@ -59,22 +60,7 @@ export async function readBodyBytes(
     const declared = Number(contentLength);
     if (Number.isFinite(declared) && declared > limit) throw tooLargeError(limit);
   }
-  if (body === null) return new Uint8Array(0);
-  const pieces: Uint8Array[] = [];
-  let size = 0;
-  for await (const piece of body) {
-    size += piece.byteLength;
-    if (size > limit) throw tooLargeError(limit);
-    pieces.push(piece);
-  }
-  if (pieces.length === 1) return pieces[0] as Uint8Array;
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const piece of pieces) {
-    bytes.set(piece, offset);
-    offset += piece.byteLength;
-  }
-  return bytes;
+  return readLimitedBytes(body, limit, tooLargeError);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,3 +1,4 @@
+import type { ChatAdapter, Logger } from '@switchyard/adapter-kit';
 import {
   AbortError,
   type ChatCompletionRequest,
@@ -6,7 +7,6 @@ import {
   TimeoutError,
   type Usage,
 } from '@switchyard/protocol';
-import type { ChatAdapter, Logger } from './adapter.js';
 import { bearerToken } from './authorization.js';
 import type {
   ChatFinishEvent,

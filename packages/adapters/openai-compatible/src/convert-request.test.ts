@@ -1,5 +1,5 @@
+import type { ChatAdapter } from '@switchyard/adapter-kit';
 import { BadRequestError, ProtocolError } from '@switchyard/protocol';
-import type { ChatAdapter } from '@switchyard/server-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 import { groq, openai, openrouter, token360, vllm } from './presets.js';

@@ -1,3 +1,4 @@
+export type { FetchFunction, TimeoutSettings } from '@switchyard/adapter-kit';
 export {
   createOpenAICompatibleAdapter,
   type OpenAICompatibleSettings,
@@ -17,5 +18,3 @@ export {
   token360,
   vllm,
 } from './presets.js';
-export type { TimeoutSettings } from './upstream-call.js';
-export type { FetchFunction } from './upstream-fetch.js';

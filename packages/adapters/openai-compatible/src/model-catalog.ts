@@ -1,3 +1,4 @@
+import { abortable } from '@switchyard/adapter-kit';
 import type { Model } from '@switchyard/protocol';
 
 /** The default time a discovered model list is reused (5 minutes). */
@@ -32,26 +33,8 @@ export class ModelCatalog {
         throw error;
       },
     );
-    return untilAborted(this.#inflight, signal);
+    return abortable(this.#inflight, signal);
   }
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** Reads a `GET /models` body (`{data:[…]}`, or a bare array from some local servers). */
@@ -77,11 +60,4 @@ export function readModelList(body: unknown, ownedBy: string): Model[] | undefin
     } as Model);
   }
   return models;
-}
-
-/** Models given as ids or objects, in the wire shape. */
-export function staticModels(models: ReadonlyArray<string | Model>, ownedBy: string): Model[] {
-  return models.map((model) =>
-    typeof model === 'string' ? { id: model, object: 'model', created: 0, owned_by: ownedBy } : model,
-  );
 }

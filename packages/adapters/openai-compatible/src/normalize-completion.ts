@@ -1,3 +1,4 @@
+import type { UpstreamHeaders } from '@switchyard/adapter-kit';
 import {
   type ChatCompletion,
   ChatCompletionSchema,
@@ -7,7 +8,6 @@ import {
 } from '@switchyard/protocol';
 import { mapFinishReason } from './map-finish-reason.js';
 import { normalizeReasoningFields } from './normalize-reasoning.js';
-import type { UpstreamHeaders } from './upstream-call.js';
 import { errorFromUpstream } from './upstream-error.js';
 
 type Json = Record<string, unknown>;

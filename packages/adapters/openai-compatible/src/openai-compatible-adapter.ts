@@ -1,5 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type AdapterCapabilities,
+  type AdapterContext,
+  type ChatAdapter,
+  createUpstreamClient,
+  type FetchFunction,
+  loadApiKey,
+  openedStream,
+  parseErrorBody,
+  staticModels,
+  type TimeoutSetting,
+  type UpstreamResponse,
+} from '@switchyard/adapter-kit';
+import {
   accumulateChunks,
   type ChatCompletion,
   type ChatCompletionChunk,
@@ -8,22 +21,12 @@ import {
   createProtocolError,
   type Model,
 } from '@switchyard/protocol';
-import {
-  type AdapterCapabilities,
-  type AdapterContext,
-  type ChatAdapter,
-  DEFAULT_MAX_RESPONSE_BYTES,
-} from '@switchyard/server-kit';
 import { toUpstreamBody } from './convert-request.js';
-import { DEFAULT_MODELS_TTL, ModelCatalog, readModelList, staticModels } from './model-catalog.js';
+import { DEFAULT_MODELS_TTL, ModelCatalog, readModelList } from './model-catalog.js';
 import { normalizeCompletion } from './normalize-completion.js';
 import { type OpenAICompatibleQuirks, resolveQuirks } from './openai-compatible-quirks.js';
-import { openedStream } from './opened-stream.js';
 import { repairStream } from './repair-stream.js';
-import type { TimeoutSettings, UpstreamResponse, UpstreamTransport } from './upstream-call.js';
-import { errorFromUpstream, parseErrorBody } from './upstream-error.js';
-import { type FetchFunction, fetchUpstream } from './upstream-fetch.js';
-import { createUndiciTransport } from './upstream-undici.js';
+import { errorFromUpstream } from './upstream-error.js';
 
 /** Settings of {@link createOpenAICompatibleAdapter}. */
 export interface OpenAICompatibleSettings {
@@ -43,7 +46,7 @@ export interface OpenAICompatibleSettings {
   /** Extra headers on every upstream request (they override the defaults). */
   headers?: Record<string, string>;
   /**
-   * A `fetch` for upstream calls (proxies, custom dispatchers, tests). Default: `node:http` with a
+   * A `fetch` for upstream calls (proxies, custom dispatchers, tests). Default: undici with a
    * keep-alive connection pool per adapter, which costs a fraction of the global `fetch` per call.
    */
   fetch?: FetchFunction;
@@ -51,8 +54,8 @@ export interface OpenAICompatibleSettings {
   models?: ReadonlyArray<string | Model>;
   /** Whether to list the upstream's `/models` (default true without `models`), and for how long to cache it. */
   discoverModels?: boolean | { ttl?: number };
-  /** Milliseconds for the whole call, or separate limits. */
-  timeout?: number | TimeoutSettings;
+  /** Milliseconds for the whole call, or separate `{ total, headers, idle }` limits (adapter-kit's `TimeoutSettings`). */
+  timeout?: TimeoutSetting;
   /**
    * Largest non-stream answer, and largest single stream event, read from the upstream (default
    * 32 MiB); more is a 502 `bad_response`.
@@ -85,34 +88,22 @@ const NO_SIGNAL = new AbortController().signal;
  */
 export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings): ChatAdapter {
   const provider = settings.name;
-  const baseURL = settings.baseURL.replace(/\/+$/, '');
   const quirks = resolveQuirks(settings.quirks);
-  const timeout: TimeoutSettings =
-    typeof settings.timeout === 'number' ? { total: settings.timeout } : (settings.timeout ?? {});
   const keyRequired =
     settings.apiKeyRequired ?? (settings.apiKey !== undefined || settings.apiKeyEnv !== undefined);
-
-  const apiKey = (): string | undefined => {
-    const key = settings.apiKey ?? (settings.apiKeyEnv ? process.env[settings.apiKeyEnv] : undefined);
-    if (key) return key;
-    if (!keyRequired) return undefined;
-    throw createProtocolError({
-      message: `The ${provider} adapter has no API key${settings.apiKeyEnv ? `: set ${settings.apiKeyEnv}` : ''}.`,
-      code: 'server_error',
-      status: 500,
-      retryable: false,
-    });
-  };
-
+  const apiKey = (required = keyRequired) =>
+    loadApiKey({ apiKey: settings.apiKey, apiKeyEnv: settings.apiKeyEnv, adapterName: provider, required });
   const extraHeaders = lowerCaseKeys(settings.headers);
-  const customFetch = settings.fetch;
-  const transport: UpstreamTransport = customFetch
-    ? (call) => fetchUpstream(customFetch, call)
-    : createUndiciTransport();
-
-  // One stream event can be no larger than a whole answer may be: an upstream that sends an
-  // endless line must not grow the decoder's buffer without bound.
-  const maxEventSize = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const http = createUpstreamClient({
+    baseURL: settings.baseURL,
+    fetch: settings.fetch,
+    timeout: settings.timeout,
+    maxResponseBytes: settings.maxResponseBytes,
+    toError: (answer) => {
+      const key = apiKey(false);
+      return errorFromUpstream({ ...answer, redact: key === undefined ? [] : [key] });
+    },
+  });
 
   const send = async (
     method: 'GET' | 'POST',
@@ -133,28 +124,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
       ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
       ...extraHeaders,
     };
-    const upstream = await transport({
-      url: `${baseURL}${path}`,
-      method,
-      headers,
-      ...(call.body === undefined ? {} : { body: call.body }),
-      signal: call.signal,
-      deadline: call.deadline,
-      timeout,
-      requestId: call.requestId ?? null,
-      ...(settings.maxResponseBytes === undefined ? {} : { maxResponseBytes: settings.maxResponseBytes }),
-    });
-    if (upstream.status < 200 || upstream.status > 299) {
-      const text = await upstream.text().catch(() => '');
-      throw errorFromUpstream({
-        status: upstream.status,
-        headers: upstream.headers,
-        body: parseErrorBody(text),
-        requestId: call.requestId ?? null,
-        redact: key ? [key] : [],
-      });
-    }
-    return { upstream, key };
+    return { upstream: await http.send({ path, method, headers, ...call }), key };
   };
 
   const requestBody = (request: ChatCompletionRequest, stream: boolean, context: AdapterContext): string =>
@@ -183,8 +153,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
       ? new ModelCatalog(
           async () => {
             const { upstream } = await send('GET', '/models', { stream: false, signal: NO_SIGNAL });
-            const text = await upstream.text();
-            const models = readModelList(parseErrorBody(text), provider);
+            const models = readModelList(parseErrorBody(await upstream.text()), provider);
             if (!models) {
               throw createProtocolError({
                 message: `The ${provider} upstream answered GET /models with something other than a model list.`,
@@ -223,7 +192,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
               requestId: context.requestId,
               model: request.model,
               generateId,
-              maxEventSize,
+              maxEventSize: http.maxResponseBytes,
             }),
           );
         }
@@ -250,7 +219,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
             requestId: context.requestId,
             model: request.model,
             generateId,
-            maxEventSize,
+            maxEventSize: http.maxResponseBytes,
           });
           return { items, close };
         }

@@ -1,4 +1,4 @@
-import type { ChatAdapter } from '@switchyard/server-kit';
+import type { ChatAdapter } from '@switchyard/adapter-kit';
 import { createOpenAICompatibleAdapter, type OpenAICompatibleSettings } from './openai-compatible-adapter.js';
 
 /** Settings of a preset: everything of {@link OpenAICompatibleSettings} is optional and overrides the preset. */

@@ -1,3 +1,4 @@
+import { ITERATION_DONE } from '@switchyard/adapter-kit';
 import {
   type ChatCompletionChunk,
   ChunkJsonParser,
@@ -7,7 +8,6 @@ import {
   type SSEDecoderOptions,
   type SSEEvent,
 } from '@switchyard/protocol';
-import { ITERATION_DONE } from './iteration-done.js';
 import { type RepairStreamOptions, StreamRepair } from './stream-repair.js';
 import { withStreamStarted } from './upstream-error.js';
 

@@ -1,12 +1,10 @@
+import { retryHints, type UpstreamHeaders } from '@switchyard/adapter-kit';
 import {
   codeForStatus,
   createProtocolError,
   errorFromEnvelope,
   type ProtocolError,
-  retryAfterMsFromHeaders,
-  shouldRetryFromHeaders,
 } from '@switchyard/protocol';
-import type { UpstreamHeaders } from './upstream-call.js';
 
 /**
  * Z.ai/GLM business codes (https://docs.z.ai/api-reference/api-code) that change what an error
@@ -60,17 +58,6 @@ function rawCode(body: unknown): string | undefined {
   return undefined;
 }
 
-/** Parses an error body that may be JSON, JSON after blank lines, or plain text. */
-export function parseErrorBody(text: string): unknown {
-  const trimmed = text.trim();
-  if (trimmed === '') return undefined;
-  try {
-    return JSON.parse(trimmed);
-  } catch {
-    return trimmed;
-  }
-}
-
 export interface UpstreamErrorInit {
   status: number;
   headers: UpstreamHeaders;
@@ -94,8 +81,7 @@ function redact(message: string, secrets: readonly string[]): string {
  */
 export function errorFromUpstream(init: UpstreamErrorInit): ProtocolError {
   const { status, headers, body } = init;
-  const retryAfterMs = retryAfterMsFromHeaders(headers);
-  const headerRetry = shouldRetryFromHeaders(headers);
+  const { retryAfterMs, retryable: headerRetry } = retryHints(headers);
   const base = errorFromEnvelope(body ?? `Upstream answered ${status} without a body.`, {
     status,
     requestId: headers.get('x-request-id') ?? init.requestId,

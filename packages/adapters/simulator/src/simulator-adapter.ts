@@ -1,3 +1,4 @@
+import type { AdapterContext, ChatAdapter } from '@switchyard/adapter-kit';
 import {
   type ChatCompletion,
   type ChatCompletionChunk,
@@ -10,7 +11,6 @@ import {
   sleep,
   type Usage,
 } from '@switchyard/protocol';
-import type { AdapterContext, ChatAdapter } from '@switchyard/server-kit';
 import { type Directives, parseDirectiveList, parseDirectives } from './directives.js';
 import { messageText, planAnswer, SIMULATOR_MODELS } from './plan-answer.js';
 import {

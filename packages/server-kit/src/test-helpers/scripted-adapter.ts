@@ -1,5 +1,5 @@
+import type { AdapterContext, ChatAdapter } from '@switchyard/adapter-kit';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Usage } from '@switchyard/protocol';
-import type { AdapterContext, ChatAdapter } from '../adapter.js';
 
 /** A chunk of completion `id` with one choice delta (or none). */
 export function chunk(

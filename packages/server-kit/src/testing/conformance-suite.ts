@@ -1,6 +1,6 @@
+import type { AdapterCapabilities, ChatAdapter } from '@switchyard/adapter-kit';
 import { ModelListSchema, ModelSchema } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdapterCapabilities, ChatAdapter } from '../adapter.js';
 import {
   checkCompletion,
   checkStream,

@@ -1,5 +1,5 @@
+import type { AdapterContext, ChatAdapter } from '@switchyard/adapter-kit';
 import type { ChatCompletionChunk } from '@switchyard/protocol';
-import type { AdapterContext, ChatAdapter } from '../adapter.js';
 
 /** What the conformance kit sees of one adapter call. */
 export interface ObservedCall {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { AdapterContext, Logger } from '@switchyard/adapter-kit';
 import { type ChatCompletionRequest, parseChatCompletionRequest } from '@switchyard/protocol';
-import type { AdapterContext, Logger } from '@switchyard/server-kit';
 import { parse as parseYaml } from 'yaml';
 
 /** One request as the local upstream received it, bytes and all. */

@@ -5,6 +5,7 @@ import {
   type UpstreamResponse,
 } from './upstream-call.js';
 
+/** A `fetch` an adapter sends its upstream calls with instead of undici (proxies, custom dispatchers, tests). */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
 /**

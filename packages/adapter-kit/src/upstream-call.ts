@@ -1,7 +1,14 @@
 import { AbortError, ConnectionError, type ProtocolError, TimeoutError } from '@switchyard/protocol';
-import { DEFAULT_MAX_RESPONSE_BYTES, readLimitedText } from '@switchyard/server-kit';
+import { DEFAULT_MAX_RESPONSE_BYTES, readLimitedText } from './read-limited-text.js';
 
-/** Time limits for one upstream call, in milliseconds. */
+/**
+ * Time limits for one upstream call, in milliseconds: the one timeout model of every adapter
+ * built on this kit. An adapter's `timeout` setting is either a number (the `total`) or this.
+ * The caller's deadline (`AdapterContext.deadline`) shortens `total` when it is sooner. Each
+ * limit, once passed, aborts the upstream request and fails the call with a retryable
+ * `TimeoutError` (code `timeout`) naming the phase; after the first stream chunk the error says
+ * `streamStarted`.
+ */
 export interface TimeoutSettings {
   /** The whole call, body included. Default 600 000 (10 min, as openai-node). */
   total?: number;
@@ -18,6 +25,15 @@ export interface TimeoutSettings {
 /** The default total timeout (10 minutes, as openai-node). */
 const DEFAULT_TOTAL_TIMEOUT = 600_000;
 
+/** An adapter's `timeout` setting: milliseconds for the whole call, or separate limits. */
+export type TimeoutSetting = number | TimeoutSettings;
+
+/** The {@link TimeoutSettings} a `timeout` setting means: a number is the `total`. */
+export function resolveTimeout(timeout: TimeoutSetting | undefined): TimeoutSettings {
+  return typeof timeout === 'number' ? { total: timeout } : (timeout ?? {});
+}
+
+/** One HTTP request to an upstream, with the limits it runs under. */
 export interface UpstreamCall {
   url: string;
   method: 'GET' | 'POST';
@@ -29,6 +45,8 @@ export interface UpstreamCall {
   deadline?: number | undefined;
   timeout: TimeoutSettings;
   requestId: string | null;
+  /** Who answers, in error messages (`Anthropic`). Default: `the upstream (<host>)`. */
+  source?: string;
   /** Largest body `text()` reads; more is a `bad_response` error. Default {@link DEFAULT_MAX_RESPONSE_BYTES}. */
   maxResponseBytes?: number;
 }
@@ -79,6 +97,10 @@ function describeNetworkError(error: unknown): string {
   return typeof message === 'string' ? message : 'network error';
 }
 
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function safeHost(url: string): string {
   try {
     return new URL(url).host;
@@ -96,7 +118,7 @@ function safeHost(url: string): string {
 export class UpstreamCallGuard {
   readonly call: UpstreamCall;
   readonly #cancel: (reason: unknown) => void;
-  #host: string | undefined;
+  #source: string | undefined;
   #reason: unknown;
   #cancelled = false;
   #settled = false;
@@ -110,9 +132,10 @@ export class UpstreamCallGuard {
     this.#cancel = cancel;
   }
 
-  get host(): string {
-    this.#host ??= safeHost(this.call.url);
-    return this.#host;
+  /** Who answers, in messages: the call's `source`, or `the upstream (<host>)`. */
+  get source(): string {
+    this.#source ??= this.call.source ?? `the upstream (${safeHost(this.call.url)})`;
+    return this.#source;
   }
 
   /** Starts the timers and listens to the caller; throws when the call must not even start. */
@@ -160,7 +183,7 @@ export class UpstreamCallGuard {
     const { call } = this;
     if (reason instanceof TimeoutMarker) {
       return new TimeoutError({
-        message: `The upstream (${this.host}) did not answer within the ${reason.phase} timeout of ${reason.ms} ms.`,
+        message: `${capitalize(this.source)} did not answer within the ${reason.phase} timeout of ${reason.ms} ms.`,
         code: 'timeout',
         requestId: call.requestId,
         cause: error,
@@ -174,7 +197,7 @@ export class UpstreamCallGuard {
       });
     }
     return new ConnectionError({
-      message: `The upstream (${this.host}) connection failed: ${describeNetworkError(error)}.`,
+      message: `The connection to ${this.source} failed: ${describeNetworkError(error)}.`,
       code: 'connection_error',
       requestId: call.requestId,
       cause: error,
@@ -206,7 +229,7 @@ export class UpstreamCallGuard {
 export function readBodyText(body: AsyncIterable<Uint8Array>, guard: UpstreamCallGuard): Promise<string> {
   return readLimitedText(body, {
     maxBytes: guard.call.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    source: `the upstream (${guard.host})`,
+    source: guard.source,
     requestId: guard.call.requestId,
   });
 }

@@ -1,5 +1,5 @@
 import { createProtocolError, ErrorCode } from '@switchyard/protocol';
-import { readBodyBytes } from './read-json-body.js';
+import { readLimitedBytes } from './read-limited-bytes.js';
 
 /**
  * The default largest upstream answer (or error body, or single stream event) an adapter reads:
@@ -34,7 +34,7 @@ export async function readLimitedText(
   options: ReadLimitedTextOptions,
 ): Promise<string> {
   const source = body !== null && 'getReader' in body ? piecesOf(body) : body;
-  const bytes = await readBodyBytes(source, options.maxBytes, undefined, (limit) =>
+  const bytes = await readLimitedBytes(source, options.maxBytes, (limit) =>
     createProtocolError({
       message: `The answer of ${options.source} is larger than ${limit} bytes.`,
       code: ErrorCode.badResponse,

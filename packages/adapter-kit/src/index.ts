@@ -1,0 +1,33 @@
+export { abortable } from './abortable.js';
+export type {
+  AdapterCapabilities,
+  AdapterContext,
+  ChatAdapter,
+  ListModelsContext,
+  Logger,
+} from './chat-adapter.js';
+export { ITERATION_DONE } from './iteration-done.js';
+export { type LoadApiKeyOptions, loadApiKey } from './load-api-key.js';
+export { type Opened, openedStream } from './opened-stream.js';
+export { readLimitedBytes } from './read-limited-bytes.js';
+export {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type ReadLimitedTextOptions,
+  readLimitedText,
+} from './read-limited-text.js';
+export { staticModels } from './static-models.js';
+export type {
+  TimeoutSetting,
+  TimeoutSettings,
+  UpstreamHeaders,
+  UpstreamResponse,
+} from './upstream-call.js';
+export {
+  createUpstreamClient,
+  type UpstreamClient,
+  type UpstreamClientSettings,
+  type UpstreamErrorAnswer,
+  type UpstreamRequest,
+} from './upstream-client.js';
+export { parseErrorBody, type RetryHints, retryHints } from './upstream-error-body.js';
+export type { FetchFunction } from './upstream-fetch.js';
