@@ -8,6 +8,7 @@ export type {
 } from './chat-adapter.js';
 export { ITERATION_DONE } from './iteration-done.js';
 export { type LoadApiKeyOptions, loadApiKey } from './load-api-key.js';
+export { lowerCaseHeaders } from './lower-case-headers.js';
 export { type Opened, openedStream } from './opened-stream.js';
 export { readLimitedBytes } from './read-limited-bytes.js';
 export {
@@ -24,6 +25,7 @@ export type {
 } from './upstream-call.js';
 export {
   createUpstreamClient,
+  readJson,
   type UpstreamClient,
   type UpstreamClientSettings,
   type UpstreamErrorAnswer,

@@ -1,4 +1,4 @@
-import { createProtocolError, ErrorCode, type ProtocolError } from '@switchyard/protocol';
+import { clip, createProtocolError, ErrorCode, type ProtocolError } from '@switchyard/protocol';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './read-limited-text.js';
 import {
   resolveTimeout,
@@ -122,18 +122,28 @@ export function createUpstreamClient(settings: UpstreamClientSettings): Upstream
     maxResponseBytes,
     send,
     async json(request) {
-      const upstream = await send(request);
-      const text = await upstream.text();
-      try {
-        return JSON.parse(text);
-      } catch (cause) {
-        throw createProtocolError({
-          message: `${settings.name ?? 'The upstream'} sent a body that is not JSON: ${text.slice(0, 120)}`,
-          code: ErrorCode.badResponse,
-          requestId: request.requestId ?? null,
-          cause,
-        });
-      }
+      return readJson(await send(request), { source: settings.name, requestId: request.requestId });
     },
   };
+}
+
+/**
+ * Reads a whole answer (at most its call's `maxResponseBytes`) and parses it as JSON; a body that
+ * is not JSON is a 502 `bad_response` quoting its start.
+ */
+export async function readJson(
+  upstream: UpstreamResponse,
+  options: { source?: string | undefined; requestId?: string | null | undefined } = {},
+): Promise<unknown> {
+  const text = await upstream.text();
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw createProtocolError({
+      message: `${options.source ?? 'The upstream'} sent a body that is not JSON: ${clip(text, 120)}`,
+      code: ErrorCode.badResponse,
+      requestId: options.requestId ?? null,
+      cause,
+    });
+  }
 }

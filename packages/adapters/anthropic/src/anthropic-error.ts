@@ -1,3 +1,4 @@
+import { retryHints, type UpstreamHeaders } from '@switchyard/adapter-kit';
 import {
   clip,
   codeForStatus,
@@ -5,7 +6,6 @@ import {
   ERROR_CODE_INFO,
   ErrorCode,
   type ProtocolError,
-  retryAfterMsFromHeaders,
 } from '@switchyard/protocol';
 import { AnthropicErrorBodySchema } from './anthropic-api-types.js';
 
@@ -52,7 +52,7 @@ function codeFor(
 /** What the adapter knows about the failed HTTP response besides its body. */
 export interface AnthropicErrorResponseInfo {
   status: number;
-  headers: Headers;
+  headers: UpstreamHeaders;
   /** The `request-id` header, when present. */
   requestId: string | null;
 }
@@ -72,15 +72,14 @@ export function anthropicErrorFromResponse(
     body?.error.message ??
     `Anthropic returned HTTP ${info.status}${bodyText.trim() ? `: ${clip(bodyText.trim(), SNIPPET_LENGTH)}` : ''}`;
   const code = codeFor(body?.error.type, message, info.status);
-  const shouldRetry = info.headers.get('x-should-retry');
-  const retryAfterMs = retryAfterMsFromHeaders(info.headers);
+  const { retryable, retryAfterMs } = retryHints(info.headers);
   return createProtocolError({
     message,
     code,
     status: info.status,
     type: ERROR_CODE_INFO[code].type,
     requestId: info.requestId ?? body?.request_id ?? null,
-    ...(shouldRetry === 'true' || shouldRetry === 'false' ? { retryable: shouldRetry === 'true' } : {}),
+    ...(retryable === undefined ? {} : { retryable }),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
 }

@@ -14,7 +14,7 @@ import type { GeminiGenerateContentResponse } from './gemini-api-types.js';
  * `bad_response` error. Stopping early cancels the body.
  */
 export async function* decodeGeminiSSE(
-  body: ReadableStream<Uint8Array>,
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
   options?: ReadSSEMessagesOptions,
 ): AsyncGenerator<GeminiGenerateContentResponse, void, undefined> {
   for await (const message of readSSEMessages(body, options)) {

@@ -30,8 +30,8 @@ interface UpstreamErrorInit {
   status: number;
   body: unknown;
   requestId?: string | null;
-  /** The `retry-after` response header, when there was one. */
-  retryAfter?: string | null;
+  /** The `retry-after` response header in milliseconds, when there was one. */
+  retryAfterMs?: number | undefined;
 }
 
 /**
@@ -53,7 +53,7 @@ export function errorFromGemini(init: UpstreamErrorInit): ProtocolError {
     return typeof reason === 'string' ? [reason] : [];
   });
   const { code, status, retryable } = classify(init.status, grpcStatus, reasons, message);
-  const retryAfterMs = retryDelayMs(details) ?? retryAfterHeaderMs(init.retryAfter);
+  const retryAfterMs = retryDelayMs(details) ?? init.retryAfterMs;
   return createProtocolError({
     message,
     code,
@@ -135,12 +135,4 @@ function retryDelayMs(details: unknown[]): number | undefined {
     }
   }
   return undefined;
-}
-
-function retryAfterHeaderMs(value: string | null | undefined): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

@@ -6,6 +6,7 @@ import {
   createUpstreamClient,
   type FetchFunction,
   loadApiKey,
+  lowerCaseHeaders,
   openedStream,
   parseErrorBody,
   staticModels,
@@ -93,7 +94,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
     settings.apiKeyRequired ?? (settings.apiKey !== undefined || settings.apiKeyEnv !== undefined);
   const apiKey = (required = keyRequired) =>
     loadApiKey({ apiKey: settings.apiKey, apiKeyEnv: settings.apiKeyEnv, adapterName: provider, required });
-  const extraHeaders = lowerCaseKeys(settings.headers);
+  const extraHeaders = lowerCaseHeaders(settings.headers);
   const http = createUpstreamClient({
     baseURL: settings.baseURL,
     fetch: settings.fetch,
@@ -250,10 +251,4 @@ async function* chunksOf(completion: ChatCompletion): AsyncGenerator<ChatComplet
 
 function generateId(): string {
   return randomUUID().replaceAll('-', '').slice(0, 24);
-}
-
-function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (headers) for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
-  return out;
 }

@@ -1,3 +1,4 @@
+import { type PieceReader, readPieces } from './read-pieces.js';
 import { createSSEDecoder, type SSEDecoder, type SSEDecoderOptions, type SSEEvent } from './sse-decoder.js';
 
 /**
@@ -112,38 +113,3 @@ class SSEEventIterator implements AsyncGenerator<SSEEvent, void, undefined> {
     return this;
   }
 }
-
-interface PieceReader {
-  next(): Promise<IteratorResult<Uint8Array>>;
-  /** Stops the source without waiting for it: a hung source must not hang the consumer. */
-  cancel(): void;
-}
-
-function readPieces(source: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): PieceReader {
-  if (isReadableStream(source)) {
-    const reader = source.getReader();
-    return {
-      next: () => reader.read() as Promise<IteratorResult<Uint8Array>>,
-      cancel: () => {
-        reader.cancel().catch(ignore);
-      },
-    };
-  }
-  const iterator = source[Symbol.asyncIterator]();
-  return {
-    next: () => iterator.next(),
-    cancel: () => {
-      try {
-        if (iterator.return) Promise.resolve(iterator.return()).catch(ignore);
-      } catch {
-        // A source that fails to stop is still abandoned.
-      }
-    },
-  };
-}
-
-function isReadableStream(value: unknown): value is ReadableStream<Uint8Array> {
-  return typeof (value as ReadableStream).getReader === 'function';
-}
-
-function ignore(): void {}

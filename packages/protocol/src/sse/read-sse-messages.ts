@@ -1,4 +1,5 @@
 import { createParser } from 'eventsource-parser';
+import { readPieces } from './read-pieces.js';
 import { eventTooLarge } from './sse-decoder.js';
 import { createUtf8PieceDecoder } from './utf8-pieces.js';
 
@@ -23,10 +24,10 @@ export interface ReadSSEMessagesOptions {
  * chat-completion chunks (Anthropic's named events, Gemini's `GenerateContentResponse`s). Lines
  * and UTF-8 characters may be split anywhere across network pieces; LF, CRLF and CR line ends are
  * accepted; a last event whose blank line never came is still delivered. Stopping early cancels
- * the body so the transfer stops.
+ * the body so the transfer stops. The body is a web stream or an async iterable of bytes.
  */
 export async function* readSSEMessages(
-  body: ReadableStream<Uint8Array>,
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
   options: ReadSSEMessagesOptions = {},
 ): AsyncGenerator<SSEMessage, void, undefined> {
   const { maxEventSize } = options;
@@ -44,11 +45,11 @@ export async function* readSSEMessages(
     maxBufferSize: maxEventSize,
   });
   const decoder = createUtf8PieceDecoder();
-  const reader = body.getReader();
+  const pieces = readPieces(body);
   let finished = false;
   try {
     while (true) {
-      const { done, value } = await reader.read();
+      const { done, value } = await pieces.next();
       if (done) break;
       parser.feed(decoder.decode(value));
       for (let i = 0; i < pending.length; i++) yield pending[i] as SSEMessage;
@@ -60,7 +61,6 @@ export async function* readSSEMessages(
     for (const message of pending) yield message;
     if (tooLarge) throw eventTooLarge(maxEventSize, false);
   } finally {
-    if (!finished) reader.cancel().catch(() => {});
-    reader.releaseLock();
+    if (!finished) pieces.cancel();
   }
 }

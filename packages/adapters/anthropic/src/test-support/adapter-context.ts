@@ -1,4 +1,4 @@
-import type { AdapterContext, Logger } from '@switchyard/server-kit';
+import type { AdapterContext, Logger } from '@switchyard/adapter-kit';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';

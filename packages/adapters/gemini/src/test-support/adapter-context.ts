@@ -1,4 +1,4 @@
-import type { AdapterContext } from '@switchyard/server-kit';
+import type { AdapterContext } from '@switchyard/adapter-kit';
 
 export interface LogLine {
   readonly level: string;
