@@ -138,6 +138,17 @@ describe('cancellation and timeouts', () => {
     expect(error.streamStarted).toBe(true);
   });
 
+  it('the request deadline bounds the call, whatever the timeout', async () => {
+    handler = never;
+    const started = Date.now();
+    const error = await caught(
+      adapter({ timeout: 60_000 }).complete!(request, { ...adapterContext(), deadline: Date.now() + 200 }),
+    );
+    expect(TimeoutError.isInstance(error)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await upstream.requests[0]?.closed;
+  });
+
   it('reports a refused connection as a retryable ConnectionError', async () => {
     const closed = await startUpstream(never);
     await closed.close();
@@ -150,6 +161,25 @@ describe('cancellation and timeouts', () => {
 });
 
 describe('settings', () => {
+  it('reads the key from the apiKeyEnv variable at request time', async () => {
+    handler = () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{}' });
+    const envAdapter = createAnthropicAdapter({
+      baseURL: upstream.baseURL,
+      apiKeyEnv: 'SWITCHYARD_TEST_ANTHROPIC_KEY',
+    });
+    try {
+      const missing = await caught(envAdapter.complete!(request, adapterContext()));
+      expect(missing.message).toBe(
+        'The Anthropic adapter has no API key: set SWITCHYARD_TEST_ANTHROPIC_KEY.',
+      );
+      process.env.SWITCHYARD_TEST_ANTHROPIC_KEY = 'sk-ant-named';
+      await envAdapter.complete!(request, adapterContext()).catch(() => undefined);
+      expect(upstream.requests[0]?.headers['x-api-key']).toBe('sk-ant-named');
+    } finally {
+      delete process.env.SWITCHYARD_TEST_ANTHROPIC_KEY;
+    }
+  });
+
   it('reads ANTHROPIC_API_KEY at request time', async () => {
     handler = () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{}' });
     const saved = process.env.ANTHROPIC_API_KEY;

@@ -324,6 +324,16 @@ describe('transport', () => {
     expect(error.isRetryable).toBe(true);
   });
 
+  it('the request deadline bounds the call, whatever the timeout', async () => {
+    const adapter = await serve({ write: () => {} }, { timeout: 60_000 });
+    const started = Date.now();
+    const error = await caught(
+      adapter.complete!(request, { ...adapterContext(), deadline: Date.now() + 200 }),
+    );
+    expect(error.code).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('aborting the request mid-stream closes the upstream connection and throws an abort error', async () => {
     let closed: Promise<unknown> | undefined;
     const adapter = await serve({

@@ -55,6 +55,27 @@ describe('listModels', () => {
     expect(upstream.requests[0]?.headers['x-goog-api-key']).toBe('key');
   });
 
+  it('reads the key from the apiKeyEnv variable at request time', async () => {
+    upstream = await startLocalUpstream(() => ({ body: JSON.stringify({ models: [] }) }));
+    const adapter = createGeminiAdapter({
+      apiKeyEnv: 'SWITCHYARD_TEST_GEMINI_KEY',
+      baseURL: upstream.baseURL,
+    });
+    try {
+      const missing = await adapter
+        .listModels({ signal: new AbortController().signal })
+        .catch((e: unknown) => e);
+      expect((missing as Error).message).toBe(
+        'The Gemini adapter has no API key: set SWITCHYARD_TEST_GEMINI_KEY.',
+      );
+      process.env.SWITCHYARD_TEST_GEMINI_KEY = 'named-key';
+      await adapter.listModels({ signal: new AbortController().signal });
+      expect(upstream.requests[0]?.headers['x-goog-api-key']).toBe('named-key');
+    } finally {
+      delete process.env.SWITCHYARD_TEST_GEMINI_KEY;
+    }
+  });
+
   it('maps a listing failure like any Gemini error', async () => {
     upstream = await startLocalUpstream(() => ({
       status: 403,
