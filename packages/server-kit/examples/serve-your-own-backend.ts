@@ -1,8 +1,9 @@
 // Serve the chat-completions protocol from your own backend in ~35 lines.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ChatAdapter } from '@switchyard/adapter-kit';
 import { type ChatCompletionChunk, RateLimitError } from '@switchyard/protocol';
-import { type ChatAdapter, createChatServer, createNodeHandler } from '@switchyard/server-kit';
+import { createChatServer, createNodeHandler } from '@switchyard/server-kit';
 
 // Your backend: here, a model that shouts the last message back, one word per chunk.
 const shouter: ChatAdapter = {
