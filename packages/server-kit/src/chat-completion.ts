@@ -1,4 +1,4 @@
-import type { AdapterContext, ChatAdapter } from '@switchyard/adapter-kit';
+import { type AdapterContext, abortable, type ChatAdapter } from '@switchyard/adapter-kit';
 import {
   type ChatCompletion,
   ChatCompletionAccumulator,
@@ -9,7 +9,7 @@ import {
   ServerError,
 } from '@switchyard/protocol';
 import type { ChatServerOptions, ChatServerResult } from './chat-server-types.js';
-import { abortable, ChunkSource } from './chunk-source.js';
+import { ChunkSource } from './chunk-source.js';
 import type { RequestState } from './request-state.js';
 import { DEFAULT_RESPONSE_LIMIT, responseTooLarge } from './response-size.js';
 import { errorResult, jsonTextResult } from './results.js';

@@ -1,10 +1,3 @@
-export type {
-  AdapterCapabilities,
-  AdapterContext,
-  ChatAdapter,
-  ListModelsContext,
-  Logger,
-} from '@switchyard/adapter-kit';
 export { bearerToken, missingApiKeyMessage } from './authorization.js';
 export { createChatServer } from './chat-server.js';
 export type {
@@ -19,6 +12,13 @@ export type {
   SSEWriter,
   StreamResult,
 } from './chat-server-types.js';
+export type {
+  AdapterCapabilities,
+  AdapterContext,
+  ChatAdapter,
+  ListModelsContext,
+  Logger,
+} from './deprecated-adapter-exports.js';
 export {
   DEFAULT_MAX_RESPONSE_BYTES,
   type ReadLimitedTextOptions,
