@@ -21,6 +21,10 @@ export const ErrorCode = {
   serverError: 'server_error',
   overloaded: 'overloaded',
   upstreamError: 'upstream_error',
+  /** The upstream refused the server's own provider credential (upstream 401/403): the operator must fix it. */
+  upstreamAuthFailed: 'upstream_auth_failed',
+  /** The server's account at the upstream has no balance or quota left (upstream 402, empty balance). */
+  upstreamInsufficientQuota: 'upstream_insufficient_quota',
   badResponse: 'bad_response',
   streamIncomplete: 'stream_incomplete',
   timeout: 'timeout',
@@ -34,7 +38,6 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** The `type` field of the error envelope, as OpenAI-compatible clients expect it. */
 export type ErrorType =
   | 'invalid_request_error'
-  | 'authentication_error'
   | 'permission_error'
   | 'not_found_error'
   | 'rate_limit_error'
@@ -56,7 +59,8 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, CodeInfo>> = {
   invalid_json: { status: 400, type: 'invalid_request_error', retryable: false },
   body_too_large: { status: 413, type: 'invalid_request_error', retryable: false },
   unsupported_media_type: { status: 415, type: 'invalid_request_error', retryable: false },
-  invalid_api_key: { status: 401, type: 'authentication_error', retryable: false },
+  // OpenAI answers a bad key with `invalid_request_error` / `invalid_api_key` (protocol.md §4.2).
+  invalid_api_key: { status: 401, type: 'invalid_request_error', retryable: false },
   permission_denied: { status: 403, type: 'permission_error', retryable: false },
   model_not_found: { status: 404, type: 'not_found_error', retryable: false },
   not_found: { status: 404, type: 'not_found_error', retryable: false },
@@ -70,6 +74,8 @@ export const ERROR_CODE_INFO: Readonly<Record<ErrorCode, CodeInfo>> = {
   server_error: { status: 500, type: 'server_error', retryable: true },
   overloaded: { status: 529, type: 'server_error', retryable: true },
   upstream_error: { status: 502, type: 'server_error', retryable: true },
+  upstream_auth_failed: { status: 502, type: 'server_error', retryable: false },
+  upstream_insufficient_quota: { status: 502, type: 'server_error', retryable: false },
   bad_response: { status: 502, type: 'server_error', retryable: false },
   stream_incomplete: { status: 502, type: 'server_error', retryable: false },
   timeout: { status: 504, type: 'timeout_error', retryable: true },
