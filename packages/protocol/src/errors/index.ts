@@ -24,9 +24,9 @@ export {
   TimeoutError,
   toProtocolError,
 } from './protocol-error.js';
+export { retryAfterMsFromHeaders, shouldRetryFromHeaders } from './retry-hints.js';
 export {
   type UpstreamAccountErrorInit,
   upstreamAuthFailedError,
   upstreamInsufficientQuotaError,
 } from './upstream-account-errors.js';
-export { retryAfterMsFromHeaders, shouldRetryFromHeaders } from './retry-hints.js';

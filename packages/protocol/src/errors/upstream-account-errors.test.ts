@@ -29,7 +29,11 @@ describe('upstream account errors', () => {
 
   it('an empty provider balance is a 502 upstream_insufficient_quota, not retryable', () => {
     const error = upstreamInsufficientQuotaError({ provider: 'token360', status: 402 });
-    expect([error.status, error.code, error.isRetryable]).toEqual([502, 'upstream_insufficient_quota', false]);
+    expect([error.status, error.code, error.isRetryable]).toEqual([
+      502,
+      'upstream_insufficient_quota',
+      false,
+    ]);
     expect(error.message).toContain("Provider 'token360'");
     expect(error.cause).toBeUndefined();
   });
