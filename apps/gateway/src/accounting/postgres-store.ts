@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { periodStart } from './budget-tracker.js';
 import { openLedgerSpool } from './sqlite-store.js';
-import type { BudgetPeriod, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
+import type { BudgetPeriod, CostSource, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE api_keys (
@@ -42,6 +42,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX ledger_key_ts ON ledger (key_id, ts);
    CREATE INDEX ledger_request_id ON ledger (request_id);`,
   'ALTER TABLE ledger ADD COLUMN cached BOOLEAN NOT NULL DEFAULT FALSE;',
+  // Rows written before it were all priced from the price table.
+  "ALTER TABLE ledger ADD COLUMN cost_source TEXT NOT NULL DEFAULT 'price_table';",
 ];
 
 /** Any constant: the advisory lock that serialises migrations across instances starting together. */
@@ -50,7 +52,7 @@ const KEYS_CHANNEL = 'switchyard_keys';
 const KEY_COLUMNS =
   'id, name, hash, prefix, is_admin, allowed_models, rpm, tpm, budget_usd, budget_period, expires_at, metadata, created_at, revoked_at';
 const LEDGER_COLUMNS =
-  'id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream, cached';
+  'id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, cost_source, latency_ms, ttft_ms, status, error_code, stream, cached';
 const LEDGER_COLUMN_COUNT = LEDGER_COLUMNS.split(',').length;
 const PERIODS: readonly BudgetPeriod[] = ['day', 'week', 'month', 'total'];
 
@@ -108,6 +110,7 @@ function toLedger(row: Record<string, unknown>): LedgerRow {
     cachedTokens: row.cached_tokens as number,
     reasoningTokens: row.reasoning_tokens as number,
     cost: row.cost as number,
+    costSource: row.cost_source as CostSource,
     latencyMs: row.latency_ms as number,
     ttftMs: row.ttft_ms as number | null,
     status: row.status as number,
@@ -130,6 +133,7 @@ function ledgerParams(r: LedgerRow): unknown[] {
     r.cachedTokens,
     r.reasoningTokens,
     r.cost,
+    r.costSource,
     r.latencyMs,
     r.ttftMs,
     r.status,

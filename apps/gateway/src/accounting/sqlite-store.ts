@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { BudgetPeriod, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
+import type { BudgetPeriod, CostSource, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE api_keys (
@@ -40,6 +40,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX ledger_key_ts ON ledger (key_id, ts);
    CREATE INDEX ledger_request_id ON ledger (request_id);`,
   'ALTER TABLE ledger ADD COLUMN cached INTEGER NOT NULL DEFAULT 0;',
+  // Rows written before it were all priced from the price table.
+  "ALTER TABLE ledger ADD COLUMN cost_source TEXT NOT NULL DEFAULT 'price_table';",
 ];
 
 interface KeyRow {
@@ -71,6 +73,7 @@ interface LedgerDbRow {
   cached_tokens: number;
   reasoning_tokens: number;
   cost: number;
+  cost_source: string;
   latency_ms: number;
   ttft_ms: number | null;
   status: number;
@@ -130,6 +133,7 @@ function toLedger(row: LedgerDbRow): LedgerRow {
     cachedTokens: row.cached_tokens,
     reasoningTokens: row.reasoning_tokens,
     cost: row.cost,
+    costSource: row.cost_source as CostSource,
     latencyMs: row.latency_ms,
     ttftMs: row.ttft_ms,
     status: row.status,
@@ -175,8 +179,8 @@ interface LedgerWriter {
 
 function createLedgerWriter(db: Database.Database): LedgerWriter {
   const insert = db.prepare(
-    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream, cached)
-     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @cost, @latencyMs, @ttftMs, @status, @errorCode, @stream, @cached)`,
+    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, cost_source, latency_ms, ttft_ms, status, error_code, stream, cached)
+     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @cost, @costSource, @latencyMs, @ttftMs, @status, @errorCode, @stream, @cached)`,
   );
   const insertAll = db.transaction((rows: readonly LedgerRow[]) => {
     for (const row of rows) insert.run({ ...row, stream: row.stream ? 1 : 0, cached: row.cached ? 1 : 0 });
