@@ -4,7 +4,6 @@ import {
   type ChatCompletionChunk,
   type ChatCompletionRequest,
   NotFoundError,
-  PermissionDeniedError,
   ProtocolError,
   RateLimitError,
   ServerError,
