@@ -97,6 +97,7 @@ function backfill(gateway: Gateway, keyIds: string[]): void {
         cachedTokens: 0,
         reasoningTokens: reasoning,
         cost: (prompt * price.input + completion * price.output) / 1e6,
+        costSource: 'price_table',
         latencyMs: latency,
         ttftMs: failed ? null : ttft,
         status: failed ? (next() < 0.5 ? 429 : 502) : 200,
