@@ -18,6 +18,12 @@ export const TOKEN360_COST = 0.000123;
 export const TOKEN360_COST_DETAILS = { upstream_inference_cost: TOKEN360_COST };
 /** The usage of every answer (the reference's example). */
 export const TOKEN360_TOKENS = { prompt_tokens: 57, completion_tokens: 7, total_tokens: 64 };
+/** The usage of a billed answer, as Token360 sends it. */
+export const TOKEN360_BILLED_USAGE = {
+  ...TOKEN360_TOKENS,
+  cost: TOKEN360_COST,
+  cost_details: TOKEN360_COST_DETAILS,
+};
 
 /**
  * A local **mock upstream** speaking Token360's chat-completions shapes
@@ -87,7 +93,7 @@ export class MockToken360Upstream {
     }
     const usage =
       behaviour === 'billed'
-        ? { ...TOKEN360_TOKENS, cost: TOKEN360_COST, cost_details: TOKEN360_COST_DETAILS }
+        ? TOKEN360_BILLED_USAGE
         : { ...TOKEN360_TOKENS, cost_details: TOKEN360_COST_DETAILS };
     const base = { id: 'your-chat-completion-id', created: 1776351874, model: body.model };
     if (body.stream !== true) {

@@ -44,6 +44,21 @@ interface Case {
 const openaiError = (message: string, type: string, code: string | null, param: string | null = null) =>
   JSON.stringify({ error: { message, type, param, code } });
 
+/** The server's own provider key was refused: a 502 for the client, never its 401. */
+const AUTH_FAILED: Case['expected'] = {
+  kind: ServerError,
+  status: 502,
+  code: 'upstream_auth_failed',
+  retryable: false,
+};
+/** The server's account at the provider is empty: a 502 for the client, not retryable. */
+const NO_BALANCE: Case['expected'] = {
+  kind: ServerError,
+  status: 502,
+  code: 'upstream_insufficient_quota',
+  retryable: false,
+};
+
 const CASES: Case[] = [
   {
     name: '400 context length',
@@ -61,14 +76,14 @@ const CASES: Case[] = [
     status: 401,
     body: openaiError('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'),
     // The server's own provider key, not the caller's: never a 401 the caller would blame on their key.
-    expected: { kind: ServerError, status: 502, code: 'upstream_auth_failed', retryable: false },
+    expected: AUTH_FAILED,
   },
   {
     name: '401 with x-should-retry: true is still not retried',
     status: 401,
     headers: { 'x-should-retry': 'true' },
     body: openaiError('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'),
-    expected: { kind: ServerError, status: 502, code: 'upstream_auth_failed', retryable: false },
+    expected: AUTH_FAILED,
   },
   {
     name: '403 OpenAI unsupported region (the account, not the caller)',
@@ -78,7 +93,7 @@ const CASES: Case[] = [
       'request_forbidden',
       'unsupported_country_region_territory',
     ),
-    expected: { kind: ServerError, status: 502, code: 'upstream_auth_failed', retryable: false },
+    expected: AUTH_FAILED,
   },
   {
     name: '401 Z.ai 1001 (authentication token)',
@@ -86,7 +101,7 @@ const CASES: Case[] = [
     body: JSON.stringify({
       error: { code: '1001', message: 'Authentication parameter not received in Header' },
     }),
-    expected: { kind: ServerError, status: 502, code: 'upstream_auth_failed', retryable: false },
+    expected: AUTH_FAILED,
   },
   {
     name: '402 OpenRouter out of credits (numeric code)',
@@ -94,13 +109,13 @@ const CASES: Case[] = [
     body: JSON.stringify({
       error: { code: 402, message: 'Insufficient credits. Add more using https://openrouter.ai/credits' },
     }),
-    expected: { kind: ServerError, status: 502, code: 'upstream_insufficient_quota', retryable: false },
+    expected: NO_BALANCE,
   },
   {
     name: '402 DeepSeek insufficient balance',
     status: 402,
     body: openaiError('Insufficient Balance', 'unknown_error', 'invalid_request_error'),
-    expected: { kind: ServerError, status: 502, code: 'upstream_insufficient_quota', retryable: false },
+    expected: NO_BALANCE,
   },
   {
     name: '403 OpenRouter moderation',
@@ -130,7 +145,7 @@ const CASES: Case[] = [
       'insufficient_quota',
       'insufficient_quota',
     ),
-    expected: { kind: ServerError, status: 502, code: 'upstream_insufficient_quota', retryable: false },
+    expected: NO_BALANCE,
   },
   {
     name: '429 Z.ai 1113 account in arrears',
@@ -138,7 +153,7 @@ const CASES: Case[] = [
     body: JSON.stringify({
       error: { code: '1113', message: 'Your account is in arrears, please recharge and try again' },
     }),
-    expected: { kind: ServerError, status: 502, code: 'upstream_insufficient_quota', retryable: false },
+    expected: NO_BALANCE,
   },
   {
     name: '429 Z.ai 1302 concurrency',
