@@ -98,6 +98,7 @@ function backfill(gateway: Gateway, keyIds: string[]): void {
         cachedTokens: 0,
         reasoningTokens: reasoning,
         cost: (prompt * price.input + completion * price.output) / 1e6,
+        costSource: 'price_table',
         latencyMs: latency,
         ttftMs: failed ? null : ttft,
         // A few streams stopped by their user (499): cancellations, shown apart from errors.

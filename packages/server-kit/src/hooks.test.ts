@@ -55,7 +55,7 @@ describe('authenticate', () => {
     expect(missing.status).toBe(401);
     expect((await missing.json()).error).toMatchObject({
       code: 'invalid_api_key',
-      type: 'authentication_error',
+      type: 'invalid_request_error',
     });
     const wrong = await post(url, body(), { authorization: 'Bearer sk-wrong-secret' });
     expect(wrong.status).toBe(401);

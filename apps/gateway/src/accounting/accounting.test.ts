@@ -385,10 +385,49 @@ describe('ledger and cost', () => {
   it('prices models by exact id, then without a provider prefix or a date suffix', () => {
     const { accounting } = setup();
     const u = usage(1_000_000, 0);
-    expect(accounting.costOf('gpt-4o', u)).toBe(2.5);
-    expect(accounting.costOf('openai/gpt-4o', u)).toBe(2.5);
-    expect(accounting.costOf('gpt-4o-2024-08-06', u)).toBe(2.5);
-    expect(accounting.costOf('simulator/echo', u)).toBe(0);
+    expect(accounting.costOf('gpt-4o', u)).toEqual({ usd: 2.5, source: 'price_table' });
+    expect(accounting.costOf('openai/gpt-4o', u).usd).toBe(2.5);
+    expect(accounting.costOf('gpt-4o-2024-08-06', u).usd).toBe(2.5);
+    expect(accounting.costOf('simulator/echo', u).usd).toBe(0);
+  });
+
+  it("takes the upstream's reported usage.cost as the cost: recorded, charged to the budget, marked upstream", async () => {
+    const { accounting } = setup();
+    const { secret } = accounting.createKey({ name: 'k', budgetUsd: 1, budgetPeriod: 'total' });
+    const p = accounting.authenticate(secret);
+    // glm-5.1 is in the price table (it would price these tokens at 0.0000714); glm-4.5v is not.
+    const reported = { ...usage(57, 7), cost: 0.000123, cost_details: { upstream_inference_cost: 0.000123 } };
+    expect(accounting.costOf('glm-5.1', reported)).toEqual({ usd: 0.000123, source: 'upstream' });
+    expect(accounting.costOf('glm-4.5v', reported)).toEqual({ usd: 0.000123, source: 'upstream' });
+    expect(accounting.costOf('glm-5.1', usage(57, 7)).source).toBe('price_table');
+    for (const model of ['glm-5.1', 'glm-4.5v']) {
+      const a = accounting.admit(p, { model, requestId: `req-${model}`, estimatedPromptTokens: 57 });
+      const { cost } = accounting.finish(a, {
+        model,
+        deployment: `token360/${model}`,
+        status: 200,
+        errorCode: null,
+        usage: reported,
+        latencyMs: 5,
+      });
+      expect(cost).toBe(0.000123);
+    }
+    const a = accounting.admit(p, { model: 'glm-5.1', requestId: 'req-table', estimatedPromptTokens: 57 });
+    accounting.finish(a, {
+      model: 'glm-5.1',
+      deployment: 'token360/glm-5.1',
+      status: 200,
+      errorCode: null,
+      usage: usage(57, 7),
+      latencyMs: 5,
+    });
+    const rows = await accounting.store.queryLedger({ keyId: p.keyId });
+    expect(rows.map((r) => [r.cost, r.costSource])).toEqual([
+      [0.000123, 'upstream'],
+      [0.000123, 'upstream'],
+      [(57 * 1 + 7 * 3.2) / 1e6, 'price_table'],
+    ]);
+    expect(accounting.store.spentSince(p.keyId, 0)).toBeCloseTo(0.000246 + (57 + 7 * 3.2) / 1e6, 15);
   });
 });
 

@@ -15,7 +15,7 @@ import { GatewayMetrics } from './gateway-metrics.js';
 import { type ModelPrice, PriceTable } from './pricing.js';
 import { type RateDecision, RateLimiter, type RateLimits } from './rate-limiter.js';
 import type { RedisLimits } from './redis-limits.js';
-import type { BudgetPeriod, KeyRecord, Store } from './store.js';
+import type { BudgetPeriod, CostSource, KeyRecord, Store } from './store.js';
 import type { UnknownKeyLimits } from './unknown-keys.js';
 import { type Bucket, type GroupBy, summariseUsage } from './usage-report.js';
 
@@ -78,6 +78,17 @@ export interface Outcome {
   cached?: boolean;
   /** `usage` is the gateway's estimate: the upstream's own usage never arrived. */
   usageEstimated?: boolean;
+  /**
+   * The cost the answer's `usage.cost` told the client ({@link Accounting.costOf}, settled once);
+   * without it, `usage` is priced here.
+   */
+  cost?: SettledCost;
+}
+
+/** What a request cost, in USD, and who said so. */
+export interface SettledCost {
+  readonly usd: number;
+  readonly source: CostSource;
 }
 
 /** Defaults for keys that set none of their own; `null` or absent means unlimited. */
@@ -393,8 +404,15 @@ export class Accounting {
       : { usd, period: this.#defaults.budgetPeriod ?? 'month' };
   }
 
-  costOf(model: string, usage: Usage | null | undefined): number {
-    return usage ? this.prices.costOf(model, usage) : 0;
+  /**
+   * What a request cost: the upstream's own `usage.cost` when it reported one (its bill: returned,
+   * recorded and charged as is), else the price table's price of `usage` on `model`.
+   */
+  costOf(model: string, usage: Usage | null | undefined): SettledCost {
+    const reported = usage?.cost;
+    if (typeof reported === 'number' && Number.isFinite(reported) && reported >= 0)
+      return { usd: reported, source: 'upstream' };
+    return { usd: usage ? this.prices.costOf(model, usage) : 0, source: 'price_table' };
   }
 
   /**
@@ -409,7 +427,10 @@ export class Accounting {
   ): { cost: number; committed: Promise<void> } {
     const usage = outcome.usage ?? null;
     const fromCache = outcome.cached === true;
-    const cost = fromCache ? 0 : this.costOf(outcome.upstreamModel ?? outcome.model, usage);
+    const settled: SettledCost = fromCache
+      ? { usd: 0, source: 'price_table' }
+      : (outcome.cost ?? this.costOf(outcome.upstreamModel ?? outcome.model, usage));
+    const cost = settled.usd;
     const key = admission.principal.key;
     const prompt = usage?.prompt_tokens ?? 0;
     const completion = usage?.completion_tokens ?? 0;
@@ -428,6 +449,7 @@ export class Accounting {
       cachedTokens: cached,
       reasoningTokens: reasoning,
       cost,
+      costSource: settled.source,
       latencyMs: outcome.latencyMs,
       ttftMs,
       status: outcome.status,

@@ -14,6 +14,7 @@ export {
   type LimitsDefaults,
   type Outcome,
   type Principal,
+  type SettledCost,
 } from './accounting.js';
 export { handleAdmin, handleUsage, keyView } from './admin-api.js';
 export { generateSecret, type KeySettings, SECRET_PATTERN } from './api-keys.js';
@@ -23,7 +24,7 @@ export { openPostgresStore, type PostgresStoreOptions } from './postgres-store.j
 export { DEFAULT_PRICES, type ModelPrice, PriceTable } from './pricing.js';
 export { RedisLimits } from './redis-limits.js';
 export { openSqliteStore } from './sqlite-store.js';
-export type { BudgetPeriod, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
+export type { BudgetPeriod, CostSource, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
 
 /** Opens (creating if needed) the SQLite database at `databasePath` and the accounting on top of it. */
 export function createAccounting(

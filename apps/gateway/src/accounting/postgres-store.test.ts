@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, skipNote, skipWithout } from '../../test/helpers/services.js';
 import { openPostgresStore } from './postgres-store.js';
 import { openLedgerSpool } from './sqlite-store.js';
 import type { LedgerRow } from './store.js';
-import { ledgerRow } from './test-support.js';
+import { ledgerRow, schemaV2Statements } from './test-support.js';
 
 const row = (keyId: string, cost: number) => ledgerRow({ keyId, cost });
 
@@ -67,5 +68,30 @@ describe.skipIf(skipWithout('postgres'))(`PostgreSQL store: the ledger spool${sk
     for (let i = 0; i < 10; i++) store.appendLedger(row('k-batch', 0.5));
     await expect.poll(async () => (await store.queryLedger({ keyId: 'k-batch' })).length).toBe(10);
     store.close();
+  });
+});
+
+describe.skipIf(skipWithout('postgres'))(`PostgreSQL store: migrations${skipNote('postgres')}`, () => {
+  it('adds ledger.cost_source to a version-2 database: earlier rows were priced from the price table', async () => {
+    const db = await freshDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-spool-'));
+    try {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      for (const sql of schemaV2Statements('schema_migrations')) await client.query(sql);
+      await client.end();
+      const store = await openPostgresStore({ url: db.url, spoolPath: join(dir, 'spool.db') });
+      store.appendLedger(ledgerRow({ keyId: 'k-old', ts: 2, cost: 0.000123, costSource: 'upstream' }));
+      await store.flush();
+      const rows = await store.queryLedger({ keyId: 'k-old' });
+      store.close();
+      expect(rows.map((r) => [r.id, r.cost, r.costSource])).toEqual([
+        ['old-row', 0.5, 'price_table'],
+        [rows[1]?.id, 0.000123, 'upstream'],
+      ]);
+    } finally {
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

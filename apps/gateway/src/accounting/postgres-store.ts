@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { periodStart } from './budget-tracker.js';
 import { openLedgerSpool } from './sqlite-store.js';
-import type { BudgetPeriod, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
+import type { BudgetPeriod, CostSource, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE api_keys (
@@ -44,6 +44,8 @@ const MIGRATIONS: readonly string[] = [
   'ALTER TABLE ledger ADD COLUMN cached BOOLEAN NOT NULL DEFAULT FALSE;',
   // Estimated usage of a cut stream (issue 22): its own step, so other columns migrate apart.
   'ALTER TABLE ledger ADD COLUMN usage_estimated BOOLEAN NOT NULL DEFAULT FALSE;',
+  // Rows written before it were all priced from the price table.
+  "ALTER TABLE ledger ADD COLUMN cost_source TEXT NOT NULL DEFAULT 'price_table';",
 ];
 
 /** Any constant: the advisory lock that serialises migrations across instances starting together. */
@@ -52,7 +54,7 @@ const KEYS_CHANNEL = 'switchyard_keys';
 const KEY_COLUMNS =
   'id, name, hash, prefix, is_admin, allowed_models, rpm, tpm, budget_usd, budget_period, expires_at, metadata, created_at, revoked_at';
 const LEDGER_COLUMNS =
-  'id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream, cached, usage_estimated';
+  'id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, cost_source, latency_ms, ttft_ms, status, error_code, stream, cached, usage_estimated';
 const LEDGER_COLUMN_COUNT = LEDGER_COLUMNS.split(',').length;
 const PERIODS: readonly BudgetPeriod[] = ['day', 'week', 'month', 'total'];
 
@@ -110,6 +112,7 @@ function toLedger(row: Record<string, unknown>): LedgerRow {
     cachedTokens: row.cached_tokens as number,
     reasoningTokens: row.reasoning_tokens as number,
     cost: row.cost as number,
+    costSource: row.cost_source as CostSource,
     latencyMs: row.latency_ms as number,
     ttftMs: row.ttft_ms as number | null,
     status: row.status as number,
@@ -133,6 +136,7 @@ function ledgerParams(r: LedgerRow): unknown[] {
     r.cachedTokens,
     r.reasoningTokens,
     r.cost,
+    r.costSource,
     r.latencyMs,
     r.ttftMs,
     r.status,

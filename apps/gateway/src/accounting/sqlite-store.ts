@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { BudgetPeriod, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
+import type { BudgetPeriod, CostSource, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE api_keys (
@@ -42,6 +42,8 @@ const MIGRATIONS: readonly string[] = [
   'ALTER TABLE ledger ADD COLUMN cached INTEGER NOT NULL DEFAULT 0;',
   // Estimated usage of a cut stream (issue 22): its own step, so other columns migrate apart.
   'ALTER TABLE ledger ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0;',
+  // Rows written before it were all priced from the price table.
+  "ALTER TABLE ledger ADD COLUMN cost_source TEXT NOT NULL DEFAULT 'price_table';",
 ];
 
 interface KeyRow {
@@ -73,6 +75,7 @@ interface LedgerDbRow {
   cached_tokens: number;
   reasoning_tokens: number;
   cost: number;
+  cost_source: string;
   latency_ms: number;
   ttft_ms: number | null;
   status: number;
@@ -133,6 +136,7 @@ function toLedger(row: LedgerDbRow): LedgerRow {
     cachedTokens: row.cached_tokens,
     reasoningTokens: row.reasoning_tokens,
     cost: row.cost,
+    costSource: row.cost_source as CostSource,
     latencyMs: row.latency_ms,
     ttftMs: row.ttft_ms,
     status: row.status,
@@ -179,8 +183,8 @@ interface LedgerWriter {
 
 function createLedgerWriter(db: Database.Database): LedgerWriter {
   const insert = db.prepare(
-    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream, cached, usage_estimated)
-     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @cost, @latencyMs, @ttftMs, @status, @errorCode, @stream, @cached, @usageEstimated)`,
+    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, cost_source, latency_ms, ttft_ms, status, error_code, stream, cached, usage_estimated)
+     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @cost, @costSource, @latencyMs, @ttftMs, @status, @errorCode, @stream, @cached, @usageEstimated)`,
   );
   const insertAll = db.transaction((rows: readonly LedgerRow[]) => {
     for (const row of rows) {

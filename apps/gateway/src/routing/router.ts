@@ -102,6 +102,9 @@ function verdictOf(error: ProtocolError, attempt: Attempt): Verdict {
   if (attempt.clientAborted) return 'abort';
   if (error.isRetryable) return 'retry';
   // The deployment, not the request, is at fault: its key, its access, its model, its quota.
+  // Never retried on the same deployment; another deployment of the route may still answer.
+  if (error.code === ErrorCode.upstreamAuthFailed || error.code === ErrorCode.upstreamInsufficientQuota)
+    return 'next';
   if (error.status === 401 || error.status === 402 || error.status === 403 || error.status === 404)
     return 'next';
   if (error.status === 429) return 'next';

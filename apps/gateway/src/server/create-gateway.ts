@@ -19,6 +19,7 @@ import { createProviderAdapter } from '../providers/create-provider-adapter.js';
 import { ModelCatalog } from '../routing/model-catalog.js';
 import { Router } from '../routing/router.js';
 import { SharedBreakers } from '../routing/shared-breakers.js';
+import { logAttemptError } from './attempt-error-log.js';
 import { clientErrorListener } from './client-errors.js';
 import { applyCors } from './cors.js';
 import { createGatewayHooks, modelsFor } from './gateway-hooks.js';
@@ -111,18 +112,10 @@ export class Gateway {
       breakers: this.#breakers,
       isTracked: (deployment) => this.catalog.isKnownDeployment(deployment.id),
       onAnswered: (route) => this.catalog.prove(route),
-      onAttemptError: ({ deployment, error, requestId }) => {
+      onAttemptError: (event) => {
+        const { deployment, error } = event;
         metrics.upstreamError({ deployment: deployment.id, provider: deployment.provider, code: error.code });
-        logger.warn(
-          {
-            request_id: requestId,
-            deployment: deployment.id,
-            status: error.status,
-            code: error.code,
-            error: error.message,
-          },
-          'upstream attempt failed',
-        );
+        logAttemptError(logger, event);
       },
       onBreakerChange: (deployment, state) => {
         metrics.breakerState({ deployment: deployment.id, state });

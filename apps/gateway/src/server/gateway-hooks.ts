@@ -11,7 +11,7 @@ import {
   type ListModelsContext,
   modelNotFoundError,
 } from '@switchyard/server-kit';
-import type { Accounting, Admission, Principal } from '../accounting/index.js';
+import type { Accounting, Admission, Principal, SettledCost } from '../accounting/index.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
 import type { UsageWait } from '../routing/routed-stream.js';
 import { type Router, type RouteTrace, routeTraceOf } from '../routing/router.js';
@@ -31,6 +31,8 @@ export interface GatewayLocals {
   streamOpen?: boolean;
   /** Answered from the response cache (set by the cache's hooks). */
   cached?: boolean;
+  /** The answer's `usage.cost` and who priced it (set by `transformUsage`), for the ledger. */
+  cost?: SettledCost;
 }
 
 /** Refusals that `authenticate` and `admit` count themselves (401, 403, 429). */
@@ -205,8 +207,15 @@ export function createGatewayHooks({
     },
 
     transformUsage(usage, context): Usage {
-      const model = localsOf(context).routing?.deployment?.model ?? context.request?.model ?? '';
-      return { ...usage, cost: accounting.costOf(model, usage) };
+      const locals = localsOf(context);
+      const model = locals.routing?.deployment?.model ?? context.request?.model ?? '';
+      const cost = accounting.costOf(model, usage);
+      locals.cost = cost;
+      // The upstream's own bill goes out as it came, with its `cost_details`.
+      if (cost.source === 'upstream') return usage;
+      // Priced here: an upstream `cost_details` (without a `cost` of its own) would disagree.
+      const { cost_details: _upstreamDetails, ...rest } = usage;
+      return { ...rest, cost: cost.usd };
     },
 
     onFinish(event) {
@@ -246,6 +255,7 @@ export function createGatewayHooks({
             event.streamed && event.firstChunkAt !== undefined ? event.firstChunkAt - event.startedAt : null,
           streamed: event.streamed,
           cached: locals.cached === true,
+          cost: locals.cost,
         }).committed;
       const stream = locals.routing?.stream;
       // The answer's last bytes wait for the row's commit; shutdown waits for it too.

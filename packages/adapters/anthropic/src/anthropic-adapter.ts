@@ -157,6 +157,7 @@ export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}):
       },
     );
     const error = anthropicErrorFromResponse(text, {
+      provider,
       status: response.status,
       headers: response.headers,
       requestId: call.upstreamRequestId,

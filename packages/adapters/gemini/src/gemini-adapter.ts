@@ -70,6 +70,7 @@ export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatA
   const maxBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const generateId = settings.generateId ?? (() => randomUUID().replaceAll('-', ''));
   const fetchImpl = settings.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const provider = settings.provider ?? 'gemini';
 
   const headersFor = (requestId: string | undefined, accept: string): Headers => {
     const apiKey = settings.apiKey ?? process.env.GEMINI_API_KEY;
@@ -108,7 +109,7 @@ export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatA
       } catch (error) {
         throw transportError(error, signal, timer.signal, requestId);
       }
-      if (!response.ok) throw await upstreamError(response, requestId, maxBytes);
+      if (!response.ok) throw await upstreamError(response, provider, requestId, maxBytes);
       try {
         return await read(response);
       } catch (error) {
@@ -121,7 +122,7 @@ export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatA
 
   const adapter: ChatAdapter = {
     specificationVersion: 'v1',
-    provider: settings.provider ?? 'gemini',
+    provider,
     capabilities: { tools: true, jsonSchema: true, thinking: true, multipleChoices: true, stop: true },
 
     async listModels(context) {
@@ -157,7 +158,7 @@ export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatA
         context.requestId,
         (response) => readJson<GeminiGenerateContentResponse>(response, maxBytes),
       );
-      const translator = new GeminiResponseTranslator({ model: request.model, generateId });
+      const translator = new GeminiResponseTranslator({ provider, model: request.model, generateId });
       try {
         const events = [...translator.translate(response), ...translator.end()];
         return toChatCompletion(translator, events);
@@ -180,7 +181,7 @@ export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatA
           return decodeGeminiSSE(response.body, { maxEventSize: maxBytes });
         },
       );
-      const translator = new GeminiResponseTranslator({ model: request.model, generateId });
+      const translator = new GeminiResponseTranslator({ provider, model: request.model, generateId });
       let started = false;
       try {
         for await (const response of events) {
@@ -246,6 +247,7 @@ async function readJson<T>(response: Response, maxBytes: number): Promise<T> {
 
 async function upstreamError(
   response: Response,
+  provider: string,
   requestId: string | undefined,
   maxBytes: number,
 ): Promise<ProtocolError> {
@@ -258,6 +260,7 @@ async function upstreamError(
     // Not JSON (a proxy's HTML page): the status alone decides.
   }
   return errorFromGemini({
+    provider,
     status: response.status,
     body,
     requestId: requestId ?? null,

@@ -134,6 +134,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
       ...extraHeaders,
     };
     const upstream = await transport({
+      provider,
       url: `${baseURL}${path}`,
       method,
       headers,
@@ -147,6 +148,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
     if (upstream.status < 200 || upstream.status > 299) {
       const text = await upstream.text().catch(() => '');
       throw errorFromUpstream({
+        provider,
         status: upstream.status,
         headers: upstream.headers,
         body: parseErrorBody(text),
@@ -229,6 +231,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
         }
         const text = await upstream.text();
         return normalizeCompletion(text, {
+          provider,
           requestId: context.requestId,
           model: request.model,
           headers: upstream.headers,
@@ -257,6 +260,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
         // An upstream that ignores `stream: true` answers with a whole completion.
         try {
           const completion = normalizeCompletion(await upstream.text(), {
+            provider,
             requestId: context.requestId,
             model: request.model,
             headers: upstream.headers,

@@ -19,6 +19,11 @@ export interface TimeoutSettings {
 const DEFAULT_TOTAL_TIMEOUT = 600_000;
 
 export interface UpstreamCall {
+  /**
+   * The adapter's provider name: error messages name it, never the URL's host and port (clients
+   * must not learn where the upstream lives; the transport error in `cause` keeps that for logs).
+   */
+  provider: string;
   url: string;
   method: 'GET' | 'POST';
   headers: Record<string, string>;
@@ -65,26 +70,18 @@ class TimeoutMarker extends Error {
 /** Why a call was closed before its body ended (the consumer stopped early). */
 const CLOSED_EARLY = new Error('Upstream call finished early.');
 
+/**
+ * The error code of a transport failure (`ECONNREFUSED`, `UND_ERR_SOCKET`): messages of network
+ * errors quote addresses ("connect ECONNREFUSED 127.0.0.1:18901"), so only the code goes to clients.
+ */
 function describeNetworkError(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current; depth++) {
-    const c = current as { code?: unknown; message?: unknown; cause?: unknown };
-    if (typeof c.code === 'string' && c.code.startsWith('E')) return c.code;
-    if (typeof c.code === 'string' && c.code.startsWith('UND_ERR')) {
-      return typeof c.message === 'string' ? c.message : c.code;
-    }
+    const c = current as { code?: unknown; cause?: unknown };
+    if (typeof c.code === 'string' && (c.code.startsWith('E') || c.code.startsWith('UND_ERR'))) return c.code;
     current = c.cause;
   }
-  const message = (error as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' ? message : 'network error';
-}
-
-function safeHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'upstream';
-  }
+  return 'network error';
 }
 
 /**
@@ -96,7 +93,6 @@ function safeHost(url: string): string {
 export class UpstreamCallGuard {
   readonly call: UpstreamCall;
   readonly #cancel: (reason: unknown) => void;
-  #host: string | undefined;
   #reason: unknown;
   #cancelled = false;
   #settled = false;
@@ -110,9 +106,9 @@ export class UpstreamCallGuard {
     this.#cancel = cancel;
   }
 
-  get host(): string {
-    this.#host ??= safeHost(this.call.url);
-    return this.#host;
+  /** How messages name the upstream: `provider 'token360'`. */
+  get source(): string {
+    return `provider '${this.call.provider}'`;
   }
 
   /** Starts the timers and listens to the caller; throws when the call must not even start. */
@@ -160,7 +156,7 @@ export class UpstreamCallGuard {
     const { call } = this;
     if (reason instanceof TimeoutMarker) {
       return new TimeoutError({
-        message: `The upstream (${this.host}) did not answer within the ${reason.phase} timeout of ${reason.ms} ms.`,
+        message: `The upstream (${this.source}) did not answer within the ${reason.phase} timeout of ${reason.ms} ms.`,
         code: 'timeout',
         requestId: call.requestId,
         cause: error,
@@ -174,7 +170,7 @@ export class UpstreamCallGuard {
       });
     }
     return new ConnectionError({
-      message: `The upstream (${this.host}) connection failed: ${describeNetworkError(error)}.`,
+      message: `The connection to the upstream (${this.source}) failed: ${describeNetworkError(error)}.`,
       code: 'connection_error',
       requestId: call.requestId,
       cause: error,
@@ -206,7 +202,7 @@ export class UpstreamCallGuard {
 export function readBodyText(body: AsyncIterable<Uint8Array>, guard: UpstreamCallGuard): Promise<string> {
   return readLimitedText(body, {
     maxBytes: guard.call.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    source: `the upstream (${guard.host})`,
+    source: `the upstream (${guard.source})`,
     requestId: guard.call.requestId,
   });
 }

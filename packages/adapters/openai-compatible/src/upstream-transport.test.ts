@@ -81,6 +81,7 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
       );
       expect({ code: error.code, status: error.status }).toEqual({ code: 'bad_response', status: 502 });
       expect(error.message).toContain('larger than 16384 bytes');
+      expect(error.message).not.toContain(new URL(upstream.baseURL).host);
       upstream.respond(serveBody(huge, JSON_TYPE));
       const completion = await adapter({ maxResponseBytes: 128 * 1024 }).complete!(
         chatRequest({}),
@@ -124,6 +125,10 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
       expect(error.status).toBe(502);
       expect(error.isRetryable).toBe(true);
       expect(error.message).toContain('ECONNREFUSED');
+      // The client learns which provider failed, not where it lives (the cause keeps that for logs).
+      expect(error.message).toContain("provider 'test'");
+      expect(error.message).not.toContain(new URL(baseURL).host);
+      expect(error.message).not.toContain('127.0.0.1');
     });
 
     it('a connection reset before the answer is a retryable ConnectionError', async () => {
@@ -165,6 +170,8 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
       expect(error.code).toBe('timeout');
       expect(error.isRetryable).toBe(true);
       expect(error.message).toContain('total timeout of 150 ms');
+      expect(error.message).toContain("provider 'test'");
+      expect(error.message).not.toContain(new URL(upstream.baseURL).host);
       await abandoned;
     });
 
