@@ -106,6 +106,7 @@ function backfill(gateway: Gateway, keyIds: string[]): void {
         errorCode: failed ? 'upstream_error' : cancelled ? 'aborted' : null,
         stream: true,
         cached: false,
+        usageEstimated: false,
       });
     }
   }
