@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { services, skipNote, skipWithout } from '../../test/helpers/services.js';
+import { TcpRelay } from '../../test/helpers/tcp-relay.js';
 import type { Breaker, BreakerState } from './circuit-breaker.js';
 import { SharedBreakers, type SharedBreakersLogger } from './shared-breakers.js';
 
@@ -18,36 +17,6 @@ function recordingLogger() {
     info: (fields, message) => lines.push(`info ${message} ${JSON.stringify(fields)}`),
   };
   return { logger, lines };
-}
-
-/** A TCP relay to Redis that the test can cut and restore, to take Redis away from one instance. */
-class Relay {
-  readonly #sockets = new Set<Socket>();
-  #server: Server | undefined;
-  port = 0;
-
-  async start(): Promise<this> {
-    const target = new URL(services.redisUrl as string);
-    this.#server = createServer((client) => {
-      const upstream = createConnection(Number(target.port), target.hostname);
-      for (const socket of [client, upstream]) {
-        this.#sockets.add(socket);
-        socket.on('close', () => this.#sockets.delete(socket));
-        socket.on('error', () => {});
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    this.#server.listen(this.port, '127.0.0.1');
-    await once(this.#server, 'listening');
-    this.port = (this.#server.address() as { port: number }).port;
-    return this;
-  }
-
-  async cut(): Promise<void> {
-    const closed = new Promise((resolve) => this.#server?.close(resolve));
-    for (const socket of this.#sockets) socket.destroy();
-    await closed;
-  }
 }
 
 describe.skipIf(skip)(`circuit breakers shared through Redis${skipNote('redis')}`, () => {
@@ -184,7 +153,8 @@ describe.skipIf(skip)(`circuit breakers shared through Redis${skipNote('redis')}
     failUntilOpen(onA.breaker, 3);
     await expect.poll(() => onB.breaker.state, POLL).not.toBe('closed');
     /** When an open breaker lets a probe through again, as a point in time (0 when not open). */
-    const openUntil = (breaker: Breaker) => (breaker.state === 'open' ? Date.now() + breaker.retryAfterMs : 0);
+    const openUntil = (breaker: Breaker) =>
+      breaker.state === 'open' ? Date.now() + breaker.retryAfterMs : 0;
     // Compared as points in time, not as time left: a slow poll on a loaded machine cannot shrink them.
     const SLACK = 250;
 
@@ -239,7 +209,7 @@ describe.skipIf(skip)(`circuit breakers shared through Redis${skipNote('redis')}
 
   it('falls back to local decisions when Redis goes away, and shares again once it is back', async () => {
     const start = fleet();
-    const relay = await new Relay().start();
+    const relay = await new TcpRelay(services.redisUrl as string).start();
     cleanups.push(() => relay.cut());
     const a = await start(`redis://127.0.0.1:${relay.port}`);
     const b = await start();
