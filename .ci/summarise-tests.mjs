@@ -9,8 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
-const outcome = (status) =>
-  status === 'passed' ? 'passed' : status === 'failed' ? 'failed' : 'skipped';
+const outcome = (status) => (status === 'passed' ? 'passed' : status === 'failed' ? 'failed' : 'skipped');
 
 /** @type {Map<string, Set<string>>} test id -> outcomes over runtimes */
 const unique = new Map();
