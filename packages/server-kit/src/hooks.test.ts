@@ -176,8 +176,9 @@ describe('an onFinish that returns a promise', () => {
         body({ stream, stream_options: stream ? { include_usage: true } : undefined }),
       ).then(async (res) => {
         const decoder = new TextDecoder();
-        for await (const piece of res.body as ReadableStream<Uint8Array>)
-          received += decoder.decode(piece, { stream: true });
+        const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+        for (let read = await reader.read(); !read.done; read = await reader.read())
+          received += decoder.decode(read.value, { stream: true });
         complete = true;
       });
       await vi.waitFor(() => expect(releases).toHaveLength(1), { timeout: 5_000 });
