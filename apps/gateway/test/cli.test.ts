@@ -71,6 +71,33 @@ describe('switchyard CLI on a data dir', () => {
     removeDir(dataDir);
   });
 
+  it('takes each setting from the flag, else the environment, else the file (docs/config.md)', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'switchyard.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ server: { host: '127.0.0.11', port: 1111, dataDir: 'from-file' } }),
+    );
+    const env = { HOST: '127.0.0.22', PORT: '2222', SWITCHYARD_DATA_DIR: join(dir, 'from-env') };
+    const flags = ['--host', '127.0.0.33', '--port', '3333', '--data-dir', join(dir, 'from-flag')];
+    const server = async (args: readonly string[], environment: Record<string, string>) => {
+      const check = await runCli(['config', 'check', '--json', '--config', config, ...args], environment);
+      expect(check.code, check.stderr).toBe(0);
+      const { host, port, dataDir } = (JSON.parse(check.stdout) as { server: Record<string, unknown> })
+        .server;
+      return { host, port, dataDir };
+    };
+    const [all, envAndFile, fileOnly] = await Promise.all([
+      server(flags, env),
+      server([], env),
+      server([], {}),
+    ]);
+    expect(all).toEqual({ host: '127.0.0.33', port: 3333, dataDir: join(dir, 'from-flag') });
+    expect(envAndFile).toEqual({ host: '127.0.0.22', port: 2222, dataDir: join(dir, 'from-env') });
+    expect(fileOnly).toEqual({ host: '127.0.0.11', port: 1111, dataDir: join(dir, 'from-file') });
+    removeDir(dir);
+  });
+
   it('usage reports totals from the ledger; config check shows what a config resolves to', async () => {
     const dataDir = tempDir();
     const config = join(dataDir, 'switchyard.yaml');

@@ -95,7 +95,7 @@ describe('API keys', () => {
     const p = accounting.authenticate(secret);
     expect(
       accounting.admit(p, { model: 'simulator/echo', requestId: 'r1', estimatedPromptTokens: 1 }),
-    ).toBeTruthy();
+    ).toMatchObject({ model: 'simulator/echo', requestId: 'r1', principal: { keyId: p.keyId } });
     const e = catchError(() =>
       accounting.admit(p, { model: 'gpt-4o', requestId: 'r2', estimatedPromptTokens: 1 }),
     );
@@ -142,9 +142,15 @@ describe('rate limits', () => {
       accounting.admit(p, { model: 'm', requestId: 'c', estimatedPromptTokens: 1 }, t0 + 20_000),
     );
     expect(e.retryAfterMs).toBe(40_000);
+    // 'a' has left the window, 'b' has not: 'd' takes the last of the two.
     expect(
       accounting.admit(p, { model: 'm', requestId: 'd', estimatedPromptTokens: 1 }, t0 + 60_000),
-    ).toBeTruthy();
+    ).toMatchObject({ requestId: 'd', headers: { 'x-ratelimit-remaining-requests': '0' } });
+    expect(
+      catchError(() =>
+        accounting.admit(p, { model: 'm', requestId: 'e', estimatedPromptTokens: 1 }, t0 + 60_000),
+      ).retryAfterMs,
+    ).toBe(10_000);
   });
 
   it('counts tokens per minute with the real usage, and refuses a request larger than the limit for good', () => {

@@ -186,11 +186,12 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
       upstream.respond(async (_request, res) => {
         res.writeHead(200, { 'content-type': SSE });
         res.write(CHUNK('a'));
-        await new Promise((resolve) => setTimeout(resolve, 900));
+        // Twice the headers timeout: the body outlasts it, and the headers have a whole second.
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
         res.end(`${CHUNK('b', 'stop')}data: [DONE]\n\n`);
       });
       const chunks = await collect(
-        adapter({ timeout: { headers: 400 } }).stream!(chatRequest({ stream: true }), adapterContext()),
+        adapter({ timeout: { headers: 1_000 } }).stream!(chatRequest({ stream: true }), adapterContext()),
       );
       expect(chunks.map((chunk) => chunk.choices[0]?.delta.content)).toStrictEqual(['a', 'b']);
     });
