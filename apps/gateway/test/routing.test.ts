@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningGateway, removeDir, startGateway, tempDir } from './helpers/gateway-process.js';
 import { MockUpstream } from './helpers/mock-upstream.js';
 
@@ -124,6 +124,17 @@ describe('fallback before the first byte (real upstream over HTTP)', () => {
         )
         .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
     };
+    // Earlier tests' failures may have opened unavailable/m's breaker (threshold 3): wait until it
+    // lets an attempt through again, or no attempt (and no error) would be counted.
+    await vi.waitFor(
+      async () => {
+        const ready = (await (await gateway.fetch('/readyz', { key: null })).json()) as {
+          deployments: { deployment: string; state: string }[];
+        };
+        expect(ready.deployments.find((d) => d.deployment === 'unavailable/m')?.state).not.toBe('open');
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     const before = [await errors('unavailable/m'), await errors('hang/m', 'timeout')];
     await ask('after-503').then((r) => r.text());
     await ask('after-timeout').then((r) => r.text());
