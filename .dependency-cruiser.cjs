@@ -1,41 +1,51 @@
 // Import boundaries of the workspace, checked by `pnpm check:imports` (dependency-cruiser) in CI.
 // Dependencies flow one way: protocol -> client, server-kit, adapter-kit -> adapters -> apps.
-// A rule's name is what a violation prints; ARCHITECTURE notes and tests refer to these names.
+// A rule's name is what a violation prints; test/boundaries/import-boundaries.test.ts plants each one.
 
 /** Any file of a workspace package or app. */
 const WORKSPACE = '^(packages|apps)/';
 
+/**
+ * The rule that a package imports, of the workspace, only itself and the `allowed` packages.
+ * @returns {import('dependency-cruiser').IForbiddenRuleType}
+ */
+function importsOnly(name, comment, from, allowed) {
+  return {
+    name,
+    comment,
+    severity: 'error',
+    from: { path: `^packages/${from}/` },
+    to: { path: WORKSPACE, pathNot: `^packages/(${[from, ...allowed].join('|')})/` },
+  };
+}
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    {
-      name: 'protocol-imports-no-package',
-      comment: 'protocol is the bottom layer: it imports no other workspace package.',
-      severity: 'error',
-      from: { path: '^packages/protocol/' },
-      to: { path: WORKSPACE, pathNot: '^packages/protocol/' },
-    },
-    {
-      name: 'client-imports-only-protocol',
-      comment: 'The client speaks the protocol and nothing else of the workspace.',
-      severity: 'error',
-      from: { path: '^packages/client/' },
-      to: { path: WORKSPACE, pathNot: '^packages/(client|protocol)/' },
-    },
-    {
-      name: 'server-kit-imports-only-protocol',
-      comment: 'server-kit serves the protocol; it may use the adapter contract of adapter-kit.',
-      severity: 'error',
-      from: { path: '^packages/server-kit/' },
-      to: { path: WORKSPACE, pathNot: '^packages/(server-kit|protocol|adapter-kit)/' },
-    },
-    {
-      name: 'adapter-kit-imports-only-protocol',
-      comment: 'adapter-kit sits beside server-kit: it imports only the protocol.',
-      severity: 'error',
-      from: { path: '^packages/adapter-kit/' },
-      to: { path: WORKSPACE, pathNot: '^packages/(adapter-kit|protocol)/' },
-    },
+    importsOnly(
+      'protocol-imports-no-package',
+      'protocol is the bottom layer: it imports no other workspace package.',
+      'protocol',
+      [],
+    ),
+    importsOnly(
+      'client-imports-only-protocol',
+      'The client speaks the protocol and nothing else of the workspace.',
+      'client',
+      ['protocol'],
+    ),
+    importsOnly(
+      'server-kit-imports-only-protocol',
+      'server-kit serves the protocol; it may use the adapter contract of adapter-kit.',
+      'server-kit',
+      ['protocol', 'adapter-kit'],
+    ),
+    importsOnly(
+      'adapter-kit-imports-only-protocol',
+      'adapter-kit sits beside server-kit: it imports only the protocol.',
+      'adapter-kit',
+      ['protocol'],
+    ),
     {
       name: 'adapter-imports-only-kits',
       comment:
