@@ -178,13 +178,27 @@ export const CacheConfigSchema = z.strictObject({
   maxEntries: positiveInt.default(10_000),
   /** Answers larger than this (JSON, bytes) are not stored. */
   maxEntryBytes: positiveInt.default(1_048_576),
-  /** Total size of the in-process cache, in bytes. */
+  /** Total size of the in-process cache, in bytes (unused with Redis, which has its own `maxmemory`). */
   maxBytes: positiveInt.default(64 * 1_048_576),
   /** `key`: answers are shared only by requests with the same API key; `global`: by every key. */
   scope: z.enum(CACHE_SCOPES).default('key'),
   /** Cache only requests with `temperature: 0` or a `seed`; the others bypass the cache. */
   onlyDeterministic: flag().default(false),
 });
+/** The `cache:` section, resolved: the response cache (off unless `enabled`). */
+export type CacheConfig = Readonly<z.infer<typeof CacheConfigSchema>>;
+/** Whose answers a cached entry may serve: the same API key only, or every caller. */
+export type CacheScope = CacheConfig['scope'];
+
+/** Which browser origins may call the gateway. Off (no origins) by default. */
+export const CorsConfigSchema = z.strictObject({
+  /** Allowed origins (`https://app.example.com`), or `*` for any. Empty: CORS off. */
+  origins: z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ })])).default([]),
+  /** Also allow the admin API (`/admin/*`) cross-origin. Off unless set. */
+  admin: z.boolean().default(false),
+});
+/** The `server.cors` section, resolved (origins normalised to `scheme://host[:port]`). */
+export type CorsConfig = Readonly<z.infer<typeof CorsConfigSchema>>;
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -203,12 +217,7 @@ export const ServerConfigSchema = z.strictObject({
   /** A client must send its whole request (headers and body) within this. Answers may take longer. */
   requestTimeoutMs: positiveInt.default(120_000),
   /** Browser origins allowed to call `/v1/*` (and `/admin/*` with `admin: true`); off by default. */
-  cors: z
-    .strictObject({
-      origins: z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ })])).default([]),
-      admin: z.boolean().default(false),
-    })
-    .prefault({}),
+  cors: CorsConfigSchema.prefault({}),
   /** Serve the playground's static build at `/`: `true` (auto-detect), `false`, or a directory. */
   playground: z.preprocess(toBoolean, z.union([z.boolean(), z.string().min(1)])).default(true),
 });

@@ -1,11 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
-import type { CacheConfig } from '../cache/index.js';
-import type { CorsConfig } from '../server/cors.js';
 import { closest } from '../text/closest-names.js';
 import { ConfigError, type ConfigIssue, formatPath } from './config-error.js';
 import {
   type BreakerConfigSchema,
+  type CacheConfig,
+  type CorsConfig,
   type GatewayConfigFile,
   GatewayConfigSchema,
   type LimitsConfigSchema,

@@ -3,13 +3,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GATEWAY_ENV_VARIABLES } from '../../../gateway/src/config/gateway-env.js';
 
+// The gateway is another app: the playground starts its CLI and talks to it over HTTP only.
 const GATEWAY_DIR = fileURLToPath(new URL('../../../gateway', import.meta.url));
+
+/** What a process needs from the environment to run; nothing else of the caller's shell passes. */
+const PASSED_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
 
 export interface GatewayProcess {
   url: string;
   adminKey: string;
+  /** The gateway's data directory (its SQLite file is `switchyard.db` there). */
+  dataDir: string;
   /** Calls the gateway with the admin key. */
   admin(path: string, init?: RequestInit): Promise<Response>;
   /** Creates an API key through the admin API and returns its secret. */
@@ -40,11 +45,10 @@ export async function startGateway(options: {
     server: { ...(options.config?.server as object), playground: options.playgroundDir },
   };
   writeFileSync(configPath, JSON.stringify(config));
-  // The developer's shell must not reach the gateway under test.
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of GATEWAY_ENV_VARIABLES) delete env[name];
-  env.SWITCHYARD_ADMIN_KEY = adminKey;
-  env.SWITCHYARD_LOG_LEVEL = 'warn';
+  // The developer's shell (provider keys, SWITCHYARD_*, PORT) must not reach the gateway under test.
+  const env: NodeJS.ProcessEnv = { SWITCHYARD_ADMIN_KEY: adminKey, SWITCHYARD_LOG_LEVEL: 'warn' };
+  for (const name of PASSED_ENV) if (process.env[name] !== undefined) env[name] = process.env[name];
+  const dataDir = join(dir, 'data');
   const child = spawn(
     process.execPath,
     [
@@ -58,7 +62,7 @@ export async function startGateway(options: {
       '--host',
       '127.0.0.1',
       '--data-dir',
-      join(dir, 'data'),
+      dataDir,
       '--config',
       configPath,
     ],
@@ -100,6 +104,7 @@ export async function startGateway(options: {
   return {
     url,
     adminKey,
+    dataDir,
     admin,
     async createKey(body) {
       const response = await admin('/admin/keys', { method: 'POST', body: JSON.stringify(body) });
