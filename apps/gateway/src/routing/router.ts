@@ -16,6 +16,7 @@ import {
   type ListModelsContext,
   modelNotFoundError,
 } from '@switchyard/server-kit';
+import type { AttemptOutcome, AttemptSpan } from '../telemetry/request-tracer.js';
 import { Attempt } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { type Breaker, type BreakerRegistry, type BreakerState, localBreakers } from './circuit-breaker.js';
@@ -93,10 +94,16 @@ export interface RouterOptions {
   isTracked?(deployment: Deployment): boolean;
   /** A deployment answered (or sent its first chunk) for `route`. */
   onAnswered?(route: Route, deployment: Deployment): void;
+  /**
+   * A span for one attempt (tracing on): the adapter runs inside it, so that its upstream call
+   * carries the span's `traceparent`. A failed attempt's span ends at once; an answer's when the
+   * request ends.
+   */
+  traceAttempt?(deployment: Deployment, context: AdapterContext): AttemptSpan | undefined;
 }
 
 /** How the router reacts to an attempt's error. */
-type Verdict = 'abort' | 'fatal' | 'next' | 'retry';
+type Verdict = AttemptOutcome;
 
 function verdictOf(error: ProtocolError, attempt: Attempt): Verdict {
   if (attempt.clientAborted) return 'abort';
@@ -306,8 +313,11 @@ export class Router implements ChatAdapter {
       const attempt = new Attempt(deployment, context, timeoutMs);
       trace.startedAt ??= attempt.startedAt;
       health.inFlight += 1;
+      const span = options.traceAttempt?.(deployment, context);
       try {
-        const value = await run(attempt, { ...request, model: deployment.model });
+        const upstream = { ...request, model: deployment.model };
+        const value = await (span ? span.run(() => run(attempt, upstream)) : run(attempt, upstream));
+        if (mode === 'complete') span?.end();
         health.breaker.success();
         options.onAnswered?.(route, deployment);
         trace.deployment = deployment;
@@ -329,6 +339,7 @@ export class Router implements ChatAdapter {
           error: error.code,
         });
         const verdict = verdictOf(error, attempt);
+        span?.end({ error, outcome: verdict });
         if (verdict === 'abort') {
           health.breaker.cancel();
           throw error;
