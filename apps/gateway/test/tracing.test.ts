@@ -102,6 +102,8 @@ const PROMPT = 'the secret plan is tangerine-42';
 let upstream: MockUpstream;
 let collector: Collector;
 let gateway: RunningGateway;
+/** Tracing from the config file (`telemetry.otlp`), with `captureContent`. */
+let capturing: RunningGateway;
 
 beforeAll(async () => {
   [upstream, collector] = await Promise.all([new MockUpstream().start(), new Collector().start()]);
@@ -112,27 +114,37 @@ beforeAll(async () => {
     apiKey: UPSTREAM_KEY,
     models: ['m'],
   });
-  gateway = await startGateway({
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '20' },
-    config: {
-      providers: { good: provider('good'), down: provider('down') },
-      models: {
-        plain: { deployments: ['good/m'] },
-        fallback: { deployments: ['down/m', 'good/m'] },
-      },
-      routing: { retries: 0 },
+  const config = {
+    providers: { good: provider('good'), down: provider('down') },
+    models: {
+      plain: { deployments: ['good/m'] },
+      fallback: { deployments: ['down/m', 'good/m'] },
     },
-  });
+    routing: { retries: 0 },
+  };
+  [gateway, capturing] = await Promise.all([
+    startGateway({
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '20' },
+      config,
+    }),
+    startGateway({
+      env: { OTEL_BSP_SCHEDULE_DELAY: '20' },
+      config: { ...config, telemetry: { otlp: { endpoint: collector.url }, captureContent: true } },
+    }),
+  ]);
 });
 
 afterAll(async () => {
-  await gateway?.stop();
+  await Promise.all([gateway?.stop(), capturing?.stop()]);
   await Promise.all([upstream?.close(), collector?.close()]);
-  if (gateway) removeDir(gateway.dataDir);
+  for (const running of [gateway, capturing]) if (running) removeDir(running.dataDir);
 });
 
-async function ask(model: string, options: { stream?: boolean; traceparent?: string } = {}) {
-  const response = await gateway.fetch('/v1/chat/completions', {
+async function ask(
+  model: string,
+  options: { stream?: boolean; traceparent?: string; via?: RunningGateway } = {},
+) {
+  const response = await (options.via ?? gateway).fetch('/v1/chat/completions', {
     method: 'POST',
     headers: options.traceparent ? { traceparent: options.traceparent } : {},
     body: JSON.stringify({
@@ -232,6 +244,20 @@ describe('OpenTelemetry traces (OTLP/HTTP to a local collector; upstreams are a 
     expectUpstreamCarries(spans, traceId);
   });
 
+  it('traces a refused request with its status, without the key it was refused for', async () => {
+    const wrongKey = 'sk-sy-not-a-key-0123456789abcdef';
+    const response = await gateway.fetch('/v1/chat/completions', {
+      key: wrongKey,
+      method: 'POST',
+      body: JSON.stringify({ model: 'plain', messages: [{ role: 'user', content: PROMPT }] }),
+    });
+    expect(response.status).toBe(401);
+    const { server } = await collector.traceOf(response.headers.get('x-request-id')!, 1);
+    expect(server.attrs['http.response.status_code']).toBe(401);
+    expect(server.attrs['switchyard.key.id']).toBeUndefined();
+    expect(collector.raw.join('\n')).not.toContain(wrongKey);
+  });
+
   it('exports neither keys nor prompt and answer text', async () => {
     await ask('plain');
     const exported = collector.raw.join('\n');
@@ -241,5 +267,19 @@ describe('OpenTelemetry traces (OTLP/HTTP to a local collector; upstreams are a 
     expect(exported).not.toContain('tangerine');
     expect(exported).not.toContain('answer from good');
     expect(exported).not.toContain('gen_ai.input.messages');
+  });
+
+  it('exports prompt and answer text only with telemetry.captureContent, keys never', async () => {
+    const requestId = await ask('plain', { stream: true, via: capturing });
+    const { server } = await collector.traceOf(requestId, 3);
+    expect(JSON.parse(String(server.attrs['gen_ai.input.messages']))).toEqual([
+      { role: 'user', content: PROMPT },
+    ]);
+    expect(JSON.parse(String(server.attrs['gen_ai.output.messages']))).toEqual([
+      { role: 'assistant', content: 'answer from good' },
+    ]);
+    const exported = collector.raw.join('\n');
+    expect(exported).not.toContain(capturing.adminKey);
+    expect(exported).not.toContain(UPSTREAM_KEY);
   });
 });

@@ -195,6 +195,7 @@ class OtelRequestSpan implements RequestSpan {
       [ATTR_HTTP_RESPONSE_STATUS_CODE]: event.status,
       'switchyard.key.id': summary.keyId,
       'switchyard.deployment.id': summary.deployment?.id,
+      'switchyard.cached': summary.cached,
       [GEN_AI_PROVIDER_NAME]: summary.deployment?.provider,
       [GEN_AI_RESPONSE_ID]: this.#responseId,
       [GEN_AI_RESPONSE_MODEL]: this.#responseModel ?? summary.deployment?.model,

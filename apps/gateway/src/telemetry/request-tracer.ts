@@ -10,6 +10,8 @@ export interface RequestSummary {
   readonly keyId: string | undefined;
   /** The deployment whose answer went to the client. */
   readonly deployment: Deployment | undefined;
+  /** Answered from the response cache. */
+  readonly cached: boolean;
 }
 
 /** One upstream attempt's client span. */

@@ -106,6 +106,7 @@ export function withTracing<H extends TracedHooks>(hooks: H, tracer: RequestTrac
       locals.span?.finish(event, {
         keyId: locals.principal?.keyId,
         deployment: locals.routing?.deployment,
+        cached: locals.cached === true,
       });
       return onFinish?.(event);
     },
