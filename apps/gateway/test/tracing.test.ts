@@ -259,7 +259,7 @@ describe('OpenTelemetry traces (OTLP/HTTP to a local collector; upstreams are a 
   });
 
   it('exports neither keys nor prompt and answer text', async () => {
-    await ask('plain');
+    await collector.traceOf(await ask('plain'), 3);
     const exported = collector.raw.join('\n');
     expect(exported.length).toBeGreaterThan(0);
     expect(exported).not.toContain(gateway.adminKey);
