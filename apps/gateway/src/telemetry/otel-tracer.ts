@@ -17,7 +17,11 @@ import {
   envDetector,
   resourceFromAttributes,
 } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  type Span as RecordingSpan,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import {
   ATTR_ERROR_TYPE,
@@ -242,7 +246,7 @@ class OtelRequestSpan implements RequestSpan {
  * userinfo and credential-like query parameters, as `config check` shows them.
  */
 class RedactedUrls implements SpanProcessor {
-  onStart(span: Span & { readonly attributes: Attributes }): void {
+  onStart(span: RecordingSpan): void {
     const full = span.attributes[ATTR_URL_FULL];
     if (typeof full !== 'string') return;
     const redacted = redactUrl(full);
