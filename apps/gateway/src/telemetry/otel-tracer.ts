@@ -245,7 +245,7 @@ class OtelRequestSpan implements RequestSpan {
  * Hides credentials in the upstream URLs that undici's spans record (`url.full`, `url.query`):
  * userinfo and credential-like query parameters, as `config check` shows them.
  */
-class RedactedUrls implements SpanProcessor {
+export class RedactedUrls implements SpanProcessor {
   onStart(span: RecordingSpan): void {
     const full = span.attributes[ATTR_URL_FULL];
     if (typeof full !== 'string') return;
