@@ -1,9 +1,10 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, removeDir, startGateway } from './helpers/gateway-process.js';
+import { type RunningGateway, removeDir, startGateway, tempDir } from './helpers/gateway-process.js';
 import { MockUpstream } from './helpers/mock-upstream.js';
 
 /** An OTLP attribute value as the OTLP/HTTP JSON encoding sends it. */
@@ -104,6 +105,16 @@ let collector: Collector;
 let gateway: RunningGateway;
 /** Tracing from the config file (`telemetry.otlp`), with `captureContent`. */
 let capturing: RunningGateway;
+/** Where the import probe lists the modules each gateway loaded (`traced`: `gateway`'s). */
+let probe: string;
+const PROBE = new URL('./helpers/import-probe.mjs', import.meta.url).pathname;
+/** The environment that runs a gateway under the import probe. */
+const probed = (name: string) => ({
+  NODE_OPTIONS: `--import ${PROBE}`,
+  IMPORT_PROBE_FILE: `${probe}/${name}`,
+});
+/** Both gateways' providers and models (upstreams: the mock). */
+let config: Record<string, unknown>;
 
 beforeAll(async () => {
   [upstream, collector] = await Promise.all([new MockUpstream().start(), new Collector().start()]);
@@ -114,7 +125,7 @@ beforeAll(async () => {
     apiKey: UPSTREAM_KEY,
     models: ['m'],
   });
-  const config = {
+  config = {
     providers: { good: provider('good'), down: provider('down') },
     models: {
       plain: { deployments: ['good/m'] },
@@ -122,9 +133,10 @@ beforeAll(async () => {
     },
     routing: { retries: 0 },
   };
+  probe = tempDir('switchyard-probe-');
   [gateway, capturing] = await Promise.all([
     startGateway({
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '20' },
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '20', ...probed('traced') },
       config,
     }),
     startGateway({
@@ -138,6 +150,7 @@ afterAll(async () => {
   await Promise.all([gateway?.stop(), capturing?.stop()]);
   await Promise.all([upstream?.close(), collector?.close()]);
   for (const running of [gateway, capturing]) if (running) removeDir(running.dataDir);
+  if (probe) removeDir(probe);
 });
 
 async function ask(
@@ -267,6 +280,23 @@ describe('OpenTelemetry traces (OTLP/HTTP to a local collector; upstreams are a 
     expect(exported).not.toContain('tangerine');
     expect(exported).not.toContain('answer from good');
     expect(exported).not.toContain('gen_ai.input.messages');
+  });
+
+  it('never loads the OpenTelemetry SDK when tracing is off', { timeout: 60_000 }, async () => {
+    const untraced = await startGateway({ env: probed('untraced'), config });
+    try {
+      for (const stream of [false, true]) await ask('fallback', { stream, via: untraced });
+    } finally {
+      await untraced.stop();
+      removeDir(untraced.dataDir);
+    }
+    const sdk = (file: string) =>
+      readFileSync(`${probe}/${file}`, 'utf8')
+        .split('\n')
+        .filter((url) => url.includes('/@opentelemetry/') || url.includes('/telemetry/otel-tracer.'));
+    expect(sdk('untraced')).toEqual([]);
+    // The probe does see it where tracing is on.
+    expect(sdk('traced')).toContainEqual(expect.stringContaining('/@opentelemetry/sdk-trace-node/'));
   });
 
   it('exports prompt and answer text only with telemetry.captureContent, keys never', async () => {
