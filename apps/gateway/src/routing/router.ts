@@ -16,7 +16,6 @@ import {
   type ListModelsContext,
   modelNotFoundError,
 } from '@switchyard/server-kit';
-import type { AttemptOutcome, AttemptSpan } from '../telemetry/request-tracer.js';
 import { Attempt } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { type Breaker, type BreakerRegistry, type BreakerState, localBreakers } from './circuit-breaker.js';
@@ -102,8 +101,16 @@ export interface RouterOptions {
   traceAttempt?(deployment: Deployment, context: AdapterContext): AttemptSpan | undefined;
 }
 
-/** How the router reacts to an attempt's error. */
-type Verdict = AttemptOutcome;
+/** How the router reacts to an attempt's error (a failed attempt's span says which). */
+export type Verdict = 'abort' | 'fatal' | 'next' | 'retry';
+
+/** One attempt's span, when tracing is on (see `RouterOptions.traceAttempt`). */
+export interface AttemptSpan {
+  /** Runs `fn` with this span active: the upstream HTTP calls made inside carry its `traceparent`. */
+  run<T>(fn: () => T): T;
+  /** Ends the span; with an error, as failed, saying what the router does next. */
+  end(failure?: { readonly error: ProtocolError; readonly verdict: Verdict }): void;
+}
 
 function verdictOf(error: ProtocolError, attempt: Attempt): Verdict {
   if (attempt.clientAborted) return 'abort';
@@ -339,7 +346,7 @@ export class Router implements ChatAdapter {
           error: error.code,
         });
         const verdict = verdictOf(error, attempt);
-        span?.end({ error, outcome: verdict });
+        span?.end({ error, verdict });
         if (verdict === 'abort') {
           health.breaker.cancel();
           throw error;

@@ -41,13 +41,8 @@ import {
 import type { ChatFinishEvent, ChatRequestContext } from '@switchyard/server-kit';
 import { redactUrl } from '../config/redact-config.js';
 import type { Deployment } from '../routing/deployment.js';
-import type {
-  AttemptOutcome,
-  AttemptSpan,
-  RequestSpan,
-  RequestSummary,
-  RequestTracer,
-} from './request-tracer.js';
+import type { AttemptSpan, Verdict } from '../routing/router.js';
+import type { RequestSpan, RequestSummary, RequestTracer } from './request-tracer.js';
 import type { TracingConfig } from './tracing-config.js';
 
 // The GenAI semantic conventions are still "development": the OpenTelemetry project asks users to
@@ -90,15 +85,15 @@ class OtelAttemptSpan implements AttemptSpan {
     return context.with(this.#context, fn);
   }
 
-  end(failure?: { readonly error: ProtocolError; readonly outcome: AttemptOutcome }): void {
+  end(failure?: { readonly error: ProtocolError; readonly verdict: Verdict }): void {
     if (this.#ended) return;
     this.#ended = true;
     if (failure) {
-      const { error, outcome } = failure;
+      const { error, verdict } = failure;
       this.#span.setAttributes({
         [ATTR_ERROR_TYPE]: error.code,
         [ATTR_HTTP_RESPONSE_STATUS_CODE]: error.status,
-        'switchyard.attempt.outcome': outcome,
+        'switchyard.attempt.outcome': verdict,
       });
       this.#span.setStatus({ code: SpanStatusCode.ERROR, message: error.code });
     } else this.#span.setStatus({ code: SpanStatusCode.OK });
@@ -194,7 +189,7 @@ class OtelRequestSpan implements RequestSpan {
     const { usage, error } = event;
     const failed = event.aborted || (event.errorInStream && error !== undefined);
     for (const attempt of this.#attempts)
-      attempt.end(failed && error ? { error, outcome: 'fatal' } : undefined);
+      attempt.end(failed && error ? { error, verdict: 'fatal' } : undefined);
     const attributes: Attributes = {
       [ATTR_HTTP_RESPONSE_STATUS_CODE]: event.status,
       'switchyard.key.id': summary.keyId,

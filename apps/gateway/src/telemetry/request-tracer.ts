@@ -1,9 +1,7 @@
-import type { ChatCompletion, ChatCompletionChunk, ProtocolError } from '@switchyard/protocol';
+import type { ChatCompletion, ChatCompletionChunk } from '@switchyard/protocol';
 import type { ChatFinishEvent, ChatRequestContext } from '@switchyard/server-kit';
 import type { Deployment } from '../routing/deployment.js';
-
-/** How the router reacts to a failed attempt: the span's retry reason. */
-export type AttemptOutcome = 'abort' | 'fatal' | 'next' | 'retry';
+import type { AttemptSpan } from '../routing/router.js';
 
 /** What the request's span records at its end, beyond the server's finish event. */
 export interface RequestSummary {
@@ -12,14 +10,6 @@ export interface RequestSummary {
   readonly deployment: Deployment | undefined;
   /** Answered from the response cache. */
   readonly cached: boolean;
-}
-
-/** One upstream attempt's client span. */
-export interface AttemptSpan {
-  /** Runs `fn` with this span active: the upstream HTTP calls made inside carry its `traceparent`. */
-  run<T>(fn: () => T): T;
-  /** Ends the span; with an error, as failed, saying what the router does next. */
-  end(failure?: { readonly error: ProtocolError; readonly outcome: AttemptOutcome }): void;
 }
 
 /** One request's server span. */
