@@ -7,6 +7,7 @@ import {
   type Span,
   SpanKind,
   SpanStatusCode,
+  type Tracer,
   trace,
 } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -102,7 +103,7 @@ class OtelAttemptSpan implements AttemptSpan {
 }
 
 class OtelRequestSpan implements RequestSpan {
-  readonly #tracer: ReturnType<NodeTracerProvider['getTracer']>;
+  readonly #tracer: Tracer;
   readonly #span: Span;
   readonly #context: Context;
   readonly #captureContent: boolean;
@@ -115,11 +116,7 @@ class OtelRequestSpan implements RequestSpan {
   #accumulator: ChatCompletionAccumulator | undefined;
   #output: ChatCompletion | undefined;
 
-  constructor(
-    tracer: ReturnType<NodeTracerProvider['getTracer']>,
-    request: ChatRequestContext,
-    captureContent: boolean,
-  ) {
+  constructor(tracer: Tracer, request: ChatRequestContext, captureContent: boolean) {
     this.#tracer = tracer;
     this.#captureContent = captureContent;
     const carrier: Record<string, string> = {};
