@@ -200,6 +200,23 @@ export const CorsConfigSchema = z.strictObject({
 /** The `server.cors` section, resolved (origins normalised to `scheme://host[:port]`). */
 export type CorsConfig = Readonly<z.infer<typeof CorsConfigSchema>>;
 
+export const TelemetryConfigSchema = z.strictObject({
+  /**
+   * Export traces over OTLP/HTTP to a collector. The standard `OTEL_EXPORTER_OTLP_ENDPOINT` and
+   * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` variables turn tracing on too, and win over this.
+   */
+  otlp: z
+    .strictObject({
+      /** The collector's base URL (`http://collector:4318`); spans go to `<endpoint>/v1/traces`. */
+      endpoint: z.url({ protocol: /^https?$/ }),
+      /** Headers on every export (e.g. the collector's credentials); never logged. */
+      headers: z.record(z.string().min(1), z.string()).default({}),
+    })
+    .optional(),
+  /** Export prompt and answer text in spans. Off by default: only sizes, models and ids go out. */
+  captureContent: flag().default(false),
+});
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 export const ServerConfigSchema = z.strictObject({
@@ -241,5 +258,6 @@ export const GatewayConfigSchema = z.strictObject({
   storage: StorageConfigSchema.prefault({}),
   redis: RedisConfigSchema.prefault({}),
   cache: CacheConfigSchema.prefault({}),
+  telemetry: TelemetryConfigSchema.prefault({}),
 });
 export type GatewayConfigFile = z.infer<typeof GatewayConfigSchema>;

@@ -19,10 +19,13 @@ import { createProviderAdapter } from '../providers/create-provider-adapter.js';
 import { ModelCatalog } from '../routing/model-catalog.js';
 import { Router } from '../routing/router.js';
 import { SharedBreakers } from '../routing/shared-breakers.js';
+import { openTracer } from '../telemetry/open-tracer.js';
+import type { RequestTracer } from '../telemetry/request-tracer.js';
+import { withTracing } from '../telemetry/tracing-hooks.js';
 import { logAttemptError } from './attempt-error-log.js';
 import { clientErrorListener } from './client-errors.js';
 import { applyCors } from './cors.js';
-import { createGatewayHooks, modelsFor } from './gateway-hooks.js';
+import { createGatewayHooks, type GatewayLocals, modelsFor } from './gateway-hooks.js';
 import { sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
 import { createGatewayOpenAPIDocument } from './openapi.js';
 import { createStaticHandler, playgroundDir } from './static-files.js';
@@ -65,8 +68,15 @@ export class Gateway {
   /** With `redis.url`: circuit breakers shared by every instance. */
   readonly #breakers: SharedBreakers | undefined;
   readonly #cache: ResponseCache | undefined;
+  /** With tracing on (`telemetry`, `OTEL_EXPORTER_OTLP_*`): the spans' exporter. */
+  readonly #tracer: RequestTracer | undefined;
 
-  private constructor(options: CreateGatewayOptions, accounting: Accounting, cache?: ResponseCache) {
+  private constructor(
+    options: CreateGatewayOptions,
+    accounting: Accounting,
+    cache: ResponseCache | undefined,
+    tracer: RequestTracer | undefined,
+  ) {
     const { config, logger, scrubber } = options;
     this.config = config;
     this.#logger = logger;
@@ -112,6 +122,12 @@ export class Gateway {
       breakers: this.#breakers,
       isTracked: (deployment) => this.catalog.isKnownDeployment(deployment.id),
       onAnswered: (route) => this.catalog.prove(route),
+      ...(tracer
+        ? {
+            traceAttempt: (deployment, context) =>
+              (context.locals as GatewayLocals).span?.attempt(deployment),
+          }
+        : {}),
       onAttemptError: (event) => {
         const { deployment, error } = event;
         metrics.upstreamError({ deployment: deployment.id, provider: deployment.provider, code: error.code });
@@ -135,9 +151,11 @@ export class Gateway {
     });
     this.#unfinished = unfinished;
     this.#cache = cache;
+    this.#tracer = tracer;
+    const cached = cache ? withResponseCache(hooks, { cache, router: this.router, metrics }) : hooks;
     const chat = createChatServer({
       adapters: [this.router],
-      ...(cache ? withResponseCache(hooks, { cache, router: this.router, metrics }) : hooks),
+      ...(tracer ? withTracing(cached, tracer) : cached),
       bodyLimit: config.server.bodyLimitBytes,
       responseLimit: config.server.responseLimitBytes,
       logger: toKitLogger(logger),
@@ -219,7 +237,8 @@ export class Gateway {
         ),
       onUp: () => logger.info('response cache available again (Redis)'),
     });
-    const gateway = new Gateway(options, accounting, cache);
+    const tracer = await openTracer(config.telemetry);
+    const gateway = new Gateway(options, accounting, cache, tracer);
     await Promise.all([gateway.catalog.refresh(), gateway.#breakers?.ready]);
     gateway.#discovery = setInterval(
       () => void gateway.catalog.refresh(),
@@ -300,6 +319,15 @@ export class Gateway {
     this.accounting.close();
     this.#breakers?.close();
     await this.#cache?.close();
+    // The last spans (the requests just drained) go out before the process ends.
+    await this.#tracer
+      ?.shutdown()
+      .catch((error: unknown) =>
+        this.#logger.warn(
+          { error: error instanceof Error ? error.message : String(error) },
+          'traces not exported',
+        ),
+      );
     this.#logger.info('stopped');
   }
 

@@ -15,6 +15,7 @@ import type { Accounting, Admission, Principal, SettledCost } from '../accountin
 import type { ModelCatalog } from '../routing/model-catalog.js';
 import type { UsageWait } from '../routing/routed-stream.js';
 import { type Router, type RouteTrace, routeTraceOf } from '../routing/router.js';
+import type { RequestSpan } from '../telemetry/request-tracer.js';
 import { closestNames } from '../text/closest-names.js';
 import { type BilledUsage, usageOfCutStream } from './cut-stream-usage.js';
 import { estimatePromptTokens } from './estimate-prompt-tokens.js';
@@ -33,6 +34,8 @@ export interface GatewayLocals {
   cached?: boolean;
   /** The answer's `usage.cost` and who priced it (set by `transformUsage`), for the ledger. */
   cost?: SettledCost;
+  /** The request's server span, when tracing is on. */
+  span?: RequestSpan;
 }
 
 /** Refusals that `authenticate` and `admit` count themselves (401, 403, 429). */
