@@ -27,7 +27,8 @@ function viewFromHash(): View {
 export function App() {
   const [theme, setTheme] = useTheme();
   const connection = useConnection();
-  const models = useModels(connection.client);
+  const connected = connection.connection.apiKey !== '';
+  const models = useModels(connection.client, connected);
   const { data, dispatch, saveError } = usePlaygroundData();
   const runner = useChatRunner(connection.client, dispatch);
   const { abortOrphans } = runner;
@@ -132,14 +133,16 @@ export function App() {
     [conversation, dispatch, updateSettings, runner, connection, models],
   );
 
-  const status = models.error
-    ? {
-        state: 'error' as const,
-        label: models.error.category === 'auth' ? 'API key needed' : 'Gateway unreachable',
-      }
-    : models.loading
-      ? { state: 'loading' as const, label: 'Connecting…' }
-      : { state: 'ready' as const, label: `${models.models.length} models` };
+  const status = !connected
+    ? { state: 'idle' as const, label: 'Not connected' }
+    : models.error
+      ? {
+          state: 'error' as const,
+          label: models.error.category === 'auth' ? 'API key needed' : 'Gateway unreachable',
+        }
+      : models.loading
+        ? { state: 'loading' as const, label: 'Connecting…' }
+        : { state: 'ready' as const, label: `${models.models.length} models` };
 
   return (
     <PlaygroundContext.Provider value={context}>
@@ -193,7 +196,7 @@ export function App() {
           </div>
         ) : (
           <main className="usage-main" aria-label="Usage">
-            <UsageView gatewayURL={connection.gatewayURL} />
+            <UsageView gatewayURL={connection.gatewayURL} connectionKey={connection.connection.apiKey} />
           </main>
         )}
         <StatusToast message={toast} onDismiss={() => setToast(null)} />
