@@ -89,7 +89,8 @@ describe.skipIf(browserMissing)(
       await send(page, 'An instant answer from the simulator, all at once');
       await settledAnswers(page, 1);
       expect(await metric(page, 'tps').textContent()).toBe('—');
-      await send(page, 'one two three four five six seven eight nine ten eleven twelve [simulate:tps=40]');
+      // About a second of streaming: measurable even when a loaded machine delivers chunks in bursts.
+      await send(page, `${'paced words '.repeat(12)}[simulate:tps=25]`);
       await settledAnswers(page, 2);
       const tps = Number(await metric(page, 'tps').textContent());
       expect(tps).toBeGreaterThan(10);
