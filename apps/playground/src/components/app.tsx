@@ -19,6 +19,8 @@ import { StatusToast } from './status-toast.js';
 import { TopBar, type View } from './top-bar.js';
 import { UsageView } from './usage-view.js';
 
+const NO_IMAGES: string[] = [];
+
 function viewFromHash(): View {
   return window.location.hash.startsWith('#/usage') ? 'usage' : 'chat';
 }
@@ -35,6 +37,8 @@ export function App() {
   useEffect(() => abortOrphans(data), [abortOrphans, data]);
   const [view, setView] = useState<View>(viewFromHash);
   const [drafts, setDrafts] = useState<Record<string, string>>({});
+  // Images attached to the next message, per conversation (data URLs).
+  const [attached, setAttached] = useState<Record<string, string[]>>({});
   const [exporting, setExporting] = useState<ExportRequest | null>(null);
   const [connectionOpen, setConnectionOpen] = useState(false);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
@@ -76,12 +80,16 @@ export function App() {
     [dispatch, conversationId],
   );
   const draft = drafts[conversationId] ?? '';
+  const images = attached[conversationId] ?? NO_IMAGES;
   const send = useCallback(() => {
     if (runner.isRunning(conversationId)) return;
-    const refusal = runner.send(conversation, draft);
+    const refusal = runner.send(conversation, draft, images);
     if (refusal) setToast(refusal.reason);
-    else setDrafts((all) => ({ ...all, [conversationId]: '' }));
-  }, [runner, conversation, conversationId, draft]);
+    else {
+      setDrafts((all) => ({ ...all, [conversationId]: '' }));
+      setAttached((all) => ({ ...all, [conversationId]: [] }));
+    }
+  }, [runner, conversation, conversationId, draft, images]);
 
   useShortcuts({
     send: () => {
@@ -177,6 +185,8 @@ export function App() {
               <ChatView
                 draft={draft}
                 onDraft={(text) => setDrafts((all) => ({ ...all, [conversationId]: text }))}
+                images={images}
+                onImages={(list) => setAttached((all) => ({ ...all, [conversationId]: list }))}
                 onSend={send}
                 onOpenConnection={() => setConnectionOpen(true)}
               />

@@ -13,12 +13,14 @@ import { usePlayground } from './playground-context.js';
 interface ChatViewProps {
   draft: string;
   onDraft: (text: string) => void;
+  images: readonly string[];
+  onImages: (images: string[]) => void;
   onSend: () => void;
   onOpenConnection: () => void;
 }
 
 /** The open conversation: header, messages, and the composer. */
-export function ChatView({ draft, onDraft, onSend, onOpenConnection }: ChatViewProps) {
+export function ChatView({ draft, onDraft, images, onImages, onSend, onOpenConnection }: ChatViewProps) {
   const { conversation, runner, models, connection } = usePlayground();
   const running = runner.isRunning(conversation.id);
   // Screen readers hear when answers are done (the thread itself is not a live region: too chatty).
@@ -67,6 +69,8 @@ export function ChatView({ draft, onDraft, onSend, onOpenConnection }: ChatViewP
       <Composer
         value={draft}
         onChange={onDraft}
+        images={images}
+        onImages={onImages}
         onSend={onSend}
         onStop={() => runner.stop(conversation.id)}
         running={running}
