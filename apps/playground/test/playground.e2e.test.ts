@@ -217,7 +217,7 @@ describe.skipIf(browserMissing)(
       const limited = await session.gateway.createKey({ name: 'playground-e2e-rpm-1', rpm: 1 });
       await page.getByRole('button', { name: 'Connection: API key needed' }).click();
       await page.getByRole('textbox', { name: 'API key' }).fill(limited);
-      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.locator('[data-testid="connection-button"][data-state="ready"]').waitFor();
       await send(page, 'first request');
       await settledAnswers(page, 1);
