@@ -4,7 +4,13 @@ import { useStoredValue } from '../hooks/use-stored-value.js';
 import type { targetModels } from '../state/chat-settings.js';
 import { STORAGE_KEYS } from '../state/persistence.js';
 import { keyLabel } from '../state/shortcuts.js';
-import { ImageAttachments, MAX_IMAGE_BYTES, pastedImages, readImages } from './image-attachments.js';
+import {
+  AttachImageButton,
+  ImageAttachments,
+  MAX_IMAGE_BYTES,
+  pastedImages,
+  readImages,
+} from './image-attachments.js';
 import { usePlayground } from './playground-context.js';
 
 export const COMPOSER_ID = 'composer-input';
@@ -70,7 +76,6 @@ export function Composer(props: ComposerProps) {
       />
       <ImageAttachments
         images={images}
-        onAdd={(files) => void attach(files)}
         onRemove={(index) => onImages(images.filter((_, i) => i !== index))}
       />
       <div className="composer__bar">
@@ -81,6 +86,7 @@ export function Composer(props: ComposerProps) {
         >
           {blocked ?? (models.length > 1 ? `Compare: ${models.join(' · ')}` : `${sendKeys} sends, Esc stops`)}
         </p>
+        <AttachImageButton onAdd={(files) => void attach(files)} />
         <label className="checkbox small composer__enter">
           <input type="checkbox" checked={enterSends} onChange={(e) => setEnterSends(e.target.checked)} />
           Enter sends

@@ -33,17 +33,11 @@ export function pastedImages(event: ClipboardEvent): File[] {
   return [...event.clipboardData.files].filter((file) => file.type.startsWith('image/'));
 }
 
-interface ImageAttachmentsProps {
-  images: readonly string[];
-  onAdd: (files: File[]) => void;
-  onRemove: (index: number) => void;
-}
-
-/** An "Attach image" button and the attached images, each with a remove button. */
-export function ImageAttachments({ images, onAdd, onRemove }: ImageAttachmentsProps) {
+/** The "Attach image" button (a file picker for images). */
+export function AttachImageButton({ onAdd }: { onAdd: (files: File[]) => void }) {
   const id = useId();
   return (
-    <div className="attachments">
+    <>
       <label htmlFor={id} className="small-button attachments__add">
         Attach image
       </label>
@@ -59,6 +53,20 @@ export function ImageAttachments({ images, onAdd, onRemove }: ImageAttachmentsPr
           e.target.value = '';
         }}
       />
+    </>
+  );
+}
+
+interface ImageAttachmentsProps {
+  images: readonly string[];
+  onRemove: (index: number) => void;
+}
+
+/** The images attached to the next message, each with a remove button. */
+export function ImageAttachments({ images, onRemove }: ImageAttachmentsProps) {
+  if (images.length === 0) return null;
+  return (
+    <div className="attachments">
       {images.map((url, index) => (
         <span key={url.slice(-32) + String(index)} className="attachments__item">
           <img src={url} alt={`Attachment ${index + 1}`} className="attachments__thumb" />

@@ -29,13 +29,6 @@ export function SettingsPanel() {
   }, [settings]);
   return (
     <div className="settings-panel">
-      <section className="panel-section" aria-labelledby={`${id}-presets`}>
-        <h2 id={`${id}-presets`} className="panel-title">
-          Presets
-        </h2>
-        <PresetsField />
-      </section>
-
       <section className="panel-section" aria-labelledby={`${id}-model`}>
         <h2 id={`${id}-model`} className="panel-title">
           Models
@@ -156,6 +149,13 @@ export function SettingsPanel() {
           errors={errors}
         />
       </details>
+
+      <section className="panel-section" aria-labelledby={`${id}-presets`}>
+        <h2 id={`${id}-presets`} className="panel-title">
+          Presets
+        </h2>
+        <PresetsField />
+      </section>
     </div>
   );
 }
