@@ -77,6 +77,18 @@ describe.skipIf(browserMissing)(
       expect(errors).toEqual([]);
     });
 
+    it('keeps Attach image within a phone-width composer (nothing scrolls sideways)', async () => {
+      const { page } = await open({ viewport: { width: 390, height: 844 } });
+      await page.getByText('Attach image').waitFor();
+      const overflow = await page.evaluate(() =>
+        [...document.querySelectorAll('.chat-main, .composer, .composer__bar')].map(
+          (el) => el.scrollWidth - el.clientWidth,
+        ),
+      );
+      expect(overflow.every((extra) => extra <= 0)).toBe(true);
+      expect((await page.getByRole('button', { name: 'Send' }).boundingBox())?.x).toBeLessThan(390);
+    });
+
     it('saves, loads and deletes named presets of settings, kept across reloads', async () => {
       const { page, errors } = await open();
       const settings = page.locator('#settings-panel');
