@@ -87,6 +87,15 @@ describe.skipIf(browserMissing)(
       );
       expect(overflow.every((extra) => extra <= 0)).toBe(true);
       expect((await page.getByRole('button', { name: 'Send' }).boundingBox())?.x).toBeLessThan(390);
+      // Back to a chat through the drawer after a reload: the chat is not shifted sideways.
+      await send(page, 'Is Lisbon a good city for a long weekend in March?');
+      await settledAnswers(page, 1);
+      await page.reload();
+      await page.getByTestId('message-assistant').first().waitFor();
+      await page.getByRole('button', { name: 'Chats', exact: true }).click();
+      await page.locator('#chats-panel .conversation-item__open').first().click();
+      await page.waitForTimeout(300);
+      expect(await page.locator('.chat-layout').evaluate((el) => el.scrollLeft)).toBe(0);
     });
 
     it('saves, loads and deletes named presets of settings, kept across reloads', async () => {

@@ -1,4 +1,4 @@
-import { type ClipboardEvent, useId } from 'react';
+import { type ClipboardEvent, useRef } from 'react';
 
 /**
  * The largest image the playground attaches: it is kept in the conversation in this browser's
@@ -35,18 +35,21 @@ export function pastedImages(event: ClipboardEvent): File[] {
 
 /** The "Attach image" button (a file picker for images). */
 export function AttachImageButton({ onAdd }: { onAdd: (files: File[]) => void }) {
-  const id = useId();
+  // A button opens the (hidden) file input: a hidden input is neither tabbed to unseen nor laid out.
+  const input = useRef<HTMLInputElement>(null);
   return (
     <>
-      <label htmlFor={id} className="small-button attachments__add">
+      <button type="button" className="small-button attachments__add" onClick={() => input.current?.click()}>
         Attach image
-      </label>
+      </button>
       <input
-        id={id}
+        ref={input}
         type="file"
         accept="image/*"
         multiple
-        className="visually-hidden"
+        hidden
+        tabIndex={-1}
+        aria-label="Images to attach"
         data-testid="image-input"
         onChange={(e) => {
           onAdd([...(e.target.files ?? [])]);
