@@ -15,16 +15,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, storageScript } from '../test/support/browser.js';
 import { buildPlayground, PACKAGE_DIR } from '../test/support/build-playground.js';
 import { type GatewayProcess, startGateway } from '../test/support/gateway-process.js';
+import { HISTORY_MODELS, SCREENSHOT_GATEWAY_CONFIG } from './screenshot-config.js';
 
 const DOCS = join(PACKAGE_DIR, 'docs');
 const ADMIN_KEY = 'sk-sy-screenshots-admin-key-0001';
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
-const PRICES = {
-  'simulator/echo': { input: 0.4, output: 1.6 },
-  'simulator/thinker': { input: 3, output: 15 },
-  'simulator/babble': { input: 0.15, output: 0.6 },
-};
 
 /** A small deterministic PRNG, so every run draws the same synthetic traffic. */
 function random(seed: number): () => number {
@@ -61,13 +57,13 @@ function backfill(gateway: GatewayProcess, keyIds: string[]): void {
 function insertTraffic(insert: Database.Statement, keyIds: string[]): void {
   const next = random(42);
   const now = Date.now();
-  const models = Object.keys(PRICES) as (keyof typeof PRICES)[];
+  const models = HISTORY_MODELS;
   for (let hour = 24; hour >= 1; hour--) {
     const start = now - hour * 3_600_000;
     const daytime = 0.55 + 0.45 * Math.sin(((new Date(start).getHours() - 8) / 24) * 2 * Math.PI);
     const count = Math.round(6 + 30 * daytime + next() * 8);
     for (let i = 0; i < count; i++) {
-      const model = models[Math.floor(next() ** 1.4 * models.length)] as keyof typeof PRICES;
+      const model = models[Math.floor(next() ** 1.4 * models.length)] as (typeof HISTORY_MODELS)[number];
       const keyId = keyIds[Math.floor(next() ** 1.2 * keyIds.length)] ?? null;
       const thinker = model === 'simulator/thinker';
       const failed = next() < (model === 'simulator/babble' ? 0.06 : 0.015);
@@ -79,7 +75,6 @@ function insertTraffic(insert: Database.Statement, keyIds: string[]): void {
       const latency = failed
         ? Math.round(ttft * 0.5)
         : ttft + Math.round((completion / 70) * 1000 * (0.8 + next() * 0.5));
-      const price = PRICES[model];
       insert.run({
         id: `backfill-${hour}-${i}`,
         ts: start + Math.floor(next() * 3_600_000),
@@ -91,8 +86,8 @@ function insertTraffic(insert: Database.Statement, keyIds: string[]): void {
         completionTokens: completion,
         cachedTokens: 0,
         reasoningTokens: reasoning,
-        cost: (prompt * price.input + completion * price.output) / 1e6,
-        costSource: 'price_table',
+        // What a fresh gateway charges for the simulator: nothing.
+        cost: 0,
         latencyMs: latency,
         ttftMs: failed ? null : ttft,
         // A few streams stopped by their user (499): cancellations, shown apart from errors.
@@ -230,10 +225,7 @@ async function main(): Promise<void> {
   const gateway = await startGateway({
     playgroundDir: dist,
     adminKey: ADMIN_KEY,
-    config: {
-      providers: { simulator: { type: 'simulator', options: { ttftMs: 240, tokensPerSecond: 70 } } },
-      prices: PRICES,
-    },
+    config: SCREENSHOT_GATEWAY_CONFIG,
   });
   const { url } = gateway;
   let browser: Browser | undefined;
