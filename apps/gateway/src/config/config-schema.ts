@@ -151,9 +151,17 @@ export const PriceSchema = z.strictObject({
   input: numeric(z.number().nonnegative()),
   /** USD per 1M completion tokens (reasoning included). */
   output: numeric(z.number().nonnegative()),
-  /** USD per 1M cached prompt tokens. */
+  /** USD per 1M prompt tokens read from the upstream's cache (default: `input`). */
   cachedInput: numeric(z.number().nonnegative()).optional(),
+  /** USD per 1M prompt tokens written to the upstream's cache (default: `input`). */
+  cacheWrite: numeric(z.number().nonnegative()).optional(),
 });
+
+/**
+ * One entry of `prices:`: a model's price on every provider, or, under a configured provider's
+ * name, the prices of that provider's models (which win over the catalogue and the first form).
+ */
+export const PriceEntrySchema = z.union([PriceSchema, z.record(z.string().min(1), PriceSchema)]);
 
 export const StorageConfigSchema = z.strictObject({
   /**
@@ -227,7 +235,7 @@ export const GatewayConfigSchema = z.strictObject({
   routing: RoutingConfigSchema.prefault({}),
   limits: LimitsConfigSchema.prefault({}),
   keys: KeysConfigSchema.prefault({}),
-  prices: z.record(z.string().min(1), PriceSchema).default({}),
+  prices: z.record(z.string().min(1), PriceEntrySchema).default({}),
   logging: LoggingConfigSchema.prefault({}),
   storage: StorageConfigSchema.prefault({}),
   redis: RedisConfigSchema.prefault({}),

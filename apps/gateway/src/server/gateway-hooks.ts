@@ -208,8 +208,12 @@ export function createGatewayHooks({
 
     transformUsage(usage, context): Usage {
       const locals = localsOf(context);
-      const model = locals.routing?.deployment?.model ?? context.request?.model ?? '';
-      const cost = accounting.costOf(model, usage);
+      const deployment = locals.routing?.deployment;
+      const cost = accounting.costOf(
+        deployment?.model ?? context.request?.model ?? '',
+        usage,
+        deployment?.provider,
+      );
       locals.cost = cost;
       // The upstream's own bill goes out as it came, with its `cost_details`.
       if (cost.source === 'upstream') return usage;
@@ -238,6 +242,7 @@ export function createGatewayHooks({
           requestId: context.requestId,
           model: admission.model,
           upstreamModel: deployment?.model ?? null,
+          upstreamProvider: deployment?.provider ?? null,
           // A request that no deployment answered is filed under the last one that failed it.
           deployment: deployment?.id ?? locals.routing?.attempts.at(-1)?.deployment ?? null,
           // A stream that failed after its first chunk was answered 200, but it failed: the
