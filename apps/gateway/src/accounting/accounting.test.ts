@@ -439,6 +439,41 @@ describe('ledger and cost', () => {
   });
 });
 
+describe('cache writes', () => {
+  it("records an answer's cache-written tokens in the ledger and prices them at the cache-write rate", async () => {
+    const { accounting } = setup({
+      pricing: {
+        claude: { 'claude-sonnet-4-5': { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 } },
+      },
+    });
+    const p = accounting.authenticate(accounting.createKey({ name: 'k' }).secret);
+    // As the Anthropic adapter reports it: 100 fresh + 1,000 read + 2,000 written = 3,100 prompt tokens.
+    const written = {
+      ...usage(3_100, 50),
+      prompt_tokens_details: { cached_tokens: 1_000, cache_write_tokens: 2_000 },
+    };
+    const a = accounting.admit(p, { model: 'claude', requestId: 'req-cw', estimatedPromptTokens: 3_100 });
+    const { cost } = accounting.finish(a, {
+      ...outcome('claude', written),
+      upstreamModel: 'claude-sonnet-4-5',
+      upstreamProvider: 'claude',
+    });
+    expect(cost).toBe((100 * 3 + 1_000 * 0.3 + 2_000 * 3.75 + 50 * 15) / 1e6);
+    const [row] = await accounting.store.queryLedger({ keyId: p.keyId });
+    expect(row).toMatchObject({
+      cachedTokens: 1_000,
+      cacheWriteTokens: 2_000,
+      cost,
+      costSource: 'price_table',
+    });
+    expect((await accounting.usageSummary({})).totals).toMatchObject({
+      cached_tokens: 1_000,
+      cache_write_tokens: 2_000,
+    });
+    expect(accounting.renderMetrics()).toContain('kind="cache_write"} 2000');
+  });
+});
+
 describe('authenticateAsync', () => {
   it('answers 503 retryable when the shared store cannot be read for an unknown key, and reports it', async () => {
     const { databasePath } = setup();

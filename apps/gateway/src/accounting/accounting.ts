@@ -448,6 +448,7 @@ export class Accounting {
     const prompt = usage?.prompt_tokens ?? 0;
     const completion = usage?.completion_tokens ?? 0;
     const cached = usage?.prompt_tokens_details?.cached_tokens ?? 0;
+    const cacheWrite = usage?.prompt_tokens_details?.cache_write_tokens ?? 0;
     const reasoning = usage?.completion_tokens_details?.reasoning_tokens ?? 0;
     const ttftMs = outcome.ttftMs ?? null;
     const committed = this.store.appendLedger({
@@ -460,6 +461,7 @@ export class Accounting {
       promptTokens: prompt,
       completionTokens: completion,
       cachedTokens: cached,
+      cacheWriteTokens: cacheWrite,
       reasoningTokens: reasoning,
       cost,
       costSource: settled.source,
@@ -498,6 +500,7 @@ export class Accounting {
       m.tokens.inc([outcome.model, deployment, 'prompt'], prompt);
       m.tokens.inc([outcome.model, deployment, 'completion'], completion);
       if (cached) m.tokens.inc([outcome.model, deployment, 'cached'], cached);
+      if (cacheWrite) m.tokens.inc([outcome.model, deployment, 'cache_write'], cacheWrite);
       if (reasoning) m.tokens.inc([outcome.model, deployment, 'reasoning'], reasoning);
     }
     if (cost) m.cost.inc([outcome.model], cost);

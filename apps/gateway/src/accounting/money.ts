@@ -21,6 +21,12 @@ export function addUsd(a: number, b: number): number {
   return usdOf(toNanos(a) + toNanos(b));
 }
 
+/**
+ * SQL, for SQLite and PostgreSQL alike, that sums the ledger's `cost` (USD) in whole nano-USD: each
+ * row rounded, then integers added (exact below 2^53 nano-USD, about 9 million USD).
+ */
+export const SUM_COST_NANOS = 'SUM(ROUND(cost * 1000000000))';
+
 /** USD rounded to whole nano-USD: what a price computed in floats is worth, without its noise. */
 export function exactUsd(usd: number): number {
   return usdOf(toNanos(usd));
