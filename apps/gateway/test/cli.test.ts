@@ -164,6 +164,50 @@ describe('switchyard CLI on a data dir', () => {
     removeDir(dir);
   });
 
+  it('prices shows which price applies to each deployment and where it comes from (issue 20)', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'switchyard.yaml');
+    writeFileSync(
+      path,
+      [
+        'providers:',
+        '  claude: { type: anthropic, apiKey: sk-ant-test-0123456789, models: [claude-sonnet-4-5] }',
+        '  token360: { type: openai-compatible, preset: token360, apiKey: test-key-0123456789, models: [glm-5.1] }',
+        '  local: { type: openai-compatible, preset: vllm, models: [llama-3.3-70b] }',
+        'models:',
+        '  smart: { deployments: [claude/claude-sonnet-4-5, token360/glm-5.1] }',
+        'prices:',
+        '  token360:',
+        '    glm-5.1: { input: 1, output: 3.2, cachedInput: 0.2 }',
+      ].join('\n'),
+    );
+    const all = await runCli(['prices', '--config', path]);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toMatch(/catalogue @pydantic\/genai-prices \d+\.\d+\.\d+/);
+    const line = (deployment: string) => all.stdout.split('\n').find((l) => l.startsWith(deployment)) ?? '';
+    // Anthropic's long-context tier and cache-write price, from the catalogue.
+    expect(line('claude/claude-sonnet-4-5')).toMatch(
+      /3 \(6 from 200000 tokens\).*3\.75 \(7\.5 from 200000 tokens\).*catalogue anthropic:claude-sonnet-4-5/,
+    );
+    expect(line('token360/glm-5.1')).toMatch(/1\s+0\.2\s+-\s+3\.2\s+config prices\.token360\.glm-5\.1$/);
+    expect(line('local/llama-3.3-70b')).toContain('none: costs 0');
+
+    const one = await runCli(['prices', 'gpt-4o', '--json', '--config', path]);
+    expect(one.code, one.stderr).toBe(0);
+    const report = JSON.parse(one.stdout) as {
+      catalogue: { package: string; version: string };
+      prices: { source: string; listed_as: { provider: string }; prices: Record<string, unknown> }[];
+    };
+    expect(report.catalogue).toEqual({
+      package: '@pydantic/genai-prices',
+      version: expect.stringMatching(/^\d/),
+    });
+    expect(report.prices).toMatchObject([
+      { source: 'catalogue', listed_as: { provider: 'openai' }, prices: { input_mtok: expect.any(Number) } },
+    ]);
+    removeDir(dir);
+  });
+
   it('keys create --models "" is refused (not an unrestricted key) and creates nothing', async () => {
     const dataDir = tempDir();
     for (const models of ['', ' , '])
