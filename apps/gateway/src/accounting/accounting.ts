@@ -12,7 +12,7 @@ import { KeyRing, type KeySettings } from './api-keys.js';
 import { budgetRefusal, type WorstCase } from './budget-refusal.js';
 import { BudgetTracker, periodStart } from './budget-tracker.js';
 import { GatewayMetrics } from './gateway-metrics.js';
-import { type PriceOverrides, PriceTable, type PriceTableOptions } from './pricing.js';
+import { type PricedModel, type PriceOverrides, PriceTable, type PriceTableOptions } from './pricing.js';
 import { type RateDecision, RateLimiter, type RateLimits } from './rate-limiter.js';
 import type { RedisLimits } from './redis-limits.js';
 import type { BudgetPeriod, CostSource, KeyRecord, Store } from './store.js';
@@ -56,8 +56,8 @@ export interface AdmitRequest {
    * (as upstreams bill it).
    */
   n?: number | null;
-  /** Upstream model ids that may serve the request; the dearest prices the budget reservation. */
-  upstreamModels?: readonly string[];
+  /** Upstream models that may serve the request; the dearest prices the budget reservation. */
+  upstreamModels?: readonly PricedModel[];
   stream?: boolean;
 }
 
@@ -350,9 +350,9 @@ export class Accounting {
     const outputTokens = maxTokens * n;
     const tokens = promptTokens + (limits.tpm === null ? 0 : outputTokens);
     const budget = this.#budgetOf(key);
-    const models = request.upstreamModels?.length ? request.upstreamModels : [request.model];
+    const models = request.upstreamModels?.length ? request.upstreamModels : [{ model: request.model }];
     const reservedCost = budget
-      ? Math.max(...models.map((m) => this.prices.maxCostOf(m, promptTokens, outputTokens)))
+      ? Math.max(...models.map((m) => this.prices.maxCostOf(m.model, promptTokens, outputTokens, m.provider)))
       : 0;
     const worst: WorstCase = {
       promptTokens,

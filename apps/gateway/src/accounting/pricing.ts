@@ -59,6 +59,12 @@ interface Priced {
   readonly modelId: string;
 }
 
+/** An upstream model on a configured provider (none: priced by the model id alone). */
+export interface PricedModel {
+  readonly model: string;
+  readonly provider?: string | undefined;
+}
+
 /** Token counts to price; `prompt_tokens` includes the cached and the cache-written tokens. */
 export type PricedUsage = Pick<Usage, 'prompt_tokens' | 'completion_tokens' | 'prompt_tokens_details'>;
 

@@ -157,11 +157,23 @@ export const PriceSchema = z.strictObject({
   cacheWrite: numeric(z.number().nonnegative()).optional(),
 });
 
+const ProviderPricesSchema = z.record(z.string().min(1), PriceSchema);
+
 /**
- * One entry of `prices:`: a model's price on every provider, or, under a configured provider's
- * name, the prices of that provider's models (which win over the catalogue and the first form).
+ * One entry of `prices:`: a model's price on every provider (a mapping with `input` or `output`),
+ * or, under a configured provider's name, the prices of that provider's models (which win over
+ * the catalogue and the first form). Told apart by shape, so that an error names the field at
+ * fault rather than "matches no form".
  */
-export const PriceEntrySchema = z.union([PriceSchema, z.record(z.string().min(1), PriceSchema)]);
+export const PriceEntrySchema = z
+  .record(z.string(), z.unknown())
+  .transform((value, ctx): z.output<typeof PriceSchema> | z.output<typeof ProviderPricesSchema> => {
+    const schema = 'input' in value || 'output' in value ? PriceSchema : ProviderPricesSchema;
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) ctx.addIssue({ ...issue });
+    return z.NEVER;
+  });
 
 export const StorageConfigSchema = z.strictObject({
   /**

@@ -176,7 +176,9 @@ export function createGatewayHooks({
           maxOutputTokens: request.max_completion_tokens ?? request.max_tokens ?? null,
           ...(route ? { modelNames: catalog.namesOf(route) } : {}),
           n: request.n ?? null,
-          upstreamModels: route ? route.deployments.map((d) => d.model) : [],
+          upstreamModels: route
+            ? route.deployments.map((d) => ({ model: d.model, provider: d.provider }))
+            : [],
           stream: request.stream === true,
         });
         locals.admission = admission;
