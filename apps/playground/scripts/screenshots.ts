@@ -96,6 +96,7 @@ function backfill(gateway: Gateway, keyIds: string[]): void {
         promptTokens: prompt,
         completionTokens: completion,
         cachedTokens: 0,
+        cacheWriteTokens: 0,
         reasoningTokens: reasoning,
         cost: (prompt * price.input + completion * price.output) / 1e6,
         costSource: 'price_table',
