@@ -1,7 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../src/accounting/sqlite-store.js';
+import { ledgerRow } from '../src/accounting/test-support.js';
 import { main } from '../src/cli/main.js';
+import { DATABASE_FILE } from '../src/config/resolve-config.js';
 import { removeDir, startGateway, tempDir } from './helpers/gateway-process.js';
 
 /**
@@ -121,7 +124,7 @@ describe('switchyard CLI on a data dir', () => {
       runCli(['config', 'check', '--config', config], { ANTHROPIC_API_KEY: 'sk-ant-secret-value-123' }),
     ]);
     expect(usage.code, usage.stderr).toBe(0);
-    expect(usage.stdout).toMatch(/TOTAL\s+0\s+0\s+0\s+0\s+\$0\.000000/);
+    expect(usage.stdout).toMatch(/TOTAL\s+0\s+0\s+0\s+0\s+\$0\.000000000/);
     expect(check.code, check.stderr).toBe(0);
     expect(check.stdout).toContain(`Configuration OK (${config})`);
     expect(check.stdout).toMatch(
@@ -131,6 +134,20 @@ describe('switchyard CLI on a data dir', () => {
     expect(check.stdout).toMatch(/smart\s+weighted\s+local\/llama3×1, simulator\/echo×3/);
     expect(check.stdout).not.toContain('sk-ant-secret-value-123');
     expect(check.stdout).not.toContain('none-needed-here');
+    removeDir(dataDir);
+  });
+
+  it('usage sums costs exactly: four requests at $0.0000121 make $0.000048400 (issue 19.7)', async () => {
+    const dataDir = tempDir();
+    const store = openSqliteStore(join(dataDir, DATABASE_FILE));
+    for (let i = 0; i < 4; i++)
+      await store.appendLedger(ledgerRow({ ts: Date.now() - 1_000, cost: 0.0000121 }));
+    store.close();
+    const usage = await runCli(['usage', '--data-dir', dataDir]);
+    expect(usage.code, usage.stderr).toBe(0);
+    expect(usage.stdout).toMatch(/TOTAL\s+4\s+0\s+\d+\s+\d+\s+\$0\.000048400\n/);
+    const json = await runCli(['usage', '--json', '--data-dir', dataDir]);
+    expect(json.stdout).toContain('"cost": 0.0000484\n');
     removeDir(dataDir);
   });
 
