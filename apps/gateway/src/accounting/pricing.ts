@@ -201,7 +201,13 @@ export class PriceTable {
           model: found.model.id,
           prices: found.model_price,
         },
-        provider: { ...found.provider, models: [found.model] },
+        // Only what pricing reads: calcPrice is slower the more of the provider it is given.
+        provider: {
+          id: found.provider.id,
+          name: found.provider.name,
+          api_pattern: found.provider.api_pattern,
+          models: [found.model],
+        },
         modelId: id,
       };
     }
