@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { calcPrice } from '@pydantic/genai-prices';
 import Database from 'better-sqlite3';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,12 +118,14 @@ describe('Token360: the upstream cost is the cost', () => {
   });
 
   it('an upstream that reports no cost is priced from the price table, and its disagreeing cost_details is dropped', async () => {
-    const priced = (57 * 1 + 7 * 3.2) / 1_000_000; // glm-5.1: $1 in, $3.2 out per 1M
+    // glm-5.1 at the catalogue's Zhipu list price (Token360's catalogue provider), in whole nano-USD.
+    const listed = calcPrice({ input_tokens: 57, output_tokens: 7 }, 'glm-5.1', { providerId: 'zhipuai' });
+    const priced = Math.round((listed?.total_price ?? Number.NaN) * 1e9) / 1e9;
     const { data, response } = await client.chat.completions
       .create({ model: 'priced', messages: hello })
       .withResponse();
     // `cost` is a gateway extension the SDK's types do not know.
-    expect((data.usage as { cost?: number } | undefined)?.cost).toBeCloseTo(priced, 15);
+    expect((data.usage as { cost?: number } | undefined)?.cost).toBe(priced);
     expect(data.usage).not.toHaveProperty('cost_details');
     expect(ledgerRowOf(response.headers.get('x-request-id')!)?.cost_source).toBe('price_table');
 
@@ -134,7 +137,7 @@ describe('Token360: the upstream cost is the cost', () => {
     });
     let usage: OpenAI.CompletionUsage | null | undefined;
     for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
-    expect((usage as { cost?: number } | undefined)?.cost).toBeCloseTo(priced, 15);
+    expect((usage as { cost?: number } | undefined)?.cost).toBe(priced);
     expect(usage).not.toHaveProperty('cost_details');
   });
 });

@@ -85,6 +85,7 @@ function insertTraffic(insert: Database.Statement, keyIds: string[]): void {
         promptTokens: prompt,
         completionTokens: completion,
         cachedTokens: 0,
+        cacheWriteTokens: 0,
         reasoningTokens: reasoning,
         // What a fresh gateway charges for the simulator: nothing.
         cost: 0,

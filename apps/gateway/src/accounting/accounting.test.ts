@@ -401,11 +401,13 @@ describe('ledger and cost', () => {
     const { accounting } = setup();
     const { secret } = accounting.createKey({ name: 'k', budgetUsd: 1, budgetPeriod: 'total' });
     const p = accounting.authenticate(secret);
-    // glm-5.1 is in the price table (it would price these tokens at 0.0000714); glm-4.5v is not.
+    // glm-5.1 is in the price catalogue (it would price these tokens apart); glm-4.5v is not.
     const reported = { ...usage(57, 7), cost: 0.000123, cost_details: { upstream_inference_cost: 0.000123 } };
     expect(accounting.costOf('glm-5.1', reported)).toEqual({ usd: 0.000123, source: 'upstream' });
     expect(accounting.costOf('glm-4.5v', reported)).toEqual({ usd: 0.000123, source: 'upstream' });
-    expect(accounting.costOf('glm-5.1', usage(57, 7)).source).toBe('price_table');
+    const table = accounting.costOf('glm-5.1', usage(57, 7));
+    expect(table.source).toBe('price_table');
+    expect(table.usd).toBeGreaterThan(0);
     for (const model of ['glm-5.1', 'glm-4.5v']) {
       const a = accounting.admit(p, { model, requestId: `req-${model}`, estimatedPromptTokens: 57 });
       const { cost } = accounting.finish(a, {
@@ -431,9 +433,44 @@ describe('ledger and cost', () => {
     expect(rows.map((r) => [r.cost, r.costSource])).toEqual([
       [0.000123, 'upstream'],
       [0.000123, 'upstream'],
-      [(57 * 1 + 7 * 3.2) / 1e6, 'price_table'],
+      [table.usd, 'price_table'],
     ]);
-    expect(accounting.store.spentSince(p.keyId, 0)).toBeCloseTo(0.000246 + (57 + 7 * 3.2) / 1e6, 15);
+    expect(accounting.store.spentSince(p.keyId, 0)).toBeCloseTo(0.000246 + table.usd, 15);
+  });
+});
+
+describe('cache writes', () => {
+  it("records an answer's cache-written tokens in the ledger and prices them at the cache-write rate", async () => {
+    const { accounting } = setup({
+      pricing: {
+        claude: { 'claude-sonnet-4-5': { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 } },
+      },
+    });
+    const p = accounting.authenticate(accounting.createKey({ name: 'k' }).secret);
+    // As the Anthropic adapter reports it: 100 fresh + 1,000 read + 2,000 written = 3,100 prompt tokens.
+    const written = {
+      ...usage(3_100, 50),
+      prompt_tokens_details: { cached_tokens: 1_000, cache_write_tokens: 2_000 },
+    };
+    const a = accounting.admit(p, { model: 'claude', requestId: 'req-cw', estimatedPromptTokens: 3_100 });
+    const { cost } = accounting.finish(a, {
+      ...outcome('claude', written),
+      upstreamModel: 'claude-sonnet-4-5',
+      upstreamProvider: 'claude',
+    });
+    expect(cost).toBe((100 * 3 + 1_000 * 0.3 + 2_000 * 3.75 + 50 * 15) / 1e6);
+    const [row] = await accounting.store.queryLedger({ keyId: p.keyId });
+    expect(row).toMatchObject({
+      cachedTokens: 1_000,
+      cacheWriteTokens: 2_000,
+      cost,
+      costSource: 'price_table',
+    });
+    expect((await accounting.usageSummary({})).totals).toMatchObject({
+      cached_tokens: 1_000,
+      cache_write_tokens: 2_000,
+    });
+    expect(accounting.renderMetrics()).toContain('kind="cache_write"} 2000');
   });
 });
 

@@ -179,7 +179,7 @@ describe.skipIf(skipWithout('postgres'))(`PostgreSQL store: the ledger spool${sk
 });
 
 describe.skipIf(skipWithout('postgres'))(`PostgreSQL store: migrations${skipNote('postgres')}`, () => {
-  it('adds ledger.cost_source to a version-2 database: earlier rows were priced from the price table', async () => {
+  it('adds ledger.cost_source and cache_write_tokens to a version-2 database: earlier rows were priced from the price table, wrote nothing to a cache', async () => {
     const db = await freshDatabase();
     const dir = mkdtempSync(join(tmpdir(), 'switchyard-spool-'));
     try {
@@ -188,13 +188,15 @@ describe.skipIf(skipWithout('postgres'))(`PostgreSQL store: migrations${skipNote
       for (const sql of schemaV2Statements('schema_migrations')) await client.query(sql);
       await client.end();
       const store = await openPostgresStore({ url: db.url, spoolPath: join(dir, 'spool.db') });
-      store.appendLedger(ledgerRow({ keyId: 'k-old', ts: 2, cost: 0.000123, costSource: 'upstream' }));
+      store.appendLedger(
+        ledgerRow({ keyId: 'k-old', ts: 2, cost: 0.000123, costSource: 'upstream', cacheWriteTokens: 2_500 }),
+      );
       await store.flush();
       const rows = await store.queryLedger({ keyId: 'k-old' });
       store.close();
-      expect(rows.map((r) => [r.id, r.cost, r.costSource])).toEqual([
-        ['old-row', 0.5, 'price_table'],
-        [rows[1]?.id, 0.000123, 'upstream'],
+      expect(rows.map((r) => [r.id, r.cost, r.costSource, r.cacheWriteTokens])).toEqual([
+        ['old-row', 0.5, 'price_table', 0],
+        [rows[1]?.id, 0.000123, 'upstream', 2_500],
       ]);
     } finally {
       await db.drop();

@@ -108,7 +108,7 @@ describe('SQLite ledger: estimated usage', () => {
 });
 
 describe('SQLite migrations', () => {
-  it('adds ledger.cost_source to a version-2 database: earlier rows were priced from the price table', async () => {
+  it('adds ledger.cost_source and cache_write_tokens to a version-2 database: earlier rows were priced from the price table, wrote nothing to a cache', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sy-sqlite-'));
     dirs.push(dir);
     const path = join(dir, 'gateway.db');
@@ -117,11 +117,13 @@ describe('SQLite migrations', () => {
     old.close();
     const store = openSqliteStore(path);
     stores.push(store);
-    await store.appendLedger(ledgerRow({ keyId: 'k-old', ts: 2, cost: 0.000123, costSource: 'upstream' }));
+    await store.appendLedger(
+      ledgerRow({ keyId: 'k-old', ts: 2, cost: 0.000123, costSource: 'upstream', cacheWriteTokens: 2_500 }),
+    );
     const rows = await store.queryLedger({ keyId: 'k-old' });
-    expect(rows.map((r) => [r.id, r.cost, r.costSource])).toEqual([
-      ['old-row', 0.5, 'price_table'],
-      [rows[1]?.id, 0.000123, 'upstream'],
+    expect(rows.map((r) => [r.id, r.cost, r.costSource, r.cacheWriteTokens])).toEqual([
+      ['old-row', 0.5, 'price_table', 0],
+      [rows[1]?.id, 0.000123, 'upstream', 2_500],
     ]);
   });
 });

@@ -40,6 +40,8 @@ export interface LedgerRow {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  /** Prompt tokens written to the upstream's cache (Anthropic's `cache_creation_input_tokens`). */
+  cacheWriteTokens: number;
   reasoningTokens: number;
   cost: number;
   costSource: CostSource;

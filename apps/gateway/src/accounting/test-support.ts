@@ -32,6 +32,7 @@ export function ledgerRow(overrides: Partial<LedgerRow> = {}): LedgerRow {
     promptTokens: 1,
     completionTokens: 1,
     cachedTokens: 0,
+    cacheWriteTokens: 0,
     reasoningTokens: 0,
     cost: 0,
     costSource: 'price_table',

@@ -151,9 +151,29 @@ export const PriceSchema = z.strictObject({
   input: numeric(z.number().nonnegative()),
   /** USD per 1M completion tokens (reasoning included). */
   output: numeric(z.number().nonnegative()),
-  /** USD per 1M cached prompt tokens. */
+  /** USD per 1M prompt tokens read from the upstream's cache (default: `input`). */
   cachedInput: numeric(z.number().nonnegative()).optional(),
+  /** USD per 1M prompt tokens written to the upstream's cache (default: `input`). */
+  cacheWrite: numeric(z.number().nonnegative()).optional(),
 });
+
+const ProviderPricesSchema = z.record(z.string().min(1), PriceSchema);
+
+/**
+ * One entry of `prices:`: a model's price on every provider (a mapping with `input` or `output`),
+ * or, under a configured provider's name, the prices of that provider's models (which win over
+ * the catalogue and the first form). Told apart by shape, so that an error names the field at
+ * fault rather than "matches no form".
+ */
+export const PriceEntrySchema = z
+  .record(z.string(), z.unknown())
+  .transform((value, ctx): z.output<typeof PriceSchema> | z.output<typeof ProviderPricesSchema> => {
+    const schema = 'input' in value || 'output' in value ? PriceSchema : ProviderPricesSchema;
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) ctx.addIssue({ ...issue });
+    return z.NEVER;
+  });
 
 export const StorageConfigSchema = z.strictObject({
   /**
@@ -253,7 +273,7 @@ export const GatewayConfigSchema = z.strictObject({
   routing: RoutingConfigSchema.prefault({}),
   limits: LimitsConfigSchema.prefault({}),
   keys: KeysConfigSchema.prefault({}),
-  prices: z.record(z.string().min(1), PriceSchema).default({}),
+  prices: z.record(z.string().min(1), PriceEntrySchema).default({}),
   logging: LoggingConfigSchema.prefault({}),
   storage: StorageConfigSchema.prefault({}),
   redis: RedisConfigSchema.prefault({}),

@@ -111,6 +111,8 @@ describe('config file', () => {
         '    aliases: [clever]',
         'prices:',
         '  m-1: { input: 1, output: 2 }',
+        '  upstream:',
+        '    m-2: { input: 3, output: 4, cachedInput: 0.3, cacheWrite: 3.75 }',
       ].join('\n'),
     );
     const config = loadConfig({
@@ -142,6 +144,10 @@ describe('config file', () => {
       },
     ]);
     expect(config.prices['m-1']).toEqual({ input: 1, output: 2 });
+    // Per provider, cache writes included (issue 20).
+    expect(config.prices.upstream).toEqual({
+      'm-2': { input: 3, output: 4, cachedInput: 0.3, cacheWrite: 3.75 },
+    });
     expect(config.routing.breaker).toEqual({
       failureThreshold: 5,
       cooldownMs: 30_000,
@@ -154,6 +160,22 @@ describe('config file', () => {
     const config = loadConfig({ path, env: { PORT: '4321' }, cwd: dir });
     expect(config.server).toMatchObject({ port: 4321, host: '127.0.0.2' });
     expect(config.source).toBe(path);
+  });
+
+  it("names the price field at fault, in a model price and in a provider's prices", () => {
+    write(
+      'switchyard.yaml',
+      [
+        'prices:',
+        '  m: { input: "x", output: 2 }',
+        '  up:',
+        '    m2: { input: 1, output: 2, cacheWrite: -1 }',
+      ].join('\n'),
+    );
+    expect(issuesOf(() => loadConfig({ env: {}, cwd: dir })).map((i) => i.path)).toEqual([
+      'prices.m.input',
+      'prices.up.m2.cacheWrite',
+    ]);
   });
 
   it('names the unset variable and the path where it is used', () => {

@@ -11,7 +11,7 @@ import {
   GatewayConfigSchema,
   type LimitsConfigSchema,
   type LOG_LEVELS,
-  type PriceSchema,
+  type PriceEntrySchema,
   type RoutingConfig,
   type Strategy,
 } from './config-schema.js';
@@ -66,7 +66,8 @@ export interface ResolvedConfig {
   readonly adminKey: string | undefined;
   /** `keys.lookupsPerSecond`: the bound on shared-store lookups of keys unknown to this instance. */
   readonly keyLookupsPerSecond: number;
-  readonly prices: Readonly<Record<string, z.infer<typeof PriceSchema>>>;
+  /** `prices:` as written: per model, or per configured provider and model. */
+  readonly prices: Readonly<Record<string, z.infer<typeof PriceEntrySchema>>>;
   readonly logging: { readonly level: (typeof LOG_LEVELS)[number]; readonly redact: readonly string[] };
   /** `postgres://…` for shared storage; `undefined`: SQLite in the data directory. */
   readonly storage: { readonly url: string | undefined };

@@ -11,7 +11,13 @@ import {
 } from '@switchyard/protocol';
 import { bearerToken, createChatServer, createNodeHandler, resolveRequestId } from '@switchyard/server-kit';
 import type pino from 'pino';
-import { type Accounting, handleAdmin, handleUsage, openAccounting } from '../accounting/index.js';
+import {
+  type Accounting,
+  handleAdmin,
+  handleUsage,
+  openAccounting,
+  priceProvidersOf,
+} from '../accounting/index.js';
 import { openResponseCache, type ResponseCache, withResponseCache } from '../cache/index.js';
 import { DATABASE_FILE, type ResolvedConfig } from '../config/resolve-config.js';
 import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
@@ -219,6 +225,15 @@ export class Gateway {
       ...(options.deferAdminKey ? { deferAdminKey: true } : {}),
       keyLookups: { lookupsPerSecond: config.keyLookupsPerSecond },
       pricing: config.prices,
+      priceProviders: priceProvidersOf(config.providers),
+      onUnpriced: (model, provider) => {
+        // The simulator's answers are free by design: not worth a warning.
+        if (config.providers.some((p) => p.name === provider && p.type === 'simulator')) return;
+        logger.warn(
+          { model, provider },
+          'no price for this model: its requests cost 0 unless the upstream reports a cost (add it to prices: in the config)',
+        );
+      },
       limitsDefaults: {
         rpm: config.limits.rpm ?? null,
         tpm: config.limits.tpm ?? null,

@@ -179,7 +179,9 @@ export function createGatewayHooks({
           maxOutputTokens: request.max_completion_tokens ?? request.max_tokens ?? null,
           ...(route ? { modelNames: catalog.namesOf(route) } : {}),
           n: request.n ?? null,
-          upstreamModels: route ? route.deployments.map((d) => d.model) : [],
+          upstreamModels: route
+            ? route.deployments.map((d) => ({ model: d.model, provider: d.provider }))
+            : [],
           stream: request.stream === true,
         });
         locals.admission = admission;
@@ -211,8 +213,12 @@ export function createGatewayHooks({
 
     transformUsage(usage, context): Usage {
       const locals = localsOf(context);
-      const model = locals.routing?.deployment?.model ?? context.request?.model ?? '';
-      const cost = accounting.costOf(model, usage);
+      const deployment = locals.routing?.deployment;
+      const cost = accounting.costOf(
+        deployment?.model ?? context.request?.model ?? '',
+        usage,
+        deployment?.provider,
+      );
       locals.cost = cost;
       // The upstream's own bill goes out as it came, with its `cost_details`.
       if (cost.source === 'upstream') return usage;
@@ -241,6 +247,7 @@ export function createGatewayHooks({
           requestId: context.requestId,
           model: admission.model,
           upstreamModel: deployment?.model ?? null,
+          upstreamProvider: deployment?.provider ?? null,
           // A request that no deployment answered is filed under the last one that failed it.
           deployment: deployment?.id ?? locals.routing?.attempts.at(-1)?.deployment ?? null,
           // A stream that failed after its first chunk was answered 200, but it failed: the
