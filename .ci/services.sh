@@ -3,6 +3,7 @@
 # tests start to need it. PostgreSQL and Redis run from a temp dir on free loopback ports (or
 # SWITCHYARD_SERVICES_PG_PORT / SWITCHYARD_SERVICES_REDIS_PORT) and export the URLs the tests read.
 # nginx is only installed: the nginx test starts its own, on free ports, from SWITCHYARD_NGINX.
+# python3 is only installed: the playground runs its exported Python program with it.
 
 ci_pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
@@ -19,6 +20,7 @@ ci_install_packages() {
   [ -n "$(ci_pg_bin)" ] || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
   [ -n "$(ci_nginx_bin)" ] || missing+=(nginx)
+  command -v python3 >/dev/null || missing+=(python3)
   [ ${#missing[@]} -eq 0 ] && return 0
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null)
 }

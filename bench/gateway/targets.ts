@@ -3,13 +3,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GATEWAY_ENV_VARIABLES } from '../../apps/gateway/src/config/gateway-env.js';
 import { script } from './compile-scripts.js';
 import { GATEWAY_MODEL, UPSTREAM_MODEL } from './fixtures.js';
 import { type Child, listeningPort, startProcess } from './processes.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = ['--import', 'tsx'];
+/** What a process needs from the environment to run; nothing else of the caller's shell passes. */
+const PASSED_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
 
 /** What the load generators call. */
 export interface Target {
@@ -146,10 +147,9 @@ export async function startGateway(options: GatewayOptions): Promise<Target> {
     options.from === 'dist'
       ? [join(REPO_ROOT, 'apps/gateway/dist/cli.js')]
       : ['--conditions=@switchyard/source', ...TSX, join(REPO_ROOT, 'apps/gateway/src/cli.ts')];
-  // The caller's shell must not change the gateway under test.
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of GATEWAY_ENV_VARIABLES) delete env[name];
-  env.SWITCHYARD_ADMIN_KEY = ADMIN_KEY;
+  // The caller's shell (provider keys, SWITCHYARD_*, PORT) must not change the gateway under test.
+  const env: NodeJS.ProcessEnv = { SWITCHYARD_ADMIN_KEY: ADMIN_KEY };
+  for (const name of PASSED_ENV) if (process.env[name] !== undefined) env[name] = process.env[name];
   const { child, value: url } = await startProcess({
     name: options.name ?? 'gateway',
     command: process.execPath,

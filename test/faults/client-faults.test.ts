@@ -23,6 +23,9 @@ import {
 
 const BODY_LIMIT = 256 * 1024;
 const HEADERS_TIMEOUT_MS = 1_500;
+// Long enough that a loaded machine answers an oversized upload (413) well before it; the
+// trickled-body test waits it out.
+const REQUEST_TIMEOUT_MS = 6_000;
 let upstream: FaultUpstream;
 let gateway: RunningGateway;
 
@@ -31,7 +34,11 @@ beforeAll(async () => {
   gateway = await startGateway({
     env: { SWITCHYARD_ADMIN_KEY: ADMIN_KEY },
     config: {
-      server: { bodyLimitBytes: BODY_LIMIT, headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: 2_000 },
+      server: {
+        bodyLimitBytes: BODY_LIMIT,
+        headersTimeoutMs: HEADERS_TIMEOUT_MS,
+        requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      },
       providers: {
         faulty: {
           type: 'openai-compatible',
@@ -215,8 +222,60 @@ describe('slowloris: a client that trickles its headers', () => {
   });
 });
 
+describe('a client that trickles its body', () => {
+  it('gets 408 once server.requestTimeoutMs passes, closed and counted, although its headers were complete', async () => {
+    const before = await metric(gateway, 'switchyard_client_errors_total', { reason: 'request_timeout' });
+    const { port, hostname } = new URL(gateway.url);
+    const socket = connect(Number(port), hostname);
+    await once(socket, 'connect');
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (text: string) => {
+      answer += text;
+    });
+    const closed = once(socket, 'close');
+    let open = true;
+    void closed.then(() => {
+      open = false;
+    });
+    const started = Date.now();
+    socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN_KEY}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"model":"faulty/ok",',
+    );
+    // A byte every 100 ms: never idle, never finished.
+    const trickle = setInterval(() => {
+      if (open) socket.write(' ');
+    }, 100);
+    try {
+      await closed;
+    } finally {
+      clearInterval(trickle);
+      socket.destroy();
+    }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 100);
+    expect(parseRawAnswer(answer)).toEqual({
+      status: 408,
+      close: true,
+      error: expect.objectContaining({ code: 'request_timeout' }),
+    });
+    expect(await metric(gateway, 'switchyard_client_errors_total', { reason: 'request_timeout' })).toBe(
+      before + 1,
+    );
+    await assertHealthy(gateway, 'faulty/ok');
+  });
+});
+
 describe('requests Node cannot parse', () => {
   const cases = [
+    {
+      name: 'chunk extensions over 16 KiB',
+      bytes:
+        `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN_KEY}\r\n` +
+        `Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2;ext=${'a'.repeat(20 * 1024)}\r\n{}\r\n0\r\n\r\n`,
+      status: 413,
+      reason: 'chunk_extensions_too_large',
+      code: 'body_too_large',
+    },
     {
       name: 'not HTTP',
       bytes: 'HELLO?\r\n\r\n',
@@ -304,6 +363,50 @@ async function postRaw(body: Buffer, options: { chunked?: boolean } = {}): Promi
 
 const messages = [{ role: 'user', content: 'hi' }];
 
+/**
+ * Uploads a chunked body that never ends, as fast as the gateway reads it, until the gateway
+ * closes the connection or `ceiling` bytes are written. Returns the answer and the bytes written.
+ */
+async function endlessChunkedUpload(ceiling: number): Promise<{ answer: string; written: number }> {
+  const { port, hostname } = new URL(gateway.url);
+  const socket = connect(Number(port), hostname);
+  await once(socket, 'connect');
+  let answer = '';
+  socket.setEncoding('utf8').on('data', (text: string) => {
+    answer += text;
+  });
+  // The gateway closing mid-upload is the expected end: EPIPE/ECONNRESET, then 'close'.
+  socket.on('error', () => undefined);
+  let open = true;
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve())).then(() => {
+    open = false;
+  });
+  socket.write(
+    `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN_KEY}\r\n` +
+      'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+  );
+  const size = 64 * 1024;
+  const frame = Buffer.from(`${size.toString(16)}\r\n${'x'.repeat(size)}\r\n`);
+  while (open && socket.bytesWritten < ceiling) {
+    if (!socket.write(frame)) await Promise.race([once(socket, 'drain').catch(() => undefined), closed]);
+  }
+  const written = socket.bytesWritten;
+  socket.destroy();
+  await closed;
+  return { answer, written };
+}
+
+/**
+ * A valid request whose deepest nesting is `depth` levels: the body object (1), `messages` (2),
+ * the message (3), then arrays in a vendor field of the message, which the gateway passes through.
+ */
+function nestedBody(depth: number): Buffer {
+  const arrays = depth - 3;
+  return Buffer.from(
+    `{"model":"faulty/ok","messages":[{"role":"user","content":"hi","x_nested":${'['.repeat(arrays)}${']'.repeat(arrays)}}]}`,
+  );
+}
+
 describe('bodies the gateway refuses', () => {
   const cases: { name: string; body: () => Buffer; chunked?: boolean; status: number; code: string }[] = [
     {
@@ -340,7 +443,35 @@ describe('bodies the gateway refuses', () => {
       status: 400,
       code: 'invalid_json',
     },
+    {
+      name: 'JSON nested 257 levels, one past the limit',
+      body: () => nestedBody(257),
+      status: 400,
+      code: 'invalid_json',
+    },
   ];
+
+  it('stops reading an endless chunked upload once it passes the limit: 413, closed, nothing more read', async () => {
+    const before = await metric(gateway, 'switchyard_rejections_total', { reason: 'body_too_large' });
+    const { answer, written } = await endlessChunkedUpload(64 * 1024 * 1024);
+    // The limit (256 KiB) plus what the sockets' kernel buffers took in: a gateway that went on
+    // reading (to buffer or to discard) would have taken the whole 64 MiB.
+    expect(written, 'bytes the gateway let the client write').toBeLessThan(16 * 1024 * 1024);
+    expect(parseRawAnswer(answer)).toEqual({
+      status: 413,
+      close: true,
+      error: expect.objectContaining({ code: 'body_too_large' }),
+    });
+    expect(await metric(gateway, 'switchyard_rejections_total', { reason: 'body_too_large' })).toBe(
+      before + 1,
+    );
+    await assertHealthy(gateway, 'faulty/ok');
+  });
+
+  it('serves JSON nested exactly 256 levels (the limit)', async () => {
+    const response = await postRaw(nestedBody(256));
+    expect(response.status).toBe(200);
+  });
 
   it.each(cases)('$name → $status $code, counted, and the gateway keeps serving', async (c) => {
     const before = await metric(gateway, 'switchyard_rejections_total', { reason: c.code });

@@ -360,8 +360,12 @@ export async function fuzzModelNames(
     throw new Error(`/readyz gained ${added.length} deployments: ${added.slice(0, 3).join(', ')}`);
 }
 
-/** Longest `/healthz` may take while a heavy request is in flight (one took 25 s, issue 22). */
-const HEALTHZ_CEILING_MS = 1_500;
+/**
+ * Longest `/healthz` may take while a heavy request runs: it took 25 s (and over 10 min for 4 MB)
+ * before the fix; unloaded it now takes well under 100 ms, and a busy 2-core CI box running the
+ * rest of the suite beside it stretches that to about 2 s (seen once), hence the margin.
+ */
+const HEALTHZ_CEILING_MS = 5_000;
 /** The most a simulator answer may weigh: 16,384 tokens in all, whatever `n` and the prompt. */
 const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 

@@ -1,7 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../src/accounting/sqlite-store.js';
+import { ledgerRow } from '../src/accounting/test-support.js';
 import { main } from '../src/cli/main.js';
+import { DATABASE_FILE } from '../src/config/resolve-config.js';
 import { removeDir, startGateway, tempDir } from './helpers/gateway-process.js';
 
 /**
@@ -71,6 +74,33 @@ describe('switchyard CLI on a data dir', () => {
     removeDir(dataDir);
   });
 
+  it('takes each setting from the flag, else the environment, else the file (docs/config.md)', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'switchyard.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ server: { host: '127.0.0.11', port: 1111, dataDir: 'from-file' } }),
+    );
+    const env = { HOST: '127.0.0.22', PORT: '2222', SWITCHYARD_DATA_DIR: join(dir, 'from-env') };
+    const flags = ['--host', '127.0.0.33', '--port', '3333', '--data-dir', join(dir, 'from-flag')];
+    const server = async (args: readonly string[], environment: Record<string, string>) => {
+      const check = await runCli(['config', 'check', '--json', '--config', config, ...args], environment);
+      expect(check.code, check.stderr).toBe(0);
+      const { host, port, dataDir } = (JSON.parse(check.stdout) as { server: Record<string, unknown> })
+        .server;
+      return { host, port, dataDir };
+    };
+    const [all, envAndFile, fileOnly] = await Promise.all([
+      server(flags, env),
+      server([], env),
+      server([], {}),
+    ]);
+    expect(all).toEqual({ host: '127.0.0.33', port: 3333, dataDir: join(dir, 'from-flag') });
+    expect(envAndFile).toEqual({ host: '127.0.0.22', port: 2222, dataDir: join(dir, 'from-env') });
+    expect(fileOnly).toEqual({ host: '127.0.0.11', port: 1111, dataDir: join(dir, 'from-file') });
+    removeDir(dir);
+  });
+
   it('usage reports totals from the ledger; config check shows what a config resolves to', async () => {
     const dataDir = tempDir();
     const config = join(dataDir, 'switchyard.yaml');
@@ -94,7 +124,7 @@ describe('switchyard CLI on a data dir', () => {
       runCli(['config', 'check', '--config', config], { ANTHROPIC_API_KEY: 'sk-ant-secret-value-123' }),
     ]);
     expect(usage.code, usage.stderr).toBe(0);
-    expect(usage.stdout).toMatch(/TOTAL\s+0\s+0\s+0\s+0\s+\$0\.000000/);
+    expect(usage.stdout).toMatch(/TOTAL\s+0\s+0\s+0\s+0\s+\$0\.000000000/);
     expect(check.code, check.stderr).toBe(0);
     expect(check.stdout).toContain(`Configuration OK (${config})`);
     expect(check.stdout).toMatch(
@@ -104,6 +134,20 @@ describe('switchyard CLI on a data dir', () => {
     expect(check.stdout).toMatch(/smart\s+weighted\s+local\/llama3×1, simulator\/echo×3/);
     expect(check.stdout).not.toContain('sk-ant-secret-value-123');
     expect(check.stdout).not.toContain('none-needed-here');
+    removeDir(dataDir);
+  });
+
+  it('usage sums costs exactly: four requests at $0.0000121 make $0.000048400 (issue 19.7)', async () => {
+    const dataDir = tempDir();
+    const store = openSqliteStore(join(dataDir, DATABASE_FILE));
+    for (let i = 0; i < 4; i++)
+      await store.appendLedger(ledgerRow({ ts: Date.now() - 1_000, cost: 0.0000121 }));
+    store.close();
+    const usage = await runCli(['usage', '--data-dir', dataDir]);
+    expect(usage.code, usage.stderr).toBe(0);
+    expect(usage.stdout).toMatch(/TOTAL\s+4\s+0\s+\d+\s+\d+\s+\$0\.000048400\n/);
+    const json = await runCli(['usage', '--json', '--data-dir', dataDir]);
+    expect(json.stdout).toContain('"cost": 0.0000484\n');
     removeDir(dataDir);
   });
 
@@ -134,6 +178,50 @@ describe('switchyard CLI on a data dir', () => {
     const syntax = await runCli(['config', 'check', '--config', config]);
     expect(syntax.stderr).toContain('YAML syntax error at line 4, column 5');
     expect(syntax.stderr).toContain('4 |     dataDir: x');
+    removeDir(dir);
+  });
+
+  it('prices shows which price applies to each deployment and where it comes from (issue 20)', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'switchyard.yaml');
+    writeFileSync(
+      path,
+      [
+        'providers:',
+        '  claude: { type: anthropic, apiKey: sk-ant-test-0123456789, models: [claude-sonnet-4-5] }',
+        '  token360: { type: openai-compatible, preset: token360, apiKey: test-key-0123456789, models: [glm-5.1] }',
+        '  local: { type: openai-compatible, preset: vllm, models: [llama-3.3-70b] }',
+        'models:',
+        '  smart: { deployments: [claude/claude-sonnet-4-5, token360/glm-5.1] }',
+        'prices:',
+        '  token360:',
+        '    glm-5.1: { input: 1, output: 3.2, cachedInput: 0.2 }',
+      ].join('\n'),
+    );
+    const all = await runCli(['prices', '--config', path]);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toMatch(/catalogue @pydantic\/genai-prices \d+\.\d+\.\d+/);
+    const line = (deployment: string) => all.stdout.split('\n').find((l) => l.startsWith(deployment)) ?? '';
+    // Anthropic's long-context tier and cache-write price, from the catalogue.
+    expect(line('claude/claude-sonnet-4-5')).toMatch(
+      /3 \(6 from 200000 tokens\).*3\.75 \(7\.5 from 200000 tokens\).*catalogue anthropic:claude-sonnet-4-5/,
+    );
+    expect(line('token360/glm-5.1')).toMatch(/1\s+0\.2\s+-\s+3\.2\s+config prices\.token360\.glm-5\.1$/);
+    expect(line('local/llama-3.3-70b')).toContain('none: costs 0');
+
+    const one = await runCli(['prices', 'gpt-4o', '--json', '--config', path]);
+    expect(one.code, one.stderr).toBe(0);
+    const report = JSON.parse(one.stdout) as {
+      catalogue: { package: string; version: string };
+      prices: { source: string; listed_as: { provider: string }; prices: Record<string, unknown> }[];
+    };
+    expect(report.catalogue).toEqual({
+      package: '@pydantic/genai-prices',
+      version: expect.stringMatching(/^\d/),
+    });
+    expect(report.prices).toMatchObject([
+      { source: 'catalogue', listed_as: { provider: 'openai' }, prices: { input_mtok: expect.any(Number) } },
+    ]);
     removeDir(dir);
   });
 

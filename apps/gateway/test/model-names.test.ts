@@ -100,7 +100,8 @@ describe('model names', () => {
     }
     const text = await metricsText();
     expect(text).not.toContain('made-up');
-    expect(text).toContain('switchyard_requests_total{model="other",deployment="none",status="404"} 41');
+    // Filed under the deployment that failed them (all `other`), not "none".
+    expect(text).toContain('switchyard_requests_total{model="other",deployment="other",status="404"} 41');
     expect(text).toContain('switchyard_upstream_errors_total{deployment="other",code="model_not_found"} 41');
     // Forty more names: the same series, only their counts changed.
     expect(text.length - size).toBeLessThan(200);

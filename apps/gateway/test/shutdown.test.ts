@@ -41,7 +41,8 @@ async function usageTotals(dataDir: string): Promise<{
 }
 
 // The two gateways are independent processes: run them side by side.
-describe.concurrent('graceful shutdown (SIGTERM)', () => {
+// Each test starts a gateway process and runs the CLI: seconds of start-up on a loaded 2-core box.
+describe.concurrent('graceful shutdown (SIGTERM)', { timeout: 60_000 }, () => {
   it('stops accepting, lets an in-flight stream finish, writes its ledger row, closes the database, exits 0', async ({
     expect,
   }) => {

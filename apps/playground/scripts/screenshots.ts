@@ -2,29 +2,25 @@
  * Screenshots of the main views, light and dark, desktop (1280×800) and phone (390×844), saved
  * under docs/. Run with `pnpm --filter @switchyard/playground screenshots`.
  *
- * It builds the playground, runs a gateway in this process (its public API, from source) with the
- * simulator models slowed to realistic speeds, backfills its ledger with 24 hours of synthetic
- * traffic so the usage charts have history, and drives Debian's chromium through real requests.
+ * It builds the playground, starts a gateway process (its CLI, as the browser tests do) with the
+ * simulator models slowed to realistic speeds, backfills its ledger (the SQLite file in its data
+ * directory) with 24 hours of synthetic traffic so the usage charts have history, and drives
+ * Debian's chromium through real requests.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-// The gateway's public entry point, by path: a package dependency would make the workspace
-// graph cyclic as soon as the gateway depends on the playground build.
-import { createLogger, Gateway, resolveConfig, SecretScrubber } from '../../gateway/src/index.js';
 import { launchChromium, storageScript } from '../test/support/browser.js';
 import { buildPlayground, PACKAGE_DIR } from '../test/support/build-playground.js';
+import { type GatewayProcess, startGateway } from '../test/support/gateway-process.js';
+import { HISTORY_MODELS, SCREENSHOT_GATEWAY_CONFIG } from './screenshot-config.js';
 
 const DOCS = join(PACKAGE_DIR, 'docs');
 const ADMIN_KEY = 'sk-sy-screenshots-admin-key-0001';
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
-const PRICES = {
-  'simulator/echo': { input: 0.4, output: 1.6 },
-  'simulator/thinker': { input: 3, output: 15 },
-  'simulator/babble': { input: 0.15, output: 0.6 },
-};
 
 /** A small deterministic PRNG, so every run draws the same synthetic traffic. */
 function random(seed: number): () => number {
@@ -35,28 +31,9 @@ function random(seed: number): () => number {
   };
 }
 
-async function startGateway(dataDir: string, playground: string): Promise<{ gateway: Gateway; url: string }> {
-  const config = resolveConfig({
-    file: {
-      server: { playground },
-      providers: { simulator: { type: 'simulator', options: { ttftMs: 240, tokensPerSecond: 70 } } },
-      prices: PRICES,
-      logging: { level: 'warn' },
-    },
-    env: { SWITCHYARD_ADMIN_KEY: ADMIN_KEY },
-    cwd: dataDir,
-    overrides: { host: '127.0.0.1', port: 0, dataDir },
-  });
-  const scrubber = new SecretScrubber();
-  const logger = createLogger({ level: 'warn', scrubber });
-  const gateway = await Gateway.create({ config, logger, scrubber });
-  return { gateway, url: await gateway.listen() };
-}
-
-async function createKey(url: string, name: string): Promise<{ id: string; secret: string }> {
-  const response = await fetch(`${url}/admin/keys`, {
+async function createKey(gateway: GatewayProcess, name: string): Promise<{ id: string; secret: string }> {
+  const response = await gateway.admin('/admin/keys', {
     method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify({ name, rpm: 600 }),
   });
   if (response.status !== 201) throw new Error(`key creation failed: ${await response.text()}`);
@@ -64,16 +41,29 @@ async function createKey(url: string, name: string): Promise<{ id: string; secre
 }
 
 /** 24 hours of plausible traffic: a daily curve, three models, three keys, a few failures. */
-function backfill(gateway: Gateway, keyIds: string[]): void {
+function backfill(gateway: GatewayProcess, keyIds: string[]): void {
+  // The ledger's columns as docs/config.md's `switchyard.db` holds them; the gateway reads the rows
+  // back for its usage API. WAL mode lets this second connection write while the gateway runs.
+  const db = new Database(join(gateway.dataDir, 'switchyard.db'));
+  db.pragma('busy_timeout = 5000');
+  const insert = db.prepare(
+    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream, cached)
+     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @cost, @latencyMs, @ttftMs, @status, @errorCode, @stream, @cached)`,
+  );
+  db.transaction(() => insertTraffic(insert, keyIds))();
+  db.close();
+}
+
+function insertTraffic(insert: Database.Statement, keyIds: string[]): void {
   const next = random(42);
   const now = Date.now();
-  const models = Object.keys(PRICES) as (keyof typeof PRICES)[];
+  const models = HISTORY_MODELS;
   for (let hour = 24; hour >= 1; hour--) {
     const start = now - hour * 3_600_000;
     const daytime = 0.55 + 0.45 * Math.sin(((new Date(start).getHours() - 8) / 24) * 2 * Math.PI);
     const count = Math.round(6 + 30 * daytime + next() * 8);
     for (let i = 0; i < count; i++) {
-      const model = models[Math.floor(next() ** 1.4 * models.length)] as keyof typeof PRICES;
+      const model = models[Math.floor(next() ** 1.4 * models.length)] as (typeof HISTORY_MODELS)[number];
       const keyId = keyIds[Math.floor(next() ** 1.2 * keyIds.length)] ?? null;
       const thinker = model === 'simulator/thinker';
       const failed = next() < (model === 'simulator/babble' ? 0.06 : 0.015);
@@ -85,8 +75,7 @@ function backfill(gateway: Gateway, keyIds: string[]): void {
       const latency = failed
         ? Math.round(ttft * 0.5)
         : ttft + Math.round((completion / 70) * 1000 * (0.8 + next() * 0.5));
-      const price = PRICES[model];
-      gateway.accounting.store.appendLedger({
+      insert.run({
         id: `backfill-${hour}-${i}`,
         ts: start + Math.floor(next() * 3_600_000),
         requestId: `req_backfill_${hour}_${i}`,
@@ -96,15 +85,17 @@ function backfill(gateway: Gateway, keyIds: string[]): void {
         promptTokens: prompt,
         completionTokens: completion,
         cachedTokens: 0,
+        cacheWriteTokens: 0,
         reasoningTokens: reasoning,
-        cost: (prompt * price.input + completion * price.output) / 1e6,
+        // What a fresh gateway charges for the simulator: nothing.
+        cost: 0,
         latencyMs: latency,
         ttftMs: failed ? null : ttft,
         // A few streams stopped by their user (499): cancellations, shown apart from errors.
         status: failed ? (next() < 0.5 ? 429 : 502) : cancelled ? 499 : 200,
         errorCode: failed ? 'upstream_error' : cancelled ? 'aborted' : null,
-        stream: true,
-        cached: false,
+        stream: 1,
+        cached: 0,
       });
     }
   }
@@ -232,10 +223,17 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'playground-screenshots-'));
   console.log('building the playground…');
   const dist = await buildPlayground(join(work, 'dist'));
-  const { gateway, url } = await startGateway(join(work, 'data'), dist);
+  const gateway = await startGateway({
+    playgroundDir: dist,
+    adminKey: ADMIN_KEY,
+    config: SCREENSHOT_GATEWAY_CONFIG,
+  });
+  const { url } = gateway;
   let browser: Browser | undefined;
   try {
-    const keys = await Promise.all(['web-app', 'batch-jobs', 'notebook'].map((name) => createKey(url, name)));
+    const keys = await Promise.all(
+      ['web-app', 'batch-jobs', 'notebook'].map((name) => createKey(gateway, name)),
+    );
     backfill(
       gateway,
       keys.map((key) => key.id),
@@ -259,7 +257,7 @@ async function main(): Promise<void> {
     await capture(browser, state, url);
   } finally {
     await browser?.close();
-    await gateway.shutdown();
+    await gateway.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -35,6 +35,11 @@ export function resolveTimeout(timeout: TimeoutSetting | undefined): TimeoutSett
 
 /** One HTTP request to an upstream, with the limits it runs under. */
 export interface UpstreamCall {
+  /**
+   * The adapter's provider name: error messages name it, never the URL's host and port (clients
+   * must not learn where the upstream lives; the transport error in `cause` keeps that for logs).
+   */
+  provider: string;
   url: string;
   method: 'GET' | 'POST';
   headers: Record<string, string>;
@@ -45,8 +50,6 @@ export interface UpstreamCall {
   deadline?: number | undefined;
   timeout: TimeoutSettings;
   requestId: string | null;
-  /** Who answers, in error messages (`Anthropic`). Default: `the upstream (<host>)`. */
-  source?: string;
   /** Largest body `text()` reads; more is a `bad_response` error. Default {@link DEFAULT_MAX_RESPONSE_BYTES}. */
   maxResponseBytes?: number;
 }
@@ -83,30 +86,26 @@ class TimeoutMarker extends Error {
 /** Why a call was closed before its body ended (the consumer stopped early). */
 const CLOSED_EARLY = new Error('Upstream call finished early.');
 
+/**
+ * The error code of a transport failure (`ECONNREFUSED`, `UND_ERR_SOCKET`): messages of network
+ * errors quote addresses ("connect ECONNREFUSED 127.0.0.1:18901"), so only the code goes to clients.
+ */
 function describeNetworkError(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current; depth++) {
-    const c = current as { code?: unknown; message?: unknown; cause?: unknown };
-    if (typeof c.code === 'string' && c.code.startsWith('E')) return c.code;
-    if (typeof c.code === 'string' && c.code.startsWith('UND_ERR')) {
-      return typeof c.message === 'string' ? c.message : c.code;
-    }
+    const c = current as { code?: unknown; cause?: unknown };
+    if (typeof c.code === 'string' && (c.code.startsWith('E') || c.code.startsWith('UND_ERR'))) return c.code;
     current = c.cause;
   }
-  const message = (error as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' ? message : 'network error';
+  return 'network error';
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function safeHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return 'upstream';
-  }
+/**
+ * How client-facing messages name an upstream: `the upstream (provider 'token360')`, never its
+ * host and port.
+ */
+export function upstreamSource(provider: string): string {
+  return `the upstream (provider '${provider}')`;
 }
 
 /**
@@ -118,7 +117,6 @@ function safeHost(url: string): string {
 export class UpstreamCallGuard {
   readonly call: UpstreamCall;
   readonly #cancel: (reason: unknown) => void;
-  #source: string | undefined;
   #reason: unknown;
   #cancelled = false;
   #settled = false;
@@ -132,10 +130,9 @@ export class UpstreamCallGuard {
     this.#cancel = cancel;
   }
 
-  /** Who answers, in messages: the call's `source`, or `the upstream (<host>)`. */
+  /** How messages name the upstream: `the upstream (provider 'token360')`. */
   get source(): string {
-    this.#source ??= this.call.source ?? `the upstream (${safeHost(this.call.url)})`;
-    return this.#source;
+    return upstreamSource(this.call.provider);
   }
 
   /** Starts the timers and listens to the caller; throws when the call must not even start. */
@@ -183,7 +180,7 @@ export class UpstreamCallGuard {
     const { call } = this;
     if (reason instanceof TimeoutMarker) {
       return new TimeoutError({
-        message: `${capitalize(this.source)} did not answer within the ${reason.phase} timeout of ${reason.ms} ms.`,
+        message: `The upstream (provider '${call.provider}') did not answer within the ${reason.phase} timeout of ${reason.ms} ms.`,
         code: 'timeout',
         requestId: call.requestId,
         cause: error,

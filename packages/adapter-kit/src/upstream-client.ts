@@ -6,6 +6,7 @@ import {
   type UpstreamHeaders,
   type UpstreamResponse,
   type UpstreamTransport,
+  upstreamSource,
 } from './upstream-call.js';
 import { parseErrorBody, type RetryHints, retryHints } from './upstream-error-body.js';
 import { type FetchFunction, fetchUpstream } from './upstream-fetch.js';
@@ -33,8 +34,12 @@ export interface UpstreamClientSettings {
   timeout?: TimeoutSetting | undefined;
   /** Largest body `text()`/`json()` reads (and largest error body kept). Default 32 MiB. */
   maxResponseBytes?: number | undefined;
-  /** Who answers, in messages: `Anthropic`, `Gemini`. Default: `the upstream (<host>)`. */
-  name?: string | undefined;
+  /**
+   * The adapter's provider name (`anthropic`, `token360`): messages say `the upstream (provider
+   * 'token360')`, never the base URL's host and port, which clients must not learn (the transport
+   * error kept as `cause` has them for the server's logs).
+   */
+  provider: string;
   /** Turns a non-2xx answer into the adapter's protocol error. */
   toError(answer: UpstreamErrorAnswer): ProtocolError;
 }
@@ -55,6 +60,8 @@ export interface UpstreamRequest {
 
 /** Sends requests to one upstream over one keep-alive pool; see {@link createUpstreamClient}. */
 export interface UpstreamClient {
+  /** How messages name this upstream: `the upstream (provider 'token360')` (for {@link readJson}). */
+  readonly source: string;
   /** Largest body read at once: use it as the largest stream event too. */
   readonly maxResponseBytes: number;
   /**
@@ -88,6 +95,7 @@ export function createUpstreamClient(settings: UpstreamClientSettings): Upstream
   const timeout = resolveTimeout(settings.timeout);
   const maxResponseBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const customFetch = settings.fetch;
+  const source = upstreamSource(settings.provider);
   const transport: UpstreamTransport = customFetch
     ? (call) => fetchUpstream(customFetch, call)
     : createUndiciTransport();
@@ -104,7 +112,7 @@ export function createUpstreamClient(settings: UpstreamClientSettings): Upstream
       timeout,
       requestId,
       maxResponseBytes,
-      ...(settings.name === undefined ? {} : { source: settings.name }),
+      provider: settings.provider,
     });
     if (upstream.status >= 200 && upstream.status <= 299) return upstream;
     const text = await upstream.text().catch(() => '');
@@ -119,10 +127,11 @@ export function createUpstreamClient(settings: UpstreamClientSettings): Upstream
   };
 
   return {
+    source,
     maxResponseBytes,
     send,
     async json(request) {
-      return readJson(await send(request), { source: settings.name, requestId: request.requestId });
+      return readJson(await send(request), { source, requestId: request.requestId });
     },
   };
 }
@@ -140,7 +149,7 @@ export async function readJson(
     return JSON.parse(text);
   } catch (cause) {
     throw createProtocolError({
-      message: `${options.source ?? 'The upstream'} sent a body that is not JSON: ${clip(text, 120)}`,
+      message: `The answer of ${options.source ?? 'the upstream'} is not JSON: ${clip(text, 120)}`,
       code: ErrorCode.badResponse,
       requestId: options.requestId ?? null,
       cause,

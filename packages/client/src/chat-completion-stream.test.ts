@@ -319,7 +319,8 @@ describe('a failing stream', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     });
-    const client = createClient({ baseURL: server.baseURL, timeout: 300, idleTimeout: 200 });
+    // The idle timeout is far out of reach: a slow scheduling slice between pings must not trip it.
+    const client = createClient({ baseURL: server.baseURL, timeout: 300, idleTimeout: 10_000 });
     const stream = await client.chat.completions.create(request);
 
     const error = await failure(() => collect(stream));

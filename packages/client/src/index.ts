@@ -48,12 +48,9 @@ export {
   runTools,
   ToolCallError,
   type ToolContext,
-  type ToolResult,
-  type ToolRunEvent,
-  type ToolRunResult,
-  type ToolRunStep,
 } from './run-tools.js';
 export type { RequestOptions } from './send-request.js';
 export type { InferOutput, StructuredSchema, ValidationIssue } from './standard-schema.js';
 export { type ChatCompletionParseParams, type ParsedChatCompletion, parse } from './structured-output.js';
+export type { ToolResult, ToolRunEvent, ToolRunResult, ToolRunStep } from './tool-run-result.js';
 export { ToolRunStream } from './tool-run-stream.js';

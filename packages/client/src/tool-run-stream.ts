@@ -1,6 +1,6 @@
 import { AbortError, ProtocolError } from '@switchyard/protocol';
 import { chunkText } from './chat-completion-stream.js';
-import type { ToolRunEvent, ToolRunResult } from './run-tools.js';
+import type { ToolRunEvent, ToolRunResult } from './tool-run-result.js';
 
 /**
  * A streaming tool run. Iterate it (once) for every chunk of every model call and each

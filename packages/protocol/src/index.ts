@@ -33,6 +33,9 @@ export {
   shouldRetryFromHeaders,
   TimeoutError,
   toProtocolError,
+  type UpstreamAccountErrorInit,
+  upstreamAuthFailedError,
+  upstreamInsufficientQuotaError,
 } from './errors/index.js';
 // OpenAPI
 export {

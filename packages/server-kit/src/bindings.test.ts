@@ -3,7 +3,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { ChatCompletionChunk } from '@switchyard/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createChatServer } from './chat-server.js';
 import { createNodeHandler } from './node/node-handler.js';
 import {
@@ -167,10 +167,22 @@ describe('node handler', () => {
       req.on('response', resolve),
     );
     res.pause();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Wait for the producer to stall (no pull for 200 ms) instead of sampling after a fixed delay:
+    // kernel and stream buffers hold a few MB at most, an unthrottled producer never stalls and
+    // is far past 32 MiB long before the ceiling.
+    let seen = -1;
+    await vi.waitFor(
+      () => {
+        expect(pulled * piece.length, 'bytes pulled while the client reads nothing').toBeLessThan(
+          32 * 1024 * 1024,
+        );
+        const moved = pulled !== seen;
+        seen = pulled;
+        expect(moved, 'the producer still runs').toBe(false);
+      },
+      { timeout: 10_000, interval: 200 },
+    );
     const whilePaused = pulled;
-    // Kernel and stream buffers hold a few MB at most; an unthrottled producer would be far past that.
-    expect(whilePaused * piece.length).toBeLessThan(32 * 1024 * 1024);
     let received = 0;
     res.on('data', (data: Buffer) => {
       received += data.length;

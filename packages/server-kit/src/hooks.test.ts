@@ -1,5 +1,5 @@
 import { PermissionDeniedError } from '@switchyard/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createChatServer } from './chat-server.js';
 import type { ChatFinishEvent, ChatServerOptions } from './chat-server-types.js';
 import {
@@ -55,7 +55,7 @@ describe('authenticate', () => {
     expect(missing.status).toBe(401);
     expect((await missing.json()).error).toMatchObject({
       code: 'invalid_api_key',
-      type: 'authentication_error',
+      type: 'invalid_request_error',
     });
     const wrong = await post(url, body(), { authorization: 'Bearer sk-wrong-secret' });
     expect(wrong.status).toBe(401);
@@ -169,18 +169,33 @@ describe('an onFinish that returns a promise', () => {
       onFinish: () => new Promise<void>((resolve) => releases.push(resolve)),
     });
     for (const stream of [true, false]) {
-      let received: string | undefined;
+      let received = '';
+      let complete = false;
       const pending = post(
         url,
         body({ stream, stream_options: stream ? { include_usage: true } : undefined }),
-      )
-        .then((res) => res.text())
-        .then((text) => {
-          received = text;
-        });
-      while (releases.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(received).toBeUndefined();
+      ).then(async (res) => {
+        const decoder = new TextDecoder();
+        const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+        for (let read = await reader.read(); !read.done; read = await reader.read())
+          received += decoder.decode(read.value, { stream: true });
+        complete = true;
+      });
+      await vi.waitFor(() => expect(releases).toHaveLength(1), { timeout: 5_000 });
+      // Once the client has read everything sent before the hook settles (nothing new for 200 ms,
+      // however slow the machine), the held bytes must still be missing.
+      let seen = -1;
+      await vi.waitFor(
+        () => {
+          const moved = received.length !== seen;
+          seen = received.length;
+          expect(moved).toBe(false);
+        },
+        { timeout: 10_000, interval: 200 },
+      );
+      expect(complete).toBe(false);
+      expect(received).not.toContain(stream ? 'data: [DONE]' : '"usage"');
+      if (stream) expect(received, 'the answer before the held end').toContain('Hello');
       releases.shift()?.();
       await pending;
       expect(received).toContain(stream ? 'data: [DONE]' : '"usage"');

@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { ErrorEnvelopeSchema } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { helloCompletion, scriptedAdapter } from './test-helpers/scripted-adapter.js';
@@ -499,13 +499,42 @@ describe('malformed requests get the protocol error envelope', () => {
     expect(res.headers.connection).toBe('close');
   });
 
-  it('stops reading a chunked upload at the limit', async () => {
-    const piece = 'x'.repeat(16 * 1024);
-    const res = await send({
+  it('stops reading a chunked upload at the limit: 413 while the client is still sending', async () => {
+    // An upload that never ends on its own: the answer must come while it is under way, and the
+    // server must stop taking bytes (a server that read on, to buffer or discard, takes 64 MiB).
+    const url = new URL(server.url);
+    const req = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      method: 'POST',
+      path: '/v1/chat/completions',
       headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
-      chunks: ['{"model":"test-model","messages":[{"role":"user","content":"', ...Array(64).fill(piece)],
+      agent: false,
     });
-    expectEnvelope(res, { status: 413, code: 'body_too_large' });
+    req.on('error', () => undefined);
+    let answered: IncomingMessage | undefined;
+    const answer = new Promise<IncomingMessage>((resolve) => req.once('response', resolve));
+    void answer.then((res) => {
+      answered = res;
+    });
+    const stopped = new Promise((resolve) => req.once('close', resolve));
+    const piece = 'x'.repeat(64 * 1024);
+    let written = 0;
+    req.write('{"model":"test-model","messages":[{"role":"user","content":"');
+    while (!answered && !req.destroyed && written < 64 * 1024 * 1024) {
+      written += piece.length;
+      if (!req.write(piece))
+        await Promise.race([new Promise((resolve) => req.once('drain', resolve)), answer, stopped]);
+    }
+    expect(written, 'bytes the server let the client write').toBeLessThan(16 * 1024 * 1024);
+    const res = await answer;
+    let text = '';
+    for await (const part of res) text += part;
+    req.destroy();
+    expectEnvelope(
+      { status: res.statusCode ?? 0, headers: res.headers, body: text },
+      { status: 413, code: 'body_too_large' },
+    );
   });
 
   it('keeps serving after every malformed request', async () => {

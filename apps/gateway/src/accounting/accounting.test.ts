@@ -95,7 +95,7 @@ describe('API keys', () => {
     const p = accounting.authenticate(secret);
     expect(
       accounting.admit(p, { model: 'simulator/echo', requestId: 'r1', estimatedPromptTokens: 1 }),
-    ).toBeTruthy();
+    ).toMatchObject({ model: 'simulator/echo', requestId: 'r1', principal: { keyId: p.keyId } });
     const e = catchError(() =>
       accounting.admit(p, { model: 'gpt-4o', requestId: 'r2', estimatedPromptTokens: 1 }),
     );
@@ -142,9 +142,15 @@ describe('rate limits', () => {
       accounting.admit(p, { model: 'm', requestId: 'c', estimatedPromptTokens: 1 }, t0 + 20_000),
     );
     expect(e.retryAfterMs).toBe(40_000);
+    // 'a' has left the window, 'b' has not: 'd' takes the last of the two.
     expect(
       accounting.admit(p, { model: 'm', requestId: 'd', estimatedPromptTokens: 1 }, t0 + 60_000),
-    ).toBeTruthy();
+    ).toMatchObject({ requestId: 'd', headers: { 'x-ratelimit-remaining-requests': '0' } });
+    expect(
+      catchError(() =>
+        accounting.admit(p, { model: 'm', requestId: 'e', estimatedPromptTokens: 1 }, t0 + 60_000),
+      ).retryAfterMs,
+    ).toBe(10_000);
   });
 
   it('counts tokens per minute with the real usage, and refuses a request larger than the limit for good', () => {
@@ -385,10 +391,86 @@ describe('ledger and cost', () => {
   it('prices models by exact id, then without a provider prefix or a date suffix', () => {
     const { accounting } = setup();
     const u = usage(1_000_000, 0);
-    expect(accounting.costOf('gpt-4o', u)).toBe(2.5);
-    expect(accounting.costOf('openai/gpt-4o', u)).toBe(2.5);
-    expect(accounting.costOf('gpt-4o-2024-08-06', u)).toBe(2.5);
-    expect(accounting.costOf('simulator/echo', u)).toBe(0);
+    expect(accounting.costOf('gpt-4o', u)).toEqual({ usd: 2.5, source: 'price_table' });
+    expect(accounting.costOf('openai/gpt-4o', u).usd).toBe(2.5);
+    expect(accounting.costOf('gpt-4o-2024-08-06', u).usd).toBe(2.5);
+    expect(accounting.costOf('simulator/echo', u).usd).toBe(0);
+  });
+
+  it("takes the upstream's reported usage.cost as the cost: recorded, charged to the budget, marked upstream", async () => {
+    const { accounting } = setup();
+    const { secret } = accounting.createKey({ name: 'k', budgetUsd: 1, budgetPeriod: 'total' });
+    const p = accounting.authenticate(secret);
+    // glm-5.1 is in the price catalogue (it would price these tokens apart); glm-4.5v is not.
+    const reported = { ...usage(57, 7), cost: 0.000123, cost_details: { upstream_inference_cost: 0.000123 } };
+    expect(accounting.costOf('glm-5.1', reported)).toEqual({ usd: 0.000123, source: 'upstream' });
+    expect(accounting.costOf('glm-4.5v', reported)).toEqual({ usd: 0.000123, source: 'upstream' });
+    const table = accounting.costOf('glm-5.1', usage(57, 7));
+    expect(table.source).toBe('price_table');
+    expect(table.usd).toBeGreaterThan(0);
+    for (const model of ['glm-5.1', 'glm-4.5v']) {
+      const a = accounting.admit(p, { model, requestId: `req-${model}`, estimatedPromptTokens: 57 });
+      const { cost } = accounting.finish(a, {
+        model,
+        deployment: `token360/${model}`,
+        status: 200,
+        errorCode: null,
+        usage: reported,
+        latencyMs: 5,
+      });
+      expect(cost).toBe(0.000123);
+    }
+    const a = accounting.admit(p, { model: 'glm-5.1', requestId: 'req-table', estimatedPromptTokens: 57 });
+    accounting.finish(a, {
+      model: 'glm-5.1',
+      deployment: 'token360/glm-5.1',
+      status: 200,
+      errorCode: null,
+      usage: usage(57, 7),
+      latencyMs: 5,
+    });
+    const rows = await accounting.store.queryLedger({ keyId: p.keyId });
+    expect(rows.map((r) => [r.cost, r.costSource])).toEqual([
+      [0.000123, 'upstream'],
+      [0.000123, 'upstream'],
+      [table.usd, 'price_table'],
+    ]);
+    expect(accounting.store.spentSince(p.keyId, 0)).toBeCloseTo(0.000246 + table.usd, 15);
+  });
+});
+
+describe('cache writes', () => {
+  it("records an answer's cache-written tokens in the ledger and prices them at the cache-write rate", async () => {
+    const { accounting } = setup({
+      pricing: {
+        claude: { 'claude-sonnet-4-5': { input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 } },
+      },
+    });
+    const p = accounting.authenticate(accounting.createKey({ name: 'k' }).secret);
+    // As the Anthropic adapter reports it: 100 fresh + 1,000 read + 2,000 written = 3,100 prompt tokens.
+    const written = {
+      ...usage(3_100, 50),
+      prompt_tokens_details: { cached_tokens: 1_000, cache_write_tokens: 2_000 },
+    };
+    const a = accounting.admit(p, { model: 'claude', requestId: 'req-cw', estimatedPromptTokens: 3_100 });
+    const { cost } = accounting.finish(a, {
+      ...outcome('claude', written),
+      upstreamModel: 'claude-sonnet-4-5',
+      upstreamProvider: 'claude',
+    });
+    expect(cost).toBe((100 * 3 + 1_000 * 0.3 + 2_000 * 3.75 + 50 * 15) / 1e6);
+    const [row] = await accounting.store.queryLedger({ keyId: p.keyId });
+    expect(row).toMatchObject({
+      cachedTokens: 1_000,
+      cacheWriteTokens: 2_000,
+      cost,
+      costSource: 'price_table',
+    });
+    expect((await accounting.usageSummary({})).totals).toMatchObject({
+      cached_tokens: 1_000,
+      cache_write_tokens: 2_000,
+    });
+    expect(accounting.renderMetrics()).toContain('kind="cache_write"} 2000');
   });
 });
 

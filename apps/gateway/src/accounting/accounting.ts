@@ -12,10 +12,10 @@ import { KeyRing, type KeySettings } from './api-keys.js';
 import { budgetRefusal, type WorstCase } from './budget-refusal.js';
 import { BudgetTracker, periodStart } from './budget-tracker.js';
 import { GatewayMetrics } from './gateway-metrics.js';
-import { type ModelPrice, PriceTable } from './pricing.js';
+import { type PricedModel, type PriceOverrides, PriceTable, type PriceTableOptions } from './pricing.js';
 import { type RateDecision, RateLimiter, type RateLimits } from './rate-limiter.js';
 import type { RedisLimits } from './redis-limits.js';
-import type { BudgetPeriod, KeyRecord, Store } from './store.js';
+import type { BudgetPeriod, CostSource, KeyRecord, Store } from './store.js';
 import type { UnknownKeyLimits } from './unknown-keys.js';
 import { type Bucket, type GroupBy, summariseUsage } from './usage-report.js';
 
@@ -56,8 +56,8 @@ export interface AdmitRequest {
    * (as upstreams bill it).
    */
   n?: number | null;
-  /** Upstream model ids that may serve the request; the dearest prices the budget reservation. */
-  upstreamModels?: readonly string[];
+  /** Upstream models that may serve the request; the dearest prices the budget reservation. */
+  upstreamModels?: readonly PricedModel[];
   stream?: boolean;
 }
 
@@ -67,6 +67,8 @@ export interface Outcome {
   model: string;
   /** The model billed upstream, when it differs (pricing uses it). */
   upstreamModel?: string | null;
+  /** The configured provider that answered (pricing uses its prices). */
+  upstreamProvider?: string | null;
   deployment: string | null;
   status: number;
   errorCode: string | null;
@@ -78,6 +80,17 @@ export interface Outcome {
   cached?: boolean;
   /** `usage` is the gateway's estimate: the upstream's own usage never arrived. */
   usageEstimated?: boolean;
+  /**
+   * The cost the answer's `usage.cost` told the client ({@link Accounting.costOf}, settled once);
+   * without it, `usage` is priced here.
+   */
+  cost?: SettledCost;
+}
+
+/** What a request cost, in USD, and who said so. */
+export interface SettledCost {
+  readonly usd: number;
+  readonly source: CostSource;
 }
 
 /** Defaults for keys that set none of their own; `null` or absent means unlimited. */
@@ -90,7 +103,12 @@ export interface LimitsDefaults {
 
 export interface AccountingOptions {
   store: Store;
-  pricing?: Readonly<Record<string, ModelPrice>>;
+  /** The config's `prices:`, over the catalogue's. */
+  pricing?: PriceOverrides;
+  /** Each configured provider's catalogue provider id (see {@link PriceTableOptions.providers}). */
+  priceProviders?: PriceTableOptions['providers'];
+  /** Told once per provider and model without a price (it costs 0). */
+  onUnpriced?: PriceTableOptions['onUnpriced'];
   limitsDefaults?: LimitsDefaults;
   /** Output tokens assumed for budget reservations when a request sets no max. */
   defaultMaxTokens?: number;
@@ -141,7 +159,11 @@ export class Accounting {
       onLookup: (result) => lookups.inc([result]),
     });
     this.#budgets = new BudgetTracker(options.store);
-    this.prices = new PriceTable(options.pricing);
+    this.prices = new PriceTable({
+      ...(options.pricing ? { prices: options.pricing } : {}),
+      ...(options.priceProviders ? { providers: options.priceProviders } : {}),
+      ...(options.onUnpriced ? { onUnpriced: options.onUnpriced } : {}),
+    });
     this.#defaults = options.limitsDefaults ?? {};
     this.#defaultMaxTokens = options.defaultMaxTokens ?? 4096;
     this.#shared = options.shared;
@@ -328,9 +350,9 @@ export class Accounting {
     const outputTokens = maxTokens * n;
     const tokens = promptTokens + (limits.tpm === null ? 0 : outputTokens);
     const budget = this.#budgetOf(key);
-    const models = request.upstreamModels?.length ? request.upstreamModels : [request.model];
+    const models = request.upstreamModels?.length ? request.upstreamModels : [{ model: request.model }];
     const reservedCost = budget
-      ? Math.max(...models.map((m) => this.prices.maxCostOf(m, promptTokens, outputTokens)))
+      ? Math.max(...models.map((m) => this.prices.maxCostOf(m.model, promptTokens, outputTokens, m.provider)))
       : 0;
     const worst: WorstCase = {
       promptTokens,
@@ -393,8 +415,16 @@ export class Accounting {
       : { usd, period: this.#defaults.budgetPeriod ?? 'month' };
   }
 
-  costOf(model: string, usage: Usage | null | undefined): number {
-    return usage ? this.prices.costOf(model, usage) : 0;
+  /**
+   * What a request cost: the upstream's own `usage.cost` when it reported one (its bill: returned,
+   * recorded and charged as is), else the price table's price of `usage` on `model` at `provider`
+   * (a configured provider's name).
+   */
+  costOf(model: string, usage: Usage | null | undefined, provider?: string): SettledCost {
+    const reported = usage?.cost;
+    if (typeof reported === 'number' && Number.isFinite(reported) && reported >= 0)
+      return { usd: reported, source: 'upstream' };
+    return { usd: usage ? this.prices.costOf(model, usage, provider) : 0, source: 'price_table' };
   }
 
   /**
@@ -409,11 +439,16 @@ export class Accounting {
   ): { cost: number; committed: Promise<void> } {
     const usage = outcome.usage ?? null;
     const fromCache = outcome.cached === true;
-    const cost = fromCache ? 0 : this.costOf(outcome.upstreamModel ?? outcome.model, usage);
+    const settled: SettledCost = fromCache
+      ? { usd: 0, source: 'price_table' }
+      : (outcome.cost ??
+        this.costOf(outcome.upstreamModel ?? outcome.model, usage, outcome.upstreamProvider ?? undefined));
+    const cost = settled.usd;
     const key = admission.principal.key;
     const prompt = usage?.prompt_tokens ?? 0;
     const completion = usage?.completion_tokens ?? 0;
     const cached = usage?.prompt_tokens_details?.cached_tokens ?? 0;
+    const cacheWrite = usage?.prompt_tokens_details?.cache_write_tokens ?? 0;
     const reasoning = usage?.completion_tokens_details?.reasoning_tokens ?? 0;
     const ttftMs = outcome.ttftMs ?? null;
     const committed = this.store.appendLedger({
@@ -426,8 +461,10 @@ export class Accounting {
       promptTokens: prompt,
       completionTokens: completion,
       cachedTokens: cached,
+      cacheWriteTokens: cacheWrite,
       reasoningTokens: reasoning,
       cost,
+      costSource: settled.source,
       latencyMs: outcome.latencyMs,
       ttftMs,
       status: outcome.status,
@@ -463,6 +500,7 @@ export class Accounting {
       m.tokens.inc([outcome.model, deployment, 'prompt'], prompt);
       m.tokens.inc([outcome.model, deployment, 'completion'], completion);
       if (cached) m.tokens.inc([outcome.model, deployment, 'cached'], cached);
+      if (cacheWrite) m.tokens.inc([outcome.model, deployment, 'cache_write'], cacheWrite);
       if (reasoning) m.tokens.inc([outcome.model, deployment, 'reasoning'], reasoning);
     }
     if (cost) m.cost.inc([outcome.model], cost);

@@ -75,7 +75,7 @@ describe('admin API over HTTP', () => {
     expect(revoked.body.revoked_at).toEqual(expect.any(String));
     const after = await call('/v1/usage', { key: secret });
     expect(after.status).toBe(401);
-    expect(after.body).toMatchObject({ error: { code: 'invalid_api_key', type: 'authentication_error' } });
+    expect(after.body).toMatchObject({ error: { code: 'invalid_api_key', type: 'invalid_request_error' } });
   });
 
   it('updates limits with PATCH and names the bad field on invalid input', async () => {

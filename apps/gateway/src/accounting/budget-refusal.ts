@@ -1,5 +1,5 @@
 import { RateLimitError } from '@switchyard/protocol';
-import type { PriceTable } from './pricing.js';
+import type { PricedModel, PriceTable } from './pricing.js';
 import type { BudgetPeriod } from './store.js';
 
 /** A request's worst case, as admission counted it. */
@@ -11,7 +11,7 @@ export interface WorstCase {
   readonly explicitMax: boolean;
   readonly n: number;
   /** Upstream models that may serve it; the dearest sets the worst case. */
-  readonly models: readonly string[];
+  readonly models: readonly PricedModel[];
   readonly cost: number;
 }
 
@@ -41,7 +41,9 @@ export function budgetRefusal(
       message: `This API key has used its budget of ${usd(budget.usd)} for this ${periodName(budget.period)}.`,
     });
   }
-  const within = Math.min(...worst.models.map((m) => prices.outputTokensWithin(m, left, worst.promptTokens)));
+  const within = Math.min(
+    ...worst.models.map((m) => prices.outputTokensWithin(m.model, left, worst.promptTokens, m.provider)),
+  );
   const perChoice = Math.floor(within / worst.n);
   const output = `${worst.maxTokens} output tokens${worst.n > 1 ? ` × n=${worst.n}` : ''}`;
   const assumed = worst.explicitMax

@@ -1,3 +1,4 @@
+import { addUsd } from './money.js';
 import type { BudgetPeriod, Store } from './store.js';
 
 export function periodStart(period: BudgetPeriod, now: number): number {
@@ -61,15 +62,15 @@ export class BudgetTracker {
     const s = this.#current(keyId, period, now);
     const left = budget - s.spent - s.reserved;
     if (!fits(left, estimate)) return { ok: false, left: Math.max(0, left) };
-    s.reserved += estimate;
+    s.reserved = addUsd(s.reserved, estimate);
     return { ok: true };
   }
 
   /** Replaces a reservation with the real cost. */
   settle(keyId: string, period: BudgetPeriod, reserved: number, cost: number, now = Date.now()): void {
     const s = this.#current(keyId, period, now);
-    s.reserved = Math.max(0, s.reserved - reserved);
-    s.spent += cost;
+    s.reserved = Math.max(0, addUsd(s.reserved, -reserved));
+    s.spent = addUsd(s.spent, cost);
   }
 
   remaining(keyId: string, budget: number, period: BudgetPeriod, now = Date.now()): number {

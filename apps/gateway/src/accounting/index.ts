@@ -14,16 +14,18 @@ export {
   type LimitsDefaults,
   type Outcome,
   type Principal,
+  type SettledCost,
 } from './accounting.js';
 export { handleAdmin, handleUsage, keyView } from './admin-api.js';
 export { generateSecret, type KeySettings, SECRET_PATTERN } from './api-keys.js';
 export { GatewayMetrics } from './gateway-metrics.js';
 export { ACCOUNTING_OPENAPI_COMPONENTS, ACCOUNTING_OPENAPI_PATHS } from './openapi-paths.js';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres-store.js';
-export { DEFAULT_PRICES, type ModelPrice, PriceTable } from './pricing.js';
+export { CATALOGUE_PACKAGE, catalogueVersion, priceProvidersOf } from './price-catalogue.js';
+export { type ModelPrice, type PriceOverrides, type PriceQuote, PriceTable } from './pricing.js';
 export { RedisLimits } from './redis-limits.js';
 export { openSqliteStore } from './sqlite-store.js';
-export type { BudgetPeriod, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
+export type { BudgetPeriod, CostSource, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
 
 /** Opens (creating if needed) the SQLite database at `databasePath` and the accounting on top of it. */
 export function createAccounting(

@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { periodStart } from './budget-tracker.js';
+import { addUsd, SUM_COST_NANOS, usdOf } from './money.js';
 import { openLedgerSpool } from './sqlite-store.js';
-import type { BudgetPeriod, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
+import type { BudgetPeriod, CostSource, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE api_keys (
@@ -44,6 +45,10 @@ const MIGRATIONS: readonly string[] = [
   'ALTER TABLE ledger ADD COLUMN cached BOOLEAN NOT NULL DEFAULT FALSE;',
   // Estimated usage of a cut stream (issue 22): its own step, so other columns migrate apart.
   'ALTER TABLE ledger ADD COLUMN usage_estimated BOOLEAN NOT NULL DEFAULT FALSE;',
+  // Rows written before it were all priced from the price table.
+  "ALTER TABLE ledger ADD COLUMN cost_source TEXT NOT NULL DEFAULT 'price_table';",
+  // Prompt tokens written to the upstream's cache (issue 20); earlier rows did not record them.
+  'ALTER TABLE ledger ADD COLUMN cache_write_tokens INTEGER NOT NULL DEFAULT 0;',
 ];
 
 /** Any constant: the advisory lock that serialises migrations across instances starting together. */
@@ -52,7 +57,7 @@ const KEYS_CHANNEL = 'switchyard_keys';
 const KEY_COLUMNS =
   'id, name, hash, prefix, is_admin, allowed_models, rpm, tpm, budget_usd, budget_period, expires_at, metadata, created_at, revoked_at';
 const LEDGER_COLUMNS =
-  'id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream, cached, usage_estimated';
+  'id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost, cost_source, latency_ms, ttft_ms, status, error_code, stream, cached, usage_estimated';
 const LEDGER_COLUMN_COUNT = LEDGER_COLUMNS.split(',').length;
 const PERIODS: readonly BudgetPeriod[] = ['day', 'week', 'month', 'total'];
 
@@ -108,8 +113,10 @@ function toLedger(row: Record<string, unknown>): LedgerRow {
     promptTokens: row.prompt_tokens as number,
     completionTokens: row.completion_tokens as number,
     cachedTokens: row.cached_tokens as number,
+    cacheWriteTokens: row.cache_write_tokens as number,
     reasoningTokens: row.reasoning_tokens as number,
     cost: row.cost as number,
+    costSource: row.cost_source as CostSource,
     latencyMs: row.latency_ms as number,
     ttftMs: row.ttft_ms as number | null,
     status: row.status as number,
@@ -131,8 +138,10 @@ function ledgerParams(r: LedgerRow): unknown[] {
     r.promptTokens,
     r.completionTokens,
     r.cachedTokens,
+    r.cacheWriteTokens,
     r.reasoningTokens,
     r.cost,
+    r.costSource,
     r.latencyMs,
     r.ttftMs,
     r.status,
@@ -234,14 +243,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     const now = Date.now();
     const starts = new Map(PERIODS.map((p) => [p, periodStart(p, now)] as const));
     const { rows } = await pool.query(
-      `SELECT key_id, ${PERIODS.map((_, i) => `SUM(cost) FILTER (WHERE ts >= $${i + 1}) AS s${i}`).join(', ')}
+      `SELECT key_id, ${PERIODS.map((_, i) => `${SUM_COST_NANOS} FILTER (WHERE ts >= $${i + 1}) AS s${i}`).join(', ')}
        FROM ledger WHERE key_id IS NOT NULL GROUP BY key_id`,
       PERIODS.map((p) => starts.get(p)),
     );
     const next = new Map<string, number>();
     for (const row of rows) {
       for (const [i, p] of PERIODS.entries())
-        next.set(`${row.key_id}@${starts.get(p)}`, Number(row[`s${i}`] ?? 0));
+        next.set(`${row.key_id}@${starts.get(p)}`, usdOf(Number(row[`s${i}`] ?? 0)));
     }
     spend = next;
     spendStarts = starts;
@@ -291,7 +300,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         for (const start of spendStarts.values()) {
           if (Number(r.ts) < start) continue;
           const k = `${r.key_id}@${start}`;
-          spend.set(k, (spend.get(k) ?? 0) + r.cost);
+          spend.set(k, addUsd(spend.get(k) ?? 0, r.cost));
         }
       }
       spool.remove(batch.map((r) => r.id));
@@ -375,7 +384,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     spentSince(keyId, since) {
       const shipped = spend.get(`${keyId}@${since}`) ?? 0;
-      return shipped + spool.pendingCost(keyId, since);
+      return addUsd(shipped, spool.pendingCost(keyId, since));
     },
     async queryLedger(filter: LedgerFilter) {
       const where: string[] = [];

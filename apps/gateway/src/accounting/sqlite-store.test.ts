@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
-import { ledgerRow } from './test-support.js';
+import { ledgerRow, schemaV2Statements } from './test-support.js';
 
 const dirs: string[] = [];
 const stores: Store[] = [];
@@ -103,6 +103,27 @@ describe('SQLite ledger: estimated usage', () => {
     expect(rows.map((r) => [r.id, r.usageEstimated, r.promptTokens])).toEqual([
       ['before', false, 1],
       ['cut', true, 9],
+    ]);
+  });
+});
+
+describe('SQLite migrations', () => {
+  it('adds ledger.cost_source and cache_write_tokens to a version-2 database: earlier rows were priced from the price table, wrote nothing to a cache', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-sqlite-'));
+    dirs.push(dir);
+    const path = join(dir, 'gateway.db');
+    const old = new Database(path);
+    for (const sql of schemaV2Statements('schema_version')) old.exec(sql);
+    old.close();
+    const store = openSqliteStore(path);
+    stores.push(store);
+    await store.appendLedger(
+      ledgerRow({ keyId: 'k-old', ts: 2, cost: 0.000123, costSource: 'upstream', cacheWriteTokens: 2_500 }),
+    );
+    const rows = await store.queryLedger({ keyId: 'k-old' });
+    expect(rows.map((r) => [r.id, r.cost, r.costSource, r.cacheWriteTokens])).toEqual([
+      ['old-row', 0.5, 'price_table', 0],
+      [rows[1]?.id, 0.000123, 'upstream', 2_500],
     ]);
   });
 });

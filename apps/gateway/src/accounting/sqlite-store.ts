@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import type { BudgetPeriod, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
+import { SUM_COST_NANOS, usdOf } from './money.js';
+import type { BudgetPeriod, CostSource, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE api_keys (
@@ -42,6 +43,10 @@ const MIGRATIONS: readonly string[] = [
   'ALTER TABLE ledger ADD COLUMN cached INTEGER NOT NULL DEFAULT 0;',
   // Estimated usage of a cut stream (issue 22): its own step, so other columns migrate apart.
   'ALTER TABLE ledger ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0;',
+  // Rows written before it were all priced from the price table.
+  "ALTER TABLE ledger ADD COLUMN cost_source TEXT NOT NULL DEFAULT 'price_table';",
+  // Prompt tokens written to the upstream's cache (issue 20); earlier rows did not record them.
+  'ALTER TABLE ledger ADD COLUMN cache_write_tokens INTEGER NOT NULL DEFAULT 0;',
 ];
 
 interface KeyRow {
@@ -71,8 +76,10 @@ interface LedgerDbRow {
   prompt_tokens: number;
   completion_tokens: number;
   cached_tokens: number;
+  cache_write_tokens: number;
   reasoning_tokens: number;
   cost: number;
+  cost_source: string;
   latency_ms: number;
   ttft_ms: number | null;
   status: number;
@@ -131,8 +138,10 @@ function toLedger(row: LedgerDbRow): LedgerRow {
     promptTokens: row.prompt_tokens,
     completionTokens: row.completion_tokens,
     cachedTokens: row.cached_tokens,
+    cacheWriteTokens: row.cache_write_tokens,
     reasoningTokens: row.reasoning_tokens,
     cost: row.cost,
+    costSource: row.cost_source as CostSource,
     latencyMs: row.latency_ms,
     ttftMs: row.ttft_ms,
     status: row.status,
@@ -179,8 +188,8 @@ interface LedgerWriter {
 
 function createLedgerWriter(db: Database.Database): LedgerWriter {
   const insert = db.prepare(
-    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost, latency_ms, ttft_ms, status, error_code, stream, cached, usage_estimated)
-     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @reasoningTokens, @cost, @latencyMs, @ttftMs, @status, @errorCode, @stream, @cached, @usageEstimated)`,
+    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost, cost_source, latency_ms, ttft_ms, status, error_code, stream, cached, usage_estimated)
+     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @cacheWriteTokens, @reasoningTokens, @cost, @costSource, @latencyMs, @ttftMs, @status, @errorCode, @stream, @cached, @usageEstimated)`,
   );
   const insertAll = db.transaction((rows: readonly LedgerRow[]) => {
     for (const row of rows) {
@@ -266,7 +275,7 @@ export function openLedgerSpool(path: string): LedgerSpool {
     for (const id of ids) remove.run(id);
   });
   const pending = db.prepare<[string, number], { s: number | null }>(
-    'SELECT SUM(cost) AS s FROM ledger WHERE key_id = ? AND ts >= ?',
+    `SELECT ${SUM_COST_NANOS} AS s FROM ledger WHERE key_id = ? AND ts >= ?`,
   );
   const count = db.prepare('SELECT COUNT(*) FROM ledger').pluck();
   return {
@@ -278,7 +287,7 @@ export function openLedgerSpool(path: string): LedgerSpool {
     remove: (ids) => removeAll(ids),
     pendingCost(keyId, since) {
       writer.flush();
-      return pending.get(keyId, since)?.s ?? 0;
+      return usdOf(pending.get(keyId, since)?.s ?? 0);
     },
     size() {
       writer.flush();
@@ -315,7 +324,7 @@ export function openSqliteStore(path: string): Store {
   const ledger = createLedgerWriter(db);
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const spent = db.prepare<[string, number], { s: number | null }>(
-    'SELECT SUM(cost) AS s FROM ledger WHERE key_id = ? AND ts >= ?',
+    `SELECT ${SUM_COST_NANOS} AS s FROM ledger WHERE key_id = ? AND ts >= ?`,
   );
 
   const findKeyByHash = (hash: Buffer) => {
@@ -347,7 +356,7 @@ export function openSqliteStore(path: string): Store {
     appendLedger: ledger.append,
     spentSince(keyId, since) {
       ledger.flush();
-      return spent.get(keyId, since)?.s ?? 0;
+      return usdOf(spent.get(keyId, since)?.s ?? 0);
     },
     async queryLedger(filter: LedgerFilter) {
       ledger.flush();

@@ -113,12 +113,13 @@ function storeSuite(name: string, makeBackend: () => Promise<Backend>, skip = fa
           cached: true,
           cost: 0,
         }),
+        row({ ts: t - 500, keyId: 'qa', model: 'm1', cost: 0.000123, costSource: 'upstream' }),
       ];
       for (const r of rows) store.appendLedger(r);
       await store.flush();
-      expect(await store.queryLedger({ from: t - 10_000, keyId: 'qa' })).toEqual(rows.slice(0, 2));
-      expect(await store.queryLedger({ from: t - 10_000, model: 'm1' })).toEqual([rows[0], rows[2]]);
-      expect(await store.queryLedger({ from: t - 2500, to: t - 500 })).toEqual(rows.slice(1));
+      expect(await store.queryLedger({ from: t - 10_000, keyId: 'qa' })).toEqual([rows[0], rows[1], rows[3]]);
+      expect(await store.queryLedger({ from: t - 10_000, model: 'm1' })).toEqual([rows[0], rows[2], rows[3]]);
+      expect(await store.queryLedger({ from: t - 2500, to: t - 500 })).toEqual(rows.slice(1, 3));
       expect(await store.queryLedger({ from: t - 10_000, limit: 1 })).toEqual([rows[0]]);
     });
 

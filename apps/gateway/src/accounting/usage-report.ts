@@ -1,4 +1,5 @@
 import { ERROR_CODE_INFO, ErrorCode } from '@switchyard/protocol';
+import { addUsd } from './money.js';
 import type { LedgerRow } from './store.js';
 
 export type GroupBy = 'model' | 'key' | 'deployment' | 'status';
@@ -22,6 +23,8 @@ export interface Totals {
   prompt_tokens: number;
   completion_tokens: number;
   cached_tokens: number;
+  /** Prompt tokens written to the upstream's cache. */
+  cache_write_tokens: number;
   reasoning_tokens: number;
   cost: number;
 }
@@ -36,6 +39,7 @@ function emptyTotals(): Totals {
     prompt_tokens: 0,
     completion_tokens: 0,
     cached_tokens: 0,
+    cache_write_tokens: 0,
     reasoning_tokens: 0,
     cost: 0,
   };
@@ -50,8 +54,9 @@ function add(t: Totals, r: LedgerRow): void {
   t.prompt_tokens += r.promptTokens;
   t.completion_tokens += r.completionTokens;
   t.cached_tokens += r.cachedTokens;
+  t.cache_write_tokens += r.cacheWriteTokens;
   t.reasoning_tokens += r.reasoningTokens;
-  t.cost += r.cost;
+  t.cost = addUsd(t.cost, r.cost);
 }
 
 function percentile(sorted: number[], p: number): number | null {

@@ -82,7 +82,11 @@ export function withResponseCache<H extends CacheHooks>(hooks: H, deps: Response
     },
 
     transformUsage(usage, context): Usage {
-      if ((context.locals as GatewayLocals).cached) return { ...usage, cost: 0 };
+      if ((context.locals as GatewayLocals).cached) {
+        // The stored answer's `cost_details` were billed once, for the miss.
+        const { cost_details: _billedOnce, ...rest } = usage;
+        return { ...rest, cost: 0 };
+      }
       return transformUsage ? transformUsage(usage, context) : usage;
     },
   };

@@ -1,3 +1,3 @@
 export { CACHE_HEADER, withResponseCache } from './cache-hooks.js';
-export { type CacheConfig, openResponseCache } from './open-response-cache.js';
-export type { CacheScope, ResponseCache } from './response-cache.js';
+export { openResponseCache } from './open-response-cache.js';
+export type { ResponseCache } from './response-cache.js';

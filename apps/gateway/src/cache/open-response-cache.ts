@@ -1,20 +1,9 @@
 import { Redis } from 'ioredis';
+import type { CacheConfig } from '../config/config-schema.js';
 import type { CacheStore } from './cache-store.js';
 import { MemoryCacheStore } from './memory-cache-store.js';
 import { RedisCacheStore } from './redis-cache-store.js';
-import { type CacheScope, ResponseCache } from './response-cache.js';
-
-/** The `cache:` section of the config, resolved. */
-export interface CacheConfig {
-  readonly enabled: boolean;
-  readonly ttlSeconds: number;
-  readonly maxEntries: number;
-  readonly maxEntryBytes: number;
-  /** Total size of the in-process cache (unused with Redis, which has its own `maxmemory`). */
-  readonly maxBytes: number;
-  readonly scope: CacheScope;
-  readonly onlyDeterministic: boolean;
-}
+import { ResponseCache } from './response-cache.js';
 
 export interface OpenResponseCacheOptions {
   readonly config: CacheConfig;

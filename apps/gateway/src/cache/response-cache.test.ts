@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MockToken360Upstream, TOKEN360_BILLED_USAGE } from '../../test/helpers/mock-token360-upstream.js';
 import { MockUpstream } from '../../test/helpers/mock-upstream.js';
 import { readStream, startTestGateway, type TestGateway } from './test-support.js';
 
@@ -299,5 +300,36 @@ describe('response cache settings', () => {
     expect((await tuned.chat(body, { key: tuned.createKey() })).headers.get('x-switchyard-cache')).toBe(
       'hit',
     );
+  });
+});
+
+describe('response cache in front of an upstream that bills (a Token360-shaped mock upstream)', () => {
+  it("a hit costs 0 and carries none of the miss's cost_details", async () => {
+    const billing = await new MockToken360Upstream().start();
+    const cached = await startTestGateway({
+      providers: {
+        t360: {
+          type: 'openai-compatible',
+          preset: 'token360',
+          baseURL: billing.baseURL('t360', 'billed'),
+          apiKey: 'upstream-key-0123456789',
+          models: ['glm-5.1'],
+        },
+      },
+      models: { glm: { deployments: ['t360/glm-5.1'] } },
+      cache: { enabled: true },
+    });
+    try {
+      const body = { model: 'glm', messages: [{ role: 'user', content: 'Hello' }] };
+      const miss = (await (await cached.chat(body)).json()) as { usage: unknown };
+      expect(miss.usage).toStrictEqual(TOKEN360_BILLED_USAGE);
+      const second = await cached.chat(body);
+      expect(second.headers.get('x-switchyard-cache')).toBe('hit');
+      const { cost_details: _, ...tokens } = TOKEN360_BILLED_USAGE;
+      expect(((await second.json()) as { usage: unknown }).usage).toStrictEqual({ ...tokens, cost: 0 });
+    } finally {
+      await cached.close();
+      await billing.close();
+    }
   });
 });

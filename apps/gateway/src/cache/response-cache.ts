@@ -1,9 +1,7 @@
 import type { ChatCompletion, ChatCompletionRequest } from '@switchyard/protocol';
+import type { CacheScope } from '../config/config-schema.js';
 import { cacheKey } from './cache-key.js';
 import type { CacheStore } from './cache-store.js';
-
-/** Whose answers a cached entry may serve: the same API key only, or every caller. */
-export type CacheScope = 'key' | 'global';
 
 export interface ResponseCacheOptions {
   readonly store: CacheStore;

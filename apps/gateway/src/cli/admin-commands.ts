@@ -205,7 +205,8 @@ export async function usageCommand(argv: readonly string[], io: Io): Promise<num
       io.out(`${JSON.stringify(report, null, 2)}\n`);
       return 0;
     }
-    const money = (usd: number) => `$${usd.toFixed(6)}`;
+    // Whole nano-USD: the ledger's sums are exact to 9 decimals.
+    const money = (usd: number) => `$${usd.toFixed(9)}`;
     const row = (name: string, t: typeof report.totals) => [
       name,
       String(t.requests),

@@ -41,6 +41,12 @@ export function renderBanner(input: BannerInput): string {
       '  Create API keys for apps with:',
       `    ${command} keys create --name my-app${flags}`,
     );
+    // The key rides in the fragment, which browsers never send: it stays out of requests and access logs.
+    if (input.playground)
+      lines.push(
+        '  Open the playground connected with it:',
+        `    ${input.url}/#key=${encodeURIComponent(input.adminKey)}`,
+      );
   } else {
     lines.push(
       '',

@@ -19,6 +19,8 @@ Commands:
   usage [--since 7d] [--until <date>] [--key <id>] [--model <m>] [--group-by model|key|deployment|status]
                         Usage and cost from the ledger
   config check          Validate the configuration and show what it resolves to
+  prices [model]        Which price applies to a model's deployments (or every configured one) and
+                        where it comes from: the config's prices: or the bundled price catalogue
 
 Every command takes --config, --data-dir and --json (machine-readable output).
 Docs: docs/config.md and apps/gateway/README.md.
@@ -43,6 +45,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await (await import('./admin-commands.js')).keysCommand(rest, io);
       case 'usage':
         return await (await import('./admin-commands.js')).usageCommand(rest, io);
+      case 'prices':
+        return await (await import('./prices-command.js')).pricesCommand(rest, io);
       case 'config':
         if (rest[0] !== 'check') throw new UsageError('config: the only action is "check"');
         return await (await import('./start-command.js')).configCheckCommand(rest.slice(1), io);

@@ -151,9 +151,29 @@ export const PriceSchema = z.strictObject({
   input: numeric(z.number().nonnegative()),
   /** USD per 1M completion tokens (reasoning included). */
   output: numeric(z.number().nonnegative()),
-  /** USD per 1M cached prompt tokens. */
+  /** USD per 1M prompt tokens read from the upstream's cache (default: `input`). */
   cachedInput: numeric(z.number().nonnegative()).optional(),
+  /** USD per 1M prompt tokens written to the upstream's cache (default: `input`). */
+  cacheWrite: numeric(z.number().nonnegative()).optional(),
 });
+
+const ProviderPricesSchema = z.record(z.string().min(1), PriceSchema);
+
+/**
+ * One entry of `prices:`: a model's price on every provider (a mapping with `input` or `output`),
+ * or, under a configured provider's name, the prices of that provider's models (which win over
+ * the catalogue and the first form). Told apart by shape, so that an error names the field at
+ * fault rather than "matches no form".
+ */
+export const PriceEntrySchema = z
+  .record(z.string(), z.unknown())
+  .transform((value, ctx): z.output<typeof PriceSchema> | z.output<typeof ProviderPricesSchema> => {
+    const schema = 'input' in value || 'output' in value ? PriceSchema : ProviderPricesSchema;
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) ctx.addIssue({ ...issue });
+    return z.NEVER;
+  });
 
 export const StorageConfigSchema = z.strictObject({
   /**
@@ -178,12 +198,43 @@ export const CacheConfigSchema = z.strictObject({
   maxEntries: positiveInt.default(10_000),
   /** Answers larger than this (JSON, bytes) are not stored. */
   maxEntryBytes: positiveInt.default(1_048_576),
-  /** Total size of the in-process cache, in bytes. */
+  /** Total size of the in-process cache, in bytes (unused with Redis, which has its own `maxmemory`). */
   maxBytes: positiveInt.default(64 * 1_048_576),
   /** `key`: answers are shared only by requests with the same API key; `global`: by every key. */
   scope: z.enum(CACHE_SCOPES).default('key'),
   /** Cache only requests with `temperature: 0` or a `seed`; the others bypass the cache. */
   onlyDeterministic: flag().default(false),
+});
+/** The `cache:` section, resolved: the response cache (off unless `enabled`). */
+export type CacheConfig = Readonly<z.infer<typeof CacheConfigSchema>>;
+/** Whose answers a cached entry may serve: the same API key only, or every caller. */
+export type CacheScope = CacheConfig['scope'];
+
+/** Which browser origins may call the gateway. Off (no origins) by default. */
+export const CorsConfigSchema = z.strictObject({
+  /** Allowed origins (`https://app.example.com`), or `*` for any. Empty: CORS off. */
+  origins: z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ })])).default([]),
+  /** Also allow the admin API (`/admin/*`) cross-origin. Off unless set. */
+  admin: z.boolean().default(false),
+});
+/** The `server.cors` section, resolved (origins normalised to `scheme://host[:port]`). */
+export type CorsConfig = Readonly<z.infer<typeof CorsConfigSchema>>;
+
+export const TelemetryConfigSchema = z.strictObject({
+  /**
+   * Export traces over OTLP/HTTP to a collector. The standard `OTEL_EXPORTER_OTLP_ENDPOINT` and
+   * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` variables turn tracing on too, and win over this.
+   */
+  otlp: z
+    .strictObject({
+      /** The collector's base URL (`http://collector:4318`); spans go to `<endpoint>/v1/traces`. */
+      endpoint: z.url({ protocol: /^https?$/ }),
+      /** Headers on every export (e.g. the collector's credentials); never logged. */
+      headers: z.record(z.string().min(1), z.string()).default({}),
+    })
+    .optional(),
+  /** Export prompt and answer text in spans. Off by default: only sizes, models and ids go out. */
+  captureContent: flag().default(false),
 });
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -203,12 +254,7 @@ export const ServerConfigSchema = z.strictObject({
   /** A client must send its whole request (headers and body) within this. Answers may take longer. */
   requestTimeoutMs: positiveInt.default(120_000),
   /** Browser origins allowed to call `/v1/*` (and `/admin/*` with `admin: true`); off by default. */
-  cors: z
-    .strictObject({
-      origins: z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ })])).default([]),
-      admin: z.boolean().default(false),
-    })
-    .prefault({}),
+  cors: CorsConfigSchema.prefault({}),
   /** Serve the playground's static build at `/`: `true` (auto-detect), `false`, or a directory. */
   playground: z.preprocess(toBoolean, z.union([z.boolean(), z.string().min(1)])).default(true),
 });
@@ -227,10 +273,11 @@ export const GatewayConfigSchema = z.strictObject({
   routing: RoutingConfigSchema.prefault({}),
   limits: LimitsConfigSchema.prefault({}),
   keys: KeysConfigSchema.prefault({}),
-  prices: z.record(z.string().min(1), PriceSchema).default({}),
+  prices: z.record(z.string().min(1), PriceEntrySchema).default({}),
   logging: LoggingConfigSchema.prefault({}),
   storage: StorageConfigSchema.prefault({}),
   redis: RedisConfigSchema.prefault({}),
   cache: CacheConfigSchema.prefault({}),
+  telemetry: TelemetryConfigSchema.prefault({}),
 });
 export type GatewayConfigFile = z.infer<typeof GatewayConfigSchema>;

@@ -1,8 +1,15 @@
 import { ENV_PROVIDERS } from './env-providers.js';
 
+/** The OpenTelemetry variables that turn tracing on (or off, `OTEL_SDK_DISABLED=true`). */
+export const OTLP_ENV_VARIABLES = [
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_SDK_DISABLED',
+] as const;
+
 /**
  * Every environment variable the gateway reads: provider keys and base URLs, `SWITCHYARD_*`,
- * `PORT` and `HOST`. Harnesses that start a gateway (tests, benchmarks) clear them so that the
+ * `PORT`, `HOST` and the `OTEL_*` variables that turn tracing on. Harnesses that start a gateway (tests, benchmarks) clear them so that the
  * caller's shell cannot change the gateway under test.
  */
 export const GATEWAY_ENV_VARIABLES: readonly string[] = [
@@ -15,4 +22,5 @@ export const GATEWAY_ENV_VARIABLES: readonly string[] = [
   'SWITCHYARD_REDIS_URL',
   'PORT',
   'HOST',
+  ...OTLP_ENV_VARIABLES,
 ];

@@ -1,5 +1,8 @@
 export { ConfigError, type ConfigIssue } from './config-error.js';
 export {
+  type CacheConfig,
+  type CacheScope,
+  type CorsConfig,
   type GatewayConfigFile,
   GatewayConfigSchema,
   PROVIDER_TYPES,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { loadConfig } from './load-config.js';
+import { REDACTED, redactedConfig } from './redact-config.js';
 
 let dir: string;
 beforeEach(() => {
@@ -110,6 +111,8 @@ describe('config file', () => {
         '    aliases: [clever]',
         'prices:',
         '  m-1: { input: 1, output: 2 }',
+        '  upstream:',
+        '    m-2: { input: 3, output: 4, cachedInput: 0.3, cacheWrite: 3.75 }',
       ].join('\n'),
     );
     const config = loadConfig({
@@ -141,6 +144,10 @@ describe('config file', () => {
       },
     ]);
     expect(config.prices['m-1']).toEqual({ input: 1, output: 2 });
+    // Per provider, cache writes included (issue 20).
+    expect(config.prices.upstream).toEqual({
+      'm-2': { input: 3, output: 4, cachedInput: 0.3, cacheWrite: 3.75 },
+    });
     expect(config.routing.breaker).toEqual({
       failureThreshold: 5,
       cooldownMs: 30_000,
@@ -153,6 +160,22 @@ describe('config file', () => {
     const config = loadConfig({ path, env: { PORT: '4321' }, cwd: dir });
     expect(config.server).toMatchObject({ port: 4321, host: '127.0.0.2' });
     expect(config.source).toBe(path);
+  });
+
+  it("names the price field at fault, in a model price and in a provider's prices", () => {
+    write(
+      'switchyard.yaml',
+      [
+        'prices:',
+        '  m: { input: "x", output: 2 }',
+        '  up:',
+        '    m2: { input: 1, output: 2, cacheWrite: -1 }',
+      ].join('\n'),
+    );
+    expect(issuesOf(() => loadConfig({ env: {}, cwd: dir })).map((i) => i.path)).toEqual([
+      'prices.m.input',
+      'prices.up.m2.cacheWrite',
+    ]);
   });
 
   it('names the unset variable and the path where it is used', () => {
@@ -331,5 +354,56 @@ describe('config file', () => {
       models: ['gpt-4o'],
       origin: 'file',
     });
+  });
+});
+
+describe('telemetry', () => {
+  const json = (config: unknown) => write('switchyard.json', JSON.stringify(config));
+
+  it('is off by default, and captures no content unless told', () => {
+    expect(loadConfig({ env: {}, cwd: dir }).telemetry).toEqual({ otlp: undefined, captureContent: false });
+  });
+
+  it('exports to <telemetry.otlp.endpoint>/v1/traces, with its headers', () => {
+    const path = json({
+      telemetry: {
+        otlp: { endpoint: 'http://collector:4318/', headers: { authorization: 'Bearer t' } },
+        captureContent: true,
+      },
+    });
+    const config = loadConfig({ path, env: {}, cwd: dir });
+    expect(config.telemetry).toEqual({
+      otlp: { url: 'http://collector:4318/v1/traces', headers: { authorization: 'Bearer t' } },
+      captureContent: true,
+    });
+    // `config check --json` hides the header values (collector credentials).
+    expect(redactedConfig(config)).toMatchObject({
+      telemetry: { otlp: { headers: { authorization: REDACTED } } },
+    });
+  });
+
+  it('lets OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT turn it on and win over the file; OTEL_SDK_DISABLED turns it off', () => {
+    const path = json({ telemetry: { otlp: { endpoint: 'http://collector:4318' } } });
+    for (const name of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
+      expect(loadConfig({ env: { [name]: 'http://127.0.0.1:4318' }, cwd: dir }).telemetry.otlp).toEqual({
+        url: undefined, // the exporter reads the variables itself
+        headers: {},
+      });
+      expect(
+        loadConfig({ path, env: { [name]: 'http://127.0.0.1:4318' }, cwd: dir }).telemetry.otlp?.url,
+      ).toBeUndefined();
+    }
+    const off = { OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' };
+    expect(loadConfig({ path, env: off, cwd: dir }).telemetry.otlp).toBeUndefined();
+  });
+
+  it('rejects an endpoint that is not an http(s) URL, naming where it came from', () => {
+    expect(
+      issuesOf(() => loadConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, cwd: dir })),
+    ).toEqual([expect.objectContaining({ path: 'env.OTEL_EXPORTER_OTLP_ENDPOINT' })]);
+    const path = json({ telemetry: { otlp: { endpoint: 'grpc://collector:4317' } } });
+    expect(issuesOf(() => loadConfig({ path, env: {}, cwd: dir }))).toEqual([
+      expect.objectContaining({ path: 'telemetry.otlp.endpoint' }),
+    ]);
   });
 });

@@ -30,6 +30,9 @@ export function redactUrl(value: string): string {
   return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}${url.hash}`;
 }
 
+const hideValues = (headers: Readonly<Record<string, string>>) =>
+  Object.fromEntries(Object.keys(headers).map((name) => [name, REDACTED]));
+
 const redactOptional = (url: string | undefined) => (url === undefined ? undefined : redactUrl(url));
 
 /**
@@ -40,7 +43,7 @@ export function redactedConfig(config: ResolvedConfig): unknown {
   const providers = config.providers.map(({ apiKey, baseURL, headers, ...rest }) => ({
     ...rest,
     baseURL: redactOptional(baseURL),
-    ...(headers ? { headers: Object.fromEntries(Object.keys(headers).map((name) => [name, REDACTED])) } : {}),
+    ...(headers ? { headers: hideValues(headers) } : {}),
     apiKey: apiKey ? '[set]' : null,
   }));
   return {
@@ -49,5 +52,12 @@ export function redactedConfig(config: ResolvedConfig): unknown {
     providers,
     storage: { ...config.storage, url: redactOptional(config.storage.url) },
     redis: { ...config.redis, url: redactOptional(config.redis.url) },
+    telemetry: {
+      ...config.telemetry,
+      otlp: config.telemetry.otlp && {
+        url: redactOptional(config.telemetry.otlp.url),
+        headers: hideValues(config.telemetry.otlp.headers),
+      },
+    },
   };
 }

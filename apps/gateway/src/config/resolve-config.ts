@@ -1,16 +1,17 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
-import type { CacheConfig } from '../cache/index.js';
-import type { CorsConfig } from '../server/cors.js';
+import type { TracingConfig } from '../telemetry/tracing-config.js';
 import { closest } from '../text/closest-names.js';
 import { ConfigError, type ConfigIssue, formatPath } from './config-error.js';
 import {
   type BreakerConfigSchema,
+  type CacheConfig,
+  type CorsConfig,
   type GatewayConfigFile,
   GatewayConfigSchema,
   type LimitsConfigSchema,
   type LOG_LEVELS,
-  type PriceSchema,
+  type PriceEntrySchema,
   type RoutingConfig,
   type Strategy,
 } from './config-schema.js';
@@ -65,7 +66,8 @@ export interface ResolvedConfig {
   readonly adminKey: string | undefined;
   /** `keys.lookupsPerSecond`: the bound on shared-store lookups of keys unknown to this instance. */
   readonly keyLookupsPerSecond: number;
-  readonly prices: Readonly<Record<string, z.infer<typeof PriceSchema>>>;
+  /** `prices:` as written: per model, or per configured provider and model. */
+  readonly prices: Readonly<Record<string, z.infer<typeof PriceEntrySchema>>>;
   readonly logging: { readonly level: (typeof LOG_LEVELS)[number]; readonly redact: readonly string[] };
   /** `postgres://…` for shared storage; `undefined`: SQLite in the data directory. */
   readonly storage: { readonly url: string | undefined };
@@ -73,6 +75,8 @@ export interface ResolvedConfig {
   readonly redis: { readonly url: string | undefined };
   /** The response cache (off unless `enabled`); shared through Redis when `redis.url` is set. */
   readonly cache: CacheConfig;
+  /** OpenTelemetry traces (off unless an OTLP endpoint is set, in the config or the environment). */
+  readonly telemetry: TracingConfig;
   /** The config file, when one was read. */
   readonly source: string | undefined;
 }
@@ -129,6 +133,27 @@ function urlFromEnv(
     fix: `use e.g. ${example}`,
   });
   return undefined;
+}
+
+/**
+ * Tracing is on with an OTLP endpoint: the standard variables (read by the exporter itself) win
+ * over `telemetry.otlp`; `OTEL_SDK_DISABLED=true` turns it off whatever else is set.
+ */
+function resolveTelemetry(
+  file: GatewayConfigFile['telemetry'],
+  env: ResolveConfigInput['env'],
+  issues: ConfigIssue[],
+): TracingConfig {
+  const captureContent = file.captureContent;
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return { otlp: undefined, captureContent };
+  const headers = file.otlp?.headers ?? {};
+  const http = /^https?:$/;
+  const fromEnv =
+    urlFromEnv(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', http, 'http://collector:4318/v1/traces', issues) ??
+    urlFromEnv(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', http, 'http://collector:4318', issues);
+  if (fromEnv) return { otlp: { url: undefined, headers }, captureContent };
+  if (!file.otlp) return { otlp: undefined, captureContent };
+  return { otlp: { url: `${file.otlp.endpoint.replace(/\/+$/, '')}/v1/traces`, headers }, captureContent };
 }
 
 function mergeProvider(
@@ -324,6 +349,7 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
     issues,
   );
   const redisUrl = urlFromEnv(env, 'SWITCHYARD_REDIS_URL', /^rediss?:$/, 'redis://host:6379', issues);
+  const telemetry = resolveTelemetry(file.telemetry, env, issues);
   if (file.cache.maxEntryBytes > file.cache.maxBytes) {
     issues.push({
       path: 'cache.maxEntryBytes',
@@ -371,6 +397,7 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
     storage: { url: storageUrl ?? file.storage.url },
     redis: { url: redisUrl ?? file.redis.url },
     cache: file.cache,
+    telemetry,
     source: input.source,
   };
 }

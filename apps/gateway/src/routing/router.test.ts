@@ -7,6 +7,8 @@ import {
   ProtocolError,
   RateLimitError,
   ServerError,
+  upstreamAuthFailedError,
+  upstreamInsufficientQuotaError,
 } from '@switchyard/protocol';
 import type { AdapterContext, ChatAdapter } from '@switchyard/server-kit';
 import { describe, expect, it } from 'vitest';
@@ -133,6 +135,29 @@ describe('Router: complete', () => {
     expect(error.status).toBe(401);
     expect(a.calls).toHaveLength(1);
   });
+
+  it.each([
+    ['a refused provider key', upstreamAuthFailedError],
+    ['an empty provider balance', upstreamInsufficientQuotaError],
+  ])(
+    '%s (a 502 from the adapter): never retried on the same deployment, falls back to another',
+    async (_name, make) => {
+      const refused = make({ provider: 'a', status: 401 });
+      const lone = scriptedAdapter('a', [fail(refused)]);
+      const alone = setup([lone], { retries: 3 });
+      const error = await failure(alone.router.complete(request(), context()));
+      expect([error.status, error.code]).toEqual([502, refused.code]);
+      expect(lone.calls).toHaveLength(1);
+
+      const a = scriptedAdapter('a', [fail(refused)]);
+      const b = scriptedAdapter('b', [answer('from b')]);
+      const { router, errors } = setup([a, b], { retries: 3 });
+      const completion = await router.complete(request(), context());
+      expect(completion.choices[0]?.message.content).toBe('from b');
+      expect(a.calls).toHaveLength(1);
+      expect(errors).toEqual([`a/a-up:${refused.code}`]);
+    },
+  );
 
   it('retries a lone deployment with backoff until it answers', async () => {
     const a = scriptedAdapter('a', [fail(unavailable()), fail(unavailable()), answer('third time')]);

@@ -93,15 +93,32 @@ export interface RouterOptions {
   isTracked?(deployment: Deployment): boolean;
   /** A deployment answered (or sent its first chunk) for `route`. */
   onAnswered?(route: Route, deployment: Deployment): void;
+  /**
+   * A span for one attempt (tracing on): the adapter runs inside it, so that its upstream call
+   * carries the span's `traceparent`. A failed attempt's span ends at once; an answer's when the
+   * request ends.
+   */
+  traceAttempt?(deployment: Deployment, context: AdapterContext): AttemptSpan | undefined;
 }
 
-/** How the router reacts to an attempt's error. */
-type Verdict = 'abort' | 'fatal' | 'next' | 'retry';
+/** How the router reacts to an attempt's error (a failed attempt's span says which). */
+export type Verdict = 'abort' | 'fatal' | 'next' | 'retry';
+
+/** One attempt's span, when tracing is on (see `RouterOptions.traceAttempt`). */
+export interface AttemptSpan {
+  /** Runs `fn` with this span active: the upstream HTTP calls made inside carry its `traceparent`. */
+  run<T>(fn: () => T): T;
+  /** Ends the span; with an error, as failed, saying what the router does next. */
+  end(failure?: { readonly error: ProtocolError; readonly verdict: Verdict }): void;
+}
 
 function verdictOf(error: ProtocolError, attempt: Attempt): Verdict {
   if (attempt.clientAborted) return 'abort';
   if (error.isRetryable) return 'retry';
   // The deployment, not the request, is at fault: its key, its access, its model, its quota.
+  // Never retried on the same deployment; another deployment of the route may still answer.
+  if (error.code === ErrorCode.upstreamAuthFailed || error.code === ErrorCode.upstreamInsufficientQuota)
+    return 'next';
   if (error.status === 401 || error.status === 402 || error.status === 403 || error.status === 404)
     return 'next';
   if (error.status === 429) return 'next';
@@ -303,8 +320,11 @@ export class Router implements ChatAdapter {
       const attempt = new Attempt(deployment, context, timeoutMs);
       trace.startedAt ??= attempt.startedAt;
       health.inFlight += 1;
+      const span = options.traceAttempt?.(deployment, context);
       try {
-        const value = await run(attempt, { ...request, model: deployment.model });
+        const upstream = { ...request, model: deployment.model };
+        const value = await (span ? span.run(() => run(attempt, upstream)) : run(attempt, upstream));
+        if (mode === 'complete') span?.end();
         health.breaker.success();
         options.onAnswered?.(route, deployment);
         trace.deployment = deployment;
@@ -326,6 +346,7 @@ export class Router implements ChatAdapter {
           error: error.code,
         });
         const verdict = verdictOf(error, attempt);
+        span?.end({ error, verdict });
         if (verdict === 'abort') {
           health.breaker.cancel();
           throw error;

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { services, skipNote, skipWithout } from '../../test/helpers/services.js';
+import { TcpRelay } from '../../test/helpers/tcp-relay.js';
 import type { Breaker, BreakerState } from './circuit-breaker.js';
 import { SharedBreakers, type SharedBreakersLogger } from './shared-breakers.js';
 
@@ -18,36 +17,6 @@ function recordingLogger() {
     info: (fields, message) => lines.push(`info ${message} ${JSON.stringify(fields)}`),
   };
   return { logger, lines };
-}
-
-/** A TCP relay to Redis that the test can cut and restore, to take Redis away from one instance. */
-class Relay {
-  readonly #sockets = new Set<Socket>();
-  #server: Server | undefined;
-  port = 0;
-
-  async start(): Promise<this> {
-    const target = new URL(services.redisUrl as string);
-    this.#server = createServer((client) => {
-      const upstream = createConnection(Number(target.port), target.hostname);
-      for (const socket of [client, upstream]) {
-        this.#sockets.add(socket);
-        socket.on('close', () => this.#sockets.delete(socket));
-        socket.on('error', () => {});
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    this.#server.listen(this.port, '127.0.0.1');
-    await once(this.#server, 'listening');
-    this.port = (this.#server.address() as { port: number }).port;
-    return this;
-  }
-
-  async cut(): Promise<void> {
-    const closed = new Promise((resolve) => this.#server?.close(resolve));
-    for (const socket of this.#sockets) socket.destroy();
-    await closed;
-  }
 }
 
 describe.skipIf(skip)(`circuit breakers shared through Redis${skipNote('redis')}`, () => {
@@ -132,7 +101,8 @@ describe.skipIf(skip)(`circuit breakers shared through Redis${skipNote('redis')}
   });
 
   it('lets exactly one instance probe in half-open', async () => {
-    const start = fleet();
+    // Renewed every 2/3 s: a lapse (and a second, legitimate probe) would need a 1.3 s stall.
+    const start = fleet({ probeLeaseMs: 2_000 });
     const [a, b] = await Promise.all([start(), start()]);
     const onA = breakerOf(a.registry, { cooldownMs: 100 });
     const onB = breakerOf(b.registry, { cooldownMs: 100 });
@@ -178,28 +148,31 @@ describe.skipIf(skip)(`circuit breakers shared through Redis${skipNote('redis')}
   it('reopens everywhere with the doubled cooldown when the probe fails, and doubles again from there', async () => {
     const start = fleet();
     const [a, b] = await Promise.all([start(), start()]);
-    const onA = breakerOf(a.registry, { cooldownMs: 300 });
-    const onB = breakerOf(b.registry, { cooldownMs: 300 });
+    const onA = breakerOf(a.registry, { cooldownMs: 500 });
+    const onB = breakerOf(b.registry, { cooldownMs: 500 });
     failUntilOpen(onA.breaker, 3);
     await expect.poll(() => onB.breaker.state, POLL).not.toBe('closed');
+    /** When an open breaker lets a probe through again, as a point in time (0 when not open). */
+    const openUntil = (breaker: Breaker) =>
+      breaker.state === 'open' ? Date.now() + breaker.retryAfterMs : 0;
+    // Compared as points in time, not as time left: a slow poll on a loaded machine cannot shrink them.
+    const SLACK = 250;
 
     await probeOn(onB.breaker);
+    const bFailed = Date.now();
     onB.breaker.failure();
-    expect(onB.breaker.state).toBe('open');
-    // A learns the new open period: more time left than the first cooldown.
-    await expect
-      .poll(() => onA.breaker.state === 'open' && onA.breaker.retryAfterMs, POLL)
-      .toBeGreaterThan(300);
-    expect(onA.breaker.retryAfterMs).toBeLessThanOrEqual(600);
+    expect(openUntil(onB.breaker) - bFailed).toBeGreaterThan(1_000 - SLACK);
+    // A learns the new open period: the doubled cooldown (1 s), not the first (0.5 s).
+    await expect.poll(() => openUntil(onA.breaker) - bFailed, POLL).toBeGreaterThan(500 + SLACK);
+    expect(openUntil(onA.breaker) - bFailed).toBeLessThanOrEqual(1_000 + SLACK);
 
-    // A's probe fails this time: 1 200 ms on both.
+    // A's probe fails this time: 2 s on both.
     await probeOn(onA.breaker);
+    const aFailed = Date.now();
     onA.breaker.failure();
-    expect(onA.breaker.retryAfterMs).toBeGreaterThan(600);
-    await expect
-      .poll(() => onB.breaker.state === 'open' && onB.breaker.retryAfterMs, POLL)
-      .toBeGreaterThan(600);
-    expect(onB.breaker.retryAfterMs).toBeLessThanOrEqual(1_200);
+    expect(openUntil(onA.breaker) - aFailed).toBeGreaterThan(2_000 - SLACK);
+    await expect.poll(() => openUntil(onB.breaker) - aFailed, POLL).toBeGreaterThan(1_000 + SLACK);
+    expect(openUntil(onB.breaker) - aFailed).toBeLessThanOrEqual(2_000 + SLACK);
   });
 
   it('gives the probe to another instance once a crashed holder’s lease lapses', async () => {
@@ -236,7 +209,7 @@ describe.skipIf(skip)(`circuit breakers shared through Redis${skipNote('redis')}
 
   it('falls back to local decisions when Redis goes away, and shares again once it is back', async () => {
     const start = fleet();
-    const relay = await new Relay().start();
+    const relay = await new TcpRelay(services.redisUrl as string).start();
     cleanups.push(() => relay.cut());
     const a = await start(`redis://127.0.0.1:${relay.port}`);
     const b = await start();

@@ -1,12 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-
-/** Which browser origins may call the gateway. Off (no origins) by default. */
-export interface CorsConfig {
-  /** Allowed origins (`https://app.example.com`), or `*` for any. Empty: CORS off. */
-  readonly origins: readonly string[];
-  /** Also allow the admin API (`/admin/*`) cross-origin. Off unless set. */
-  readonly admin: boolean;
-}
+import type { CorsConfig } from '../config/config-schema.js';
 
 // What a browser app needs to read: the request id, routing and limit headers.
 const EXPOSED = [

@@ -11,7 +11,13 @@ import {
 } from '@switchyard/protocol';
 import { bearerToken, createChatServer, createNodeHandler, resolveRequestId } from '@switchyard/server-kit';
 import type pino from 'pino';
-import { type Accounting, handleAdmin, handleUsage, openAccounting } from '../accounting/index.js';
+import {
+  type Accounting,
+  handleAdmin,
+  handleUsage,
+  openAccounting,
+  priceProvidersOf,
+} from '../accounting/index.js';
 import { openResponseCache, type ResponseCache, withResponseCache } from '../cache/index.js';
 import { DATABASE_FILE, type ResolvedConfig } from '../config/resolve-config.js';
 import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
@@ -19,9 +25,13 @@ import { createProviderAdapter } from '../providers/create-provider-adapter.js';
 import { ModelCatalog } from '../routing/model-catalog.js';
 import { Router } from '../routing/router.js';
 import { SharedBreakers } from '../routing/shared-breakers.js';
+import { openTracer } from '../telemetry/open-tracer.js';
+import type { RequestTracer } from '../telemetry/request-tracer.js';
+import { withTracing } from '../telemetry/tracing-hooks.js';
+import { logAttemptError } from './attempt-error-log.js';
 import { clientErrorListener } from './client-errors.js';
 import { applyCors } from './cors.js';
-import { createGatewayHooks, modelsFor } from './gateway-hooks.js';
+import { createGatewayHooks, type GatewayLocals, modelsFor } from './gateway-hooks.js';
 import { sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
 import { createGatewayOpenAPIDocument } from './openapi.js';
 import { createStaticHandler, playgroundDir } from './static-files.js';
@@ -64,8 +74,15 @@ export class Gateway {
   /** With `redis.url`: circuit breakers shared by every instance. */
   readonly #breakers: SharedBreakers | undefined;
   readonly #cache: ResponseCache | undefined;
+  /** With tracing on (`telemetry`, `OTEL_EXPORTER_OTLP_*`): the spans' exporter. */
+  readonly #tracer: RequestTracer | undefined;
 
-  private constructor(options: CreateGatewayOptions, accounting: Accounting, cache?: ResponseCache) {
+  private constructor(
+    options: CreateGatewayOptions,
+    accounting: Accounting,
+    cache: ResponseCache | undefined,
+    tracer: RequestTracer | undefined,
+  ) {
     const { config, logger, scrubber } = options;
     this.config = config;
     this.#logger = logger;
@@ -111,18 +128,16 @@ export class Gateway {
       breakers: this.#breakers,
       isTracked: (deployment) => this.catalog.isKnownDeployment(deployment.id),
       onAnswered: (route) => this.catalog.prove(route),
-      onAttemptError: ({ deployment, error, requestId }) => {
+      ...(tracer
+        ? {
+            traceAttempt: (deployment, context) =>
+              (context.locals as GatewayLocals).span?.attempt(deployment),
+          }
+        : {}),
+      onAttemptError: (event) => {
+        const { deployment, error } = event;
         metrics.upstreamError({ deployment: deployment.id, provider: deployment.provider, code: error.code });
-        logger.warn(
-          {
-            request_id: requestId,
-            deployment: deployment.id,
-            status: error.status,
-            code: error.code,
-            error: error.message,
-          },
-          'upstream attempt failed',
-        );
+        logAttemptError(logger, event);
       },
       onBreakerChange: (deployment, state) => {
         metrics.breakerState({ deployment: deployment.id, state });
@@ -142,9 +157,11 @@ export class Gateway {
     });
     this.#unfinished = unfinished;
     this.#cache = cache;
+    this.#tracer = tracer;
+    const cached = cache ? withResponseCache(hooks, { cache, router: this.router, metrics }) : hooks;
     const chat = createChatServer({
       adapters: [this.router],
-      ...(cache ? withResponseCache(hooks, { cache, router: this.router, metrics }) : hooks),
+      ...(tracer ? withTracing(cached, tracer) : cached),
       bodyLimit: config.server.bodyLimitBytes,
       responseLimit: config.server.responseLimitBytes,
       logger: toKitLogger(logger),
@@ -208,6 +225,15 @@ export class Gateway {
       ...(options.deferAdminKey ? { deferAdminKey: true } : {}),
       keyLookups: { lookupsPerSecond: config.keyLookupsPerSecond },
       pricing: config.prices,
+      priceProviders: priceProvidersOf(config.providers),
+      onUnpriced: (model, provider) => {
+        // The simulator's answers are free by design: not worth a warning.
+        if (config.providers.some((p) => p.name === provider && p.type === 'simulator')) return;
+        logger.warn(
+          { model, provider },
+          'no price for this model: its requests cost 0 unless the upstream reports a cost (add it to prices: in the config)',
+        );
+      },
       limitsDefaults: {
         rpm: config.limits.rpm ?? null,
         tpm: config.limits.tpm ?? null,
@@ -226,7 +252,8 @@ export class Gateway {
         ),
       onUp: () => logger.info('response cache available again (Redis)'),
     });
-    const gateway = new Gateway(options, accounting, cache);
+    const tracer = await openTracer(config.telemetry);
+    const gateway = new Gateway(options, accounting, cache, tracer);
     await Promise.all([gateway.catalog.refresh(), gateway.#breakers?.ready]);
     gateway.#discovery = setInterval(
       () => void gateway.catalog.refresh(),
@@ -307,6 +334,15 @@ export class Gateway {
     this.accounting.close();
     this.#breakers?.close();
     await this.#cache?.close();
+    // The last spans (the requests just drained) go out before the process ends.
+    await this.#tracer
+      ?.shutdown()
+      .catch((error: unknown) =>
+        this.#logger.warn(
+          { error: error instanceof Error ? error.message : String(error) },
+          'traces not exported',
+        ),
+      );
     this.#logger.info('stopped');
   }
 

@@ -11,10 +11,11 @@ import {
   type ListModelsContext,
   modelNotFoundError,
 } from '@switchyard/server-kit';
-import type { Accounting, Admission, Principal } from '../accounting/index.js';
+import type { Accounting, Admission, Principal, SettledCost } from '../accounting/index.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
 import type { UsageWait } from '../routing/routed-stream.js';
 import { type Router, type RouteTrace, routeTraceOf } from '../routing/router.js';
+import type { RequestSpan } from '../telemetry/request-tracer.js';
 import { closestNames } from '../text/closest-names.js';
 import { type BilledUsage, usageOfCutStream } from './cut-stream-usage.js';
 import { estimatePromptTokens } from './estimate-prompt-tokens.js';
@@ -31,6 +32,10 @@ export interface GatewayLocals {
   streamOpen?: boolean;
   /** Answered from the response cache (set by the cache's hooks). */
   cached?: boolean;
+  /** The answer's `usage.cost` and who priced it (set by `transformUsage`), for the ledger. */
+  cost?: SettledCost;
+  /** The request's server span, when tracing is on. */
+  span?: RequestSpan;
 }
 
 /** Refusals that `authenticate` and `admit` count themselves (401, 403, 429). */
@@ -174,7 +179,9 @@ export function createGatewayHooks({
           maxOutputTokens: request.max_completion_tokens ?? request.max_tokens ?? null,
           ...(route ? { modelNames: catalog.namesOf(route) } : {}),
           n: request.n ?? null,
-          upstreamModels: route ? route.deployments.map((d) => d.model) : [],
+          upstreamModels: route
+            ? route.deployments.map((d) => ({ model: d.model, provider: d.provider }))
+            : [],
           stream: request.stream === true,
         });
         locals.admission = admission;
@@ -205,8 +212,19 @@ export function createGatewayHooks({
     },
 
     transformUsage(usage, context): Usage {
-      const model = localsOf(context).routing?.deployment?.model ?? context.request?.model ?? '';
-      return { ...usage, cost: accounting.costOf(model, usage) };
+      const locals = localsOf(context);
+      const deployment = locals.routing?.deployment;
+      const cost = accounting.costOf(
+        deployment?.model ?? context.request?.model ?? '',
+        usage,
+        deployment?.provider,
+      );
+      locals.cost = cost;
+      // The upstream's own bill goes out as it came, with its `cost_details`.
+      if (cost.source === 'upstream') return usage;
+      // Priced here: an upstream `cost_details` (without a `cost` of its own) would disagree.
+      const { cost_details: _upstreamDetails, ...rest } = usage;
+      return { ...rest, cost: cost.usd };
     },
 
     onFinish(event) {
@@ -229,6 +247,7 @@ export function createGatewayHooks({
           requestId: context.requestId,
           model: admission.model,
           upstreamModel: deployment?.model ?? null,
+          upstreamProvider: deployment?.provider ?? null,
           // A request that no deployment answered is filed under the last one that failed it.
           deployment: deployment?.id ?? locals.routing?.attempts.at(-1)?.deployment ?? null,
           // A stream that failed after its first chunk was answered 200, but it failed: the
@@ -246,6 +265,7 @@ export function createGatewayHooks({
             event.streamed && event.firstChunkAt !== undefined ? event.firstChunkAt - event.startedAt : null,
           streamed: event.streamed,
           cached: locals.cached === true,
+          cost: locals.cost,
         }).committed;
       const stream = locals.routing?.stream;
       // The answer's last bytes wait for the row's commit; shutdown waits for it too.

@@ -34,6 +34,8 @@ interface UpstreamState {
   /** The last request body and authorization header it received. */
   lastBody?: Record<string, unknown>;
   lastAuthorization?: string | undefined;
+  /** The W3C `traceparent` header of the last request, if it had one. */
+  lastTraceparent?: string | undefined;
 }
 
 /**
@@ -79,6 +81,11 @@ export class MockUpstream {
     for (const end of this.#of(name).held.splice(0)) end();
   }
 
+  /** The `traceparent` header of the last chat request `name` received. */
+  lastTraceparent(name: string): string | undefined {
+    return this.#of(name).lastTraceparent;
+  }
+
   hits(name: string): number {
     return this.#of(name).hits;
   }
@@ -115,6 +122,7 @@ export class MockUpstream {
     }
     state.hits += 1;
     state.lastAuthorization = req.headers.authorization;
+    state.lastTraceparent = req.headers.traceparent as string | undefined;
     const body = JSON.parse(text) as Record<string, unknown>;
     state.lastBody = body;
     const model = String(body.model);

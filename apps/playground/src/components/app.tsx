@@ -19,6 +19,8 @@ import { StatusToast } from './status-toast.js';
 import { TopBar, type View } from './top-bar.js';
 import { UsageView } from './usage-view.js';
 
+const NO_IMAGES: string[] = [];
+
 function viewFromHash(): View {
   return window.location.hash.startsWith('#/usage') ? 'usage' : 'chat';
 }
@@ -27,13 +29,16 @@ function viewFromHash(): View {
 export function App() {
   const [theme, setTheme] = useTheme();
   const connection = useConnection();
-  const models = useModels(connection.client);
+  const connected = connection.connection.apiKey !== '';
+  const models = useModels(connection.client, connected);
   const { data, dispatch, saveError } = usePlaygroundData();
   const runner = useChatRunner(connection.client, dispatch);
   const { abortOrphans } = runner;
   useEffect(() => abortOrphans(data), [abortOrphans, data]);
   const [view, setView] = useState<View>(viewFromHash);
   const [drafts, setDrafts] = useState<Record<string, string>>({});
+  // Images attached to the next message, per conversation (data URLs).
+  const [attached, setAttached] = useState<Record<string, string[]>>({});
   const [exporting, setExporting] = useState<ExportRequest | null>(null);
   const [connectionOpen, setConnectionOpen] = useState(false);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
@@ -75,12 +80,16 @@ export function App() {
     [dispatch, conversationId],
   );
   const draft = drafts[conversationId] ?? '';
+  const images = attached[conversationId] ?? NO_IMAGES;
   const send = useCallback(() => {
     if (runner.isRunning(conversationId)) return;
-    const refusal = runner.send(conversation, draft);
+    const refusal = runner.send(conversation, draft, images);
     if (refusal) setToast(refusal.reason);
-    else setDrafts((all) => ({ ...all, [conversationId]: '' }));
-  }, [runner, conversation, conversationId, draft]);
+    else {
+      setDrafts((all) => ({ ...all, [conversationId]: '' }));
+      setAttached((all) => ({ ...all, [conversationId]: [] }));
+    }
+  }, [runner, conversation, conversationId, draft, images]);
 
   useShortcuts({
     send: () => {
@@ -132,14 +141,16 @@ export function App() {
     [conversation, dispatch, updateSettings, runner, connection, models],
   );
 
-  const status = models.error
-    ? {
-        state: 'error' as const,
-        label: models.error.category === 'auth' ? 'API key needed' : 'Gateway unreachable',
-      }
-    : models.loading
-      ? { state: 'loading' as const, label: 'Connecting…' }
-      : { state: 'ready' as const, label: `${models.models.length} models` };
+  const status = !connected
+    ? { state: 'idle' as const, label: 'Not connected' }
+    : models.error
+      ? {
+          state: 'error' as const,
+          label: models.error.category === 'auth' ? 'API key needed' : 'Gateway unreachable',
+        }
+      : models.loading
+        ? { state: 'loading' as const, label: 'Connecting…' }
+        : { state: 'ready' as const, label: `${models.models.length} models` };
 
   return (
     <PlaygroundContext.Provider value={context}>
@@ -174,6 +185,8 @@ export function App() {
               <ChatView
                 draft={draft}
                 onDraft={(text) => setDrafts((all) => ({ ...all, [conversationId]: text }))}
+                images={images}
+                onImages={(list) => setAttached((all) => ({ ...all, [conversationId]: list }))}
                 onSend={send}
                 onOpenConnection={() => setConnectionOpen(true)}
               />
@@ -193,7 +206,7 @@ export function App() {
           </div>
         ) : (
           <main className="usage-main" aria-label="Usage">
-            <UsageView gatewayURL={connection.gatewayURL} />
+            <UsageView gatewayURL={connection.gatewayURL} connectionKey={connection.connection.apiKey} />
           </main>
         )}
         <StatusToast message={toast} onDismiss={() => setToast(null)} />

@@ -5,6 +5,7 @@ import { activePath } from '../state/conversation-tree.js';
 import { pendingToolCalls } from '../state/tool-turns.js';
 import { ChatHeader } from './chat-header.js';
 import { Composer } from './composer.js';
+import { ConnectStep } from './connect-step.js';
 import { ErrorNotice } from './error-notice.js';
 import { MessageThread } from './message-thread.js';
 import { usePlayground } from './playground-context.js';
@@ -12,13 +13,15 @@ import { usePlayground } from './playground-context.js';
 interface ChatViewProps {
   draft: string;
   onDraft: (text: string) => void;
+  images: readonly string[];
+  onImages: (images: string[]) => void;
   onSend: () => void;
   onOpenConnection: () => void;
 }
 
 /** The open conversation: header, messages, and the composer. */
-export function ChatView({ draft, onDraft, onSend, onOpenConnection }: ChatViewProps) {
-  const { conversation, runner, models } = usePlayground();
+export function ChatView({ draft, onDraft, images, onImages, onSend, onOpenConnection }: ChatViewProps) {
+  const { conversation, runner, models, connection } = usePlayground();
   const running = runner.isRunning(conversation.id);
   // Screen readers hear when answers are done (the thread itself is not a live region: too chatty).
   const [announcement, setAnnouncement] = useState('');
@@ -37,18 +40,26 @@ export function ChatView({ draft, onDraft, onSend, onOpenConnection }: ChatViewP
   }, [conversation]);
   return (
     <>
-      {models.error && (
-        <div className="banner">
-          <ErrorNotice error={models.error} compact />
-          <div className="banner__actions">
-            <button type="button" className="button" onClick={models.reload}>
-              Retry
-            </button>
-            <button type="button" className="button button--primary" onClick={onOpenConnection}>
-              Connection settings
-            </button>
+      {!connection.connection.apiKey ? (
+        <ConnectStep
+          connection={connection.connection}
+          onConnect={connection.setConnection}
+          onOpenConnection={onOpenConnection}
+        />
+      ) : (
+        models.error && (
+          <div className="banner">
+            <ErrorNotice error={models.error} compact />
+            <div className="banner__actions">
+              <button type="button" className="button" onClick={models.reload}>
+                Retry
+              </button>
+              <button type="button" className="button button--primary" onClick={onOpenConnection}>
+                Connection settings
+              </button>
+            </div>
           </div>
-        </div>
+        )
       )}
       <p className="visually-hidden" role="status">
         {announcement}
@@ -58,6 +69,8 @@ export function ChatView({ draft, onDraft, onSend, onOpenConnection }: ChatViewP
       <Composer
         value={draft}
         onChange={onDraft}
+        images={images}
+        onImages={onImages}
         onSend={onSend}
         onStop={() => runner.stop(conversation.id)}
         running={running}

@@ -16,13 +16,39 @@ function plainText(message: TreeMessage): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .map((part) => ('text' in part && typeof part.text === 'string' ? part.text : `[${part.type}]`))
+    .flatMap((part) =>
+      'text' in part && typeof part.text === 'string'
+        ? [part.text]
+        : part.type === 'image_url'
+          ? []
+          : [`[${part.type}]`],
+    )
     .join('\n');
+}
+
+/** The images a message carries (`image_url` content parts). */
+function MessageImages({ message }: { message: TreeMessage }) {
+  const { content } = message;
+  if (!Array.isArray(content)) return null;
+  const urls = content.flatMap((part) => (part.type === 'image_url' ? [part.image_url.url] : []));
+  if (urls.length === 0) return null;
+  return (
+    <div className="message-images">
+      {urls.map((url, index) => (
+        <img key={url.slice(-32) + String(index)} src={url} alt={`Attachment ${index + 1} of this message`} />
+      ))}
+    </div>
+  );
 }
 
 function withText(message: TreeMessage, text: string): TreeMessage {
   if (message.role === 'assistant')
     return { ...message, content: text === '' && message.tool_calls?.length ? null : text };
+  if (message.role === 'user' && Array.isArray(message.content)) {
+    // An edit changes the text; the message keeps its images.
+    const images = message.content.filter((part) => part.type === 'image_url');
+    return { ...message, content: [...(text ? [{ type: 'text' as const, text }] : []), ...images] };
+  }
   return { ...message, content: text };
 }
 
@@ -150,9 +176,12 @@ export function MessageItem({ node, inGroup, selected }: MessageItemProps) {
           {message.role === 'assistant' ? (
             <AssistantAnswer message={message} answer={answer} />
           ) : (
-            <div className={message.role === 'tool' ? 'message-text message-text--code' : 'message-text'}>
-              {plainText(message)}
-            </div>
+            <>
+              <div className={message.role === 'tool' ? 'message-text message-text--code' : 'message-text'}>
+                {plainText(message)}
+              </div>
+              <MessageImages message={message} />
+            </>
           )}
         </div>
       )}

@@ -5,6 +5,7 @@ import { CompareModelsField } from './compare-models-field.js';
 import { MODEL_PICKER_ID, ModelPicker } from './model-picker.js';
 import { NumberSetting } from './number-setting.js';
 import { usePlayground } from './playground-context.js';
+import { PresetsField } from './presets-field.js';
 import { ResponseFormatEditor } from './response-format-editor.js';
 import { StopSequencesField } from './stop-sequences-field.js';
 import { ToolsEditor } from './tools-editor.js';
@@ -148,6 +149,13 @@ export function SettingsPanel() {
           errors={errors}
         />
       </details>
+
+      <section className="panel-section" aria-labelledby={`${id}-presets`}>
+        <h2 id={`${id}-presets`} className="panel-title">
+          Presets
+        </h2>
+        <PresetsField />
+      </section>
     </div>
   );
 }

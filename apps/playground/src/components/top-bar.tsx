@@ -2,6 +2,9 @@ import type { Theme } from '../hooks/use-theme.js';
 
 export type View = 'chat' | 'usage';
 
+/** Green only once the gateway answered; grey while not connected or still asking. */
+const DOTS = { idle: 'wait', loading: 'wait', ready: 'ok', error: 'bad' } as const;
+
 interface TopBarProps {
   view: View;
   theme: Theme;
@@ -9,7 +12,7 @@ interface TopBarProps {
   onConnection: () => void;
   onShortcuts: () => void;
   /** Connection state for the status dot. */
-  status: { state: 'loading' | 'ready' | 'error'; label: string };
+  status: { state: 'idle' | 'loading' | 'ready' | 'error'; label: string };
   onToggleChats: () => void;
   onToggleSettings: () => void;
   chatsOpen: boolean;
@@ -65,7 +68,7 @@ export function TopBar(props: TopBarProps) {
           data-state={status.state}
           data-testid="connection-button"
         >
-          <span className={status.state === 'error' ? 'dot dot--bad' : 'dot dot--ok'} aria-hidden="true" />
+          <span className={`dot dot--${DOTS[status.state]}`} aria-hidden="true" />
           <span className="connection-button__label">{status.label}</span>
         </button>
         <button

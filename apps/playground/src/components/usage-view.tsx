@@ -28,15 +28,26 @@ const AXIS_FORMATS: Record<UsageMetric, (n: number) => string> = {
   cost: (n) => (n === 0 ? '$0' : `$${Number(n.toPrecision(3))}`),
 };
 
+interface UsageViewProps {
+  gatewayURL: string;
+  /** The connection's API key: used when no admin key was entered here, and enough when it is one. */
+  connectionKey: string;
+}
+
 /** Requests, tokens and cost over time by model or key; errors and latency per deployment. */
-export function UsageView({ gatewayURL }: { gatewayURL: string }) {
+export function UsageView({ gatewayURL, connectionKey }: UsageViewProps) {
   const [adminKey, setAdminKey] = useStoredValue(STORAGE_KEYS.adminKey, '');
   const [draftKey, setDraftKey] = useState(adminKey);
   const [range, setRange] = useState<UsageRange>('24h');
   const [groupBy, setGroupBy] = useState<'model' | 'key'>('model');
-  const usage = useUsageReport(gatewayURL, adminKey, range);
+  const usingConnection = adminKey === '' && connectionKey !== '';
+  const key = usingConnection ? connectionKey : adminKey;
+  const usage = useUsageReport(gatewayURL, key, range);
+  // The admin API refused the connection's key: it is an app key, so ask for the admin key.
+  const notAdmin =
+    usingConnection && (usage.error?.category === 'auth' || usage.error?.category === 'permission');
   const id = useId();
-  const fresh = adminKey !== '' && adminKey === draftKey.trim();
+  const fresh = key !== '' && adminKey === draftKey.trim();
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (fresh) usage.reload();
@@ -68,7 +79,11 @@ export function UsageView({ gatewayURL }: { gatewayURL: string }) {
               id={`${id}-key`}
               type="password"
               autoComplete="off"
-              placeholder="sk-sy-… (printed when the gateway first started)"
+              placeholder={
+                usingConnection && !notAdmin
+                  ? "the connection's key"
+                  : 'sk-sy-… (printed when the gateway first started)'
+              }
               value={draftKey}
               onChange={(e) => setDraftKey(e.target.value)}
             />
@@ -103,13 +118,14 @@ export function UsageView({ gatewayURL }: { gatewayURL: string }) {
         </fieldset>
       </div>
 
-      {!adminKey && (
-        <p className="empty-chat">
-          The usage view reads the gateway's admin API. Enter the admin key to see requests, tokens and cost
-          over time, error rates and latency per deployment.
+      {(!key || notAdmin) && (
+        <p className="empty-chat" data-testid="usage-needs-admin-key">
+          {notAdmin ? "The connection's key is not an admin key. " : ''}The usage view reads the gateway's
+          admin API. Enter the admin key to see requests, tokens and cost over time, error rates and latency
+          per deployment.
         </p>
       )}
-      {usage.error && <ErrorNotice error={usage.error} />}
+      {usage.error && !notAdmin && <ErrorNotice error={usage.error} />}
       {data && report && (
         <>
           <UsageTotals totals={data.byModel.totals} />

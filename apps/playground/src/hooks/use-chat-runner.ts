@@ -1,4 +1,5 @@
 import type { Client } from '@switchyard/client';
+import type { UserContentPart, UserMessageParam } from '@switchyard/protocol';
 import { type Dispatch, useCallback, useEffect, useRef, useState } from 'react';
 import type { AnswerInfo } from '../state/answer-info.js';
 import { buildParams, composeRequest, type SettingIssue, settingsIssues } from '../state/build-request.js';
@@ -23,8 +24,11 @@ export interface ChatRunner {
   /** Ids of the answers being generated. */
   running: ReadonlySet<string>;
   isRunning(conversationId: string): boolean;
-  /** Sends `text` (or, when empty, asks the model to continue); null when sent. */
-  send(conversation: Conversation, text: string): SendRefusal | null;
+  /**
+   * Sends `text` with `images` (data URLs, sent as `image_url` content parts), or, when both are
+   * empty, asks the model to continue; null when sent.
+   */
+  send(conversation: Conversation, text: string, images?: readonly string[]): SendRefusal | null;
   /** A new answer for a message: a sibling of an assistant message, a reply to a user or tool one. */
   rerun(conversation: Conversation, nodeId: string): SendRefusal | null;
   /** Saves an edited user message as a new branch and answers it. */
@@ -34,6 +38,14 @@ export interface ChatRunner {
   stop(conversationId: string): void;
   /** Aborts the requests whose answer (or conversation) was deleted meanwhile. */
   abortOrphans(data: PlaygroundData): void;
+}
+
+/** A user message's content: the text alone, or content parts when images come with it. */
+function userContent(text: string, images: readonly string[]): UserMessageParam['content'] {
+  if (images.length === 0) return text;
+  const parts: UserContentPart[] = text.trim() ? [{ type: 'text', text }] : [];
+  for (const url of images) parts.push({ type: 'image_url', image_url: { url } });
+  return parts;
 }
 
 function refusalFor(conversation: Conversation): SendRefusal | null {
@@ -128,7 +140,7 @@ export function useChatRunner(client: Client, dispatch: Dispatch<PlaygroundActio
   );
 
   const send = useCallback(
-    (conversation: Conversation, text: string): SendRefusal | null => {
+    (conversation: Conversation, text: string, images: readonly string[] = []): SendRefusal | null => {
       const path = activePath(conversation.tree);
       if (pendingToolCalls(path).length > 0) {
         return { reason: 'Answer the tool calls first (or edit or delete that message).', issues: [] };
@@ -137,8 +149,8 @@ export function useChatRunner(client: Client, dispatch: Dispatch<PlaygroundActio
       if (refusal) return refusal;
       const messages = sentHistory(path);
       let parent = path.at(-1)?.id ?? null;
-      if (text.trim()) {
-        const message: TreeMessage = { role: 'user', content: text };
+      if (text.trim() || images.length > 0) {
+        const message: TreeMessage = { role: 'user', content: userContent(text, images) };
         const nodeId = createId('m');
         dispatch({ type: 'add-message', id: conversation.id, parent, nodeId, message, now: Date.now() });
         messages.push(message);

@@ -9,14 +9,23 @@ export interface ModelsState {
   reload: () => void;
 }
 
-/** The gateway's models (`GET /v1/models`), loaded again whenever the client changes. */
-export function useModels(client: Client): ModelsState {
+/**
+ * The gateway's models (`GET /v1/models`), loaded again whenever the client changes; none, and no
+ * request, until there is a key to send (`enabled`).
+ */
+export function useModels(client: Client, enabled: boolean): ModelsState {
   const [models, setModels] = useState<string[]>([]);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<AnswerError | null>(null);
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     const controller = new AbortController();
+    if (!enabled) {
+      setModels([]);
+      setError(null);
+      setLoading(false);
+      return;
+    }
     setLoading(true);
     client.models
       .list({ signal: controller.signal })
@@ -31,7 +40,7 @@ export function useModels(client: Client): ModelsState {
         if (!controller.signal.aborted) setLoading(false);
       });
     return () => controller.abort();
-  }, [client, attempt]);
+  }, [client, enabled, attempt]);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   return { models, loading, error, reload };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gatewayURLIssue, resolveGatewayURL } from './connection.js';
+import { gatewayURLIssue, keyFromFragment, resolveGatewayURL } from './connection.js';
 
 describe('gateway connection', () => {
   it('defaults to the page origin and accepts URLs with or without /v1', () => {
@@ -9,5 +9,13 @@ describe('gateway connection', () => {
     expect(gatewayURLIssue('')).toBeNull();
     expect(gatewayURLIssue('localhost:8787')).toMatch(/Use an http/);
     expect(gatewayURLIssue('not a url')).toMatch(/full URL/);
+  });
+
+  it("reads the key of the start banner's link from the fragment only", () => {
+    expect(keyFromFragment('#key=sk-sy-abc')).toBe('sk-sy-abc');
+    expect(keyFromFragment('#key=sk-sy-a%2Bb')).toBe('sk-sy-a+b');
+    expect(keyFromFragment('#/usage')).toBeNull();
+    expect(keyFromFragment('#key=')).toBeNull();
+    expect(keyFromFragment('#key=%E0%A4')).toBeNull();
   });
 });

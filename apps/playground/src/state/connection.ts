@@ -28,3 +28,20 @@ export function gatewayURLIssue(setting: string): string | null {
     return 'Enter a full URL, e.g. http://127.0.0.1:8787.';
   }
 }
+
+/** The URL fragment the gateway's start banner links to: `#key=sk-sy-…`. */
+const KEY_FRAGMENT = /^#key=([^&]+)$/;
+
+/**
+ * The API key carried in a link's fragment (`#key=…`), or null. A fragment never leaves the browser:
+ * it is not part of any request, so the key reaches neither the server nor its access logs.
+ */
+export function keyFromFragment(hash: string): string | null {
+  const match = KEY_FRAGMENT.exec(hash);
+  if (!match?.[1]) return null;
+  try {
+    return decodeURIComponent(match[1]).trim() || null;
+  } catch {
+    return null;
+  }
+}

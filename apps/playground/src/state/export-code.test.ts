@@ -130,6 +130,8 @@ describe('code export', () => {
 
   it('the Python program sends exactly the request body (run with a stand-in `openai` module: the real one is not installed here)', async (context) => {
     const python = await run('python3', ['--version']).catch(() => null);
+    if (!python && process.env.SWITCHYARD_REQUIRE_SERVICES === '1')
+      throw new Error('SWITCHYARD_REQUIRE_SERVICES=1 but python3 is not on the PATH');
     if (!python) return context.skip();
     const dir = mkdtempSync(join(tmpdir(), 'playground-export-py-'));
     try {

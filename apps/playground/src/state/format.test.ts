@@ -16,7 +16,10 @@ describe('number formats', () => {
       formatCost(0.0123),
       formatCost(0.000042),
       formatCost(1.23e-7),
-    ]).toEqual(['$0', '$12.35', '$0.0123', '$0.000042', '$0.00000012']);
+      // Issue 19.7: the exact amount, without the float noise of a sum, and not cut to 2 digits.
+      formatCost(0.000024200000000000002),
+      formatCost(0.012375),
+    ]).toEqual(['$0', '$12.35', '$0.0123', '$0.000042', '$0.000000123', '$0.0000242', '$0.012375']);
     expect([
       formatCount(1234567),
       formatCount(1234567, true),

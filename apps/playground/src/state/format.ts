@@ -7,15 +7,16 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-/** A USD amount with enough digits for tiny per-request costs. */
+/**
+ * A USD amount: cents from $1 up; below, the amount as the gateway counts it (whole nano-USD, so at
+ * most 9 decimals, trailing zeros dropped), never rounded to fewer digits, never with float noise
+ * or in exponent notation.
+ */
 export function formatCost(usd: number | null | undefined): string {
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return '—';
   if (usd === 0) return '$0';
   if (Math.abs(usd) >= 1) return `$${usd.toFixed(2)}`;
-  if (Math.abs(usd) >= 0.01) return `$${usd.toFixed(4)}`;
-  // Two significant digits, never in exponent notation (toPrecision gives 1.2e-7).
-  const decimals = Math.min(12, 1 - Math.floor(Math.log10(Math.abs(usd))));
-  return `$${usd.toFixed(decimals)}`;
+  return `$${usd.toFixed(9).replace(/0+$/, '')}`;
 }
 
 /** A count with thousands separators; compact (`12.3k`, `4.5M`) when asked. */

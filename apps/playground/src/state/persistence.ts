@@ -10,6 +10,7 @@ export const STORAGE_KEYS = {
   adminKey: 'switchyard.playground.admin-key.v1',
   theme: 'switchyard.playground.theme.v1',
   enterSends: 'switchyard.playground.enter-sends.v1',
+  presets: 'switchyard.playground.presets.v1',
 } as const;
 
 /** The browser's localStorage, or null where it is unavailable (private mode, sandboxed frames). */

@@ -4,7 +4,7 @@ import { startTestServer, type TestServer } from '@switchyard/server-kit/testing
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildParams, composeRequest } from './build-request.js';
 import { defaultSettings, EXAMPLE_TOOL_PARAMETERS } from './chat-settings.js';
-import { runCompletion } from './run-completion.js';
+import { runCompletion, TOKENS_PER_SECOND_RULE } from './run-completion.js';
 
 // A real chat server (server-kit + the simulator) on loopback, called through @switchyard/client.
 let server: TestServer;
@@ -110,6 +110,17 @@ describe('runCompletion against a real chat server', () => {
     expect(result.answer.error).toBeNull();
     expect(result.answer.requestId).toMatch(/^req_/);
     expect(String(result.message.content)).not.toBe('alpha beta gamma delta epsilon zeta eta theta');
+  });
+
+  it('gives tokens/s only for enough tokens over enough time (none for an instant answer)', async () => {
+    const instant = await run(ask('Hello there, general Kenobi, you are a bold one indeed'));
+    expect(instant.answer.usage?.completion_tokens).toBeGreaterThan(TOKENS_PER_SECOND_RULE.minTokens);
+    expect(instant.answer.metrics?.tokensPerSecond).toBeNull();
+    const paced = await run(
+      ask('one two three four five six seven eight nine ten eleven twelve [simulate:tps=40]'),
+    );
+    expect(paced.answer.metrics?.tokensPerSecond).toBeGreaterThan(10);
+    expect(paced.answer.metrics?.tokensPerSecond).toBeLessThan(200);
   });
 
   it('reports an unreachable gateway as a network error', async () => {

@@ -37,17 +37,26 @@ function headerNumber(headers: Headers | undefined, name: string): number | null
   return Number.isFinite(number) ? number : null;
 }
 
+/**
+ * When a tokens-per-second figure means something: at least this many tokens generated after the
+ * first one, over at least this long. Below that (an instant simulator answer, a one-word reply) the
+ * quotient measures the network and the timer, not generation ("274000.0"), so none is shown.
+ */
+export const TOKENS_PER_SECOND_RULE = { minTokens: 8, minMs: 100 } as const;
+
 function metricsOf(live: LiveAnswer, start: number, end: number, streamed: boolean): AnswerMetrics {
   const latencyMs = end - start;
   const ttftMs = streamed && live.firstTokenAt !== null ? live.firstTokenAt - start : null;
   const tokens = live.usage?.completion_tokens;
-  // Generation speed: tokens after the first one, over the time after it (the whole latency without a stream).
+  // Generation speed: tokens after the first one, over the time after it (the whole latency without a
+  // stream), only when both are large enough to measure (TOKENS_PER_SECOND_RULE).
   const since = streamed ? (live.firstTokenAt ?? end) : start;
-  const seconds = (end - since) / 1000;
-  let tokensPerSecond: number | null = null;
-  if (typeof tokens === 'number' && tokens > 0 && seconds > 0) {
-    tokensPerSecond = (streamed ? Math.max(tokens - 1, 1) : tokens) / seconds;
-  }
+  const ms = end - since;
+  const counted = typeof tokens === 'number' ? (streamed ? tokens - 1 : tokens) : 0;
+  const tokensPerSecond =
+    counted >= TOKENS_PER_SECOND_RULE.minTokens && ms >= TOKENS_PER_SECOND_RULE.minMs
+      ? counted / (ms / 1000)
+      : null;
   return { latencyMs, ttftMs, tokensPerSecond };
 }
 

@@ -3,13 +3,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GATEWAY_ENV_VARIABLES } from '../../../gateway/src/config/gateway-env.js';
 
+// The gateway is another app: the playground starts its CLI and talks to it over HTTP only.
 const GATEWAY_DIR = fileURLToPath(new URL('../../../gateway', import.meta.url));
+
+/** What a process needs from the environment to run; nothing else of the caller's shell passes. */
+const PASSED_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
 
 export interface GatewayProcess {
   url: string;
   adminKey: string;
+  /** The gateway's data directory (its SQLite file is `switchyard.db` there). */
+  dataDir: string;
+  /** Everything the process printed so far (stdout and stderr: the start banner, then its logs). */
+  output(): string;
   /** Calls the gateway with the admin key. */
   admin(path: string, init?: RequestInit): Promise<Response>;
   /** Creates an API key through the admin API and returns its secret. */
@@ -30,21 +37,27 @@ process.on('exit', () => {
 export async function startGateway(options: {
   playgroundDir: string;
   config?: Record<string, unknown>;
-  adminKey?: string;
+  /** `'created'`: no SWITCHYARD_ADMIN_KEY, so the first start creates one and prints it in its banner. */
+  adminKey?: string | 'created';
+  /** The gateway's log level (default `warn`); `info` logs every request. */
+  logLevel?: string;
 }): Promise<GatewayProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'playground-gateway-'));
-  const adminKey = options.adminKey ?? `sk-sy-playground-admin-${Date.now().toString(36)}`;
+  const given =
+    options.adminKey === 'created'
+      ? undefined
+      : (options.adminKey ?? `sk-sy-playground-admin-${Date.now().toString(36)}`);
   const configPath = join(dir, 'config.json');
   const config = {
     ...options.config,
     server: { ...(options.config?.server as object), playground: options.playgroundDir },
   };
   writeFileSync(configPath, JSON.stringify(config));
-  // The developer's shell must not reach the gateway under test.
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of GATEWAY_ENV_VARIABLES) delete env[name];
-  env.SWITCHYARD_ADMIN_KEY = adminKey;
-  env.SWITCHYARD_LOG_LEVEL = 'warn';
+  // The developer's shell (provider keys, SWITCHYARD_*, PORT) must not reach the gateway under test.
+  const env: NodeJS.ProcessEnv = { SWITCHYARD_LOG_LEVEL: options.logLevel ?? 'warn' };
+  if (given) env.SWITCHYARD_ADMIN_KEY = given;
+  for (const name of PASSED_ENV) if (process.env[name] !== undefined) env[name] = process.env[name];
+  const dataDir = join(dir, 'data');
   const child = spawn(
     process.execPath,
     [
@@ -58,7 +71,7 @@ export async function startGateway(options: {
       '--host',
       '127.0.0.1',
       '--data-dir',
-      join(dir, 'data'),
+      dataDir,
       '--config',
       configPath,
     ],
@@ -92,6 +105,8 @@ export async function startGateway(options: {
       reject(new Error(`The gateway exited with ${code} before listening:\n${output}`));
     });
   });
+  // The banner follows the "listening on" line; its key line follows its heading.
+  const adminKey = given ?? (await bannerKey(() => output));
   const admin = (path: string, init: RequestInit = {}) =>
     fetch(`${url}${path}`, {
       ...init,
@@ -100,6 +115,8 @@ export async function startGateway(options: {
   return {
     url,
     adminKey,
+    dataDir,
+    output: () => output,
     admin,
     async createKey(body) {
       const response = await admin('/admin/keys', { method: 'POST', body: JSON.stringify(body) });
@@ -115,4 +132,14 @@ export async function startGateway(options: {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The admin key a first start printed in its banner (waits up to 10 s for the banner to be printed). */
+async function bannerKey(output: () => string): Promise<string> {
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    const key = /created now and shown ONCE[^\n]*\n\s+(\S+)/.exec(output())?.[1];
+    if (key) return key;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`No admin key in the banner:\n${output()}`);
 }

@@ -8,19 +8,25 @@ import { type GatewayProcess, startGateway } from './gateway-process.js';
 /** What a browser test file drives: the real gateway serving the build, and pages on it. */
 export interface PlaygroundSession {
   readonly gateway: GatewayProcess;
-  /** A fresh browser context (empty localStorage, light theme, connected with `apiKey` or the admin key). */
+  /**
+   * A fresh browser context (empty localStorage, light theme, connected with `apiKey` or the admin
+   * key; not connected when `apiKey` is `''`).
+   */
   open(options?: {
     apiKey?: string;
     viewport?: { width: number; height: number };
     path?: string;
-  }): Promise<{ page: Page; errors: string[] }>;
+  }): Promise<{ page: Page; errors: string[]; requests: string[] }>;
 }
 
 /**
  * One build, one real gateway process (with `config`) and one browser for the whole test file,
  * registered as its beforeAll/afterAll; a fresh browser context per `open`.
  */
-export function playgroundSession(config: Record<string, unknown> = {}): PlaygroundSession {
+export function playgroundSession(
+  config: Record<string, unknown> = {},
+  gatewayOptions: Pick<Parameters<typeof startGateway>[0], 'adminKey' | 'logLevel'> = {},
+): PlaygroundSession {
   let dist: string | undefined;
   let gateway: GatewayProcess | undefined;
   let browser: Browser | undefined;
@@ -28,7 +34,10 @@ export function playgroundSession(config: Record<string, unknown> = {}): Playgro
 
   beforeAll(async () => {
     dist = await buildPlayground();
-    [gateway, browser] = await Promise.all([startGateway({ playgroundDir: dist, config }), launchChromium()]);
+    [gateway, browser] = await Promise.all([
+      startGateway({ playgroundDir: dist, config, ...gatewayOptions }),
+      launchChromium(),
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -62,6 +71,9 @@ export function playgroundSession(config: Record<string, unknown> = {}): Playgro
       const page = await context.newPage();
       // Uncaught errors, and console errors such as a content-security-policy violation.
       const errors: string[] = [];
+      // The URL of every request the page makes, from the first.
+      const requests: string[] = [];
+      page.on('request', (request) => requests.push(request.url()));
       page.on('pageerror', (error) => errors.push(error.message));
       page.on('console', (message) => {
         // Failed requests are expected in the error scenarios; the page shows them itself.
@@ -70,7 +82,7 @@ export function playgroundSession(config: Record<string, unknown> = {}): Playgro
       });
       await page.goto(`${gateway.url}${options.path ?? '/'}`);
       await page.locator('[data-testid="connection-button"]:not([data-state="loading"])').waitFor();
-      return { page, errors };
+      return { page, errors, requests };
     },
   };
 }

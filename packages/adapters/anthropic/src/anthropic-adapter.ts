@@ -108,13 +108,14 @@ export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}):
   };
   const provider = settings.provider ?? 'anthropic';
   const http = createUpstreamClient({
+    provider,
     baseURL: settings.baseURL ?? DEFAULT_BASE_URL,
     fetch: settings.fetch,
     timeout: settings.timeout,
     maxResponseBytes: settings.maxResponseBytes,
-    name: 'Anthropic',
     toError: (answer) =>
       anthropicErrorFromResponse(answer.text, {
+        provider,
         status: answer.status,
         headers: answer.headers,
         requestId: answer.headers.get('request-id'),
@@ -166,7 +167,7 @@ export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}):
         requestId: context.requestId,
       });
       const requestId = upstream.headers.get('request-id');
-      const page = ModelsPageSchema.safeParse(await readJson(upstream, { source: 'Anthropic', requestId }));
+      const page = ModelsPageSchema.safeParse(await readJson(upstream, { source: http.source, requestId }));
       if (!page.success)
         throw badResponse('Anthropic sent a model list this adapter cannot read.', requestId);
       const models: Model[] = [];
@@ -189,7 +190,7 @@ export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}):
       const upstream = await postMessages(converted.body, context);
       const requestId = upstream.headers.get('request-id');
       const parsed = AnthropicResponseSchema.safeParse(
-        await readJson(upstream, { source: 'Anthropic', requestId }),
+        await readJson(upstream, { source: http.source, requestId }),
       );
       if (!parsed.success) throw badResponse('Anthropic sent a message this adapter cannot read.', requestId);
       context.logger.debug('anthropic response', { upstreamRequestId: requestId });

@@ -4,7 +4,6 @@ import {
   type ChatCompletionChunk,
   type ChatCompletionRequest,
   NotFoundError,
-  PermissionDeniedError,
   ProtocolError,
   RateLimitError,
   ServerError,
@@ -84,24 +83,6 @@ describe('HTTP error responses', () => {
   });
 
   it.each([
-    [
-      401,
-      'authentication_error',
-      'invalid x-api-key',
-      AuthenticationError,
-      'invalid_api_key',
-      'authentication_error',
-      false,
-    ],
-    [
-      403,
-      'permission_error',
-      'Your API key does not have permission',
-      PermissionDeniedError,
-      'permission_denied',
-      'permission_error',
-      false,
-    ],
     [404, 'not_found_error', 'model: claude-9', NotFoundError, 'model_not_found', 'not_found_error', false],
     [
       413,
@@ -119,15 +100,6 @@ describe('HTTP error responses', () => {
       BadRequestError,
       'context_length_exceeded',
       'invalid_request_error',
-      false,
-    ],
-    [
-      400,
-      'invalid_request_error',
-      'Your credit balance is too low to access the Anthropic API.',
-      BadRequestError,
-      'insufficient_quota',
-      'insufficient_quota',
       false,
     ],
     [
@@ -157,6 +129,42 @@ describe('HTTP error responses', () => {
     expect(error.isRetryable).toBe(retryable);
     expect(error.requestId).toBe(`req_${status}`);
   });
+
+  it.each([
+    [401, 'authentication_error', 'invalid x-api-key', 'upstream_auth_failed'],
+    [403, 'permission_error', 'Your API key does not have permission', 'upstream_auth_failed'],
+    [
+      400,
+      'invalid_request_error',
+      'Your credit balance is too low to access the Anthropic API.',
+      'upstream_insufficient_quota',
+    ],
+    [402, 'billing_error', 'Billing issue', 'upstream_insufficient_quota'],
+  ] as const)(
+    "maps %i %s (the server's own key or account) to a 502 naming the provider, never the caller's 401",
+    async (status, type, message, code) => {
+      reply = {
+        status,
+        headers: { 'content-type': 'application/json', 'request-id': `req_${status}` },
+        body: anthropicError(type, message),
+      };
+      for (const mode of ['complete', 'stream'] as const) {
+        const error = await failure(mode);
+        expect(ServerError.isInstance(error)).toBe(true);
+        expect(AuthenticationError.isInstance(error)).toBe(false);
+        expect([error.status, error.code, error.type, error.isRetryable]).toEqual([
+          502,
+          code,
+          'server_error',
+          false,
+        ]);
+        expect(error.message).toContain("Provider 'anthropic'");
+        expect(error.message).toContain('operator must');
+        expect((error.cause as Error).message).toBe(message);
+        expect(error.requestId).toBe(`req_${status}`);
+      }
+    },
+  );
 
   it('reads retry-after (seconds) and retry-after-ms into retryAfterMs', async () => {
     reply = {

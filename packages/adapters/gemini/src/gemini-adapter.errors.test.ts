@@ -52,24 +52,25 @@ function rpcError(code: number, status: string, message: string, details: unknow
 }
 
 describe('error vectors over HTTP', () => {
-  it('unary-failure-api-key.json: Gemini answers 400 INVALID_ARGUMENT, the client gets 401', async () => {
+  it("unary-failure-api-key.json: Gemini answers 400 INVALID_ARGUMENT API_KEY_INVALID; the server's own key was refused, so the client gets a 502 naming the provider, never a 401", async () => {
     const adapter = await serve({ status: 400, body: fixture('unary-failure-api-key.json') });
     for (const attempt of [
       adapter.complete!(request, adapterContext({ requestId: 'req-1' })),
       drain(adapter.stream!({ ...request, stream: true }, adapterContext({ requestId: 'req-1' }))),
     ]) {
       const error = await caught(attempt);
-      expect(error.kind).toBe('authentication');
-      expect(error.status).toBe(401);
-      expect(error.code).toBe('invalid_api_key');
-      expect(error.type).toBe('authentication_error');
-      expect(error.message).toBe('API key not valid. Please pass a valid API key.');
+      expect(error.kind).toBe('server');
+      expect(error.status).toBe(502);
+      expect(error.code).toBe('upstream_auth_failed');
+      expect(error.type).toBe('server_error');
+      expect(error.message).toContain("Provider 'gemini' rejected the API key this server uses");
       expect(error.isRetryable).toBe(false);
       expect(error.streamStarted).toBe(false);
       expect(error.requestId).toBe('req-1');
       // The DebugInfo detail quotes the key: it must not travel with the error.
       expect(JSON.stringify(error.toEnvelope())).not.toContain('key1234');
-      expect(error.cause).toBeUndefined();
+      // Only Gemini's message is kept, for the server's logs: never the details.
+      expect((error.cause as Error).message).toBe('API key not valid. Please pass a valid API key.');
     }
   });
 
@@ -119,9 +120,9 @@ describe('error mapping table over HTTP', () => {
     [
       403,
       rpcError(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers."),
-      403,
-      'permission_denied',
-      'permission_denied',
+      502,
+      'upstream_auth_failed',
+      'server',
       false,
     ],
     [
@@ -135,17 +136,17 @@ describe('error mapping table over HTTP', () => {
     [
       429,
       rpcError(429, 'RESOURCE_EXHAUSTED', 'Your prepayment credits are depleted.'),
-      429,
-      'insufficient_quota',
-      'rate_limit',
+      502,
+      'upstream_insufficient_quota',
+      'server',
       false,
     ],
     [
       402,
       rpcError(402, 'RESOURCE_EXHAUSTED', 'Billing required.'),
-      402,
-      'insufficient_quota',
-      'rate_limit',
+      502,
+      'upstream_insufficient_quota',
+      'server',
       false,
     ],
     [500, rpcError(500, 'INTERNAL', 'An internal error has occurred.'), 500, 'server_error', 'server', true],

@@ -85,6 +85,10 @@ describe('listModels', () => {
     const error = await adapter
       .listModels({ signal: new AbortController().signal })
       .catch((caught: unknown) => caught);
-    expect(ProtocolError.isInstance(error) && error.status).toBe(403);
+    // The server's own key was refused: a 502 naming the provider, not the caller's 403.
+    expect(ProtocolError.isInstance(error) && [error.status, error.code]).toEqual([
+      502,
+      'upstream_auth_failed',
+    ]);
   });
 });

@@ -66,14 +66,15 @@ const MODEL_PATH = /^(?:(?:models|tunedModels)\/)?[A-Za-z0-9][\w.-]*$/;
 export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatAdapter {
   const baseURL = (settings.baseURL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   const generateId = settings.generateId ?? (() => randomUUID().replaceAll('-', ''));
+  const provider = settings.provider ?? 'gemini';
   const http = createUpstreamClient({
+    provider,
     baseURL,
     fetch: settings.fetch,
     timeout: settings.timeout,
     maxResponseBytes: settings.maxResponseBytes,
-    name: 'Gemini',
     toError: ({ status, body, requestId, retryAfterMs }) =>
-      errorFromGemini({ status, body, requestId, retryAfterMs }),
+      errorFromGemini({ provider, status, body, requestId, retryAfterMs }),
   });
 
   const requestBody = (chatRequest: ChatCompletionRequest): string =>
@@ -106,7 +107,7 @@ export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatA
 
   const adapter: ChatAdapter = {
     specificationVersion: 'v1',
-    provider: settings.provider ?? 'gemini',
+    provider,
     capabilities: { tools: true, jsonSchema: true, thinking: true, multipleChoices: true, stop: true },
 
     async listModels(context) {
@@ -131,7 +132,7 @@ export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatA
       const response = (await http.json(
         request(modelPath(chatRequest, 'generateContent'), context, requestBody(chatRequest)),
       )) as GeminiGenerateContentResponse;
-      const translator = new GeminiResponseTranslator({ model: chatRequest.model, generateId });
+      const translator = new GeminiResponseTranslator({ provider, model: chatRequest.model, generateId });
       try {
         const events = [...translator.translate(response), ...translator.end()];
         return toChatCompletion(translator, events);
@@ -146,7 +147,7 @@ export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatA
         request(modelPath(chatRequest, 'streamGenerateContent?alt=sse'), context, requestBody(chatRequest)),
       );
       const events = decodeGeminiSSE(upstream.body(), { maxEventSize: http.maxResponseBytes });
-      const translator = new GeminiResponseTranslator({ model: chatRequest.model, generateId });
+      const translator = new GeminiResponseTranslator({ provider, model: chatRequest.model, generateId });
       let started = false;
       try {
         for await (const response of events) {

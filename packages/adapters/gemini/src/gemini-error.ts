@@ -4,6 +4,8 @@ import {
   createProtocolError,
   ErrorCode,
   type ProtocolError,
+  upstreamAuthFailedError,
+  upstreamInsufficientQuotaError,
 } from '@switchyard/protocol';
 
 /** A 400 for a request this adapter cannot translate; `param` is the offending request path. */
@@ -27,6 +29,8 @@ interface GoogleRpcError {
 }
 
 interface UpstreamErrorInit {
+  /** The adapter's provider name, which errors about the server's own key or account name. */
+  provider: string;
   status: number;
   body: unknown;
   requestId?: string | null;
@@ -36,9 +40,12 @@ interface UpstreamErrorInit {
 
 /**
  * Turns a Gemini error (`{"error":{code,message,status,details}}`, gRPC status names) into the
- * protocol error a client of an OpenAI-compatible server expects. Gemini answers a bad API key with
- * 400 INVALID_ARGUMENT; that becomes a 401. Prepaid credit running out (402, or a 429 that says so)
- * is not retryable, unlike a rate limit.
+ * protocol error a client of an OpenAI-compatible server expects. What is about the server's own
+ * key or account is never passed on as the caller's: a refused key (Gemini answers 400
+ * INVALID_ARGUMENT `API_KEY_INVALID`, or UNAUTHENTICATED / PERMISSION_DENIED) becomes a 502
+ * `upstream_auth_failed`, prepaid credit running out (402, or a 429 that says so) a 502
+ * `upstream_insufficient_quota`, both naming the provider and not retryable; Gemini's message is
+ * kept as `cause` for the server's logs.
  */
 export function errorFromGemini(init: UpstreamErrorInit): ProtocolError {
   const rpc = readRpcError(init.body);
@@ -53,6 +60,15 @@ export function errorFromGemini(init: UpstreamErrorInit): ProtocolError {
     return typeof reason === 'string' ? [reason] : [];
   });
   const { code, status, retryable } = classify(init.status, grpcStatus, reasons, message);
+  const account = {
+    provider: init.provider,
+    status: init.status,
+    upstreamMessage: message,
+    requestId: init.requestId ?? null,
+  };
+  if (code === ErrorCode.invalidApiKey || code === ErrorCode.permissionDenied)
+    return upstreamAuthFailedError(account);
+  if (code === ErrorCode.insufficientQuota) return upstreamInsufficientQuotaError(account);
   const retryAfterMs = retryDelayMs(details) ?? init.retryAfterMs;
   return createProtocolError({
     message,

@@ -61,6 +61,8 @@ interface CandidateState {
 }
 
 export interface TranslatorOptions {
+  /** The adapter's provider name (errors about the server's own key name it). */
+  readonly provider: string;
   /** The model the client asked for; used when Gemini does not name its `modelVersion`. */
   readonly model: string;
   /** Makes the answer id when Gemini sends no `responseId`. */
@@ -96,7 +98,11 @@ export class GeminiResponseTranslator {
   translate(response: GeminiGenerateContentResponse): ChoiceEvent[] {
     if (response.error !== undefined) {
       const code = (response.error as { code?: unknown } | null)?.code;
-      throw errorFromGemini({ status: typeof code === 'number' ? code : 500, body: response });
+      throw errorFromGemini({
+        provider: this.#options.provider,
+        status: typeof code === 'number' ? code : 500,
+        body: response,
+      });
     }
     this.#meta ??= this.#readMeta(response);
     this.#usage = convertGeminiUsage(response.usageMetadata) ?? this.#usage;

@@ -2,7 +2,7 @@ import type { ChatAdapter } from '@switchyard/adapter-kit';
 import { BadRequestError, ProtocolError } from '@switchyard/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
-import { groq, openai, openrouter, token360, vllm } from './presets.js';
+import { deepseek, groq, openai, openrouter, token360, vllm } from './presets.js';
 import {
   adapterContext,
   chatRequest,
@@ -107,14 +107,32 @@ describe('the request body that reaches the upstream', () => {
     });
   });
 
-  it('thinking is forwarded as is by default (Token360); `auto` is left out', async () => {
+  it('Token360: thinking is forwarded as is, `auto` included (Token360 documents it)', async () => {
     const adapter = token360({ baseURL: upstream.baseURL, apiKey: 'k' });
     const enabled = await sent(adapter, { thinking: { type: 'enabled', clear_thinking: false } });
     expect(enabled.json!.thinking).toStrictEqual({ type: 'enabled', clear_thinking: false });
     const disabled = await sent(adapter, { thinking: { type: 'disabled' } });
     expect(disabled.json!.thinking).toStrictEqual({ type: 'disabled' });
     const auto = await sent(adapter, { thinking: { type: 'auto' } });
-    expect(auto.json).not.toHaveProperty('thinking');
+    expect(auto.json!.thinking).toStrictEqual({ type: 'auto' });
+  });
+
+  it('upstreams with no `auto` mode get no `thinking` for `auto` (the model default), whatever their thinking quirk', async () => {
+    for (const adapter of [
+      generic(),
+      deepseek({ baseURL: upstream.baseURL, apiKey: 'k' }),
+      openrouter({ baseURL: upstream.baseURL, apiKey: 'k' }),
+      vllm({ baseURL: upstream.baseURL }),
+    ]) {
+      const auto = await sent(adapter, { thinking: { type: 'auto' } });
+      expect(auto.json).not.toHaveProperty('thinking');
+      expect(auto.json).not.toHaveProperty('reasoning');
+      expect(auto.json).not.toHaveProperty('chat_template_kwargs');
+    }
+    const forwarded = await sent(generic({ quirks: { thinkingAuto: 'forward' } }), {
+      thinking: { type: 'auto' },
+    });
+    expect(forwarded.json!.thinking).toStrictEqual({ type: 'auto' });
   });
 
   it('OpenRouter: thinking becomes `reasoning`; a `reasoning` the user sent wins', async () => {
@@ -286,7 +304,9 @@ describe('the headers that reach the upstream', () => {
       (e: unknown) => e,
     )) as ProtocolError;
     expect(upstream.requests.pop()!.headers.authorization).toBe(`Bearer ${key}`);
-    expect(error.message).toBe('Incorrect API key provided: [redacted].');
+    expect(error.code).toBe('upstream_auth_failed');
+    // The upstream's words are kept for the server's logs only, redacted.
+    expect((error.cause as Error).message).toBe('Incorrect API key provided: [redacted].');
     expect(JSON.stringify(error.toEnvelope())).not.toContain(key);
     expect(logger.lines.length).toBeGreaterThan(0);
     expect(JSON.stringify(logger.lines)).not.toContain(key);

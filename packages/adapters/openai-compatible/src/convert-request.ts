@@ -48,8 +48,9 @@ function convertThinking(body: Body, quirks: ResolvedQuirks): void {
   if (thinking === undefined || thinking === null) return;
   const type = isRecord(thinking) ? thinking.type : undefined;
   if (type === 'auto') {
-    // `auto` is "the model's default": leaving the field out asks exactly that of every upstream.
-    delete body.thinking;
+    // `auto` lets the model decide: sent as is where the upstream documents it (Token360); elsewhere,
+    // leaving the field out asks for the model's default, the nearest thing an upstream without it has.
+    if (quirks.thinkingAuto === 'omit') delete body.thinking;
     return;
   }
   switch (quirks.thinking) {

@@ -13,6 +13,8 @@ import { errorFromUpstream } from './upstream-error.js';
 type Json = Record<string, unknown>;
 
 export interface NormalizeCompletionOptions {
+  /** The adapter's provider name (errors about the server's own key name it). */
+  provider: string;
   requestId: string | null;
   model: string;
   headers: UpstreamHeaders;
@@ -50,6 +52,7 @@ export function normalizeCompletion(text: string, options: NormalizeCompletionOp
     const code = inner.code;
     const status = typeof code === 'number' && code >= 400 && code <= 599 ? code : 502;
     throw errorFromUpstream({
+      provider: options.provider,
       status,
       headers: options.headers,
       body,

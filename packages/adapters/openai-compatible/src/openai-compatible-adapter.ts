@@ -96,13 +96,14 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
     loadApiKey({ apiKey: settings.apiKey, apiKeyEnv: settings.apiKeyEnv, adapterName: provider, required });
   const extraHeaders = lowerCaseHeaders(settings.headers);
   const http = createUpstreamClient({
+    provider,
     baseURL: settings.baseURL,
     fetch: settings.fetch,
     timeout: settings.timeout,
     maxResponseBytes: settings.maxResponseBytes,
     toError: (answer) => {
       const key = apiKey(false);
-      return errorFromUpstream({ ...answer, redact: key === undefined ? [] : [key] });
+      return errorFromUpstream({ ...answer, provider, redact: key === undefined ? [] : [key] });
     },
   });
 
@@ -199,6 +200,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
         }
         const text = await upstream.text();
         return normalizeCompletion(text, {
+          provider,
           requestId: context.requestId,
           model: request.model,
           headers: upstream.headers,
@@ -227,6 +229,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
         // An upstream that ignores `stream: true` answers with a whole completion.
         try {
           const completion = normalizeCompletion(await upstream.text(), {
+            provider,
             requestId: context.requestId,
             model: request.model,
             headers: upstream.headers,

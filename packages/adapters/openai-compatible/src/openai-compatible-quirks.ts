@@ -5,8 +5,8 @@
  */
 export interface OpenAICompatibleQuirks {
   /**
-   * How `thinking: {type: 'enabled' | 'disabled'}` reaches the upstream (`{type: 'auto'}` means
-   * "the model's default" and is always left out):
+   * How `thinking: {type: 'enabled' | 'disabled'}` reaches the upstream (`{type: 'auto'}` is
+   * {@link thinkingAuto}'s):
    * - `forward` (default): sent as is (Token360, Z.ai/GLM, DeepSeek).
    * - `openrouter`: rewritten to OpenRouter's `reasoning: {enabled, max_tokens?}`.
    * - `chat-template-kwargs`: rewritten to `chat_template_kwargs.enable_thinking` (vLLM, llama.cpp
@@ -14,6 +14,13 @@ export interface OpenAICompatibleQuirks {
    * - `unsupported`: the request fails with a 400 `unsupported_parameter` on `thinking`.
    */
   thinking?: 'forward' | 'openrouter' | 'chat-template-kwargs' | 'unsupported';
+  /**
+   * `thinking: {type: 'auto'}` (the model decides whether to think):
+   * - `forward`: sent as is, for upstreams that document an `auto` mode (Token360).
+   * - `omit` (default): left out, which asks for the model's default, for upstreams with no such
+   *   mode (never an error, whatever {@link thinking} says).
+   */
+  thinkingAuto?: 'forward' | 'omit';
   /**
    * OpenAI reasoning models (o-series, gpt-5 except gpt-5-chat): send `max_completion_tokens`
    * instead of `max_tokens`, and leave out `temperature`, `top_p`, the penalties and
@@ -33,6 +40,7 @@ export type ResolvedQuirks = Required<OpenAICompatibleQuirks>;
 export function resolveQuirks(quirks: OpenAICompatibleQuirks | undefined): ResolvedQuirks {
   return {
     thinking: quirks?.thinking ?? 'forward',
+    thinkingAuto: quirks?.thinkingAuto ?? 'omit',
     openaiReasoningModels: quirks?.openaiReasoningModels ?? false,
     reasoningHistory: quirks?.reasoningHistory ?? 'forward',
   };

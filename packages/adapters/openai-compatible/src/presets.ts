@@ -22,7 +22,8 @@ function preset(defaults: PresetDefaults, settings: PresetSettings = {}): ChatAd
 
 /**
  * Token360 (`https://api.token360.ai/v1`, key `TOKEN360_API_KEY`): GLM models such as `glm-5.1`;
- * `thinking` is sent as is.
+ * `thinking` is sent as is, `{"type":"auto"}` included (Token360 documents `enabled`, `disabled`
+ * and `auto`); `usage.cost` is Token360's own bill.
  */
 export function token360(settings?: PresetSettings): ChatAdapter {
   return preset(
@@ -31,6 +32,7 @@ export function token360(settings?: PresetSettings): ChatAdapter {
       defaultBaseURL: 'https://api.token360.ai/v1',
       baseURLEnv: 'TOKEN360_BASE_URL',
       apiKeyEnv: 'TOKEN360_API_KEY',
+      quirks: { thinkingAuto: 'forward' },
     },
     settings,
   );
@@ -54,7 +56,10 @@ export function openai(settings?: PresetSettings): ChatAdapter {
   );
 }
 
-/** DeepSeek (`DEEPSEEK_API_KEY`): `thinking` and `reasoning_content` replay sent as is. */
+/**
+ * DeepSeek (`DEEPSEEK_API_KEY`): `thinking` (`enabled`/`disabled`) and `reasoning_content` replay
+ * sent as is; `{"type":"auto"}`, which DeepSeek does not document, is left out (the model's default).
+ */
 export function deepseek(settings?: PresetSettings): ChatAdapter {
   return preset(
     {
@@ -77,7 +82,8 @@ export interface OpenRouterSettings extends PresetSettings {
 
 /**
  * OpenRouter (`OPENROUTER_API_KEY`): `thinking` becomes OpenRouter's
- * `reasoning: {enabled, max_tokens}` (a `reasoning` field you send yourself wins), and its
+ * `reasoning: {enabled, max_tokens}` (a `reasoning` field you send yourself wins; `{"type":"auto"}`
+ * is left out: the model's default), and its
  * `reasoning` answers come back as `reasoning_content`.
  */
 export function openrouter(settings: OpenRouterSettings = {}): ChatAdapter {

@@ -30,6 +30,8 @@ interface Case {
   headers?: Record<string, string>;
   expected: {
     kind: typeof ProtocolError;
+    /** What the client gets when it is not the upstream's status. */
+    status?: number;
     code: string;
     type?: string;
     retryable: boolean;
@@ -41,6 +43,21 @@ interface Case {
 
 const openaiError = (message: string, type: string, code: string | null, param: string | null = null) =>
   JSON.stringify({ error: { message, type, param, code } });
+
+/** The server's own provider key was refused: a 502 for the client, never its 401. */
+const AUTH_FAILED: Case['expected'] = {
+  kind: ServerError,
+  status: 502,
+  code: 'upstream_auth_failed',
+  retryable: false,
+};
+/** The server's account at the provider is empty: a 502 for the client, not retryable. */
+const NO_BALANCE: Case['expected'] = {
+  kind: ServerError,
+  status: 502,
+  code: 'upstream_insufficient_quota',
+  retryable: false,
+};
 
 const CASES: Case[] = [
   {
@@ -58,7 +75,33 @@ const CASES: Case[] = [
     name: '401 bad key',
     status: 401,
     body: openaiError('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'),
-    expected: { kind: AuthenticationError, code: 'invalid_api_key', retryable: false },
+    // The server's own provider key, not the caller's: never a 401 the caller would blame on their key.
+    expected: AUTH_FAILED,
+  },
+  {
+    name: '401 with x-should-retry: true is still not retried',
+    status: 401,
+    headers: { 'x-should-retry': 'true' },
+    body: openaiError('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'),
+    expected: AUTH_FAILED,
+  },
+  {
+    name: '403 OpenAI unsupported region (the account, not the caller)',
+    status: 403,
+    body: openaiError(
+      'Country, region, or territory not supported',
+      'request_forbidden',
+      'unsupported_country_region_territory',
+    ),
+    expected: AUTH_FAILED,
+  },
+  {
+    name: '401 Z.ai 1001 (authentication token)',
+    status: 401,
+    body: JSON.stringify({
+      error: { code: '1001', message: 'Authentication parameter not received in Header' },
+    }),
+    expected: AUTH_FAILED,
   },
   {
     name: '402 OpenRouter out of credits (numeric code)',
@@ -66,23 +109,13 @@ const CASES: Case[] = [
     body: JSON.stringify({
       error: { code: 402, message: 'Insufficient credits. Add more using https://openrouter.ai/credits' },
     }),
-    expected: {
-      kind: RateLimitError,
-      code: 'insufficient_quota',
-      type: 'insufficient_quota',
-      retryable: false,
-    },
+    expected: NO_BALANCE,
   },
   {
     name: '402 DeepSeek insufficient balance',
     status: 402,
     body: openaiError('Insufficient Balance', 'unknown_error', 'invalid_request_error'),
-    expected: {
-      kind: RateLimitError,
-      code: 'insufficient_quota',
-      retryable: false,
-      message: 'Insufficient Balance',
-    },
+    expected: NO_BALANCE,
   },
   {
     name: '403 OpenRouter moderation',
@@ -112,13 +145,7 @@ const CASES: Case[] = [
       'insufficient_quota',
       'insufficient_quota',
     ),
-    expected: {
-      kind: RateLimitError,
-      code: 'insufficient_quota',
-      type: 'insufficient_quota',
-      retryable: false,
-      retryAfterMs: 20_000,
-    },
+    expected: NO_BALANCE,
   },
   {
     name: '429 Z.ai 1113 account in arrears',
@@ -126,7 +153,7 @@ const CASES: Case[] = [
     body: JSON.stringify({
       error: { code: '1113', message: 'Your account is in arrears, please recharge and try again' },
     }),
-    expected: { kind: RateLimitError, code: 'insufficient_quota', retryable: false },
+    expected: NO_BALANCE,
   },
   {
     name: '429 Z.ai 1302 concurrency',
@@ -244,7 +271,7 @@ describe('upstream HTTP errors become protocol errors', () => {
         const error = (await promise.catch((e: unknown) => e)) as ProtocolError;
         const { expected } = testCase;
         expect(expected.kind.isInstance(error)).toBe(true);
-        expect(error.status).toBe(testCase.status);
+        expect(error.status).toBe(expected.status ?? testCase.status);
         expect(error.code).toBe(expected.code);
         expect(error.isRetryable).toBe(expected.retryable);
         expect(error.retryAfterMs).toBe(expected.retryAfterMs);
@@ -266,5 +293,27 @@ describe('upstream HTTP errors become protocol errors', () => {
       (e: unknown) => e,
     )) as ProtocolError;
     expect(error.requestId).toBe('req_upstream_9');
+  });
+
+  it("a rejected provider key names the provider and says the operator must fix it, without the key or the upstream's host", async () => {
+    const key = 'sk-provider-secret-0123456789';
+    upstream.respond((_request, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(openaiError(`Incorrect API key provided: ${key}.`, 'invalid_request_error', 'invalid_api_key'));
+    });
+    const adapter = createOpenAICompatibleAdapter({
+      name: 'token360',
+      baseURL: upstream.baseURL,
+      apiKey: key,
+    });
+    const error = (await adapter.complete!(chatRequest({}), adapterContext()).catch(
+      (e: unknown) => e,
+    )) as ProtocolError;
+    expect(AuthenticationError.isInstance(error)).toBe(false);
+    expect(error.message).toContain("Provider 'token360' rejected the API key this server uses");
+    expect(error.message).toContain('operator must fix the key');
+    expect(error.message).not.toContain(new URL(upstream.baseURL).host);
+    // The upstream's words stay for the server's logs, redacted.
+    expect((error.cause as Error).message).toBe('Incorrect API key provided: [redacted].');
   });
 });

@@ -4,24 +4,28 @@ import {
   createProtocolError,
   errorFromEnvelope,
   type ProtocolError,
+  upstreamAuthFailedError,
+  upstreamInsufficientQuotaError,
 } from '@switchyard/protocol';
 
 /**
  * Z.ai/GLM business codes (https://docs.z.ai/api-reference/api-code) that change what an error
  * means. Z.ai answers 429 both for throttling and for an empty balance; only the code tells them
- * apart, and retrying an empty balance only burns the caller's retry budget.
+ * apart, and retrying an empty balance only burns the caller's retry budget. `account` codes are
+ * about the server's own key or account there (1000–1004 authentication, 1110–1121 an inactive,
+ * missing or locked account), never the caller's.
  */
 const ZAI_CODES: Readonly<Record<string, { code: string; retryable: boolean }>> = {
-  '1000': { code: 'invalid_api_key', retryable: false },
-  '1001': { code: 'invalid_api_key', retryable: false },
-  '1002': { code: 'invalid_api_key', retryable: false },
-  '1003': { code: 'invalid_api_key', retryable: false },
-  '1004': { code: 'invalid_api_key', retryable: false },
-  '1110': { code: 'permission_denied', retryable: false },
-  '1111': { code: 'permission_denied', retryable: false },
-  '1112': { code: 'permission_denied', retryable: false },
+  '1000': { code: 'account', retryable: false },
+  '1001': { code: 'account', retryable: false },
+  '1002': { code: 'account', retryable: false },
+  '1003': { code: 'account', retryable: false },
+  '1004': { code: 'account', retryable: false },
+  '1110': { code: 'account', retryable: false },
+  '1111': { code: 'account', retryable: false },
+  '1112': { code: 'account', retryable: false },
   '1113': { code: 'insufficient_quota', retryable: false },
-  '1121': { code: 'permission_denied', retryable: false },
+  '1121': { code: 'account', retryable: false },
   '1211': { code: 'model_not_found', retryable: false },
   '1302': { code: 'rate_limit_exceeded', retryable: true },
   '1303': { code: 'rate_limit_exceeded', retryable: true },
@@ -59,6 +63,8 @@ function rawCode(body: unknown): string | undefined {
 }
 
 export interface UpstreamErrorInit {
+  /** The adapter's provider name, which errors about the server's own key or account name. */
+  provider: string;
   status: number;
   headers: UpstreamHeaders;
   body: unknown;
@@ -73,11 +79,23 @@ function redact(message: string, secrets: readonly string[]): string {
   return out;
 }
 
+/** OpenRouter's 403 for flagged input carries moderation metadata: that is the caller's content, not our key. */
+function isModeration(body: unknown): boolean {
+  const metadata = innerError(body)?.metadata;
+  return (
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    ('reasons' in metadata || 'flagged_input' in metadata)
+  );
+}
+
 /**
  * Turns a non-2xx upstream answer into the matching protocol error: status and class from the
  * HTTP status, `retryAfterMs` from `retry-after-ms`/`retry-after`, `isRetryable` from
- * `x-should-retry` when sent, and an empty balance (402, or 429 with a balance code such as
- * `insufficient_quota` or Z.ai's 1113) marked not retryable.
+ * `x-should-retry` when sent. What is about the server's own key or account is never passed on as
+ * the caller's: a 401/403 (or a Z.ai account code) becomes a 502 `upstream_auth_failed`, an empty
+ * balance (402, or 429 with a balance code such as `insufficient_quota` or Z.ai's 1113) a 502
+ * `upstream_insufficient_quota`, both naming the provider and not retryable.
  */
 export function errorFromUpstream(init: UpstreamErrorInit): ProtocolError {
   const { status, headers, body } = init;
@@ -95,12 +113,19 @@ export function errorFromUpstream(init: UpstreamErrorInit): ProtocolError {
     zai?.code === 'insufficient_quota' ||
     ((status === 402 || status === 429) && BALANCE_MESSAGE.test(base.message)) ||
     status === 402;
+  const requestId = base.requestId;
+  const account = {
+    provider: init.provider,
+    status,
+    upstreamMessage: redact(base.message, init.redact),
+    requestId,
+  };
+  if (balance) return upstreamInsufficientQuotaError(account);
+  if (zai?.code === 'account' || ((status === 401 || status === 403) && !zai && !isModeration(body)))
+    return upstreamAuthFailedError(account);
   let code: string = base.code;
   let retryable: boolean | undefined;
-  if (balance) {
-    code = 'insufficient_quota';
-    retryable = false;
-  } else if (zai) {
+  if (zai) {
     code = zai.code;
     retryable = zai.retryable;
   } else if (upstreamCode !== undefined && /^\d+$/.test(upstreamCode)) {
@@ -112,13 +137,9 @@ export function errorFromUpstream(init: UpstreamErrorInit): ProtocolError {
     message: redact(base.message, init.redact),
     code,
     status,
-    ...(balance
-      ? { type: 'insufficient_quota' }
-      : typeof upstreamType === 'string' && upstreamType !== ''
-        ? { type: upstreamType }
-        : {}),
+    ...(typeof upstreamType === 'string' && upstreamType !== '' ? { type: upstreamType } : {}),
     param: base.param,
-    requestId: base.requestId,
+    requestId,
     ...(retryable === undefined ? {} : { retryable }),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });

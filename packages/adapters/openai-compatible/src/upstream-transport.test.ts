@@ -81,6 +81,7 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
       );
       expect({ code: error.code, status: error.status }).toEqual({ code: 'bad_response', status: 502 });
       expect(error.message).toContain('larger than 16384 bytes');
+      expect(error.message).not.toContain(new URL(upstream.baseURL).host);
       upstream.respond(serveBody(huge, JSON_TYPE));
       const completion = await adapter({ maxResponseBytes: 128 * 1024 }).complete!(
         chatRequest({}),
@@ -124,6 +125,10 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
       expect(error.status).toBe(502);
       expect(error.isRetryable).toBe(true);
       expect(error.message).toContain('ECONNREFUSED');
+      // The client learns which provider failed, not where it lives (the cause keeps that for logs).
+      expect(error.message).toContain("provider 'test'");
+      expect(error.message).not.toContain(new URL(baseURL).host);
+      expect(error.message).not.toContain('127.0.0.1');
     });
 
     it('a connection reset before the answer is a retryable ConnectionError', async () => {
@@ -165,6 +170,8 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
       expect(error.code).toBe('timeout');
       expect(error.isRetryable).toBe(true);
       expect(error.message).toContain('total timeout of 150 ms');
+      expect(error.message).toContain("provider 'test'");
+      expect(error.message).not.toContain(new URL(upstream.baseURL).host);
       await abandoned;
     });
 
@@ -179,11 +186,12 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
       upstream.respond(async (_request, res) => {
         res.writeHead(200, { 'content-type': SSE });
         res.write(CHUNK('a'));
-        await new Promise((resolve) => setTimeout(resolve, 900));
+        // Twice the headers timeout: the body outlasts it, and the headers have a whole second.
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
         res.end(`${CHUNK('b', 'stop')}data: [DONE]\n\n`);
       });
       const chunks = await collect(
-        adapter({ timeout: { headers: 400 } }).stream!(chatRequest({ stream: true }), adapterContext()),
+        adapter({ timeout: { headers: 1_000 } }).stream!(chatRequest({ stream: true }), adapterContext()),
       );
       expect(chunks.map((chunk) => chunk.choices[0]?.delta.content)).toStrictEqual(['a', 'b']);
     });

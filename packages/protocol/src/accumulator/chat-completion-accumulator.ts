@@ -1,4 +1,4 @@
-import { createProtocolError, ErrorCode } from '../errors/index.js';
+import { createProtocolError, type ErrorCode } from '../errors/index.js';
 import type {
   AssistantMessage,
   ChatCompletion,
@@ -300,5 +300,5 @@ function buildToolCall(call: ToolCallState): ToolCall {
 }
 
 function incomplete(message: string) {
-  return createProtocolError({ message, code: ErrorCode.streamIncomplete, streamStarted: true });
+  return createProtocolError({ message, code: 'stream_incomplete' satisfies ErrorCode, streamStarted: true });
 }

@@ -25,3 +25,8 @@ export {
   toProtocolError,
 } from './protocol-error.js';
 export { retryAfterMsFromHeaders, shouldRetryFromHeaders } from './retry-hints.js';
+export {
+  type UpstreamAccountErrorInit,
+  upstreamAuthFailedError,
+  upstreamInsufficientQuotaError,
+} from './upstream-account-errors.js';

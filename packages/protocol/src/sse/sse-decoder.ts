@@ -3,7 +3,7 @@ import { clip } from '../clip.js';
 import {
   codeForStatus,
   createProtocolError,
-  ErrorCode,
+  type ErrorCode,
   errorFromEnvelope,
   type ProtocolError,
 } from '../errors/index.js';
@@ -180,7 +180,7 @@ function malformed(data: string, ending: boolean, cause: unknown): ProtocolError
   const where = ending ? 'The stream ended in the middle of an event: ' : '';
   return createProtocolError({
     message: `${where}malformed JSON in server-sent event: ${clip(data, SNIPPET_LENGTH)}`,
-    code: ErrorCode.badResponse,
+    code: 'bad_response' satisfies ErrorCode,
     streamStarted: true,
     cause,
   });
@@ -190,11 +190,11 @@ function malformed(data: string, ending: boolean, cause: unknown): ProtocolError
 export function eventTooLarge(maxEventSize: number | undefined, streamStarted: boolean): ProtocolError {
   return createProtocolError({
     message: `A server-sent event exceeded the maximum size of ${maxEventSize} characters.`,
-    code: ErrorCode.badResponse,
+    code: 'bad_response' satisfies ErrorCode,
     streamStarted,
   });
 }
 
 function badResponse(message: string): ProtocolError {
-  return createProtocolError({ message, code: ErrorCode.badResponse, streamStarted: true });
+  return createProtocolError({ message, code: 'bad_response' satisfies ErrorCode, streamStarted: true });
 }

@@ -1,5 +1,5 @@
 import type { AdapterCapabilities, ChatAdapter } from '@switchyard/adapter-kit';
-import { ModelListSchema, ModelSchema } from '@switchyard/protocol';
+import { ModelListSchema, ModelSchema, sleep } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkCompletion,
@@ -34,6 +34,9 @@ export interface ConformanceErrorCase {
   readonly when?: 'before-first-chunk' | 'mid-stream';
 }
 
+/** How long the adapter's signal may take to fire after the client disconnects. */
+const ABORT_CEILING_MS = 2_000;
+
 /** Options of {@link runConformanceSuite}. */
 export interface ConformanceSuiteOptions {
   /** Name of the `describe` block. */
@@ -52,6 +55,12 @@ export interface ConformanceSuiteOptions {
    * abort test). Default: a 2000-word essay with `max_tokens: 4000`.
    */
   readonly slowRequest?: Record<string, unknown>;
+  /**
+   * Whether usage breaks out `completion_tokens_details.reasoning_tokens` for a thinking answer
+   * (default true). Pass false for a backend whose usage does not (Anthropic's counts thinking in
+   * the output tokens): the thinking test then checks the field is absent rather than invented.
+   */
+  readonly reportsReasoningTokens?: boolean;
   /** Failures to provoke; without any, error mapping is checked on server-side errors only. */
   readonly errorCases?: readonly ConformanceErrorCase[];
   /** Per-test timeout in ms (default 30 000). */
@@ -342,15 +351,17 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
           const body = request({ thinking: { type: 'enabled' } });
           const completion = checkCompletion(await (await postChat(test.url, body)).json());
           expect(completion.choices[0]?.message.reasoning_content ?? '').not.toBe('');
-          const details = completion.usage?.completion_tokens_details;
-          if (details) expect(details.reasoning_tokens).toBeGreaterThan(0);
+          expect(completion.choices[0]?.message.content ?? '', 'the answer after the reasoning').not.toBe('');
+          const reasoningTokens = completion.usage?.completion_tokens_details?.reasoning_tokens;
+          if (options.reportsReasoningTokens === false) expect(reasoningTokens).toBeUndefined();
+          else expect(reasoningTokens).toBeGreaterThan(0);
           const stream = await collectStream(await postChat(test.url, { ...body, stream: true }));
           checkStream(stream, { includeUsage: false });
           const deltas = stream.chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.delta));
           const firstReasoning = deltas.findIndex((delta) => (delta.reasoning_content ?? '') !== '');
           const firstContent = deltas.findIndex((delta) => (delta.content ?? '') !== '');
           expect(firstReasoning).toBeGreaterThanOrEqual(0);
-          if (firstContent !== -1) expect(firstReasoning).toBeLessThan(firstContent);
+          expect(firstContent, 'the answer streams after the reasoning').toBeGreaterThan(firstReasoning);
         });
 
         claim('multipleChoices', 'n: 2 returns two finished choices in both modes', async () => {
@@ -406,10 +417,9 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
           );
         }
 
-        // A timing check on a shared machine: one slow scheduling slice must not fail an adapter,
-        // a real leak (the signal never fires, or fires late every time) still fails all attempts.
-        it('stops the adapter within 100 ms when the client disconnects mid-stream', {
-          retry: 2,
+        // Waits on the adapter's signal itself, with a ceiling far above any scheduling delay on a
+        // loaded machine: a leak (the signal never fires, or only once the answer is over) fails.
+        it(`stops the adapter when the client disconnects mid-stream (its signal fires within ${ABORT_CEILING_MS} ms)`, {
           timeout,
         }, async () => {
           const slow = options.slowRequest ?? {
@@ -436,8 +446,13 @@ export function runConformanceSuite(options: ConformanceSuiteOptions): void {
           expect(call.ended(), 'the answer must still be running: make slowRequest slower').toBe(false);
           const disconnectedAt = performance.now();
           controller.abort();
-          const abortedAt = await call.aborted;
-          expect(abortedAt - disconnectedAt, 'ms from disconnect to the adapter signal').toBeLessThan(100);
+          const abortedAt = await Promise.race([
+            call.aborted,
+            sleep(ABORT_CEILING_MS).then(() => Number.NaN),
+          ]);
+          expect(abortedAt - disconnectedAt, 'ms from disconnect to the adapter signal').toBeLessThan(
+            ABORT_CEILING_MS,
+          );
           await call.finished;
         });
       });

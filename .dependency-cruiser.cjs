@@ -1,0 +1,106 @@
+// Import boundaries of the workspace, checked by `pnpm check:imports` (dependency-cruiser) in CI.
+// Dependencies flow one way: protocol -> client, server-kit, adapter-kit -> adapters -> apps.
+// A rule's name is what a violation prints; test/boundaries/import-boundaries.test.ts plants each one.
+
+/** Any file of a workspace package or app. */
+const WORKSPACE = '^(packages|apps)/';
+
+/**
+ * The rule that a package imports, of the workspace, only itself and the `allowed` packages.
+ * @returns {import('dependency-cruiser').IForbiddenRuleType}
+ */
+function importsOnly(name, comment, from, allowed) {
+  return {
+    name,
+    comment,
+    severity: 'error',
+    from: { path: `^packages/${from}/` },
+    to: { path: WORKSPACE, pathNot: `^packages/(${[from, ...allowed].join('|')})/` },
+  };
+}
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    importsOnly(
+      'protocol-imports-no-package',
+      'protocol is the bottom layer: it imports no other workspace package.',
+      'protocol',
+      [],
+    ),
+    importsOnly(
+      'client-imports-only-protocol',
+      'The client speaks the protocol and nothing else of the workspace.',
+      'client',
+      ['protocol'],
+    ),
+    importsOnly(
+      'server-kit-imports-only-protocol',
+      'server-kit serves the protocol; it may use the adapter contract of adapter-kit.',
+      'server-kit',
+      ['protocol', 'adapter-kit'],
+    ),
+    importsOnly(
+      'adapter-kit-imports-only-protocol',
+      'adapter-kit sits beside server-kit: it imports only the protocol.',
+      'adapter-kit',
+      ['protocol'],
+    ),
+    {
+      name: 'adapter-imports-only-kits',
+      comment:
+        'An adapter imports the protocol and adapter-kit (server-kit while the contract moves), ' +
+        'never another adapter, the client or an app. Its tests may drive it with the simulator.',
+      severity: 'error',
+      from: { path: '^packages/adapters/([^/]+)/', pathNot: '\\.test\\.ts$' },
+      to: {
+        path: WORKSPACE,
+        pathNot: ['^packages/(protocol|adapter-kit|server-kit)/', '^packages/adapters/$1/'],
+      },
+    },
+    {
+      name: 'packages-import-no-app',
+      comment: 'Apps sit on top: no package imports an app.',
+      severity: 'error',
+      from: { path: '^packages/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'playground-reaches-gateway-over-http',
+      comment:
+        'The playground (its app, scripts and tests) starts the gateway through its CLI and talks ' +
+        'to it over HTTP; it never imports the gateway.',
+      severity: 'error',
+      from: { path: '^apps/playground/' },
+      to: { path: '^apps/gateway/' },
+    },
+    {
+      name: 'bench-starts-gateway-through-cli',
+      comment: 'The benchmark starts the gateway through its CLI; it never imports gateway sources.',
+      severity: 'error',
+      from: { path: '^bench/' },
+      to: { path: '^apps/gateway/src/' },
+    },
+    {
+      name: 'no-cycle-in-src',
+      comment: 'No import cycle inside the src/ of any package or app (type-only imports count).',
+      severity: 'error',
+      from: { path: '^(packages|apps)/.+/src/' },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|dist)/' },
+    // Type-only imports are imports too: a cycle of types is still a cycle of modules.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.base.json' },
+    // Workspace packages resolve to their sources, as in the tests (package.json "exports").
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['@switchyard/source', 'import', 'types', 'default'],
+      mainFields: ['module', 'main', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.d.ts'],
+    },
+  },
+};
