@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { calcPrice } from '@pydantic/genai-prices';
 import Database from 'better-sqlite3';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DATABASE_FILE } from '../src/config/resolve-config.js';
 import { startLocalUpstreamThatRefuses } from './helpers/closed-port.js';
 import { type RunningGateway, removeDir, startGateway } from './helpers/gateway-process.js';
@@ -188,13 +188,15 @@ describe("Token360: a rejected provider key is not the caller's bad key", () => 
       ),
     ).toBe(counted + 1);
     const requestId = apiError.requestID!;
-    const lines = gateway
-      .stdout()
-      .split('\n')
-      .filter((l) => l.includes(requestId) && l.includes('"level":"error"'));
-    const operatorLines = lines.filter((l) => l.includes("refused the gateway's key or account"));
-    expect(operatorLines).toHaveLength(1);
-    expect(operatorLines[0]).toContain('Incorrect API key provided');
+    const operatorLines = () =>
+      gateway
+        .stdout()
+        .split('\n')
+        .filter((l) => l.includes(requestId) && l.includes('"level":"error"'))
+        .filter((l) => l.includes("refused the gateway's key or account"));
+    // The log line is written asynchronously: it may reach stdout just after the answer.
+    await vi.waitFor(() => expect(operatorLines()).toHaveLength(1), { timeout: 5_000 });
+    expect(operatorLines()[0]).toContain('Incorrect API key provided');
     expect(gateway.stdout()).not.toContain(PROVIDER_KEY);
   });
 
