@@ -6,8 +6,9 @@ import {
   toProtocolError,
 } from '@switchyard/protocol';
 import { z } from 'zod';
-import type { Accounting, Principal } from './accounting.js';
+import type { Accounting } from './accounting.js';
 import { errorResponse, json, parseTime, parseWith, readJson } from './http.js';
+import type { Principal } from './request-records.js';
 import type { KeyRecord } from './store.js';
 import { type Bucket, type GroupBy, summariseUsage } from './usage-report.js';
 

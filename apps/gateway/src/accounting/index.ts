@@ -9,12 +9,6 @@ import { openSqliteStore } from './sqlite-store.js';
 export {
   Accounting,
   type AccountingOptions,
-  type Admission,
-  type AdmitRequest,
-  type LimitsDefaults,
-  type Outcome,
-  type Principal,
-  type SettledCost,
 } from './accounting.js';
 export { handleAdmin, handleUsage, keyView } from './admin-api.js';
 export { generateSecret, type KeySettings, SECRET_PATTERN } from './api-keys.js';
@@ -24,6 +18,14 @@ export { openPostgresStore, type PostgresStoreOptions } from './postgres-store.j
 export { CATALOGUE_PACKAGE, catalogueVersion, priceProvidersOf } from './price-catalogue.js';
 export { type ModelPrice, type PriceOverrides, type PriceQuote, PriceTable } from './pricing.js';
 export { RedisLimits } from './redis-limits.js';
+export type {
+  Admission,
+  AdmitRequest,
+  LimitsDefaults,
+  Outcome,
+  Principal,
+  SettledCost,
+} from './request-records.js';
 export { openSqliteStore } from './sqlite-store.js';
 export type { BudgetPeriod, CostSource, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
 

@@ -3,9 +3,10 @@ import { ProtocolError } from '@switchyard/protocol';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { services, skipNote, skipWithout } from '../../test/helpers/services.js';
-import type { Accounting, Principal } from './accounting.js';
+import type { Accounting } from './accounting.js';
 import { createAccounting } from './index.js';
 import { RedisLimits } from './redis-limits.js';
+import type { Principal } from './request-records.js';
 import { tempAccounting } from './test-support.js';
 
 const skip = skipWithout('redis');
