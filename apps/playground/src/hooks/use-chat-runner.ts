@@ -1,7 +1,7 @@
 import type { Client } from '@switchyard/client';
 import type { UserContentPart, UserMessageParam } from '@switchyard/protocol';
 import { type Dispatch, useCallback, useEffect, useRef, useState } from 'react';
-import type { AnswerInfo } from '../state/answer-info.js';
+import { newAnswer } from '../state/answer-info.js';
 import { buildParams, composeRequest, type SettingIssue, settingsIssues } from '../state/build-request.js';
 import { targetModels } from '../state/chat-settings.js';
 import { activePath, pathTo, type TreeMessage } from '../state/conversation-tree.js';
@@ -86,23 +86,14 @@ export function useChatRunner(client: Client, dispatch: Dispatch<PlaygroundActio
       models.forEach((model, index) => {
         const nodeId = createId('m');
         const params = buildParams(settings, model);
-        const answer: AnswerInfo = {
+        const answer = newAnswer({
           status: 'streaming',
           model,
-          responseModel: null,
           params,
           system: settings.system,
           startedAt: Date.now(),
-          finishReason: null,
-          usage: null,
-          metrics: null,
-          requestId: null,
-          deployment: null,
-          overheadMs: null,
-          error: null,
           compareGroup: group,
-          edited: false,
-        };
+        });
         dispatch({
           type: 'start-answer',
           id: conversation.id,

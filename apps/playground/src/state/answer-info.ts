@@ -41,3 +41,21 @@ export interface AnswerInfo {
   /** The message was edited after it was generated. */
   edited: boolean;
 }
+
+/** An answer just asked for: nothing received yet. */
+export function newAnswer(
+  asked: Pick<AnswerInfo, 'status' | 'model' | 'params' | 'system' | 'startedAt' | 'compareGroup'>,
+): AnswerInfo {
+  return {
+    ...asked,
+    responseModel: null,
+    finishReason: null,
+    usage: null,
+    metrics: null,
+    requestId: null,
+    deployment: null,
+    overheadMs: null,
+    error: null,
+    edited: false,
+  };
+}
