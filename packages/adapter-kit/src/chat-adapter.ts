@@ -23,6 +23,12 @@ export interface AdapterContext {
    * writes back which deployment answered.
    */
   readonly locals: Record<string, unknown>;
+  /**
+   * The front door the request came in through (`'chat.completions'`, `'messages'`…) and what it
+   * decoded from the body: an adapter speaking that same wire protocol natively may pass the
+   * request through instead of converting the canonical one. Absent when the server has no doors.
+   */
+  readonly frontDoor?: { readonly name: string; readonly native: unknown };
 }
 
 /** What the server tells an adapter when it lists models. */
