@@ -27,7 +27,7 @@ import { Router } from '../routing/router.js';
 import { SharedBreakers } from '../routing/shared-breakers.js';
 import { openTracer } from '../telemetry/open-tracer.js';
 import type { RequestTracer } from '../telemetry/request-tracer.js';
-import { withTracing } from '../telemetry/tracing-hooks.js';
+import { withTracing } from './tracing-hooks.js';
 import { logAttemptError } from './attempt-error-log.js';
 import { clientErrorListener } from './client-errors.js';
 import { applyCors } from './cors.js';
