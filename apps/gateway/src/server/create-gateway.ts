@@ -32,6 +32,7 @@ import { logAttemptError } from './attempt-error-log.js';
 import { clientErrorListener } from './client-errors.js';
 import { applyCors } from './cors.js';
 import { createGatewayHooks, type GatewayLocals, modelsFor } from './gateway-hooks.js';
+import { LoadShedder } from './load-shedder.js';
 import { sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
 import { createGatewayOpenAPIDocument } from './openapi.js';
 import { createStaticHandler, playgroundDir } from './static-files.js';
@@ -76,6 +77,8 @@ export class Gateway {
   readonly #cache: ResponseCache | undefined;
   /** With tracing on (`telemetry`, `OTEL_EXPORTER_OTLP_*`): the spans' exporter. */
   readonly #tracer: RequestTracer | undefined;
+  /** With `server.admission.enabled`: the 503 answer to more than the process can carry. */
+  readonly #shedder: LoadShedder | undefined;
 
   private constructor(
     options: CreateGatewayOptions,
@@ -158,6 +161,10 @@ export class Gateway {
     this.#unfinished = unfinished;
     this.#cache = cache;
     this.#tracer = tracer;
+    const { enabled: shedding, ...admission } = config.server.admission;
+    this.#shedder = shedding
+      ? new LoadShedder({ ...admission, onRefused: (cause) => metrics.overloadRefusals.inc([cause]) })
+      : undefined;
     const cached = cache ? withResponseCache(hooks, { cache, router: this.router, metrics }) : hooks;
     const chat = createChatServer({
       adapters: [this.router],
@@ -204,6 +211,7 @@ export class Gateway {
           return;
         }
       }
+      if (this.#shedder && !this.#shedder.admit(req, res)) return;
       protocol(req, res).catch((error: unknown) => this.#fail(res, error));
     });
     this.server.on('clientError', clientErrorListener(metrics));
@@ -332,6 +340,7 @@ export class Gateway {
         ),
       );
     this.accounting.close();
+    this.#shedder?.close();
     this.#breakers?.close();
     await this.#cache?.close();
     // The last spans (the requests just drained) go out before the process ends.
