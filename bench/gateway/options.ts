@@ -44,6 +44,8 @@ Gateway:
   --no-build              Do not run the gateway's build before starting it
   --log-level <level>     The gateway's log level (default info, as shipped)
   --keep                  Keep the temp directory (logs, database, config)
+  --no-admission          Turn the gateway's admission control off (server.admission.enabled:
+                          false): what an overload did before it, for before/after soaks
 `;
 
 export interface Options {
@@ -68,6 +70,7 @@ export interface Options {
   readonly build: boolean;
   readonly logLevel: string;
   readonly keep: boolean;
+  readonly admission: boolean;
 }
 
 function positive(value: string | undefined, flag: string): number | undefined {
@@ -110,6 +113,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
       'no-build': { type: 'boolean' },
       'log-level': { type: 'string' },
       keep: { type: 'boolean' },
+      'no-admission': { type: 'boolean' },
     },
   });
   if (values.help) return 'help';
@@ -153,5 +157,6 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
     build: values['no-build'] !== true,
     logLevel: values['log-level'] ?? 'info',
     keep: values.keep === true,
+    admission: values['no-admission'] !== true,
   };
 }

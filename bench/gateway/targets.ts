@@ -113,15 +113,17 @@ export interface GatewayOptions {
   readonly nodeFlags?: readonly string[];
   readonly fdLimit?: number;
   readonly name?: string;
+  /** false: `server.admission.enabled: false` (no load shedding). */
+  readonly admission?: boolean;
 }
 
 /** A made-up admin key for the throwaway data directory of a benchmark run. */
 const ADMIN_KEY = 'sy-bench-admin-key-0123456789abcdef';
 
 /** The gateway config of the benchmark: one OpenAI-compatible provider (the mock), one public model. */
-export function gatewayConfig(upstream: Target, logLevel: string): unknown {
+export function gatewayConfig(upstream: Target, logLevel: string, admission = true): unknown {
   return {
-    server: { playground: false },
+    server: { playground: false, ...(admission ? {} : { admission: { enabled: false } }) },
     providers: {
       mock: {
         type: 'openai-compatible',
@@ -142,7 +144,10 @@ export function gatewayConfig(upstream: Target, logLevel: string): unknown {
  */
 export async function startGateway(options: GatewayOptions): Promise<Target> {
   const configPath = join(options.dataDir, 'switchyard.json');
-  writeFileSync(configPath, JSON.stringify(gatewayConfig(options.upstream, options.logLevel), null, 2));
+  writeFileSync(
+    configPath,
+    JSON.stringify(gatewayConfig(options.upstream, options.logLevel, options.admission), null, 2),
+  );
   const entry =
     options.from === 'dist'
       ? [join(REPO_ROOT, 'apps/gateway/dist/cli.js')]
