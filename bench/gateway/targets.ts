@@ -113,17 +113,28 @@ export interface GatewayOptions {
   readonly nodeFlags?: readonly string[];
   readonly fdLimit?: number;
   readonly name?: string;
-  /** false: `server.admission.enabled: false` (no load shedding). */
-  readonly admission?: boolean;
+  /** `server.admission` as the bench sets it (default: the gateway's defaults). */
+  readonly admission?: BenchAdmission;
 }
 
 /** A made-up admin key for the throwaway data directory of a benchmark run. */
 const ADMIN_KEY = 'sy-bench-admin-key-0123456789abcdef';
 
 /** The gateway config of the benchmark: one OpenAI-compatible provider (the mock), one public model. */
-export function gatewayConfig(upstream: Target, logLevel: string, admission = true): unknown {
+/** `off`: admission control disabled; a number: its `maxInFlight`; `default`: as shipped. */
+export type BenchAdmission = 'default' | 'off' | number;
+
+export function gatewayConfig(
+  upstream: Target,
+  logLevel: string,
+  admission: BenchAdmission = 'default',
+): unknown {
+  const shedding =
+    admission === 'default'
+      ? {}
+      : { admission: admission === 'off' ? { enabled: false } : { maxInFlight: admission } };
   return {
-    server: { playground: false, ...(admission ? {} : { admission: { enabled: false } }) },
+    server: { playground: false, ...shedding },
     providers: {
       mock: {
         type: 'openai-compatible',

@@ -247,7 +247,10 @@ export const AdmissionConfigSchema = z.strictObject({
   enabled: flag().default(true),
   /** Model API requests (`/v1/*`, streams and not) in flight at once. */
   maxInFlight: positiveInt.default(1_000),
-  /** The event loop's mean delay over the last second above which new requests are refused. */
+  /**
+   * The event loop's mean delay over the last second above which new requests are refused (while
+   * a tenth of `maxInFlight` is in flight).
+   */
   maxEventLoopDelayMs: positiveInt.default(500),
 });
 export type AdmissionConfig = Readonly<z.infer<typeof AdmissionConfigSchema>>;

@@ -14,6 +14,16 @@ afterEach(async () => {
   server = undefined;
 });
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Keeps the event loop busy for `ms`: its mean delay over the next sample is far past 50 ms. */
+function blockLoop(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // busy
+  }
+}
+
 /** A server that holds every admitted request until `release()`, behind a shedder. */
 async function heldServer(options: LoadShedderOptions) {
   const held: ServerResponse[] = [];
@@ -70,16 +80,25 @@ describe('LoadShedder', () => {
     await expect.poll(() => shedder?.inFlight).toBe(0);
   });
 
-  it('refuses while the event loop lags past maxEventLoopDelayMs, and admits again once it keeps pace', async () => {
-    shedder = new LoadShedder({ maxInFlight: 100, maxEventLoopDelayMs: 50, sampleMs: 100 });
-    expect(shedder.overloaded()).toBeUndefined();
-    // Block the loop for most of a window: its mean delay is far past 50 ms.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const until = performance.now() + 400;
-    while (performance.now() < until) {
-      // busy
+  it('refuses while the event loop lags past maxEventLoopDelayMs with a tenth of maxInFlight in flight, and admits again once it keeps pace', async () => {
+    const s = await heldServer({ maxInFlight: 20, maxEventLoopDelayMs: 50, sampleMs: 100 });
+    const first = s.post();
+    await expect.poll(() => s.held.length).toBe(1);
+    blockLoop(400);
+    // One in flight, under a tenth of 20: the lag is not this load's, and nothing is refused.
+    const seen = new Set<OverloadCause | undefined>();
+    for (const end = performance.now() + 1_000; performance.now() < end; ) {
+      seen.add(shedder?.overloaded());
+      await sleep(10);
     }
+    expect([...seen]).toEqual([undefined]);
+    const second = s.post();
+    await expect.poll(() => s.held.length).toBe(2);
+    blockLoop(400);
     await expect.poll(() => shedder?.overloaded(), { timeout: 2_000 }).toBe('event_loop_delay');
     await expect.poll(() => shedder?.overloaded(), { timeout: 5_000 }).toBeUndefined();
+    s.release();
+    s.release();
+    expect((await Promise.all([first, second])).map((r) => r.status)).toEqual([200, 200]);
   });
 });

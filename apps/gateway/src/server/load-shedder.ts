@@ -25,10 +25,15 @@ const RETRY_AFTER_S = 1;
  * `overloaded` and `retry-after`, before their body is read and before any upstream call, so
  * that what was admitted keeps its pace and completes. Health, metrics and admin routes are
  * never refused.
+ *
+ * The delay refuses only while at least a tenth of `maxInFlight` is in flight: a loop that lags
+ * with little in flight lags for another reason (a machine whose cores other processes hold, a
+ * long GC), and refusing those few requests would not make it keep pace.
  */
 export class LoadShedder {
   readonly #maxInFlight: number;
   readonly #maxDelayNs: number;
+  readonly #delayFloor: number;
   readonly #onRefused: ((cause: OverloadCause) => void) | undefined;
   readonly #delay = monitorEventLoopDelay({ resolution: 10 });
   readonly #sampler: ReturnType<typeof setInterval>;
@@ -41,6 +46,7 @@ export class LoadShedder {
   constructor(options: LoadShedderOptions) {
     this.#maxInFlight = options.maxInFlight;
     this.#maxDelayNs = options.maxEventLoopDelayMs * 1e6;
+    this.#delayFloor = Math.ceil(options.maxInFlight / 10);
     this.#onRefused = options.onRefused;
     this.#delay.enable();
     this.#sampler = setInterval(() => this.#sample(), options.sampleMs ?? 1_000);
@@ -55,7 +61,7 @@ export class LoadShedder {
   /** Why a request arriving now would be refused, if it would. */
   overloaded(): OverloadCause | undefined {
     if (this.#inFlight >= this.#maxInFlight) return 'in_flight';
-    if (this.#lagging) return 'event_loop_delay';
+    if (this.#lagging && this.#inFlight >= this.#delayFloor) return 'event_loop_delay';
     return undefined;
   }
 
