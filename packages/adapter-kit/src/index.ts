@@ -23,6 +23,7 @@ export {
   type ReadLimitedTextOptions,
   readLimitedText,
 } from './read-limited-text.js';
+export { REDACTED_CREDENTIAL, redactCredentials } from './redact-credentials.js';
 export {
   METADATA_ONLY_FIELDS,
   type RequestFieldPolicy,

@@ -14,7 +14,6 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
   };
 }
 
-// biome-ignore lint/suspicious/noRedeclare: the spec's own shape, a type plus its namespace.
 export declare namespace StandardSchemaV1 {
   /** A successful validation, or the issues found. */
   type Result<Output> =
