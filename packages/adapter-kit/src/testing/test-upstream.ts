@@ -25,8 +25,10 @@ export type Responder = (request: ReceivedRequest, res: ServerResponse) => void 
 
 /** A real HTTP server on 127.0.0.1 that plays an upstream provider in tests. */
 export interface TestUpstream {
-  /** `http://127.0.0.1:<port>`: append the provider's base path (`/v1`) for an adapter's `baseURL`. */
+  /** `http://127.0.0.1:<port>`. */
   readonly origin: string;
+  /** The origin plus the `basePath` it was started with (`http://127.0.0.1:<port>/v1`): an adapter's `baseURL`. */
+  readonly baseURL: string;
   /** Every request received, oldest first (clear with `requests.length = 0`). */
   readonly requests: ReceivedRequest[];
   /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
@@ -35,6 +37,8 @@ export interface TestUpstream {
   lastRequest(): ReceivedRequest;
   /** Resolves with the next request the upstream receives. */
   nextRequest(): Promise<ReceivedRequest>;
+  /** Resolves when the next request is abandoned by its client before its response finished. */
+  nextAbandoned(): Promise<void>;
   /** Replaces the responder for the requests that follow. */
   respond(responder: Responder): void;
   /** Drops open connections and stops listening. */
@@ -42,22 +46,26 @@ export interface TestUpstream {
 }
 
 /**
- * Starts a test upstream on a free loopback port. Without a responder (or after one throws), a
+ * Starts a test upstream on a free loopback port (`basePath`, e.g. `/v1`, makes its `baseURL`). Without a responder (or after one throws), a
  * request gets a 500 whose body says why, so that a test fails with a reason instead of hanging.
  *
  * @example
  * ```ts
- * const upstream = await startTestUpstream(serveJson({ output: 'Hello' }));
- * const adapter = createAcmeAdapter({ baseURL: `${upstream.origin}/v1`, apiKey: 'test-key' });
+ * const upstream = await startTestUpstream(serveJson({ output: 'Hello' }), { basePath: '/v1' });
+ * const adapter = createAcmeAdapter({ baseURL: upstream.baseURL, apiKey: 'test-key' });
  * // … call the adapter, then:
  * expect(upstream.lastRequest().json).toMatchObject({ model: 'acme-1' });
  * await upstream.close();
  * ```
  */
-export async function startTestUpstream(responder?: Responder): Promise<TestUpstream> {
+export async function startTestUpstream(
+  responder?: Responder,
+  options: { readonly basePath?: string } = {},
+): Promise<TestUpstream> {
   let current = responder;
   const requests: ReceivedRequest[] = [];
   const waiting: Array<(request: ReceivedRequest) => void> = [];
+  const abandonWaiters: Array<() => void> = [];
   const sockets = new Set<Socket>();
   let connections = 0;
 
@@ -68,6 +76,7 @@ export async function startTestUpstream(responder?: Responder): Promise<TestUpst
         if (res.writableFinished) return;
         closedEarly = true;
         resolve();
+        for (const notify of abandonWaiters.splice(0)) notify();
       });
     });
     const pieces: Buffer[] = [];
@@ -106,6 +115,7 @@ export async function startTestUpstream(responder?: Responder): Promise<TestUpst
 
   return {
     origin: `http://127.0.0.1:${port}`,
+    baseURL: `http://127.0.0.1:${port}${options.basePath ?? ''}`,
     requests,
     get connections() {
       return connections;
@@ -116,6 +126,7 @@ export async function startTestUpstream(responder?: Responder): Promise<TestUpst
       return last;
     },
     nextRequest: () => new Promise<ReceivedRequest>((resolve) => waiting.push(resolve)),
+    nextAbandoned: () => new Promise<void>((resolve) => abandonWaiters.push(resolve)),
     respond(next) {
       current = next;
     },
