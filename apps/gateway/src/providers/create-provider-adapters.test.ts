@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ChatAdapter } from '@switchyard/adapter-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../config/config-error.js';
 import { loadConfig } from '../config/load-config.js';
@@ -104,8 +105,10 @@ describe('module: a plugin from a file or a package', () => {
     });
     const [built, ...others] = await createProviderAdapters(config);
     expect(others.map((other) => other.provider.name)).toStrictEqual(['simulator']);
-    expect(built?.adapter.provider).toBe('up');
-    expect((built?.adapter as unknown as { settings: unknown }).settings).toStrictEqual({
+    // The test plugin keeps the settings it was given on its adapter.
+    const adapter = built?.adapter as (ChatAdapter & { settings: unknown }) | undefined;
+    expect(adapter?.provider).toBe('up');
+    expect(adapter?.settings).toStrictEqual({
       name: 'up',
       discover: false,
       apiKey: 'k-1',
