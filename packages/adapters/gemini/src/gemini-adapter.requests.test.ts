@@ -464,6 +464,8 @@ describe('requests Gemini cannot serve are rejected with a 400 before any upstre
     ],
     ['logit_bias', { logit_bias: { '42': 5 } }, 'logit_bias', 'unsupported_parameter'],
     ['audio output', { modalities: ['text', 'audio'] }, 'modalities', 'unsupported_parameter'],
+    // A field the adapter does not translate is refused, not dropped (adapter-kit's rejectUnknownFields).
+    ['a field Gemini has no place for', { top_k: 5 } as never, 'top_k', 'unsupported_parameter'],
     ['an invalid model name', { model: '../admin' }, 'model', 'invalid_request'],
     [
       'a recursive tool schema',
