@@ -59,6 +59,18 @@ module.exports = {
       },
     },
     {
+      name: 'example-imports-only-public-kits',
+      comment:
+        'An example under examples/ is written as a third party would write it: it imports the ' +
+        'protocol and the kits (server-kit in its tests), never an adapter, an app or another example.',
+      severity: 'error',
+      from: { path: '^examples/([^/]+)/' },
+      to: {
+        path: '^(packages|apps|examples)/',
+        pathNot: ['^packages/(protocol|adapter-kit|server-kit)/', '^examples/$1/'],
+      },
+    },
+    {
       name: 'packages-import-no-app',
       comment: 'Apps sit on top: no package imports an app.',
       severity: 'error',
@@ -85,7 +97,7 @@ module.exports = {
       name: 'no-cycle-in-src',
       comment: 'No import cycle inside the src/ of any package or app (type-only imports count).',
       severity: 'error',
-      from: { path: '^(packages|apps)/.+/src/' },
+      from: { path: '^(packages|apps|examples)/.+/src/' },
       to: { circular: true },
     },
   ],

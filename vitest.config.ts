@@ -14,6 +14,7 @@ export default defineConfig({
       'apps/*/src/**/*.test.{ts,tsx}',
       'apps/*/test/**/*.test.ts',
       'test/**/*.test.ts',
+      'examples/*/src/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     // The default output only counts skipped tests; the second reporter says why they were skipped.

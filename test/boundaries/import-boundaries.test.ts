@@ -27,7 +27,7 @@ function check(files: Record<string, string>): { status: number | null; output: 
   }
   const result = spawnSync(
     DEPCRUISE,
-    ['--config', join(ROOT, '.dependency-cruiser.cjs'), 'packages', 'apps', 'bench'],
+    ['--config', join(ROOT, '.dependency-cruiser.cjs'), 'packages', 'apps', 'bench', 'examples'],
     { cwd: workspace, encoding: 'utf8', timeout: 60_000 },
   );
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
@@ -64,6 +64,7 @@ const VIOLATIONS = [
     'apps/gateway/src/index.ts',
   ],
   ['bench-starts-gateway-through-cli', 'bench/gateway/targets.ts', 'apps/gateway/src/config/env.ts'],
+  ['example-imports-only-public-kits', 'examples/one/src/index.ts', 'packages/adapters/one/src/index.ts'],
 ] as const;
 
 describe('import boundaries', () => {
@@ -95,6 +96,7 @@ describe('import boundaries', () => {
         'packages/client/src/index.ts',
       ),
       'bench/gateway/run.ts': LEAF,
+      'examples/one/src/index.ts': importer('examples/one/src/index.ts', 'packages/adapter-kit/src/index.ts'),
     });
     expect(output).toContain('no dependency violations found');
     expect(status).toBe(0);

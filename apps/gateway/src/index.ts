@@ -8,7 +8,7 @@ export {
   resolveConfig,
 } from './config/index.js';
 export { createLogger, SecretScrubber } from './logging/create-logger.js';
-export { createProviderAdapter } from './providers/create-provider-adapter.js';
+export { createProviderAdapters, type ProviderAdapter } from './providers/create-provider-adapters.js';
 export type { BreakerState } from './routing/circuit-breaker.js';
 export type { Deployment, Route } from './routing/deployment.js';
 export { ModelCatalog } from './routing/model-catalog.js';

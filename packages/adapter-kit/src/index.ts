@@ -1,4 +1,11 @@
 export { abortable } from './abortable.js';
+export {
+  ADAPTER_PLUGIN_VERSION,
+  type AdapterPlugin,
+  type AdapterPluginSettings,
+  AdapterSettingsError,
+  defineAdapterPlugin,
+} from './adapter-plugin.js';
 export { type ChunkPuller, chunksOfCompletion, completionOfChunks, pullerOf } from './answer-modes.js';
 export type {
   AdapterCapabilities,
@@ -17,6 +24,13 @@ export {
   type ReadLimitedTextOptions,
   readLimitedText,
 } from './read-limited-text.js';
+export { REDACTED_CREDENTIAL, redactCredentials } from './redact-credentials.js';
+export {
+  METADATA_ONLY_FIELDS,
+  type RequestFieldPolicy,
+  rejectUnknownFields,
+} from './request-field-policy.js';
+export type { StandardSchemaV1 } from './standard-schema.js';
 export { staticModels } from './static-models.js';
 export type {
   TimeoutSetting,

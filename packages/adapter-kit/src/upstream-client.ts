@@ -1,5 +1,6 @@
 import { clip, createProtocolError, ErrorCode, type ProtocolError } from '@switchyard/protocol';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './read-limited-text.js';
+import { redactCredentials } from './redact-credentials.js';
 import {
   resolveTimeout,
   type TimeoutSetting,
@@ -18,7 +19,10 @@ export interface UpstreamErrorAnswer extends RetryHints {
   readonly headers: UpstreamHeaders;
   /** The body: JSON when it parses, else the trimmed text; `undefined` when empty, unreadable or oversized. */
   readonly body: unknown;
-  /** The body text (`''` when unreadable or larger than `maxResponseBytes`: the status still tells). */
+  /**
+   * The body text (`''` when unreadable or larger than `maxResponseBytes`: the status still tells),
+   * with the request's credentials replaced by `[redacted]` (`body` is parsed from it).
+   */
   readonly text: string;
   /** The request id the call was sent with. */
   readonly requestId: string | null;
@@ -115,7 +119,7 @@ export function createUpstreamClient(settings: UpstreamClientSettings): Upstream
       provider: settings.provider,
     });
     if (upstream.status >= 200 && upstream.status <= 299) return upstream;
-    const text = await upstream.text().catch(() => '');
+    const text = redactCredentials(await upstream.text().catch(() => ''), request.headers);
     throw settings.toError({
       status: upstream.status,
       headers: upstream.headers,

@@ -37,6 +37,7 @@ export {
   upstreamAuthFailedError,
   upstreamInsufficientQuotaError,
 } from './errors/index.js';
+export { type ReadNDJSONOptions, readNDJSON } from './ndjson/index.js';
 // OpenAPI
 export {
   chatCompletionRequestJSONSchema,
@@ -96,10 +97,8 @@ export {
   type UserContentPart,
   type UserMessageParam,
 } from './schemas/index.js';
-
 // Timers
 export { sleep } from './sleep.js';
-
 // SSE
 export {
   ChunkJsonParser,

@@ -3,7 +3,7 @@ import type pino from 'pino';
 import { type ConfigOverrides, loadConfig, redactedConfig, redactUrl } from '../config/index.js';
 import { createLogger, SecretScrubber } from '../logging/create-logger.js';
 import { StdoutDestination } from '../logging/stdout-destination.js';
-import { createProviderAdapter } from '../providers/create-provider-adapter.js';
+import { createProviderAdapters } from '../providers/create-provider-adapters.js';
 import { deploymentId } from '../routing/deployment.js';
 import { Gateway } from '../server/create-gateway.js';
 import { configSource, type Io } from './admin-commands.js';
@@ -147,10 +147,7 @@ export async function startCommand(argv: readonly string[], io: Io): Promise<num
 export async function configCheckCommand(argv: readonly string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args: [...argv], options: { ...OPTIONS, json: { type: 'boolean' } } });
   const config = loadConfig(configSource(io, values.config, overridesOf(values)));
-  const adapters = config.providers.map((provider) => ({
-    provider,
-    adapter: createProviderAdapter(provider),
-  }));
+  const adapters = await createProviderAdapters(config);
   const warnings = await unservedWarnings(config, adapters);
   for (const warning of warnings) io.err(`warning: ${warning}\n`);
   if (values.json) {

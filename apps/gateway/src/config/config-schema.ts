@@ -17,12 +17,18 @@ const name = z
   .min(1)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'use letters, digits, ".", "_", ":" or "-" (no "/")');
 
-/** The upstream kinds the gateway can talk to; each maps to one adapter package. */
-export const PROVIDER_TYPES = ['openai-compatible', 'anthropic', 'gemini', 'simulator'] as const;
-export type ProviderType = (typeof PROVIDER_TYPES)[number];
-
 export const ProviderConfigSchema = z.strictObject({
-  type: z.enum(PROVIDER_TYPES),
+  /**
+   * The adapter plugin that serves it: a built-in (`openai-compatible`, `anthropic`, `gemini`,
+   * `simulator`), or the `type` of the plugin `module` exports.
+   */
+  type: name,
+  /**
+   * Where a plugin that is not built in comes from: a package installed beside the gateway
+   * (`@acme/switchyard-adapter`) or a file path relative to this config file (`./adapters/acme.js`),
+   * whose `adapterPlugin` export is the plugin.
+   */
+  module: z.string().min(1).optional(),
   /** A preset of the adapter (e.g. `token360`, `openai`, `deepseek`, `openrouter`, `groq`). */
   preset: z.string().min(1).optional(),
   baseURL: z.url({ protocol: /^https?$/ }).optional(),

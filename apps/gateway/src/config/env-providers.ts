@@ -1,10 +1,12 @@
 import type { ConfigIssue } from './config-error.js';
-import type { ProviderType } from './config-schema.js';
 
 /** A provider as the gateway runs it, after env, file and defaults were merged. */
 export interface ResolvedProvider {
   readonly name: string;
-  readonly type: ProviderType;
+  /** The adapter plugin's type: a built-in one, or the one `module` exports. */
+  readonly type: string;
+  /** The plugin's module as written in the config (a package name, or a path relative to it). */
+  readonly module: string | undefined;
   readonly preset: string | undefined;
   readonly baseURL: string | undefined;
   readonly apiKey: string | undefined;
@@ -21,7 +23,7 @@ export interface ResolvedProvider {
 
 interface EnvProviderSpec {
   readonly name: string;
-  readonly type: ProviderType;
+  readonly type: string;
   readonly preset?: string;
   readonly keyVar: string;
   readonly baseVar: string;
@@ -51,10 +53,11 @@ export const ENV_PROVIDERS: readonly EnvProviderSpec[] = [
 export const LOCAL_PROVIDER_NAME = 'local';
 export const SIMULATOR_PROVIDER_NAME = 'simulator';
 
-function base(name: string, type: ProviderType, origin: ResolvedProvider['origin']): ResolvedProvider {
+function base(name: string, type: string, origin: ResolvedProvider['origin']): ResolvedProvider {
   return {
     name,
     type,
+    module: undefined,
     preset: undefined,
     baseURL: undefined,
     apiKey: undefined,

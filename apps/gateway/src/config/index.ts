@@ -5,8 +5,6 @@ export {
   type CorsConfig,
   type GatewayConfigFile,
   GatewayConfigSchema,
-  PROVIDER_TYPES,
-  type ProviderType,
   STRATEGIES,
   type Strategy,
 } from './config-schema.js';

@@ -167,6 +167,7 @@ function mergeProvider(
   return {
     name,
     type: file.type,
+    module: file.module,
     preset: file.preset ?? inherit?.preset,
     baseURL: file.baseURL?.replace(/\/+$/, '') ?? inherit?.baseURL,
     apiKey: file.apiKey ?? inherit?.apiKey,

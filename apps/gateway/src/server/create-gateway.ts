@@ -21,7 +21,7 @@ import {
 import { cacheStage, openResponseCache, type ResponseCache } from '../cache/index.js';
 import { DATABASE_FILE, type ResolvedConfig } from '../config/resolve-config.js';
 import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
-import { createProviderAdapter } from '../providers/create-provider-adapter.js';
+import { createProviderAdapters, type ProviderAdapter } from '../providers/create-provider-adapters.js';
 import { ModelCatalog } from '../routing/model-catalog.js';
 import { Router } from '../routing/router.js';
 import { SharedBreakers } from '../routing/shared-breakers.js';
@@ -85,6 +85,7 @@ export class Gateway {
     accounting: Accounting,
     cache: ResponseCache | undefined,
     tracer: RequestTracer | undefined,
+    adapters: readonly ProviderAdapter[],
   ) {
     const { config, logger, scrubber } = options;
     this.config = config;
@@ -92,10 +93,6 @@ export class Gateway {
     for (const provider of config.providers) scrubber.add(provider.apiKey);
     scrubber.add(config.adminKey);
 
-    const adapters = config.providers.map((provider) => ({
-      provider,
-      adapter: createProviderAdapter(provider),
-    }));
     this.accounting = accounting;
     const { metrics } = this.accounting;
     this.catalog = new ModelCatalog({
@@ -211,6 +208,7 @@ export class Gateway {
   /** Builds the gateway and lists the providers' models (each listing bounded by a timeout). */
   static async create(options: CreateGatewayOptions): Promise<Gateway> {
     const { config, logger } = options;
+    const adapters = await createProviderAdapters(config);
     const accounting = await openAccounting({
       databasePath: join(config.server.dataDir, DATABASE_FILE),
       storageUrl: config.storage.url,
@@ -252,7 +250,7 @@ export class Gateway {
       onUp: () => logger.info('response cache available again (Redis)'),
     });
     const tracer = await openTracer(config.telemetry);
-    const gateway = new Gateway(options, accounting, cache, tracer);
+    const gateway = new Gateway(options, accounting, cache, tracer, adapters);
     await Promise.all([gateway.catalog.refresh(), gateway.#breakers?.ready]);
     gateway.#discovery = setInterval(
       () => void gateway.catalog.refresh(),

@@ -2,7 +2,7 @@ import { runConformanceSuite } from '@switchyard/server-kit/testing';
 import { afterAll } from 'vitest';
 import { createAnthropicAdapter } from './anthropic-adapter.js';
 import { startFakeAnthropicUpstream } from './test-support/fake-anthropic-upstream.js';
-import type { Upstream } from './test-support/upstream-server.js';
+import { readFixture, type Upstream, vectorReply } from './test-support/upstream-server.js';
 
 // The server-kit conformance kit, run against the adapter pointed at a FAKE Anthropic upstream
 // (a deterministic Messages API written for tests, see fake-anthropic-upstream.ts). Two models:
@@ -24,6 +24,21 @@ runConformanceSuite({
       models: ['claude-sonnet-4-5-20250929', 'claude-3-5-haiku-20241022'],
     });
     return createAnthropicAdapter({ baseURL: upstream.baseURL, apiKey: API_KEY });
+  },
+  // The misbehaving upstream the kit plays answers with Anthropic's recorded bodies and error shape.
+  upstream: {
+    createAdapter: ({ baseURL, apiKey, timeout }) => createAnthropicAdapter({ baseURL, apiKey, timeout }),
+    basePath: '/v1',
+    model: 'claude-sonnet-4-5',
+    completion: { contentType: 'application/json', body: readFixture('anthropic-text.json') },
+    stream: {
+      contentType: 'text/event-stream',
+      body: (vectorReply('anthropic-text.chunks.txt').body as string[]).join(''),
+    },
+    errorBody: (message) =>
+      JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message } }),
+    // Documented in the README: GPT-5's verbosity has no Anthropic counterpart.
+    ignoredFields: ['verbosity'],
   },
   errorCases: [
     {

@@ -1,3 +1,4 @@
+import { rejectUnknownFields } from '@switchyard/adapter-kit';
 import {
   BadRequestError,
   type ChatCompletionRequest,
@@ -26,16 +27,11 @@ export const THINKING_BUDGET_FOR_EFFORT: Readonly<Record<Exclude<ReasoningEffort
   max: 32_000,
 };
 
-/** Request fields that are accepted and have no Anthropic counterpart (documented in the README). */
-const IGNORED_FIELDS = new Set([
-  'store',
-  'metadata',
-  'service_tier',
-  'prompt_cache_key',
-  'verbosity',
-  'stream',
-  'stream_options',
-]);
+/**
+ * Request fields accepted and dropped beyond adapter-kit's METADATA_ONLY_FIELDS, because they have
+ * no Anthropic counterpart (documented in the README).
+ */
+const IGNORED_FIELDS = new Set(['verbosity']);
 
 /** Request fields this converter reads. */
 const MAPPED_FIELDS = new Set([
@@ -181,11 +177,7 @@ function rejectUnsupported(request: ChatCompletionRequest): void {
       param: 'top_k',
     });
   }
-  for (const key of Object.keys(request)) {
-    if (MAPPED_FIELDS.has(key) || IGNORED_FIELDS.has(key)) continue;
-    if ((request as Record<string, unknown>)[key] == null) continue;
-    reject(key, `${key} is not supported by the Anthropic adapter.`);
-  }
+  rejectUnknownFields(request, { adapterName: 'Anthropic', mapped: MAPPED_FIELDS, ignored: IGNORED_FIELDS });
 }
 
 /** A single plain block is sent as a string, the most widely accepted form. */

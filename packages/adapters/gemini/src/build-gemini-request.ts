@@ -1,3 +1,4 @@
+import { rejectUnknownFields } from '@switchyard/adapter-kit';
 import type { ChatCompletionRequest, ReasoningEffort } from '@switchyard/protocol';
 import { convertJsonSchemaToGeminiSchema } from './convert-json-schema-to-gemini-schema.js';
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
@@ -33,15 +34,35 @@ const EFFORT_LEVELS: Record<
   max: 'high',
 };
 
-// Request fields that have no Gemini equivalent and change what the client gets back: rejected
-// rather than dropped. Fields that only tune delivery (`user`, `metadata`, `service_tier`, …) are ignored.
-const UNSUPPORTED_FIELDS = [
-  'audio',
-  'prediction',
-  'web_search_options',
-  'functions',
-  'function_call',
-] as const;
+/** Request fields this adapter translates (the rest are refused, see adapter-kit's field policy). */
+const MAPPED_FIELDS = new Set([
+  'model',
+  'messages',
+  'temperature',
+  'top_p',
+  'n',
+  'stop',
+  'max_tokens',
+  'max_completion_tokens',
+  'presence_penalty',
+  'frequency_penalty',
+  'logit_bias',
+  'logprobs',
+  'top_logprobs',
+  'seed',
+  'tools',
+  'tool_choice',
+  'response_format',
+  'thinking',
+  'reasoning_effort',
+  'modalities',
+]);
+
+/**
+ * Accepted and dropped beyond adapter-kit's METADATA_ONLY_FIELDS (documented in the README):
+ * Gemini has no switch for parallel tool calls and no verbosity.
+ */
+const IGNORED_FIELDS = new Set(['parallel_tool_calls', 'verbosity']);
 
 export interface BuildRequestOptions {
   readonly baseURL: string;
@@ -73,10 +94,7 @@ export function buildGeminiRequest(
 }
 
 function rejectUnsupported(request: ChatCompletionRequest): void {
-  const loose = request as Record<string, unknown>;
-  for (const field of UNSUPPORTED_FIELDS) {
-    if (loose[field] != null) throw unsupportedParameter(field);
-  }
+  rejectUnknownFields(request, { adapterName: 'Gemini', mapped: MAPPED_FIELDS, ignored: IGNORED_FIELDS });
   if (request.logit_bias && Object.keys(request.logit_bias).length > 0)
     throw unsupportedParameter('logit_bias');
   if (request.modalities?.includes('audio')) throw unsupportedParameter('modalities', "may only be ['text']");

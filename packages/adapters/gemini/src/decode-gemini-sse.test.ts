@@ -1,14 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { TestUpstream } from '@switchyard/adapter-kit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeGeminiSSE } from './decode-gemini-sse.js';
-import {
-  fixture,
-  fixturePayloads,
-  type LocalUpstream,
-  startLocalUpstream,
-} from './test-support/local-upstream.js';
+import { fixture, fixturePayloads, startLocalUpstream } from './test-support/local-upstream.js';
 
-let upstream: LocalUpstream | undefined;
+let upstream: TestUpstream | undefined;
 afterEach(async () => {
   await upstream?.close();
   upstream = undefined;

@@ -1,15 +1,16 @@
+import type { TestUpstream } from '@switchyard/adapter-kit/testing';
 import { runConformanceSuite } from '@switchyard/server-kit/testing';
 import { afterAll } from 'vitest';
 import { createGeminiAdapter } from './gemini-adapter.js';
 import { startFakeGeminiUpstream } from './test-support/fake-gemini-upstream.js';
-import type { LocalUpstream } from './test-support/local-upstream.js';
+import { chunksAsSSE, fixture } from './test-support/local-upstream.js';
 
 // The server-kit conformance kit, run against the adapter pointed at a FAKE Gemini upstream (a
 // deterministic Gemini API written for tests, see fake-gemini-upstream.ts). Two models, one per
 // thinking family. `deterministic` is claimed here because the fake upstream is; Gemini is not.
 
 const API_KEY = 'fake-gemini-conformance-key';
-let upstream: LocalUpstream | undefined;
+let upstream: TestUpstream | undefined;
 afterAll(() => upstream?.close());
 
 runConformanceSuite({
@@ -24,6 +25,18 @@ runConformanceSuite({
     return createGeminiAdapter({ baseURL: upstream.baseURL, apiKey: API_KEY });
   },
   slowRequest: { messages: [{ role: 'user', content: 'SLOW: write a long essay' }] },
+  // The misbehaving upstream the kit plays answers with Gemini's recorded bodies and error shape.
+  upstream: {
+    createAdapter: ({ baseURL, apiKey, timeout }) => createGeminiAdapter({ baseURL, apiKey, timeout }),
+    basePath: '/v1beta',
+    model: 'gemini-2.5-flash',
+    completion: { contentType: 'application/json', body: fixture('google-text.json').toString('utf8') },
+    stream: { contentType: 'text/event-stream', body: chunksAsSSE('google-text.chunks.txt') },
+    errorBody: (message, status) =>
+      JSON.stringify({ error: { code: status, message, status: RPC_STATUS[status] ?? 'INTERNAL' } }),
+    // Documented in the README: GPT-5's verbosity has no Gemini counterpart.
+    ignoredFields: ['verbosity'],
+  },
   errorCases: [
     {
       name: 'INVALID_ARGUMENT (400)',
@@ -61,6 +74,14 @@ runConformanceSuite({
     },
   ],
 });
+
+/** The google.rpc status Gemini sends with each HTTP status. */
+const RPC_STATUS: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  429: 'RESOURCE_EXHAUSTED',
+  503: 'UNAVAILABLE',
+};
 
 function fail(status: string) {
   return { messages: [{ role: 'user', content: `FAIL ${status}` }] };

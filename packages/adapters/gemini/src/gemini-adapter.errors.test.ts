@@ -1,17 +1,16 @@
 import { once } from 'node:events';
+import { type TestUpstream, testAdapterContext } from '@switchyard/adapter-kit/testing';
 import { type ChatCompletionChunk, type ChatCompletionRequest, ProtocolError } from '@switchyard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGeminiAdapter, type GeminiAdapterSettings } from './gemini-adapter.js';
-import { adapterContext } from './test-support/adapter-context.js';
 import {
   fixture,
-  type LocalUpstream,
   SSE_HEADERS,
   startLocalUpstream,
   type UpstreamReply,
 } from './test-support/local-upstream.js';
 
-let upstream: LocalUpstream | undefined;
+let upstream: TestUpstream | undefined;
 afterEach(async () => {
   await upstream?.close();
   upstream = undefined;
@@ -55,8 +54,8 @@ describe('error vectors over HTTP', () => {
   it("unary-failure-api-key.json: Gemini answers 400 INVALID_ARGUMENT API_KEY_INVALID; the server's own key was refused, so the client gets a 502 naming the provider, never a 401", async () => {
     const adapter = await serve({ status: 400, body: fixture('unary-failure-api-key.json') });
     for (const attempt of [
-      adapter.complete!(request, adapterContext({ requestId: 'req-1' })),
-      drain(adapter.stream!({ ...request, stream: true }, adapterContext({ requestId: 'req-1' }))),
+      adapter.complete!(request, testAdapterContext({ requestId: 'req-1' })),
+      drain(adapter.stream!({ ...request, stream: true }, testAdapterContext({ requestId: 'req-1' }))),
     ]) {
       const error = await caught(attempt);
       expect(error.kind).toBe('server');
@@ -76,7 +75,7 @@ describe('error vectors over HTTP', () => {
 
   it('unary-failure-quota-exceeded.json: 429 RESOURCE_EXHAUSTED is a retryable rate limit', async () => {
     const adapter = await serve({ status: 429, body: fixture('unary-failure-quota-exceeded.json') });
-    const error = await caught(adapter.complete!(request, adapterContext()));
+    const error = await caught(adapter.complete!(request, testAdapterContext()));
     expect(error.kind).toBe('rate_limit');
     expect(error.status).toBe(429);
     expect(error.code).toBe('rate_limit_exceeded');
@@ -170,8 +169,8 @@ describe('error mapping table over HTTP', () => {
   ] as const)('HTTP %i %s → %i %s', async (httpStatus, body, status, code, kind, retryable) => {
     const adapter = await serve({ status: httpStatus, body });
     for (const attempt of [
-      adapter.complete!(request, adapterContext()),
-      drain(adapter.stream!({ ...request, stream: true }, adapterContext())),
+      adapter.complete!(request, testAdapterContext()),
+      drain(adapter.stream!({ ...request, stream: true }, testAdapterContext())),
     ]) {
       const error = await caught(attempt);
       expect(error.status).toBe(status);
@@ -189,14 +188,14 @@ describe('error mapping table over HTTP', () => {
         { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '22s' },
       ]),
     });
-    expect((await caught(withInfo.complete!(request, adapterContext()))).retryAfterMs).toBe(22_000);
+    expect((await caught(withInfo.complete!(request, testAdapterContext()))).retryAfterMs).toBe(22_000);
     await upstream?.close();
     const withHeader = await serve({
       status: 503,
       headers: { 'retry-after': '3' },
       body: rpcError(503, 'UNAVAILABLE', 'Try later.'),
     });
-    expect((await caught(withHeader.complete!(request, adapterContext()))).retryAfterMs).toBe(3000);
+    expect((await caught(withHeader.complete!(request, testAdapterContext()))).retryAfterMs).toBe(3000);
   });
 });
 
@@ -211,7 +210,7 @@ describe('failures inside a stream', () => {
     });
     const chunks: ChatCompletionChunk[] = [];
     const error = await caught(
-      drain(adapter.stream!({ ...request, stream: true }, adapterContext()), chunks),
+      drain(adapter.stream!({ ...request, stream: true }, testAdapterContext()), chunks),
     );
     expect(chunks.map((chunk) => chunk.choices[0]?.delta)).toStrictEqual([
       { role: 'assistant', content: '' },
@@ -227,7 +226,7 @@ describe('failures inside a stream', () => {
     const adapter = await serve({ headers: SSE_HEADERS, body: text('Hel') });
     const chunks: ChatCompletionChunk[] = [];
     const error = await caught(
-      drain(adapter.stream!({ ...request, stream: true }, adapterContext()), chunks),
+      drain(adapter.stream!({ ...request, stream: true }, testAdapterContext()), chunks),
     );
     expect(chunks).toHaveLength(2);
     expect(error.code).toBe('stream_incomplete');
@@ -236,7 +235,7 @@ describe('failures inside a stream', () => {
 
   it('a payload that is not JSON is a bad_response', async () => {
     const adapter = await serve({ headers: SSE_HEADERS, body: 'data: {"candidates": [\r\n\r\n' });
-    const error = await caught(drain(adapter.stream!({ ...request, stream: true }, adapterContext())));
+    const error = await caught(drain(adapter.stream!({ ...request, stream: true }, testAdapterContext())));
     expect(error.code).toBe('bad_response');
     expect(error.status).toBe(502);
     expect(error.streamStarted).toBe(false);
@@ -244,7 +243,7 @@ describe('failures inside a stream', () => {
 
   it('a 200 body that is not JSON is a bad_response, not a connection error', async () => {
     const adapter = await serve({ body: '<html>captive portal</html>' });
-    const error = await caught(adapter.complete!(request, adapterContext()));
+    const error = await caught(adapter.complete!(request, testAdapterContext()));
     expect(error.code).toBe('bad_response');
     expect(error.status).toBe(502);
     expect(error.message).toContain('<html>captive portal</html>');
@@ -257,7 +256,7 @@ describe('failures inside a stream', () => {
       ],
     });
     const adapter = await serve({ body });
-    const error = await caught(adapter.complete!(request, adapterContext()));
+    const error = await caught(adapter.complete!(request, testAdapterContext()));
     expect(error.status).toBe(502);
     expect(error.code).toBe('upstream_error');
     expect(error.isRetryable).toBe(true);
@@ -275,7 +274,7 @@ describe('a blocked prompt (promptFeedback.blockReason, no candidates)', () => {
 
   it('is a content_filter answer with a refusal, not an error', async () => {
     const adapter = await serve({ body: blocked });
-    const completion = await adapter.complete!(request, adapterContext());
+    const completion = await adapter.complete!(request, testAdapterContext());
     expect(completion.choices).toStrictEqual([
       {
         index: 0,
@@ -293,7 +292,7 @@ describe('a blocked prompt (promptFeedback.blockReason, no candidates)', () => {
 
   it('streams the same answer', async () => {
     const adapter = await serve({ headers: SSE_HEADERS, body: `data: ${blocked}\r\n\r\n` });
-    const chunks = await drain(adapter.stream!({ ...request, stream: true }, adapterContext()));
+    const chunks = await drain(adapter.stream!({ ...request, stream: true }, testAdapterContext()));
     expect(
       chunks.map((chunk) => [chunk.choices[0]?.delta, chunk.choices[0]?.finish_reason, chunk.usage]),
     ).toStrictEqual([
@@ -312,14 +311,14 @@ describe('transport', () => {
     await upstream.close();
     upstream = undefined;
     const adapter = createGeminiAdapter({ baseURL, apiKey: 'key' });
-    const error = await caught(adapter.complete!(request, adapterContext()));
+    const error = await caught(adapter.complete!(request, testAdapterContext()));
     expect(error.code).toBe('connection_error');
     expect(error.isRetryable).toBe(true);
   });
 
   it('times out when Gemini does not answer (test with a stalled local upstream)', async () => {
     const adapter = await serve({ write: () => {} }, { timeout: 100 });
-    const error = await caught(adapter.complete!(request, adapterContext()));
+    const error = await caught(adapter.complete!(request, testAdapterContext()));
     expect(error.kind).toBe('timeout');
     expect(error.code).toBe('timeout');
     expect(error.isRetryable).toBe(true);
@@ -329,7 +328,7 @@ describe('transport', () => {
     const adapter = await serve({ write: () => {} }, { timeout: 60_000 });
     const started = Date.now();
     const error = await caught(
-      adapter.complete!(request, { ...adapterContext(), deadline: Date.now() + 200 }),
+      adapter.complete!(request, { ...testAdapterContext(), deadline: Date.now() + 200 }),
     );
     expect(error.code).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -352,7 +351,7 @@ describe('transport', () => {
       (async () => {
         for await (const chunk of adapter.stream!(
           { ...request, stream: true },
-          adapterContext({ signal: controller.signal }),
+          testAdapterContext({ signal: controller.signal }),
         )) {
           chunks.push(chunk);
           if (chunk.choices[0]?.delta.content === 'Hi') controller.abort();
@@ -396,7 +395,7 @@ describe('maxResponseBytes', () => {
   it('an answer over the limit is a 502 bad_response and the upstream connection is released', async () => {
     const upstreamReply = openEnded(200, { 'content-type': 'application/json' }, answer(big));
     const adapter = await serve(upstreamReply.reply, { maxResponseBytes: LIMIT });
-    const error = await caught(adapter.complete!(request, adapterContext({ requestId: 'req-big' })));
+    const error = await caught(adapter.complete!(request, testAdapterContext({ requestId: 'req-big' })));
     expect({ code: error.code, status: error.status, requestId: error.requestId }).toEqual({
       code: 'bad_response',
       status: 502,
@@ -408,7 +407,7 @@ describe('maxResponseBytes', () => {
 
   it('an answer within the limit is read whole', async () => {
     const adapter = await serve({ body: answer(big) }, { maxResponseBytes: 4 * LIMIT + 1024 });
-    const completion = await adapter.complete!(request, adapterContext());
+    const completion = await adapter.complete!(request, testAdapterContext());
     expect(completion.choices[0]?.message.content).toHaveLength(big.length);
   });
 
@@ -421,7 +420,7 @@ describe('maxResponseBytes', () => {
     const adapter = await serve(upstreamReply.reply, { maxResponseBytes: LIMIT });
     const chunks: ChatCompletionChunk[] = [];
     const error = await caught(
-      drain(adapter.stream!({ ...request, stream: true }, adapterContext()), chunks),
+      drain(adapter.stream!({ ...request, stream: true }, testAdapterContext()), chunks),
     );
     expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe('Hel');
     expect({ code: error.code, status: error.status, started: error.streamStarted }).toEqual({
@@ -435,7 +434,7 @@ describe('maxResponseBytes', () => {
   it('an error body over the limit still gives the error of its status', async () => {
     const upstreamReply = openEnded(503, { 'content-type': 'text/html' }, big);
     const adapter = await serve(upstreamReply.reply, { maxResponseBytes: LIMIT });
-    const error = await caught(adapter.complete!(request, adapterContext()));
+    const error = await caught(adapter.complete!(request, testAdapterContext()));
     expect({ status: error.status, retryable: error.isRetryable }).toEqual({ status: 503, retryable: true });
     await upstreamReply.closed();
   });

@@ -1,9 +1,10 @@
+import type { TestUpstream } from '@switchyard/adapter-kit/testing';
 import { ProtocolError } from '@switchyard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGeminiAdapter } from './gemini-adapter.js';
-import { type LocalUpstream, startLocalUpstream } from './test-support/local-upstream.js';
+import { startLocalUpstream } from './test-support/local-upstream.js';
 
-let upstream: LocalUpstream | undefined;
+let upstream: TestUpstream | undefined;
 afterEach(async () => {
   await upstream?.close();
   upstream = undefined;
@@ -23,7 +24,7 @@ describe('listModels', () => {
 
   it('pages through GET /models and keeps the models that support generateContent', async () => {
     upstream = await startLocalUpstream((request) => {
-      const page = new URL(request.url, 'http://x').searchParams.get('pageToken');
+      const page = new URL(request.path, 'http://x').searchParams.get('pageToken');
       return {
         body: JSON.stringify(
           page === 'p2'
@@ -48,7 +49,7 @@ describe('listModels', () => {
     const adapter = createGeminiAdapter({ apiKey: 'key', baseURL: upstream.baseURL });
     const models = await adapter.listModels({ signal: new AbortController().signal, requestId: 'r' });
     expect(models.map((model) => model.id)).toStrictEqual(['gemini-2.5-flash', 'gemini-3-pro-preview']);
-    expect(upstream.requests.map((request) => request.url)).toStrictEqual([
+    expect(upstream.requests.map((request) => request.path)).toStrictEqual([
       '/v1beta/models?pageSize=1000',
       '/v1beta/models?pageSize=1000&pageToken=p2',
     ]);

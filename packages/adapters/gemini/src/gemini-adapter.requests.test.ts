@@ -1,21 +1,16 @@
+import { recordingLogger, type TestUpstream, testAdapterContext } from '@switchyard/adapter-kit/testing';
 import { type ChatCompletionRequest, ProtocolError } from '@switchyard/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGeminiAdapter, type GeminiAdapterSettings } from './gemini-adapter.js';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from './gemini-thought-signature.js';
-import { adapterContext } from './test-support/adapter-context.js';
-import {
-  fixture,
-  type LocalUpstream,
-  SSE_HEADERS,
-  startLocalUpstream,
-} from './test-support/local-upstream.js';
+import { fixture, SSE_HEADERS, startLocalUpstream } from './test-support/local-upstream.js';
 
 // What reaches the upstream: URL, headers and JSON body as received by a real local HTTP server.
 
-let upstream: LocalUpstream;
+let upstream: TestUpstream;
 beforeEach(async () => {
   upstream = await startLocalUpstream((request) =>
-    request.url.includes(':streamGenerateContent')
+    request.path.includes(':streamGenerateContent')
       ? { headers: SSE_HEADERS, body: fixture('streaming-success-basic-reply-short.txt') }
       : { body: fixture('google-text.json') },
   );
@@ -29,7 +24,7 @@ function adapter(settings: GeminiAdapterSettings = {}) {
 async function sentBody(request: Partial<ChatCompletionRequest>, settings?: GeminiAdapterSettings) {
   await adapter(settings).complete!(
     { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Hi' }], ...request },
-    adapterContext(),
+    testAdapterContext(),
   );
   return JSON.parse(upstream.requests.at(-1)!.body);
 }
@@ -38,7 +33,7 @@ async function rejection(request: Partial<ChatCompletionRequest>): Promise<Proto
   try {
     await adapter().complete!(
       { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Hi' }], ...request },
-      adapterContext(),
+      testAdapterContext(),
     );
   } catch (error) {
     if (ProtocolError.isInstance(error)) return error;
@@ -54,39 +49,40 @@ function schema(value: Record<string, unknown>): { type?: 'object' } {
 
 describe('URL and headers', () => {
   it('posts generateContent with the key in x-goog-api-key, never in the URL or the logs', async () => {
-    const context = adapterContext({ requestId: 'req-42' });
+    const logger = recordingLogger();
+    const context = testAdapterContext({ requestId: 'req-42', logger });
     await adapter({ headers: { 'x-extra': 'yes' } }).complete!(
       { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Hi' }] },
       context,
     );
     const [received] = upstream.requests;
     expect(received?.method).toBe('POST');
-    expect(received?.url).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
+    expect(received?.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     expect(received?.headers['x-goog-api-key']).toBe('secret-key-123');
     expect(received?.headers['content-type']).toBe('application/json');
     expect(received?.headers['x-request-id']).toBe('req-42');
     expect(received?.headers['x-extra']).toBe('yes');
     expect(received?.headers.authorization).toBeUndefined();
-    expect(context.lines.length).toBeGreaterThan(0);
-    expect(JSON.stringify(context.lines)).not.toContain('secret-key-123');
+    expect(logger.lines.length).toBeGreaterThan(0);
+    expect(JSON.stringify(logger.lines)).not.toContain('secret-key-123');
   });
 
   it('streams from streamGenerateContent?alt=sse', async () => {
     const chunks = [];
     for await (const chunk of adapter().stream!(
       { model: 'gemini-2.5-flash', stream: true, messages: [{ role: 'user', content: 'Hi' }] },
-      adapterContext(),
+      testAdapterContext(),
     )) {
       chunks.push(chunk);
     }
     expect(chunks.length).toBeGreaterThan(0);
-    expect(upstream.requests[0]?.url).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
+    expect(upstream.requests[0]?.path).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
     expect(upstream.requests[0]?.headers.accept).toBe('text/event-stream');
   });
 
   it('keeps a full model resource name as the path', async () => {
     await sentBody({ model: 'tunedModels/my-model-7' });
-    expect(upstream.requests[0]?.url).toBe('/v1beta/tunedModels/my-model-7:generateContent');
+    expect(upstream.requests[0]?.path).toBe('/v1beta/tunedModels/my-model-7:generateContent');
   });
 
   it('reads GEMINI_API_KEY when the request is made, not when the adapter is created', async () => {
@@ -97,13 +93,13 @@ describe('URL and headers', () => {
       process.env.GEMINI_API_KEY = 'from-env';
       await lazy.complete!(
         { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Hi' }] },
-        adapterContext(),
+        testAdapterContext(),
       );
       expect(upstream.requests[0]?.headers['x-goog-api-key']).toBe('from-env');
       delete process.env.GEMINI_API_KEY;
       const error = await lazy.complete!(
         { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Hi' }] },
-        adapterContext(),
+        testAdapterContext(),
       ).catch((caught: unknown) => caught);
       expect(ProtocolError.isInstance(error)).toBe(true);
       expect((error as ProtocolError).status).toBe(500);
@@ -468,6 +464,8 @@ describe('requests Gemini cannot serve are rejected with a 400 before any upstre
     ],
     ['logit_bias', { logit_bias: { '42': 5 } }, 'logit_bias', 'unsupported_parameter'],
     ['audio output', { modalities: ['text', 'audio'] }, 'modalities', 'unsupported_parameter'],
+    // A field the adapter does not translate is refused, not dropped (adapter-kit's rejectUnknownFields).
+    ['a field Gemini has no place for', { top_k: 5 } as never, 'top_k', 'unsupported_parameter'],
     ['an invalid model name', { model: '../admin' }, 'model', 'invalid_request'],
     [
       'a recursive tool schema',

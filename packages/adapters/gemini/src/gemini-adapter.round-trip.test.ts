@@ -1,13 +1,12 @@
+import { type TestUpstream, testAdapterContext } from '@switchyard/adapter-kit/testing';
 import { accumulateChunks, type ChatCompletionChunk, type ChatCompletionRequest } from '@switchyard/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGeminiAdapter } from './gemini-adapter.js';
-import { adapterContext } from './test-support/adapter-context.js';
 import { startFakeGeminiUpstream } from './test-support/fake-gemini-upstream.js';
-import type { LocalUpstream } from './test-support/local-upstream.js';
 
 // Multi-turn flows against the fake Gemini upstream (a deterministic test server, not recorded traffic).
 
-let upstream: LocalUpstream;
+let upstream: TestUpstream;
 beforeEach(async () => {
   upstream = await startFakeGeminiUpstream();
 });
@@ -29,7 +28,7 @@ describe('tool loop with thought signatures (fake Gemini upstream)', () => {
       messages: [{ role: 'user', content: 'Weather in Paris?' }],
       tools: [weatherTool],
     };
-    const completion = await adapter.complete!(first, adapterContext());
+    const completion = await adapter.complete!(first, testAdapterContext());
     const message = completion.choices[0]!.message;
     expect(completion.choices[0]?.finish_reason).toBe('tool_calls');
     expect(message.tool_calls).toStrictEqual([
@@ -51,7 +50,7 @@ describe('tool loop with thought signatures (fake Gemini upstream)', () => {
           { role: 'tool', tool_call_id: message.tool_calls![0]!.id, content: '18°C' },
         ],
       },
-      adapterContext(),
+      testAdapterContext(),
     );
     const sent = JSON.parse(upstream.requests[1]!.body);
     expect(sent.contents.slice(1)).toStrictEqual([
@@ -89,9 +88,9 @@ describe('tool loop with thought signatures (fake Gemini upstream)', () => {
       n: 2,
       thinking: { type: 'enabled' },
     };
-    const completion = await adapter.complete!(request, adapterContext());
+    const completion = await adapter.complete!(request, testAdapterContext());
     const chunks: ChatCompletionChunk[] = [];
-    for await (const chunk of adapter.stream!({ ...request, stream: true }, adapterContext()))
+    for await (const chunk of adapter.stream!({ ...request, stream: true }, testAdapterContext()))
       chunks.push(chunk);
     const streamed = await accumulateChunks(chunks);
     expect(streamed.choices).toStrictEqual(completion.choices);
@@ -124,7 +123,7 @@ describe('logprobs (fake Gemini upstream)', () => {
       logprobs: true,
       top_logprobs: 2,
     };
-    const completion = await adapter.complete!(request, adapterContext());
+    const completion = await adapter.complete!(request, testAdapterContext());
     const alternatives = [
       { token: 'alt0', logprob: -1, bytes: [97, 108, 116, 48] },
       { token: 'alt1', logprob: -2, bytes: [97, 108, 116, 49] },
@@ -138,7 +137,7 @@ describe('logprobs (fake Gemini upstream)', () => {
       refusal: null,
     });
     const chunks: ChatCompletionChunk[] = [];
-    for await (const chunk of adapter.stream!({ ...request, stream: true }, adapterContext()))
+    for await (const chunk of adapter.stream!({ ...request, stream: true }, testAdapterContext()))
       chunks.push(chunk);
     expect((await accumulateChunks(chunks)).choices).toStrictEqual(completion.choices);
   });

@@ -1,3 +1,4 @@
+import { type TestUpstream, testAdapterContext } from '@switchyard/adapter-kit/testing';
 import {
   accumulateChunks,
   type ChatCompletion,
@@ -8,12 +9,10 @@ import {
 } from '@switchyard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGeminiAdapter } from './gemini-adapter.js';
-import { adapterContext } from './test-support/adapter-context.js';
 import {
   chunksAsSSE,
   fixture,
   fixturePayloads,
-  type LocalUpstream,
   SSE_HEADERS,
   startLocalUpstream,
 } from './test-support/local-upstream.js';
@@ -21,7 +20,7 @@ import {
 // Every recorded Gemini response in __fixtures__ is served by a real local HTTP server; the
 // adapter's chunks and completions are compared field by field with values read from the vector.
 
-let upstream: LocalUpstream | undefined;
+let upstream: TestUpstream | undefined;
 afterEach(async () => {
   await upstream?.close();
   upstream = undefined;
@@ -37,14 +36,14 @@ async function serve(body: string | Buffer, headers: Record<string, string> = SS
 async function streamOf(body: string | Buffer): Promise<ChatCompletionChunk[]> {
   const adapter = await serve(body);
   const chunks: ChatCompletionChunk[] = [];
-  for await (const chunk of adapter.stream!({ ...request, stream: true }, adapterContext()))
+  for await (const chunk of adapter.stream!({ ...request, stream: true }, testAdapterContext()))
     chunks.push(chunk);
   return chunks;
 }
 
 async function completionOf(body: Buffer): Promise<ChatCompletion> {
   const adapter = await serve(body, { 'content-type': 'application/json' });
-  return adapter.complete!(request, adapterContext());
+  return adapter.complete!(request, testAdapterContext());
 }
 
 /** Reads a value out of payload `n` of a vector by its path. */

@@ -2,6 +2,7 @@ import { createSimulatorAdapter } from '@switchyard/adapter-simulator';
 import { runConformanceSuite, startTestServer, type TestServer } from '@switchyard/server-kit/testing';
 import { afterAll } from 'vitest';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
+import { fixture, JSON_TYPE, SSE, sseFromChunkLines } from './test/local-upstream.js';
 
 // The upstream is a real OpenAI-compatible HTTP server: the simulator adapter served by server-kit.
 let upstream: TestServer | undefined;
@@ -33,6 +34,16 @@ runConformanceSuite({
   slowRequest: {
     model: 'simulator/babble',
     messages: user('[simulate:words=5000] [simulate:tps=200] Write at length.'),
+  },
+  // The misbehaving upstream the kit plays answers with OpenAI's recorded bodies and error shape.
+  upstream: {
+    createAdapter: ({ baseURL, apiKey, timeout }) =>
+      createOpenAICompatibleAdapter({ name: 'recorded', baseURL, apiKey, timeout }),
+    basePath: '/v1',
+    model: 'gpt-4.1-nano',
+    completion: { contentType: JSON_TYPE, body: fixture('openai-text.json').toString('utf8') },
+    stream: { contentType: SSE, body: sseFromChunkLines('openai-text.chunks.txt') },
+    errorBody: (message) => JSON.stringify({ error: { message, type: 'invalid_request_error', code: null } }),
   },
   errorCases: [
     {

@@ -1,20 +1,18 @@
 import type { ChatAdapter } from '@switchyard/adapter-kit';
+import {
+  collect,
+  type ReceivedRequest,
+  recordingLogger,
+  serveBody,
+  type TestUpstream,
+  testAdapterContext,
+  testChatRequest,
+} from '@switchyard/adapter-kit/testing';
 import { BadRequestError, ProtocolError } from '@switchyard/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 import { deepseek, groq, openai, openrouter, token360, vllm } from './presets.js';
-import {
-  adapterContext,
-  chatRequest,
-  collect,
-  JSON_TYPE,
-  type LocalUpstream,
-  type ReceivedRequest,
-  recordingLogger,
-  SSE,
-  serveBody,
-  startLocalUpstream,
-} from './test/local-upstream.js';
+import { JSON_TYPE, SSE, startLocalUpstream } from './test/local-upstream.js';
 
 const COMPLETION = JSON.stringify({
   id: 'chatcmpl-1',
@@ -29,7 +27,7 @@ const STREAM =
   'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"ok"},"finish_reason":"stop"}]}\n\n' +
   'data: [DONE]\n\n';
 
-let upstream: LocalUpstream;
+let upstream: TestUpstream;
 beforeAll(async () => {
   upstream = await startLocalUpstream();
 });
@@ -41,13 +39,13 @@ afterEach(() => {
 
 /** Sends the request through the adapter and returns what the upstream received. */
 async function sent(adapter: ChatAdapter, body: Record<string, unknown>): Promise<ReceivedRequest> {
-  const request = chatRequest(body);
+  const request = testChatRequest(body);
   if (request.stream) {
     upstream.respond(serveBody(STREAM, SSE));
-    await collect(adapter.stream!(request, adapterContext()));
+    await collect(adapter.stream!(request, testAdapterContext()));
   } else {
     upstream.respond(serveBody(COMPLETION, JSON_TYPE));
-    await adapter.complete!(request, adapterContext());
+    await adapter.complete!(request, testAdapterContext());
   }
   expect(upstream.requests).toHaveLength(1);
   return upstream.requests.pop()!;
@@ -169,8 +167,8 @@ describe('the request body that reaches the upstream', () => {
       groq({ baseURL: upstream.baseURL, apiKey: 'k' }),
     ]) {
       const error = await adapter.complete!(
-        chatRequest({ thinking: { type: 'enabled' } }),
-        adapterContext(),
+        testChatRequest({ thinking: { type: 'enabled' } }),
+        testAdapterContext(),
       ).catch((e: unknown) => e);
       expect(BadRequestError.isInstance(error)).toBe(true);
       expect((error as ProtocolError).status).toBe(400);
@@ -190,7 +188,7 @@ describe('the request body that reaches the upstream', () => {
     const logger = recordingLogger();
     upstream.respond(serveBody(COMPLETION, JSON_TYPE));
     await adapter.complete!(
-      chatRequest({
+      testChatRequest({
         model: 'o4-mini',
         max_tokens: 500,
         temperature: 0.2,
@@ -201,7 +199,7 @@ describe('the request body that reaches the upstream', () => {
         reasoning_effort: 'low',
         seed: 7,
       }),
-      adapterContext({ logger }),
+      testAdapterContext({ logger }),
     );
     expect(upstream.requests.pop()!.json).toStrictEqual({
       model: 'o4-mini',
@@ -273,7 +271,7 @@ describe('the headers that reach the upstream', () => {
 
   it('a missing key fails before anything is sent (500, not retryable)', async () => {
     const adapter = generic({ apiKeyEnv: 'SWITCHYARD_TEST_KEY' });
-    const error = (await adapter.complete!(chatRequest({}), adapterContext()).catch(
+    const error = (await adapter.complete!(testChatRequest({}), testAdapterContext()).catch(
       (e: unknown) => e,
     )) as ProtocolError;
     expect(ProtocolError.isInstance(error)).toBe(true);
@@ -297,10 +295,10 @@ describe('the headers that reach the upstream', () => {
           },
         }),
         JSON_TYPE,
-        401,
+        { status: 401 },
       ),
     );
-    const error = (await adapter.complete!(chatRequest({}), adapterContext({ logger })).catch(
+    const error = (await adapter.complete!(testChatRequest({}), testAdapterContext({ logger })).catch(
       (e: unknown) => e,
     )) as ProtocolError;
     expect(upstream.requests.pop()!.headers.authorization).toBe(`Bearer ${key}`);

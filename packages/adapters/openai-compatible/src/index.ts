@@ -3,6 +3,7 @@ export {
   createOpenAICompatibleAdapter,
   type OpenAICompatibleSettings,
 } from './openai-compatible-adapter.js';
+export { adapterPlugin, OPENAI_COMPATIBLE_PRESETS } from './openai-compatible-plugin.js';
 export type { OpenAICompatibleQuirks } from './openai-compatible-quirks.js';
 export { isOpenAIReasoningModel } from './openai-reasoning-models.js';
 export {

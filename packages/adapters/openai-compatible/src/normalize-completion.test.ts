@@ -1,4 +1,12 @@
 import {
+  collect,
+  type Responder,
+  serveBody,
+  type TestUpstream,
+  testAdapterContext,
+  testChatRequest,
+} from '@switchyard/adapter-kit/testing';
+import {
   accumulateChunks,
   BadRequestError,
   type ChatCompletion,
@@ -8,21 +16,15 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 import {
-  adapterContext,
   cassette,
-  chatRequest,
-  collect,
   fixture,
   JSON_TYPE,
-  type LocalUpstream,
-  type Responder,
   SSE,
-  serveBody,
   sseFromChunkLines,
   startLocalUpstream,
 } from './test/local-upstream.js';
 
-let upstream: LocalUpstream;
+let upstream: TestUpstream;
 beforeAll(async () => {
   upstream = await startLocalUpstream();
 });
@@ -34,7 +36,7 @@ function adapter() {
 
 async function completeFrom(responder: Responder): Promise<ChatCompletion> {
   upstream.respond(responder);
-  return adapter().complete!(chatRequest({}), adapterContext());
+  return adapter().complete!(testChatRequest({}), testAdapterContext());
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ProtocolError> {
@@ -165,7 +167,9 @@ describe('non-stream vectors served by a local upstream', () => {
 
   it('reasoning-model-legacy-parameter-error.json: 400 becomes a BadRequestError on `max_tokens`', async () => {
     const error = await failureOf(
-      completeFrom(serveBody(fixture('reasoning-model-legacy-parameter-error.json'), JSON_TYPE, 400)),
+      completeFrom(
+        serveBody(fixture('reasoning-model-legacy-parameter-error.json'), JSON_TYPE, { status: 400 }),
+      ),
     );
     expect(BadRequestError.isInstance(error)).toBe(true);
     expect(error.status).toBe(400);
@@ -227,7 +231,7 @@ describe('non-stream repairs', () => {
 
   it('a stream request answered with whole JSON is turned into chunks, usage chunk included', async () => {
     upstream.respond(serveBody(fixture('deepseek-tool-call.json'), JSON_TYPE));
-    const chunks = await collect(adapter().stream!(chatRequest({ stream: true }), adapterContext()));
+    const chunks = await collect(adapter().stream!(testChatRequest({ stream: true }), testAdapterContext()));
     expect(chunks.at(-1)!.choices).toStrictEqual([]);
     expect(chunks.at(-1)!.usage?.total_tokens).toBe(431);
     expect(chunks.every((chunk) => chunk.usage !== null)).toBe(true);

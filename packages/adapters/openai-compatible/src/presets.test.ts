@@ -1,15 +1,10 @@
 import type { ChatAdapter } from '@switchyard/adapter-kit';
+import { type TestUpstream, testAdapterContext, testChatRequest } from '@switchyard/adapter-kit/testing';
 import { ProtocolError } from '@switchyard/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 import { deepseek, groq, llamacpp, lmstudio, ollama, openai, openrouter, token360, vllm } from './presets.js';
-import {
-  adapterContext,
-  chatRequest,
-  JSON_TYPE,
-  type LocalUpstream,
-  startLocalUpstream,
-} from './test/local-upstream.js';
+import { JSON_TYPE, startLocalUpstream } from './test/local-upstream.js';
 
 const COMPLETION = JSON.stringify({
   id: 'chatcmpl-1',
@@ -21,7 +16,7 @@ const COMPLETION = JSON.stringify({
   ],
 });
 
-let upstream: LocalUpstream;
+let upstream: TestUpstream;
 const envNames = new Set<string>();
 beforeAll(async () => {
   upstream = await startLocalUpstream((request, res) => {
@@ -88,14 +83,14 @@ describe('presets', () => {
       expect(adapter.provider).toBe(provider);
       expect(adapter.specificationVersion).toBe('v1');
       if (keyEnv) {
-        const missing = (await adapter.complete!(chatRequest({}), adapterContext()).catch(
+        const missing = (await adapter.complete!(testChatRequest({}), testAdapterContext()).catch(
           (e: unknown) => e,
         )) as ProtocolError;
         expect(ProtocolError.isInstance(missing)).toBe(true);
         expect(missing.message).toContain(keyEnv);
         setEnv(keyEnv, `key-for-${provider}`);
       }
-      await adapter.complete!(chatRequest({}), adapterContext());
+      await adapter.complete!(testChatRequest({}), testAdapterContext());
       const received = upstream.requests.pop()!;
       expect(received.path).toBe('/v1/chat/completions');
       expect(received.headers.authorization).toBe(keyEnv ? `Bearer key-for-${provider}` : undefined);
@@ -109,7 +104,7 @@ describe('presets', () => {
       apiKey: 'explicit',
       headers: { 'x-tenant': 't1' },
     });
-    await adapter.complete!(chatRequest({}), adapterContext());
+    await adapter.complete!(testChatRequest({}), testAdapterContext());
     const received = upstream.requests.pop()!;
     expect(received.headers.authorization).toBe('Bearer explicit');
     expect(received.headers['x-tenant']).toBe('t1');
@@ -117,7 +112,7 @@ describe('presets', () => {
 
   it('vLLM sends VLLM_API_KEY when the server was started with --api-key', async () => {
     setEnv('VLLM_API_KEY', 'vllm-secret');
-    await vllm({ baseURL: upstream.baseURL }).complete!(chatRequest({}), adapterContext());
+    await vllm({ baseURL: upstream.baseURL }).complete!(testChatRequest({}), testAdapterContext());
     expect(upstream.requests.pop()!.headers.authorization).toBe('Bearer vllm-secret');
   });
 });

@@ -1,4 +1,12 @@
 import {
+  collect,
+  type Responder,
+  serveBody,
+  type TestUpstream,
+  testAdapterContext,
+  testChatRequest,
+} from '@switchyard/adapter-kit/testing';
+import {
   accumulateChunks,
   type ChatCompletion,
   type ChatCompletionChunk,
@@ -9,21 +17,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 import { repairStream } from './repair-stream.js';
 import {
-  adapterContext,
   cassette,
-  chatRequest,
   chunkLines,
-  collect,
   fixture,
-  type LocalUpstream,
-  type Responder,
   SSE,
-  serveBody,
   sseFromChunkLines,
   startLocalUpstream,
 } from './test/local-upstream.js';
 
-let upstream: LocalUpstream;
+let upstream: TestUpstream;
 beforeAll(async () => {
   upstream = await startLocalUpstream();
 });
@@ -34,7 +36,7 @@ async function streamFrom(
 ): Promise<{ chunks: ChatCompletionChunk[]; completion: ChatCompletion }> {
   upstream.respond(responder);
   const adapter = createOpenAICompatibleAdapter({ name: 'test', baseURL: upstream.baseURL });
-  const chunks = await collect(adapter.stream!(chatRequest({ stream: true }), adapterContext()));
+  const chunks = await collect(adapter.stream!(testChatRequest({ stream: true }), testAdapterContext()));
   return { chunks, completion: await accumulateChunks(chunks) };
 }
 
@@ -615,7 +617,8 @@ describe('synthetic upstream misbehaviour', () => {
     const adapter = createOpenAICompatibleAdapter({ name: 'test', baseURL: upstream.baseURL });
     const seen: ChatCompletionChunk[] = [];
     const error = await (async () => {
-      for await (const c of adapter.stream!(chatRequest({ stream: true }), adapterContext())) seen.push(c);
+      for await (const c of adapter.stream!(testChatRequest({ stream: true }), testAdapterContext()))
+        seen.push(c);
     })().then(
       () => undefined,
       (e: unknown) => e,

@@ -1,4 +1,10 @@
 import {
+  collect,
+  type TestUpstream,
+  testAdapterContext,
+  testChatRequest,
+} from '@switchyard/adapter-kit/testing';
+import {
   AuthenticationError,
   BadRequestError,
   NotFoundError,
@@ -9,15 +15,9 @@ import {
 } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
-import {
-  adapterContext,
-  chatRequest,
-  collect,
-  type LocalUpstream,
-  startLocalUpstream,
-} from './test/local-upstream.js';
+import { startLocalUpstream } from './test/local-upstream.js';
 
-let upstream: LocalUpstream;
+let upstream: TestUpstream;
 beforeAll(async () => {
   upstream = await startLocalUpstream();
 });
@@ -266,8 +266,8 @@ describe('upstream HTTP errors become protocol errors', () => {
       for (const mode of ['complete', 'stream'] as const) {
         const promise =
           mode === 'complete'
-            ? adapter.complete!(chatRequest({}), adapterContext())
-            : collect(adapter.stream!(chatRequest({ stream: true }), adapterContext()));
+            ? adapter.complete!(testChatRequest({}), testAdapterContext())
+            : collect(adapter.stream!(testChatRequest({ stream: true }), testAdapterContext()));
         const error = (await promise.catch((e: unknown) => e)) as ProtocolError;
         const { expected } = testCase;
         expect(expected.kind.isInstance(error)).toBe(true);
@@ -289,7 +289,7 @@ describe('upstream HTTP errors become protocol errors', () => {
       res.writeHead(500, { 'x-request-id': 'req_upstream_9' }).end('{}');
     });
     const adapter = createOpenAICompatibleAdapter({ name: 'test', baseURL: upstream.baseURL });
-    const error = (await adapter.complete!(chatRequest({}), adapterContext()).catch(
+    const error = (await adapter.complete!(testChatRequest({}), testAdapterContext()).catch(
       (e: unknown) => e,
     )) as ProtocolError;
     expect(error.requestId).toBe('req_upstream_9');
@@ -306,7 +306,7 @@ describe('upstream HTTP errors become protocol errors', () => {
       baseURL: upstream.baseURL,
       apiKey: key,
     });
-    const error = (await adapter.complete!(chatRequest({}), adapterContext()).catch(
+    const error = (await adapter.complete!(testChatRequest({}), testAdapterContext()).catch(
       (e: unknown) => e,
     )) as ProtocolError;
     expect(AuthenticationError.isInstance(error)).toBe(false);

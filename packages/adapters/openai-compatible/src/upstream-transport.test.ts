@@ -1,16 +1,14 @@
+import {
+  collect,
+  serveBody,
+  type TestUpstream,
+  testAdapterContext,
+  testChatRequest,
+} from '@switchyard/adapter-kit/testing';
 import { AbortError, ConnectionError, ProtocolError, TimeoutError } from '@switchyard/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAICompatibleAdapter, type OpenAICompatibleSettings } from './openai-compatible-adapter.js';
-import {
-  adapterContext,
-  chatRequest,
-  collect,
-  JSON_TYPE,
-  type LocalUpstream,
-  SSE,
-  serveBody,
-  startLocalUpstream,
-} from './test/local-upstream.js';
+import { JSON_TYPE, SSE, startLocalUpstream } from './test/local-upstream.js';
 
 const CHUNK = (content: string, finish: string | null = null) =>
   `data: ${JSON.stringify({
@@ -31,7 +29,7 @@ const COMPLETION = JSON.stringify({
   usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
 });
 
-let upstream: LocalUpstream;
+let upstream: TestUpstream;
 beforeAll(async () => {
   upstream = await startLocalUpstream();
 });
@@ -75,17 +73,17 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
   describe('oversized answers', () => {
     it('an answer over maxResponseBytes is a bad_response, and the upstream request is closed', async () => {
       const huge = COMPLETION.replace('"ok"', `"${'x'.repeat(64 * 1024)}"`);
-      upstream.respond(serveBody(huge, JSON_TYPE, 200, 4096));
+      upstream.respond(serveBody(huge, JSON_TYPE, { pieceSize: 4096 }));
       const error = await errorOf(
-        adapter({ maxResponseBytes: 16 * 1024 }).complete!(chatRequest({}), adapterContext()),
+        adapter({ maxResponseBytes: 16 * 1024 }).complete!(testChatRequest({}), testAdapterContext()),
       );
       expect({ code: error.code, status: error.status }).toEqual({ code: 'bad_response', status: 502 });
       expect(error.message).toContain('larger than 16384 bytes');
       expect(error.message).not.toContain(new URL(upstream.baseURL).host);
       upstream.respond(serveBody(huge, JSON_TYPE));
       const completion = await adapter({ maxResponseBytes: 128 * 1024 }).complete!(
-        chatRequest({}),
-        adapterContext(),
+        testChatRequest({}),
+        testAdapterContext(),
       );
       expect(completion.choices[0]?.message.content).toHaveLength(64 * 1024);
     });
@@ -93,13 +91,15 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
 
   describe('oversized stream events', () => {
     it('an event over maxResponseBytes ends the stream with bad_response after the chunks before it', async () => {
-      upstream.respond(serveBody(`${CHUNK('ok')}data: {"x":"${'x'.repeat(64 * 1024)}`, SSE, 200, 4096));
+      upstream.respond(
+        serveBody(`${CHUNK('ok')}data: {"x":"${'x'.repeat(64 * 1024)}`, SSE, { pieceSize: 4096 }),
+      );
       const chunks: unknown[] = [];
       const error = await errorOf(
         (async () => {
           for await (const chunk of adapter({ maxResponseBytes: 16 * 1024 }).stream!(
-            chatRequest({ stream: true }),
-            adapterContext(),
+            testChatRequest({ stream: true }),
+            testAdapterContext(),
           ))
             chunks.push(chunk);
         })(),
@@ -116,8 +116,8 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
       await closed.close();
       const error = await errorOf(
         createOpenAICompatibleAdapter({ name: 'test', baseURL, ...transport }).complete!(
-          chatRequest({}),
-          adapterContext(),
+          testChatRequest({}),
+          testAdapterContext(),
         ),
       );
       expect(ConnectionError.isInstance(error)).toBe(true);
@@ -132,25 +132,28 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
     });
 
     it('a connection reset before the answer is a retryable ConnectionError', async () => {
-      upstream.respond((_request, _res, raw) => {
-        raw.socket.destroy();
+      upstream.respond((_request, res) => {
+        res.socket?.destroy();
       });
-      const error = await errorOf(adapter().complete!(chatRequest({}), adapterContext()));
+      const error = await errorOf(adapter().complete!(testChatRequest({}), testAdapterContext()));
       expect(ConnectionError.isInstance(error)).toBe(true);
       expect(error.isRetryable).toBe(true);
       expect(error.streamStarted).toBe(false);
     });
 
     it('a connection reset mid-stream fails after the chunks already received, streamStarted true', async () => {
-      upstream.respond((_request, res, raw) => {
+      upstream.respond((_request, res) => {
         res.writeHead(200, { 'content-type': SSE });
         res.write(CHUNK('Hel'));
-        res.write(CHUNK('lo'), () => setTimeout(() => raw.socket.destroy(), 20));
+        res.write(CHUNK('lo'), () => setTimeout(() => res.socket?.destroy(), 20));
       });
       const seen: string[] = [];
       const error = await errorOf(
         (async () => {
-          for await (const chunk of adapter().stream!(chatRequest({ stream: true }), adapterContext())) {
+          for await (const chunk of adapter().stream!(
+            testChatRequest({ stream: true }),
+            testAdapterContext(),
+          )) {
             seen.push(chunk.choices[0]?.delta.content ?? '');
           }
         })(),
@@ -164,8 +167,10 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
   describe('timeouts', () => {
     it('total timeout: TimeoutError, retryable, and the upstream request is closed', async () => {
       upstream.respond(() => {}); // never answers
-      const abandoned = upstream.nextAbandonedResponse();
-      const error = await errorOf(adapter({ timeout: 150 }).complete!(chatRequest({}), adapterContext()));
+      const abandoned = upstream.nextAbandoned();
+      const error = await errorOf(
+        adapter({ timeout: 150 }).complete!(testChatRequest({}), testAdapterContext()),
+      );
       expect(TimeoutError.isInstance(error)).toBe(true);
       expect(error.code).toBe('timeout');
       expect(error.isRetryable).toBe(true);
@@ -178,7 +183,7 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
     it('headers timeout applies until the headers, not to a slow body', async () => {
       upstream.respond(() => {});
       const error = await errorOf(
-        adapter({ timeout: { headers: 100 } }).complete!(chatRequest({}), adapterContext()),
+        adapter({ timeout: { headers: 100 } }).complete!(testChatRequest({}), testAdapterContext()),
       );
       expect(TimeoutError.isInstance(error)).toBe(true);
       expect(error.message).toContain('headers timeout of 100 ms');
@@ -191,20 +196,23 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
         res.end(`${CHUNK('b', 'stop')}data: [DONE]\n\n`);
       });
       const chunks = await collect(
-        adapter({ timeout: { headers: 1_000 } }).stream!(chatRequest({ stream: true }), adapterContext()),
+        adapter({ timeout: { headers: 1_000 } }).stream!(
+          testChatRequest({ stream: true }),
+          testAdapterContext(),
+        ),
       );
       expect(chunks.map((chunk) => chunk.choices[0]?.delta.content)).toStrictEqual(['a', 'b']);
     });
 
     it('idle timeout: a stream that stalls fails with streamStarted true', async () => {
       upstream.respond(hangAfter(CHUNK('partial')));
-      const abandoned = upstream.nextAbandonedResponse();
+      const abandoned = upstream.nextAbandoned();
       const seen: number[] = [];
       const error = await errorOf(
         (async () => {
           for await (const chunk of adapter({ timeout: { idle: 150 } }).stream!(
-            chatRequest({ stream: true }),
-            adapterContext(),
+            testChatRequest({ stream: true }),
+            testAdapterContext(),
           )) {
             seen.push(chunk.choices.length);
           }
@@ -220,11 +228,11 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
     it("the caller's deadline bounds the call", async () => {
       upstream.respond(() => {});
       const error = await errorOf(
-        adapter().complete!(chatRequest({}), adapterContext({ deadline: Date.now() + 120 })),
+        adapter().complete!(testChatRequest({}), testAdapterContext({ deadline: Date.now() + 120 })),
       );
       expect(TimeoutError.isInstance(error)).toBe(true);
       const late = await errorOf(
-        adapter().complete!(chatRequest({}), adapterContext({ deadline: Date.now() - 1 })),
+        adapter().complete!(testChatRequest({}), testAdapterContext({ deadline: Date.now() - 1 })),
       );
       expect(TimeoutError.isInstance(late)).toBe(true);
     });
@@ -233,11 +241,11 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
   describe('abort propagation', () => {
     it('aborting mid-stream throws AbortError and the upstream sees its socket close', async () => {
       upstream.respond(hangAfter(CHUNK('first')));
-      const abandoned = upstream.nextAbandonedResponse();
+      const abandoned = upstream.nextAbandoned();
       const controller = new AbortController();
       const iterator = adapter().stream!(
-        chatRequest({ stream: true }),
-        adapterContext({ signal: controller.signal }),
+        testChatRequest({ stream: true }),
+        testAdapterContext({ signal: controller.signal }),
       )[Symbol.asyncIterator]();
       const first = await iterator.next();
       expect(first.value?.choices[0]?.delta.content).toBe('first');
@@ -252,9 +260,12 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
 
     it('aborting while waiting for a non-stream answer closes the upstream request', async () => {
       upstream.respond(() => {});
-      const abandoned = upstream.nextAbandonedResponse();
+      const abandoned = upstream.nextAbandoned();
       const controller = new AbortController();
-      const promise = adapter().complete!(chatRequest({}), adapterContext({ signal: controller.signal }));
+      const promise = adapter().complete!(
+        testChatRequest({}),
+        testAdapterContext({ signal: controller.signal }),
+      );
       while (upstream.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
       controller.abort();
       expect(AbortError.isInstance(await errorOf(promise))).toBe(true);
@@ -265,7 +276,7 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
       const controller = new AbortController();
       controller.abort();
       const error = await errorOf(
-        adapter().complete!(chatRequest({}), adapterContext({ signal: controller.signal })),
+        adapter().complete!(testChatRequest({}), testAdapterContext({ signal: controller.signal })),
       );
       expect(AbortError.isInstance(error)).toBe(true);
       expect(upstream.requests).toHaveLength(0);
@@ -273,8 +284,8 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
 
     it('a consumer that stops reading closes the upstream request', async () => {
       upstream.respond(hangAfter(CHUNK('one')));
-      const abandoned = upstream.nextAbandonedResponse();
-      for await (const chunk of adapter().stream!(chatRequest({ stream: true }), adapterContext())) {
+      const abandoned = upstream.nextAbandoned();
+      for await (const chunk of adapter().stream!(testChatRequest({ stream: true }), testAdapterContext())) {
         expect(chunk.choices[0]?.delta.content).toBe('one');
         break;
       }
@@ -305,7 +316,7 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
         };
         pump();
       });
-      const iterator = adapter().stream!(chatRequest({ stream: true }), adapterContext())[
+      const iterator = adapter().stream!(testChatRequest({ stream: true }), testAdapterContext())[
         Symbol.asyncIterator
       ]();
       expect((await iterator.next()).done).toBe(false);
@@ -327,8 +338,8 @@ describe.each(TRANSPORTS)('over %s', (_name, transport) => {
       try {
         const client = createOpenAICompatibleAdapter({ name: 'test', baseURL: pooled.baseURL, ...transport });
         for (let i = 0; i < 10; i++) {
-          if (i % 2 === 0) await client.complete!(chatRequest({}), adapterContext());
-          else await collect(client.stream!(chatRequest({ stream: true }), adapterContext()));
+          if (i % 2 === 0) await client.complete!(testChatRequest({}), testAdapterContext());
+          else await collect(client.stream!(testChatRequest({ stream: true }), testAdapterContext()));
         }
         expect(pooled.requests).toHaveLength(10);
         expect(pooled.connections).toBeGreaterThanOrEqual(1);
@@ -352,7 +363,7 @@ describe('custom fetch', () => {
       },
     });
     upstream.respond(serveBody(COMPLETION, JSON_TYPE));
-    await client.complete!(chatRequest({}), adapterContext());
+    await client.complete!(testChatRequest({}), testAdapterContext());
     expect(urls).toStrictEqual([`${upstream.baseURL}/chat/completions`]);
   });
 });

@@ -8,6 +8,7 @@ import {
   type Usage,
 } from '@switchyard/protocol';
 import { expect } from 'vitest';
+import { describeAnswer, parseAnswer, readJsonAnswer } from './conformance-answer.js';
 import type { CollectedStream } from './conformance-client.js';
 
 /** Fixtures and assertions shared by the conformance tests. */
@@ -64,8 +65,11 @@ export const user = (content: string) => [{ role: 'user', content }];
 
 /** Checks what every chunk of every stream must satisfy, and returns the accumulated answer. */
 export function checkStream(stream: CollectedStream, options: { includeUsage: boolean }): ChatCompletion {
-  expect(stream.status).toBe(200);
-  expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const answer = describeAnswer(stream.status, stream.text);
+  expect(stream.status, `expected 200, got ${answer}`).toBe(200);
+  expect(stream.headers.get('content-type'), `expected an event stream, got ${answer}`).toMatch(
+    /^text\/event-stream/,
+  );
   expect(stream.errors.map((error) => error.message)).toStrictEqual([]);
   expect(stream.done, 'the stream ends with [DONE]').toBe(true);
   expect(stream.trailing, 'nothing follows [DONE]').toBe(false);
@@ -74,7 +78,7 @@ export function checkStream(stream: CollectedStream, options: { includeUsage: bo
   const roleSeen = new Set<number>();
   const accumulator = new ChatCompletionAccumulator();
   stream.chunks.forEach((chunk, i) => {
-    ChatCompletionChunkSchema.parse(chunk);
+    parseAnswer(ChatCompletionChunkSchema, chunk, `chunk ${i}`, JSON.stringify(chunk));
     expect(chunk.object).toBe('chat.completion.chunk');
     expect(chunk.id, 'every chunk carries the same id').toBe(first.id);
     expect(chunk.created, 'every chunk carries the same created').toBe(first.created);
@@ -111,8 +115,10 @@ export function checkUsage(usage: Usage | undefined): void {
   expect(u.total_tokens).toBe(u.prompt_tokens + u.completion_tokens);
 }
 
-export function checkCompletion(body: unknown): ChatCompletion {
-  const completion = ChatCompletionSchema.parse(body);
+/** Reads a non-stream answer and checks it is a valid completion with usage. */
+export async function checkCompletion(response: Response): Promise<ChatCompletion> {
+  const { json, answer } = await readJsonAnswer(response);
+  const completion = parseAnswer(ChatCompletionSchema, json, 'the completion', answer);
   expect(completion.object).toBe('chat.completion');
   expect(completion.choices.length).toBeGreaterThan(0);
   for (const choice of completion.choices) {

@@ -6,6 +6,8 @@ import {
   type ProtocolError,
 } from '@switchyard/protocol';
 import { Ajv } from 'ajv';
+import { expect } from 'vitest';
+import { describeAnswer, parseAnswer } from './conformance-answer.js';
 
 /** Everything one streamed answer delivered. */
 export interface CollectedStream {
@@ -16,6 +18,8 @@ export interface CollectedStream {
   readonly errors: ProtocolError[];
   /** Whether anything followed `[DONE]` or an error event (it must not). */
   readonly trailing: boolean;
+  /** The body as text when it was not an event stream (an error answer), for failure messages. */
+  readonly text: string;
 }
 
 /** POSTs a chat completion request to a server under test. */
@@ -34,6 +38,11 @@ export async function collectStream(response: Response): Promise<CollectedStream
   const errors: ProtocolError[] = [];
   let done = false;
   let trailing = false;
+  const isStream = /^text\/event-stream/.test(response.headers.get('content-type') ?? '');
+  if (!isStream) {
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, chunks, done, errors, trailing, text };
+  }
   if (response.body) {
     for await (const event of decodeSSE(response.body)) {
       if (event.type === 'comment') continue;
@@ -43,17 +52,31 @@ export async function collectStream(response: Response): Promise<CollectedStream
       else errors.push(event.error);
     }
   }
-  return { status: response.status, headers: response.headers, chunks, done, errors, trailing };
+  return { status: response.status, headers: response.headers, chunks, done, errors, trailing, text: '' };
 }
 
-/** Reads an error answer and checks it is the protocol envelope. */
+/** Reads an error answer and checks it is the protocol envelope; fails with the status and body if not. */
 export async function readErrorEnvelope(
   response: Response,
-): Promise<{ code: unknown; param: unknown; requestId: unknown }> {
-  const envelope = ErrorEnvelopeSchema.parse(await response.json()) as {
+): Promise<{ status: number; code: unknown; param: unknown; requestId: unknown; answer: string }> {
+  const text = await response.text();
+  const answer = describeAnswer(response.status, text);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return expect.fail(`the error answer is not JSON: ${answer}`);
+  }
+  const envelope = parseAnswer(ErrorEnvelopeSchema, json, 'the error envelope', answer) as {
     error: { code?: unknown; param?: unknown; request_id?: unknown };
   };
-  return { code: envelope.error.code, param: envelope.error.param, requestId: envelope.error.request_id };
+  return {
+    status: response.status,
+    code: envelope.error.code,
+    param: envelope.error.param,
+    requestId: envelope.error.request_id,
+    answer,
+  };
 }
 
 /**

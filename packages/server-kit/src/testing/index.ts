@@ -3,4 +3,9 @@ export {
   type ConformanceSuiteOptions,
   runConformanceSuite,
 } from './conformance-suite.js';
+export type {
+  ConformanceUpstream,
+  ConformanceUpstreamSettings,
+  UpstreamBody,
+} from './conformance-upstream.js';
 export { startTestServer, type TestServer } from './start-test-server.js';

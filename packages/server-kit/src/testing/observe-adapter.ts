@@ -7,8 +7,8 @@ export interface ObservedCall {
   readonly started: Promise<void>;
   /** Resolves with `performance.now()` when the adapter's signal fired. */
   readonly aborted: Promise<number>;
-  /** Resolves when the adapter's work ended (its stream finished or its promise settled). */
-  readonly finished: Promise<void>;
+  /** Resolves with `performance.now()` when the adapter's work ended (its stream finished or its promise settled). */
+  readonly finished: Promise<number>;
   ended(): boolean;
 }
 
@@ -20,7 +20,7 @@ interface Tracker extends ObservedCall {
 function tracker(): Tracker {
   let started!: () => void;
   let aborted!: (at: number) => void;
-  let finished!: () => void;
+  let finished!: (at: number) => void;
   let ended = false;
   return {
     started: new Promise<void>((resolve) => {
@@ -29,7 +29,7 @@ function tracker(): Tracker {
     aborted: new Promise<number>((resolve) => {
       aborted = resolve;
     }),
-    finished: new Promise<void>((resolve) => {
+    finished: new Promise<number>((resolve) => {
       finished = resolve;
     }),
     ended: () => ended,
@@ -40,7 +40,7 @@ function tracker(): Tracker {
     },
     end() {
       ended = true;
-      finished();
+      finished(performance.now());
     },
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import { startTestUpstream } from '@switchyard/adapter-kit/testing';
 
 /** A request as the local upstream received it: the body is the exact bytes, decoded as UTF-8. */
 export interface RecordedRequest {
@@ -8,7 +8,7 @@ export interface RecordedRequest {
   url: string;
   headers: IncomingHttpHeaders;
   body: string;
-  /** Resolves when the client closed the connection (for abort propagation tests). */
+  /** Resolves when the client closed the request before its answer ended (abort propagation tests). */
   closed: Promise<void>;
 }
 
@@ -34,52 +34,41 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-/** Starts a real HTTP server on 127.0.0.1 (random port) that answers with `handler`. */
+/** adapter-kit's test upstream (`baseURL` ending in `/v1`), answering with `handler`'s replies. */
 export async function startUpstream(handler: UpstreamHandler): Promise<Upstream> {
   const requests: RecordedRequest[] = [];
-  const open = new Set<ServerResponse>();
-  const server = createServer(async (req, res) => {
-    open.add(res);
-    res.on('close', () => open.delete(res));
-    const pieces: Buffer[] = [];
-    for await (const piece of req) pieces.push(piece as Buffer);
-    const closed = new Promise<void>((resolve) => res.on('close', () => resolve()));
-    const recorded: RecordedRequest = {
-      method: req.method ?? '',
-      url: req.url ?? '',
-      headers: req.headers,
-      body: Buffer.concat(pieces).toString('utf8'),
-      closed,
-    };
-    requests.push(recorded);
-    const reply = await handler(recorded);
-    res.writeHead(reply.status ?? 200, reply.headers ?? {});
-    const body = typeof reply.body === 'string' ? [reply.body] : reply.body;
-    for (const piece of body) {
-      if (res.destroyed) return;
-      res.write(piece);
-      await new Promise((resolve) =>
-        reply.pieceDelayMs ? setTimeout(resolve, reply.pieceDelayMs) : setImmediate(resolve),
-      );
-    }
-    if (!reply.hang) res.end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const upstream = await startTestUpstream(
+    async (request, res) => {
+      const recorded: RecordedRequest = {
+        method: request.method,
+        url: request.path,
+        headers: request.headers,
+        body: request.body,
+        closed: request.abandoned,
+      };
+      requests.push(recorded);
+      const reply = await handler(recorded);
+      res.writeHead(reply.status ?? 200, reply.headers ?? {});
+      for (const piece of typeof reply.body === 'string' ? [reply.body] : reply.body) {
+        if (res.destroyed) return;
+        res.write(piece);
+        await new Promise((resolve) =>
+          reply.pieceDelayMs ? setTimeout(resolve, reply.pieceDelayMs) : setImmediate(resolve),
+        );
+      }
+      if (!reply.hang) res.end();
+    },
+    { basePath: '/v1' },
+  );
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL: upstream.baseURL,
     requests,
     lastBody() {
       const last = requests.at(-1);
       if (!last) throw new Error('the upstream received no request');
       return JSON.parse(last.body) as Record<string, unknown>;
     },
-    close() {
-      for (const res of open) res.destroy();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      return closed;
-    },
+    close: () => upstream.close(),
   };
 }
 

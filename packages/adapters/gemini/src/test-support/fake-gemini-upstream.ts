@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ReceivedRequest, TestUpstream } from '@switchyard/adapter-kit/testing';
 import type {
   GeminiCandidate,
   GeminiContent,
@@ -8,12 +9,7 @@ import type {
   GeminiPart,
   GeminiSchema,
 } from '../gemini-api-types.js';
-import {
-  type LocalUpstream,
-  type ReceivedRequest,
-  startLocalUpstream,
-  type UpstreamReply,
-} from './local-upstream.js';
+import { startLocalUpstream, type UpstreamReply } from './local-upstream.js';
 
 /**
  * A FAKE Gemini API for tests — not recorded traffic. It speaks the wire format of
@@ -35,7 +31,7 @@ import {
  */
 export async function startFakeGeminiUpstream(
   options: { apiKey?: string; models?: string[] } = {},
-): Promise<LocalUpstream> {
+): Promise<TestUpstream> {
   const apiKey = options.apiKey ?? 'fake-key';
   const models = options.models ?? ['gemini-2.5-flash', 'gemini-3-pro-preview'];
   return startLocalUpstream((request) => answer(request, apiKey, models));
@@ -50,7 +46,7 @@ function answer(request: ReceivedRequest, apiKey: string, models: string[]): Ups
       'API_KEY_INVALID',
     );
   }
-  const url = new URL(request.url, 'http://fake');
+  const url = new URL(request.path, 'http://fake');
   if (request.method === 'GET' && url.pathname.endsWith('/models')) {
     return json({
       models: models.map((name) => ({

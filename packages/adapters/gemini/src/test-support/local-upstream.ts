@@ -1,15 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-/** A request as the local upstream received it, bytes included. */
-export interface ReceivedRequest {
-  readonly method: string;
-  /** Path and query, e.g. `/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`. */
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
+import type { ServerResponse } from 'node:http';
+import { type ReceivedRequest, startTestUpstream, type TestUpstream } from '@switchyard/adapter-kit/testing';
 
 /** What the local upstream answers; `write` takes over the response for streaming or stalling. */
 export interface UpstreamReply {
@@ -19,52 +10,22 @@ export interface UpstreamReply {
   readonly write?: (response: ServerResponse) => void | Promise<void>;
 }
 
-export interface LocalUpstream {
-  /** `http://127.0.0.1:<port>/v1beta`, the adapter's `baseURL`. */
-  readonly baseURL: string;
-  readonly requests: ReceivedRequest[];
-  close(): Promise<void>;
-}
-
-/** A real HTTP server on 127.0.0.1 (port 0) that answers every request with `reply(request)`. */
-export async function startLocalUpstream(
+/**
+ * adapter-kit's test upstream (`baseURL` ending in `/v1beta`) answering every request with
+ * `reply(request)`: a JSON body by default.
+ */
+export function startLocalUpstream(
   reply: (request: ReceivedRequest) => UpstreamReply | Promise<UpstreamReply>,
-): Promise<LocalUpstream> {
-  const requests: ReceivedRequest[] = [];
-  const server = createServer(async (req, res) => {
-    const pieces: Buffer[] = [];
-    for await (const piece of req) pieces.push(piece as Buffer);
-    const request: ReceivedRequest = {
-      method: req.method ?? 'GET',
-      url: req.url ?? '/',
-      headers: req.headers,
-      body: Buffer.concat(pieces).toString('utf8'),
-    };
-    requests.push(request);
-    try {
+): Promise<TestUpstream> {
+  return startTestUpstream(
+    async (request, response) => {
       const answer = await reply(request);
-      if (answer.write) {
-        await answer.write(res);
-        return;
-      }
-      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
-      res.end(answer.body ?? '');
-    } catch (error) {
-      res.writeHead(599, { 'content-type': 'text/plain' });
-      res.end(String(error));
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseURL: `http://127.0.0.1:${port}/v1beta`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+      if (answer.write) return answer.write(response);
+      response.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
+      response.end(answer.body ?? '');
+    },
+    { basePath: '/v1beta' },
+  );
 }
 
 /** The bytes of a file in `src/__fixtures__`. */

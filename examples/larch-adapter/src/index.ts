@@ -1,0 +1,2 @@
+export { createLarchAdapter, type LarchAdapterSettings } from './larch-adapter.js';
+export { adapterPlugin } from './larch-plugin.js';

@@ -1,0 +1,1 @@
+export { type ReadNDJSONOptions, readNDJSON } from './read-ndjson.js';
