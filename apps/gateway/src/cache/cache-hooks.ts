@@ -1,6 +1,6 @@
 import { BadRequestError, type Usage } from '@switchyard/protocol';
 import type { ChatServerOptions } from '@switchyard/server-kit';
-import type { GatewayMetrics } from '../accounting/index.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { GatewayLocals } from '../server/gateway-hooks.js';
 import { type CacheDecision, CachingAdapter, type FullAdapter } from './caching-adapter.js';
 import type { ResponseCache } from './response-cache.js';

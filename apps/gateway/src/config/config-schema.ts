@@ -1,6 +1,6 @@
 import { DEFAULT_RESPONSE_LIMIT } from '@switchyard/server-kit';
 import { z } from 'zod';
-import { DEFAULT_LOOKUPS_PER_SECOND } from '../accounting/unknown-keys.js';
+import { DEFAULT_LOOKUPS_PER_SECOND } from '../keys/unknown-keys.js';
 
 // Numbers and booleans may be written as strings so that `port: ${PORT}` works after interpolation.
 const toNumber = (value: unknown) =>

@@ -11,16 +11,12 @@ import {
 } from '@switchyard/protocol';
 import { bearerToken, createChatServer, createNodeHandler, resolveRequestId } from '@switchyard/server-kit';
 import type pino from 'pino';
-import {
-  type Accounting,
-  handleAdmin,
-  handleUsage,
-  openAccounting,
-  priceProvidersOf,
-} from '../accounting/index.js';
+import { type Accounting, openAccounting } from '../accounting/index.js';
+import { handleAdmin, handleUsage } from '../admin/admin-api.js';
 import { openResponseCache, type ResponseCache, withResponseCache } from '../cache/index.js';
 import { DATABASE_FILE, type ResolvedConfig } from '../config/resolve-config.js';
 import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
+import { priceProvidersOf } from '../pricing/price-catalogue.js';
 import { createProviderAdapter } from '../providers/create-provider-adapter.js';
 import { ModelCatalog } from '../routing/model-catalog.js';
 import { Router } from '../routing/router.js';

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, skipNote, skipWithout } from '../../test/helpers/services.js';
-import { TcpRelay } from '../../test/helpers/tcp-relay.js';
+import { ledgerRow, schemaV2Statements } from '../../test/support/ledger-rows.js';
+import { freshDatabase, skipNote, skipWithout } from '../../test/support/services.js';
+import { TcpRelay } from '../../test/support/tcp-relay.js';
 import { openPostgresStore } from './postgres-store.js';
 import { openLedgerSpool } from './sqlite-store.js';
 import type { KeyRecord, LedgerRow } from './store.js';
-import { ledgerRow, schemaV2Statements } from './test-support.js';
 
 const row = (keyId: string, cost: number) => ledgerRow({ keyId, cost });
 

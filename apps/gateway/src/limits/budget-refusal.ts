@@ -1,6 +1,6 @@
 import { RateLimitError } from '@switchyard/protocol';
-import type { PricedModel, PriceTable } from './pricing.js';
-import type { BudgetPeriod } from './store.js';
+import type { BudgetPeriod } from '../ledger/store.js';
+import type { PricedModel, PriceTable } from '../pricing/pricing.js';
 
 /** A request's worst case, as admission counted it. */
 export interface WorstCase {

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { periodStart } from './budget-tracker.js';
-import { addUsd, SUM_COST_NANOS, usdOf } from './money.js';
+import { addUsd, SUM_COST_NANOS, usdOf } from '../pricing/money.js';
+import { periodStart } from './budget-period.js';
 import { openLedgerSpool } from './sqlite-store.js';
 import type { BudgetPeriod, CostSource, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
 

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KeySettings } from '../accounting/api-keys.js';
-import { resolveConfig } from '../config/resolve-config.js';
-import { createLogger, SecretScrubber } from '../logging/create-logger.js';
-import { Gateway } from '../server/create-gateway.js';
+import { resolveConfig } from '../../src/config/resolve-config.js';
+import type { KeySettings } from '../../src/keys/api-keys.js';
+import { createLogger, SecretScrubber } from '../../src/logging/create-logger.js';
+import { Gateway } from '../../src/server/create-gateway.js';
 
 /** A gateway in this process on a loopback port, with its own data directory and captured logs. */
 export interface TestGateway {

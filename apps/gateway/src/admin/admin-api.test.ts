@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempAccounting } from '../../test/support/temp-accounting.js';
 import { handleAdmin, handleUsage } from './admin-api.js';
-import { tempAccounting } from './test-support.js';
 
 // A plain node:http server in front of the web-Request handlers, as the gateway mounts them.
 let server: Server;

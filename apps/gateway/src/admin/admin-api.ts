@@ -6,11 +6,11 @@ import {
   toProtocolError,
 } from '@switchyard/protocol';
 import { z } from 'zod';
-import type { Accounting } from './accounting.js';
+import type { Accounting } from '../accounting/accounting.js';
+import type { Principal } from '../accounting/request-records.js';
+import type { KeyRecord } from '../ledger/store.js';
+import { type Bucket, type GroupBy, summariseUsage } from '../ledger/usage-report.js';
 import { errorResponse, json, parseTime, parseWith, readJson } from './http.js';
-import type { Principal } from './request-records.js';
-import type { KeyRecord } from './store.js';
-import { type Bucket, type GroupBy, summariseUsage } from './usage-report.js';
 
 const limit = z.number().int().positive().nullable();
 const KeyBodySchema = z.strictObject({

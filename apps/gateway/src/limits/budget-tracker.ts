@@ -1,14 +1,6 @@
-import { addUsd } from './money.js';
-import type { BudgetPeriod, Store } from './store.js';
-
-export function periodStart(period: BudgetPeriod, now: number): number {
-  if (period === 'total') return 0;
-  const d = new Date(now);
-  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-  if (period === 'day') return day;
-  if (period === 'week') return day - ((d.getUTCDay() + 6) % 7) * 86_400_000;
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-}
+import { periodStart } from '../ledger/budget-period.js';
+import type { BudgetPeriod, Store } from '../ledger/store.js';
+import { addUsd } from '../pricing/money.js';
 
 interface KeySpend {
   periodStart: number;

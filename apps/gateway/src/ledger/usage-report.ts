@@ -1,5 +1,5 @@
 import { ERROR_CODE_INFO, ErrorCode } from '@switchyard/protocol';
-import { addUsd } from './money.js';
+import { addUsd } from '../pricing/money.js';
 import type { LedgerRow } from './store.js';
 
 export type GroupBy = 'model' | 'key' | 'deployment' | 'status';

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../ledger/sqlite-store.js';
+import type { Store } from '../ledger/store.js';
 import { generateSecret, KeyRing } from './api-keys.js';
-import { openSqliteStore } from './sqlite-store.js';
-import type { Store } from './store.js';
 import type { KeyLookupResult, UnknownKeyLimits } from './unknown-keys.js';
 
 const cleanups: (() => void)[] = [];

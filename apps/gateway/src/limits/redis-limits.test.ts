@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { ProtocolError } from '@switchyard/protocol';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { services, skipNote, skipWithout } from '../../test/helpers/services.js';
-import type { Accounting } from './accounting.js';
-import { createAccounting } from './index.js';
+import { services, skipNote, skipWithout } from '../../test/support/services.js';
+import { tempAccounting } from '../../test/support/temp-accounting.js';
+import type { Accounting } from '../accounting/accounting.js';
+import { createAccounting } from '../accounting/index.js';
+import type { Principal } from '../accounting/request-records.js';
 import { RedisLimits } from './redis-limits.js';
-import type { Principal } from './request-records.js';
-import { tempAccounting } from './test-support.js';
 
 const skip = skipWithout('redis');
 

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { freshDatabase, skipNote, skipWithout } from '../../test/helpers/services.js';
-import { hashSecret } from './api-keys.js';
+import { ledgerRow } from '../../test/support/ledger-rows.js';
+import { freshDatabase, skipNote, skipWithout } from '../../test/support/services.js';
+import { hashSecret } from '../keys/api-keys.js';
 import { openPostgresStore } from './postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { KeyRecord, LedgerRow, Store } from './store.js';
-import { ledgerRow } from './test-support.js';
 
 /** Opens stores that share data (two instances of one deployment); `cleanup` removes everything. */
 interface Backend {

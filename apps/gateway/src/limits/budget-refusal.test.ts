@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MockUpstream } from '../../test/helpers/mock-upstream.js';
-import { startTestGateway, type TestGateway } from '../cache/test-support.js';
+import { MockUpstream } from '../../test/support/mock-upstream.js';
+import { startTestGateway, type TestGateway } from '../../test/support/test-gateway.js';
 
 // Issue 22.4 and 22.5 over HTTP: refusals happen before the upstream (a mock) is called.
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ledgerRow } from './test-support.js';
+import { ledgerRow } from '../../test/support/ledger-rows.js';
 import { summariseUsage } from './usage-report.js';
 
 describe('summariseUsage', () => {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { SUM_COST_NANOS, usdOf } from './money.js';
+import { SUM_COST_NANOS, usdOf } from '../pricing/money.js';
 import type { BudgetPeriod, CostSource, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
 
 const MIGRATIONS: readonly string[] = [

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { BudgetPeriod, KeyRecord, Store } from './store.js';
+import type { BudgetPeriod, KeyRecord, Store } from '../ledger/store.js';
 import { type KeyLookupResult, type UnknownKeyLimits, UnknownKeys } from './unknown-keys.js';
 
 const SECRET_PREFIX = 'sk-sy-';

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ledgerRow, schemaV2Statements } from '../../test/support/ledger-rows.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
-import { ledgerRow, schemaV2Statements } from './test-support.js';
 
 const dirs: string[] = [];
 const stores: Store[] = [];
