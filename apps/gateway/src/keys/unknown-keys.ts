@@ -1,3 +1,5 @@
+import { DEFAULT_LOOKUPS_PER_SECOND } from '../config/config-schema.js';
+
 /** How a key missing from this process's memory was settled (the `result` label of the lookup metric). */
 export type KeyLookupResult = 'found' | 'not_found' | 'negative_cached' | 'throttled' | 'error';
 
@@ -9,8 +11,6 @@ export interface UnknownKeyLimits {
   negativeTtlMs?: number;
 }
 
-/** Per instance: a provisioning burst fits; a flood of made-up keys costs PostgreSQL at most this. */
-export const DEFAULT_LOOKUPS_PER_SECOND = 50;
 const DEFAULT_NEGATIVE_TTL_MS = 2_000;
 
 /**
