@@ -1,12 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeGeminiSSE } from './decode-gemini-sse.js';
 import {
   fixture,
   fixturePayloads,
   type LocalUpstream,
   startLocalUpstream,
-} from './test-support/local-upstream.js';
+} from '../test/support/local-upstream.js';
+import { decodeGeminiSSE } from './decode-gemini-sse.js';
 
 let upstream: LocalUpstream | undefined;
 afterEach(async () => {

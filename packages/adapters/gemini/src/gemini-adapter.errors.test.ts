@@ -1,15 +1,15 @@
 import { once } from 'node:events';
 import { type ChatCompletionChunk, type ChatCompletionRequest, ProtocolError } from '@switchyard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGeminiAdapter, type GeminiAdapterSettings } from './gemini-adapter.js';
-import { adapterContext } from './test-support/adapter-context.js';
+import { adapterContext } from '../test/support/adapter-context.js';
 import {
   fixture,
   type LocalUpstream,
   SSE_HEADERS,
   startLocalUpstream,
   type UpstreamReply,
-} from './test-support/local-upstream.js';
+} from '../test/support/local-upstream.js';
+import { createGeminiAdapter, type GeminiAdapterSettings } from './gemini-adapter.js';
 
 let upstream: LocalUpstream | undefined;
 afterEach(async () => {

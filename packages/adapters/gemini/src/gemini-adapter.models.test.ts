@@ -1,7 +1,7 @@
 import { ProtocolError } from '@switchyard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type LocalUpstream, startLocalUpstream } from '../test/support/local-upstream.js';
 import { createGeminiAdapter } from './gemini-adapter.js';
-import { type LocalUpstream, startLocalUpstream } from './test-support/local-upstream.js';
 
 let upstream: LocalUpstream | undefined;
 afterEach(async () => {

@@ -1,14 +1,14 @@
 import { type ChatCompletionRequest, ProtocolError } from '@switchyard/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGeminiAdapter, type GeminiAdapterSettings } from './gemini-adapter.js';
-import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from './gemini-thought-signature.js';
-import { adapterContext } from './test-support/adapter-context.js';
+import { adapterContext } from '../test/support/adapter-context.js';
 import {
   fixture,
   type LocalUpstream,
   SSE_HEADERS,
   startLocalUpstream,
-} from './test-support/local-upstream.js';
+} from '../test/support/local-upstream.js';
+import { createGeminiAdapter, type GeminiAdapterSettings } from './gemini-adapter.js';
+import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from './gemini-thought-signature.js';
 
 // What reaches the upstream: URL, headers and JSON body as received by a real local HTTP server.
 

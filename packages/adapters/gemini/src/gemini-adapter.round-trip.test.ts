@@ -1,9 +1,9 @@
 import { accumulateChunks, type ChatCompletionChunk, type ChatCompletionRequest } from '@switchyard/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { adapterContext } from '../test/support/adapter-context.js';
+import { startFakeGeminiUpstream } from '../test/support/fake-gemini-upstream.js';
+import type { LocalUpstream } from '../test/support/local-upstream.js';
 import { createGeminiAdapter } from './gemini-adapter.js';
-import { adapterContext } from './test-support/adapter-context.js';
-import { startFakeGeminiUpstream } from './test-support/fake-gemini-upstream.js';
-import type { LocalUpstream } from './test-support/local-upstream.js';
 
 // Multi-turn flows against the fake Gemini upstream (a deterministic test server, not recorded traffic).
 

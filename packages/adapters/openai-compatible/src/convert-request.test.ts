@@ -1,8 +1,6 @@
 import type { ChatAdapter } from '@switchyard/adapter-kit';
 import { BadRequestError, ProtocolError } from '@switchyard/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
-import { deepseek, groq, openai, openrouter, token360, vllm } from './presets.js';
 import {
   adapterContext,
   chatRequest,
@@ -14,7 +12,9 @@ import {
   SSE,
   serveBody,
   startLocalUpstream,
-} from './test/local-upstream.js';
+} from '../test/support/local-upstream.js';
+import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
+import { deepseek, groq, openai, openrouter, token360, vllm } from './presets.js';
 
 const COMPLETION = JSON.stringify({
   id: 'chatcmpl-1',

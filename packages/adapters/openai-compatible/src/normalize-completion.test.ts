@@ -6,7 +6,6 @@ import {
   ServerError,
 } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 import {
   adapterContext,
   cassette,
@@ -20,7 +19,8 @@ import {
   serveBody,
   sseFromChunkLines,
   startLocalUpstream,
-} from './test/local-upstream.js';
+} from '../test/support/local-upstream.js';
+import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 
 let upstream: LocalUpstream;
 beforeAll(async () => {

@@ -1,15 +1,15 @@
 import type { ChatAdapter } from '@switchyard/adapter-kit';
 import { ProtocolError } from '@switchyard/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
-import { deepseek, groq, llamacpp, lmstudio, ollama, openai, openrouter, token360, vllm } from './presets.js';
 import {
   adapterContext,
   chatRequest,
   JSON_TYPE,
   type LocalUpstream,
   startLocalUpstream,
-} from './test/local-upstream.js';
+} from '../test/support/local-upstream.js';
+import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
+import { deepseek, groq, llamacpp, lmstudio, ollama, openai, openrouter, token360, vllm } from './presets.js';
 
 const COMPLETION = JSON.stringify({
   id: 'chatcmpl-1',

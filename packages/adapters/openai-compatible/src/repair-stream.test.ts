@@ -6,8 +6,6 @@ import {
   ProtocolError,
 } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
-import { repairStream } from './repair-stream.js';
 import {
   adapterContext,
   cassette,
@@ -21,7 +19,9 @@ import {
   serveBody,
   sseFromChunkLines,
   startLocalUpstream,
-} from './test/local-upstream.js';
+} from '../test/support/local-upstream.js';
+import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
+import { repairStream } from './repair-stream.js';
 
 let upstream: LocalUpstream;
 beforeAll(async () => {

@@ -8,14 +8,14 @@ import {
   ServerError,
 } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 import {
   adapterContext,
   chatRequest,
   collect,
   type LocalUpstream,
   startLocalUpstream,
-} from './test/local-upstream.js';
+} from '../test/support/local-upstream.js';
+import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 
 let upstream: LocalUpstream;
 beforeAll(async () => {

@@ -1,6 +1,5 @@
 import { AbortError, ConnectionError, ProtocolError, TimeoutError } from '@switchyard/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAICompatibleAdapter, type OpenAICompatibleSettings } from './openai-compatible-adapter.js';
 import {
   adapterContext,
   chatRequest,
@@ -10,7 +9,8 @@ import {
   SSE,
   serveBody,
   startLocalUpstream,
-} from './test/local-upstream.js';
+} from '../test/support/local-upstream.js';
+import { createOpenAICompatibleAdapter, type OpenAICompatibleSettings } from './openai-compatible-adapter.js';
 
 const CHUNK = (content: string, finish: string | null = null) =>
   `data: ${JSON.stringify({

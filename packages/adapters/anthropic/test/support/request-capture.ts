@@ -1,6 +1,6 @@
 import { BadRequestError, parseChatCompletionRequest } from '@switchyard/protocol';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import { type AnthropicAdapterSettings, createAnthropicAdapter } from '../anthropic-adapter.js';
+import { type AnthropicAdapterSettings, createAnthropicAdapter } from '../../src/anthropic-adapter.js';
 import { adapterContext } from './adapter-context.js';
 import { startUpstream, type Upstream, type UpstreamReply, vectorReply } from './upstream-server.js';
 

@@ -7,7 +7,7 @@ import type {
   GeminiGenerateContentResponse,
   GeminiPart,
   GeminiSchema,
-} from '../gemini-api-types.js';
+} from '../../src/gemini-api-types.js';
 import {
   type LocalUpstream,
   type ReceivedRequest,

@@ -3,8 +3,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createChatServer } from '../chat-server.js';
-import { createExpressMiddleware } from '../express/index.js';
+import { createChatServer } from '../../src/chat-server.js';
+import { createExpressMiddleware } from '../../src/express/index.js';
 import { chunk, chunksThenStall, helloChunks, scriptedAdapter } from './scripted-adapter.js';
 
 let aborts = 0;
