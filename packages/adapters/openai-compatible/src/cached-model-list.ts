@@ -9,7 +9,7 @@ export const DEFAULT_MODELS_TTL = 300_000;
  * request, failures are not cached, and a caller whose signal fires stops waiting without
  * cancelling the load the others wait for.
  */
-export class ModelCatalog {
+export class CachedModelList {
   readonly #load: () => Promise<Model[]>;
   readonly #ttl: number;
   #cached: { models: Model[]; expires: number } | undefined;

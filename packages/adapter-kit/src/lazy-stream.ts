@@ -1,7 +1,7 @@
 import { ITERATION_DONE } from './iteration-done.js';
 
-/** What {@link openedStream} opens: the items, and how to release what they come from. */
-export interface Opened<T> {
+/** What {@link lazyStream} opens: the items, and how to release what they come from. */
+export interface LazyStreamSource<T> {
   readonly items: AsyncIterator<T>;
   /** Called when the consumer stops early, even before the first item was asked for. Idempotent. */
   readonly close: () => void;
@@ -13,9 +13,9 @@ export interface Opened<T> {
  * generator step and a promise per item for the delegation. `return()` stops the opened items
  * and calls `close`, also while they are still being opened.
  */
-export function openedStream<T>(open: () => Promise<Opened<T>>): AsyncIterableIterator<T> {
-  let inner: Opened<T> | undefined;
-  let opening: Promise<Opened<T>> | undefined;
+export function lazyStream<T>(open: () => Promise<LazyStreamSource<T>>): AsyncIterableIterator<T> {
+  let inner: LazyStreamSource<T> | undefined;
+  let opening: Promise<LazyStreamSource<T>> | undefined;
   let closed = false;
   return {
     next() {
@@ -41,3 +41,9 @@ export function openedStream<T>(open: () => Promise<Opened<T>>): AsyncIterableIt
     },
   };
 }
+
+/** @deprecated Renamed {@link LazyStreamSource}; this alias goes in the next minor version. */
+export type Opened<T> = LazyStreamSource<T>;
+
+/** @deprecated Renamed {@link lazyStream}; this alias goes in the next minor version. */
+export const openedStream: typeof lazyStream = lazyStream;

@@ -24,7 +24,7 @@ interface ChoiceState {
   readonly byId: Map<string, ToolState>;
 }
 
-export interface RepairStreamOptions {
+export interface ChunkRepairOptions {
   requestId: string | null;
   /** The requested model, used when an upstream chunk names none. */
   model: string;
@@ -36,13 +36,13 @@ export interface RepairStreamOptions {
  * The repairs of one stream, chunk by chunk (see `repairStream`): what each choice and tool call
  * has sent so far, and the usage to send at the end.
  */
-export class StreamRepair {
-  readonly #options: RepairStreamOptions;
+export class ChunkRepair {
+  readonly #options: ChunkRepairOptions;
   readonly #choices = new Map<number, ChoiceState>();
   #meta: { id: string; created: number; model: string } | undefined;
   #usageChunk: Json | undefined;
 
-  constructor(options: RepairStreamOptions) {
+  constructor(options: ChunkRepairOptions) {
     this.#options = options;
   }
 

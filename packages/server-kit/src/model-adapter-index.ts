@@ -9,7 +9,7 @@ const REFRESH_AFTER_MS = 5_000;
  * rebuilt (at most every 5 s) when a request names a model it does not know, so adapters whose
  * lists change are picked up. The first adapter listing an id wins.
  */
-export class ModelIndex {
+export class ModelAdapterIndex {
   readonly #adapters: readonly ChatAdapter[];
   #index: Promise<Map<string, ChatAdapter>> | undefined;
   #builtAt = 0;
