@@ -37,14 +37,16 @@ const GATEWAY_FLOORS = [
 
 /** @returns {import('dependency-cruiser').IForbiddenRuleType[]} */
 function gatewayFloors() {
-  return GATEWAY_FLOORS.slice(1).map((floor, below) => ({
-    name: 'gateway-folders-import-downward',
-    comment:
-      'A gateway folder imports only from its own floor and the floors below it (see GATEWAY_FLOORS).',
-    severity: 'error',
-    from: { path: `^apps/gateway/src/(${floor.join('|')})/`, pathNot: '\\.test\\.ts$' },
-    to: { path: `^apps/gateway/src/(${GATEWAY_FLOORS.slice(0, below + 1).flat().join('|')})/` },
-  }));
+  return GATEWAY_FLOORS.slice(1).map((floor, index) => {
+    const above = GATEWAY_FLOORS.slice(0, index + 1).flat();
+    return {
+      name: 'gateway-folders-import-downward',
+      comment: 'A gateway folder imports only from its own floor and the floors below it (GATEWAY_FLOORS).',
+      severity: 'error',
+      from: { path: `^apps/gateway/src/(${floor.join('|')})/`, pathNot: '\\.test\\.ts$' },
+      to: { path: `^apps/gateway/src/(${above.join('|')})/` },
+    };
+  });
 }
 
 /** @type {import('dependency-cruiser').IConfiguration} */
