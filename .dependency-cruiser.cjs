@@ -19,6 +19,36 @@ function importsOnly(name, comment, from, allowed) {
   };
 }
 
+/**
+ * The gateway's folders as floors, from the top down: a folder imports only from its own floor and
+ * the floors below it (tests excepted: they may start a whole gateway). `server`, `cache` and
+ * `telemetry` share a floor while the per-request state type lives in `server/`.
+ */
+const GATEWAY_FLOORS = [
+  ['cli'],
+  ['server', 'cache', 'telemetry'],
+  ['admin'],
+  ['accounting'],
+  ['routing', 'providers', 'keys', 'limits'],
+  ['ledger'],
+  ['config'],
+  ['pricing', 'metrics', 'logging', 'text'],
+];
+
+/** @returns {import('dependency-cruiser').IForbiddenRuleType[]} */
+function gatewayFloors() {
+  return GATEWAY_FLOORS.slice(1).map((floor, index) => {
+    const above = GATEWAY_FLOORS.slice(0, index + 1).flat();
+    return {
+      name: 'gateway-folders-import-downward',
+      comment: 'A gateway folder imports only from its own floor and the floors below it (GATEWAY_FLOORS).',
+      severity: 'error',
+      from: { path: `^apps/gateway/src/(${floor.join('|')})/`, pathNot: '\\.test\\.ts$' },
+      to: { path: `^apps/gateway/src/(${above.join('|')})/` },
+    };
+  });
+}
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -93,6 +123,7 @@ module.exports = {
       from: { path: '^bench/' },
       to: { path: '^apps/gateway/src/' },
     },
+    ...gatewayFloors(),
     {
       name: 'no-cycle-in-src',
       comment: 'No import cycle inside the src/ of any package or app (type-only imports count).',

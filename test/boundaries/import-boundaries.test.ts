@@ -65,6 +65,11 @@ const VIOLATIONS = [
   ],
   ['bench-starts-gateway-through-cli', 'bench/gateway/targets.ts', 'apps/gateway/src/config/env.ts'],
   ['example-imports-only-public-kits', 'examples/one/src/index.ts', 'packages/adapters/one/src/index.ts'],
+  [
+    'gateway-folders-import-downward',
+    'apps/gateway/src/ledger/store.ts',
+    'apps/gateway/src/accounting/accounting.ts',
+  ],
 ] as const;
 
 describe('import boundaries', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../../apps/gateway/test/helpers/gateway-process.js';
+import { tempDir } from '../../apps/gateway/test/support/gateway-process.js';
 import {
   eventually,
   metric,

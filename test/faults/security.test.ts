@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../../apps/gateway/test/helpers/gateway-process.js';
+import { tempDir } from '../../apps/gateway/test/support/gateway-process.js';
 import { FaultUpstream } from './support/fault-upstream.js';
 import {
   ADMIN_KEY,

@@ -13,7 +13,7 @@ import {
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { type RunningGateway, removeDir, startGateway, tempDir } from './helpers/gateway-process.js';
+import { type RunningGateway, removeDir, startGateway, tempDir } from './support/gateway-process.js';
 
 // A third-party adapter served from config alone: the worked example of CONTRIBUTING.md
 // (examples/larch-adapter, not a dependency of the gateway) named by file path in `module:`.

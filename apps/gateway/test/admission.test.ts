@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type RunningGateway, removeDir, startGateway } from './helpers/gateway-process.js';
-import { MockUpstream } from './helpers/mock-upstream.js';
+import { type RunningGateway, removeDir, startGateway } from './support/gateway-process.js';
+import { MockUpstream } from './support/mock-upstream.js';
 
 // server.admission over real HTTP: a gateway that may carry 3 requests, 3 streams held open by
 // the mock upstream, then more requests than it may take. Bounded in count and time, not timed.

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../src/accounting/sqlite-store.js';
-import { ledgerRow } from '../src/accounting/test-support.js';
 import { main } from '../src/cli/main.js';
 import { DATABASE_FILE } from '../src/config/resolve-config.js';
-import { removeDir, startGateway, tempDir } from './helpers/gateway-process.js';
+import { openSqliteStore } from '../src/ledger/sqlite-store.js';
+import { removeDir, startGateway, tempDir } from './support/gateway-process.js';
+import { ledgerRow } from './support/ledger-rows.js';
 
 /**
  * Runs the CLI's `main` in this process with captured output and a clean environment: the same

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { expect, it } from 'vitest';
-import { removeDir, startGateway } from './helpers/gateway-process.js';
+import { removeDir, startGateway } from './support/gateway-process.js';
 
 /** Polls until `check` holds (bounds a hang, not a timing). */
 async function until(check: () => boolean, what: string, waitMs = 10_000): Promise<void> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, removeDir, runCli, startGateway, tempDir } from './helpers/gateway-process.js';
+import { type RunningGateway, removeDir, runCli, startGateway, tempDir } from './support/gateway-process.js';
 
 // What a new user trips over in the first hour (issue 19, items 1 and 6), against a real process.
 // `broken` is a provider whose upstream port is closed: no real provider can run here.

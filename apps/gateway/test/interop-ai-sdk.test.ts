@@ -2,7 +2,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { APICallError, generateText, Output, stepCountIs, streamText, tool } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createKey, type RunningGateway, removeDir, startGateway } from './helpers/gateway-process.js';
+import { createKey, type RunningGateway, removeDir, startGateway } from './support/gateway-process.js';
 
 let gateway: RunningGateway;
 

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createKey, type RunningGateway, removeDir, startGateway } from './helpers/gateway-process.js';
+import { createKey, type RunningGateway, removeDir, startGateway } from './support/gateway-process.js';
 
 let gateway: RunningGateway;
 let client: OpenAI;

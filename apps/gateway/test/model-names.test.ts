@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, type RunningGateway, removeDir, startGateway } from './helpers/gateway-process.js';
-import { MockUpstream } from './helpers/mock-upstream.js';
+import { createKey, type RunningGateway, removeDir, startGateway } from './support/gateway-process.js';
+import { MockUpstream } from './support/mock-upstream.js';
 
 /**
  * Model names are client input: too long ones are refused, made-up ones leave no per-name state

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type RunningGateway, removeDir, startGateway, tempDir } from './helpers/gateway-process.js';
-import { MockUpstream } from './helpers/mock-upstream.js';
+import { type RunningGateway, removeDir, startGateway, tempDir } from './support/gateway-process.js';
+import { MockUpstream } from './support/mock-upstream.js';
 
 const UPSTREAMS = ['unavailable', 'reset', 'hang', 'good', 'mid', 'flaky'] as const;
 

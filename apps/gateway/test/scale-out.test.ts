@@ -8,9 +8,9 @@ import {
   runCli,
   startGateway,
   tempDir,
-} from './helpers/gateway-process.js';
-import { countPostgresQueries, type PostgresQueryCounter } from './helpers/postgres-query-counter.js';
-import { freshDatabase, services, skipNote, skipWithout } from './helpers/services.js';
+} from './support/gateway-process.js';
+import { countPostgresQueries, type PostgresQueryCounter } from './support/postgres-query-counter.js';
+import { freshDatabase, services, skipNote, skipWithout } from './support/services.js';
 
 const skip = skipWithout('postgres', 'redis');
 const ADMIN_KEY = `sk-sy-${randomBytes(32).toString('base64url')}`;

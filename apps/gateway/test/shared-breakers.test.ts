@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, removeDir, startGateway } from './helpers/gateway-process.js';
-import { MockUpstream } from './helpers/mock-upstream.js';
-import { services, skipNote, skipWithout } from './helpers/services.js';
+import { type RunningGateway, removeDir, startGateway } from './support/gateway-process.js';
+import { MockUpstream } from './support/mock-upstream.js';
+import { services, skipNote, skipWithout } from './support/services.js';
 
 const skip = skipWithout('redis');
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
-import { type RunningGateway, removeDir, runCli, startGateway, tempDir } from './helpers/gateway-process.js';
+import { type RunningGateway, removeDir, runCli, startGateway, tempDir } from './support/gateway-process.js';
 
 const slowStream = (words: number, tps: number) =>
   JSON.stringify({

@@ -11,7 +11,7 @@ import {
   runCli,
   startGateway,
   tempDir,
-} from './helpers/gateway-process.js';
+} from './support/gateway-process.js';
 
 const chat = (model = 'simulator/echo', extra: Record<string, unknown> = {}) =>
   JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello gateway' }], ...extra });

@@ -4,13 +4,13 @@ import Database from 'better-sqlite3';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DATABASE_FILE } from '../src/config/resolve-config.js';
-import { startLocalUpstreamThatRefuses } from './helpers/closed-port.js';
-import { type RunningGateway, removeDir, startGateway } from './helpers/gateway-process.js';
+import { startLocalUpstreamThatRefuses } from './support/closed-port.js';
+import { type RunningGateway, removeDir, startGateway } from './support/gateway-process.js';
 import {
   MockToken360Upstream,
   TOKEN360_BILLED_USAGE,
   TOKEN360_COST,
-} from './helpers/mock-token360-upstream.js';
+} from './support/mock-token360-upstream.js';
 
 // Issue 23: the real gateway, over HTTP, in front of a mock upstream speaking Token360's shapes,
 // with the real `openai` SDK as the client.

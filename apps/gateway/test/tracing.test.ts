@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, removeDir, startGateway, tempDir } from './helpers/gateway-process.js';
-import { MockUpstream } from './helpers/mock-upstream.js';
+import { type RunningGateway, removeDir, startGateway, tempDir } from './support/gateway-process.js';
+import { MockUpstream } from './support/mock-upstream.js';
 
 /** An OTLP attribute value as the OTLP/HTTP JSON encoding sends it. */
 interface OtlpValue {
@@ -107,7 +107,7 @@ let gateway: RunningGateway;
 let capturing: RunningGateway;
 /** Where the import probe lists the modules each gateway loaded (`traced`: `gateway`'s). */
 let probe: string;
-const PROBE = new URL('./helpers/import-probe.mjs', import.meta.url).pathname;
+const PROBE = new URL('./support/import-probe.mjs', import.meta.url).pathname;
 /** The environment that runs a gateway under the import probe. */
 const probed = (name: string) => ({
   NODE_OPTIONS: `--import ${PROBE}`,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, type RunningGateway, removeDir, startGateway } from './helpers/gateway-process.js';
-import { MockUpstream } from './helpers/mock-upstream.js';
+import { createKey, type RunningGateway, removeDir, startGateway } from './support/gateway-process.js';
+import { MockUpstream } from './support/mock-upstream.js';
 
 // A mock of an OpenRouter-like upstream (the mock records what it receives); one gateway with the
 // default rules and one with `limits.allowRoutingFields`. A key scoped to `smart` in each.

@@ -1,11 +1,11 @@
 import type { TestUpstream } from '@switchyard/adapter-kit/testing';
 import { runConformanceSuite } from '@switchyard/server-kit/testing';
 import { afterAll } from 'vitest';
+import { startMockLarchUpstream } from '../test/support/mock-larch-upstream.js';
 import { createLarchAdapter } from './larch-adapter.js';
-import { startMockLarchUpstream } from './test-support/mock-larch-upstream.js';
 
 // The conformance kit against the adapter pointed at a MOCK Larch upstream (built from Larch's
-// documented examples, see test-support/mock-larch-upstream.ts). `deterministic` is claimed
+// documented examples, see test/support/mock-larch-upstream.ts). `deterministic` is claimed
 // because the mock is.
 
 const API_KEY = 'larch-conformance-key';

@@ -15,9 +15,9 @@ export type {
   Logger,
 } from './chat-adapter.js';
 export { ITERATION_DONE } from './iteration-done.js';
+export { type LazyStreamSource, lazyStream, type Opened, openedStream } from './lazy-stream.js';
 export { type LoadApiKeyOptions, loadApiKey } from './load-api-key.js';
 export { lowerCaseHeaders } from './lower-case-headers.js';
-export { type Opened, openedStream } from './opened-stream.js';
 export { readLimitedBytes } from './read-limited-bytes.js';
 export {
   DEFAULT_MAX_RESPONSE_BYTES,

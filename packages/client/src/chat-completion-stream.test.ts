@@ -10,7 +10,7 @@ import {
   startSSE,
   textChunks,
   write,
-} from './__testing__/local-server.js';
+} from '../test/support/local-server.js';
 import {
   AbortError,
   type ChatCompletionChunk,

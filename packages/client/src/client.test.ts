@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { completion, type LocalServer, sendJSON, startServer } from './__testing__/local-server.js';
+import { completion, type LocalServer, sendJSON, startServer } from '../test/support/local-server.js';
 import { createClient } from './index.js';
 
 let server: LocalServer | undefined;

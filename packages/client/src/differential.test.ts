@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYAML } from 'yaml';
-import { type LocalServer, sendJSON, startServer, startSSE } from './__testing__/local-server.js';
+import { type LocalServer, sendJSON, startServer, startSSE } from '../test/support/local-server.js';
 import { type ChatCompletion, createClient, ProtocolError } from './index.js';
 
 /**

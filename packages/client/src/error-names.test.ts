@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completion } from './__testing__/local-server.js';
+import { completion } from '../test/support/local-server.js';
 import {
   ContentFilterError,
   LengthFinishReasonError,

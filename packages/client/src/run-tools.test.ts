@@ -8,7 +8,7 @@ import {
   sendJSON,
   startServer,
   startSSE,
-} from './__testing__/local-server.js';
+} from '../test/support/local-server.js';
 import {
   AbortError,
   createClient,

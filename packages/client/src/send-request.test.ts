@@ -5,7 +5,7 @@ import {
   type LocalServer,
   sendJSON,
   startServer,
-} from './__testing__/local-server.js';
+} from '../test/support/local-server.js';
 import {
   AbortError,
   AuthenticationError,

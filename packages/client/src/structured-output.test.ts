@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { completion, type LocalServer, sendJSON, startServer } from './__testing__/local-server.js';
+import { completion, type LocalServer, sendJSON, startServer } from '../test/support/local-server.js';
 import {
   BadRequestError,
   ContentFilterError,

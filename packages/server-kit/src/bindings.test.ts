@@ -4,15 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { ChatCompletionChunk } from '@switchyard/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createChatServer } from './chat-server.js';
-import { createNodeHandler } from './node/node-handler.js';
 import {
   body,
   chunk,
   chunksThenStall,
   helloChunks,
   scriptedAdapter,
-} from './test-helpers/scripted-adapter.js';
+} from '../test/support/scripted-adapter.js';
+import { createChatServer } from './chat-server.js';
+import { createNodeHandler } from './node/node-handler.js';
 
 let open: Server | undefined;
 afterEach(async () => {
@@ -58,7 +58,7 @@ describe('express 5 middleware (an express app in a child process)', () => {
   let child: ChildProcess;
   let url: string;
   beforeAll(async () => {
-    const entry = fileURLToPath(new URL('./test-helpers/express-app.ts', import.meta.url));
+    const entry = fileURLToPath(new URL('../test/support/express-app.ts', import.meta.url));
     child = spawn(process.execPath, ['--conditions=@switchyard/source', '--import', 'tsx', entry], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       env: { ...process.env, NODE_OPTIONS: '' },

@@ -6,7 +6,6 @@ import {
   ServerError,
 } from '@switchyard/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ChatFinishEvent, ChatServerOptions } from './chat-server-types.js';
 import {
   body,
   chunk,
@@ -16,7 +15,8 @@ import {
   helloCompletion,
   scriptedAdapter,
   USAGE,
-} from './test-helpers/scripted-adapter.js';
+} from '../test/support/scripted-adapter.js';
+import type { ChatFinishEvent, ChatServerOptions } from './chat-server-types.js';
 import { startTestServer, type TestServer } from './testing/start-test-server.js';
 
 let current: TestServer | undefined;

@@ -12,7 +12,7 @@ import type {
 import { chatCompletionsDoor } from './doors/chat-completions/chat-completions-door.js';
 import type { FrontDoor } from './front-door.js';
 import { silentLogger } from './logger.js';
-import { listAllModels, ModelIndex } from './model-index.js';
+import { listAllModels, ModelAdapterIndex } from './model-adapter-index.js';
 import { modelNotFoundError } from './model-not-found.js';
 import { checkContentType, DEFAULT_BODY_LIMIT, parseJsonBody, readBodyBytes } from './read-json-body.js';
 import { resolveRequestId } from './request-id.js';
@@ -46,7 +46,7 @@ export function createChatServer<Vars extends Locals = Locals>(
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const logger = options.logger ?? silentLogger;
-  const index = new ModelIndex(adapters);
+  const index = new ModelAdapterIndex(adapters);
 
   async function resolveAdapter(model: string, state: RequestState<Vars>): Promise<ChatAdapter> {
     const adapter = options.resolveAdapter

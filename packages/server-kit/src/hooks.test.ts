@@ -1,7 +1,5 @@
 import { PermissionDeniedError } from '@switchyard/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createChatServer } from './chat-server.js';
-import type { ChatFinishEvent, ChatServerOptions } from './chat-server-types.js';
 import {
   body,
   chunk,
@@ -10,7 +8,9 @@ import {
   helloCompletion,
   scriptedAdapter,
   USAGE,
-} from './test-helpers/scripted-adapter.js';
+} from '../test/support/scripted-adapter.js';
+import { createChatServer } from './chat-server.js';
+import type { ChatFinishEvent, ChatServerOptions } from './chat-server-types.js';
 import { startTestServer, type TestServer } from './testing/start-test-server.js';
 
 let current: TestServer | undefined;

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { ErrorEnvelopeSchema } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { helloCompletion, scriptedAdapter } from './test-helpers/scripted-adapter.js';
+import { helloCompletion, scriptedAdapter } from '../test/support/scripted-adapter.js';
 import { startTestServer, type TestServer } from './testing/start-test-server.js';
 
 const LIMIT = 64 * 1024;

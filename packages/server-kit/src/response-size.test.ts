@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { chunk, helloCompletion, scriptedAdapter, USAGE } from '../test/support/scripted-adapter.js';
 import type { ChatFinishEvent, ChatServerOptions } from './chat-server-types.js';
-import { chunk, helloCompletion, scriptedAdapter, USAGE } from './test-helpers/scripted-adapter.js';
 import { startTestServer, type TestServer } from './testing/start-test-server.js';
 
 let current: TestServer | undefined;

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { GATEWAY_DIR, type RunningGateway } from '../../../apps/gateway/test/helpers/gateway-process.js';
+import { GATEWAY_DIR, type RunningGateway } from '../../../apps/gateway/test/support/gateway-process.js';
 
 export {
   createKey,
   type RunningGateway,
   removeDir,
   startGateway,
-} from '../../../apps/gateway/test/helpers/gateway-process.js';
+} from '../../../apps/gateway/test/support/gateway-process.js';
 
 /** An admin key for fault tests (SWITCHYARD_ADMIN_KEY), so that the logs can be scanned for it. */
 export const ADMIN_KEY = 'sk-sy-fault-admin-0123456789abcdef0123456789abcdef';

@@ -5,10 +5,10 @@ import {
   RateLimitError,
 } from '@switchyard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempAccounting } from '../../test/support/temp-accounting.js';
+import { openSqliteStore } from '../ledger/sqlite-store.js';
 import { Accounting } from './accounting.js';
 import { createAccounting } from './index.js';
-import { openSqliteStore } from './sqlite-store.js';
-import { tempAccounting } from './test-support.js';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {

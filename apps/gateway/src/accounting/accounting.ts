@@ -8,13 +8,17 @@ import {
   type Usage,
 } from '@switchyard/protocol';
 import { missingApiKeyMessage, uuidV7 } from '@switchyard/server-kit';
-import { KeyRing, type KeySettings } from './api-keys.js';
-import { budgetRefusal, type WorstCase } from './budget-refusal.js';
-import { BudgetTracker, periodStart } from './budget-tracker.js';
-import { GatewayMetrics } from './gateway-metrics.js';
-import { type PriceOverrides, PriceTable, type PriceTableOptions } from './pricing.js';
-import { type RateDecision, RateLimiter, type RateLimits } from './rate-limiter.js';
-import type { RedisLimits } from './redis-limits.js';
+import { KeyRing, type KeySettings } from '../keys/api-keys.js';
+import type { UnknownKeyLimits } from '../keys/unknown-keys.js';
+import { periodStart } from '../ledger/budget-period.js';
+import type { BudgetPeriod, KeyRecord, Store } from '../ledger/store.js';
+import { type Bucket, type GroupBy, summariseUsage } from '../ledger/usage-report.js';
+import { budgetRefusal, type WorstCase } from '../limits/budget-refusal.js';
+import { BudgetTracker } from '../limits/budget-tracker.js';
+import { type RateDecision, RateLimiter, type RateLimits } from '../limits/rate-limiter.js';
+import type { RedisLimits } from '../limits/redis-limits.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { type PriceOverrides, PriceTable, type PriceTableOptions } from '../pricing/pricing.js';
 import type {
   Admission,
   AdmitRequest,
@@ -23,9 +27,6 @@ import type {
   Principal,
   SettledCost,
 } from './request-records.js';
-import type { BudgetPeriod, KeyRecord, Store } from './store.js';
-import type { UnknownKeyLimits } from './unknown-keys.js';
-import { type Bucket, type GroupBy, summariseUsage } from './usage-report.js';
 
 export interface AccountingOptions {
   store: Store;

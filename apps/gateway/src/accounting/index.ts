@@ -1,23 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
+import { openPostgresStore } from '../ledger/postgres-store.js';
+import { openSqliteStore } from '../ledger/sqlite-store.js';
+import { RedisLimits } from '../limits/redis-limits.js';
 import { Accounting, type AccountingOptions } from './accounting.js';
-import { openPostgresStore } from './postgres-store.js';
-import { RedisLimits } from './redis-limits.js';
-import { openSqliteStore } from './sqlite-store.js';
 
-export {
-  Accounting,
-  type AccountingOptions,
-} from './accounting.js';
-export { handleAdmin, handleUsage, keyView } from './admin-api.js';
-export { generateSecret, type KeySettings, SECRET_PATTERN } from './api-keys.js';
-export { GatewayMetrics } from './gateway-metrics.js';
-export { ACCOUNTING_OPENAPI_COMPONENTS, ACCOUNTING_OPENAPI_PATHS } from './openapi-paths.js';
-export { openPostgresStore, type PostgresStoreOptions } from './postgres-store.js';
-export { CATALOGUE_PACKAGE, catalogueVersion, priceProvidersOf } from './price-catalogue.js';
-export { type ModelPrice, type PriceOverrides, type PriceQuote, PriceTable } from './pricing.js';
-export { RedisLimits } from './redis-limits.js';
+export { Accounting, type AccountingOptions } from './accounting.js';
 export type {
   Admission,
   AdmitRequest,
@@ -26,8 +15,6 @@ export type {
   Principal,
   SettledCost,
 } from './request-records.js';
-export { openSqliteStore } from './sqlite-store.js';
-export type { BudgetPeriod, CostSource, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
 
 /** Opens (creating if needed) the SQLite database at `databasePath` and the accounting on top of it. */
 export function createAccounting(

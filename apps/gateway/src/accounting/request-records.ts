@@ -1,6 +1,6 @@
 import type { Usage } from '@switchyard/protocol';
-import type { PricedModel } from './pricing.js';
-import type { BudgetPeriod, CostSource, KeyRecord } from './store.js';
+import type { BudgetPeriod, CostSource, KeyRecord } from '../ledger/store.js';
+import type { PricedModel } from '../pricing/pricing.js';
 
 // What the gateway and Accounting hand each other per request: who calls, what admission reserved,
 // and how the request ended.

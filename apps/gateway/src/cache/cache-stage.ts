@@ -1,5 +1,5 @@
 import { BadRequestError, type ChatCompletionRequest } from '@switchyard/protocol';
-import type { GatewayMetrics } from '../accounting/index.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { Route } from '../routing/deployment.js';
 import type { FullAdapter } from '../routing/router.js';
 import { CachingAdapter } from './caching-adapter.js';

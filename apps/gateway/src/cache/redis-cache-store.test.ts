@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MockUpstream } from '../../test/helpers/mock-upstream.js';
-import { services, skipNote, skipWithout } from '../../test/helpers/services.js';
+import { MockUpstream } from '../../test/support/mock-upstream.js';
+import { services, skipNote, skipWithout } from '../../test/support/services.js';
+import { readStream, startTestGateway, type TestGateway } from '../../test/support/test-gateway.js';
 import { REDIS_KEY_PREFIX } from './redis-cache-store.js';
-import { readStream, startTestGateway, type TestGateway } from './test-support.js';
 
 let upstream: MockUpstream;
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MockToken360Upstream, TOKEN360_BILLED_USAGE } from '../../test/helpers/mock-token360-upstream.js';
-import { MockUpstream } from '../../test/helpers/mock-upstream.js';
-import { readStream, startTestGateway, type TestGateway } from './test-support.js';
+import { MockToken360Upstream, TOKEN360_BILLED_USAGE } from '../../test/support/mock-token360-upstream.js';
+import { MockUpstream } from '../../test/support/mock-upstream.js';
+import { readStream, startTestGateway, type TestGateway } from '../../test/support/test-gateway.js';
 
 let upstream: MockUpstream;
 let gateway: TestGateway;

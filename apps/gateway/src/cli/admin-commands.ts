@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Accounting, keyView, openAccounting as openSharedAccounting } from '../accounting/index.js';
+import { type Accounting, openAccounting as openSharedAccounting } from '../accounting/index.js';
+import { keyView } from '../admin/admin-api.js';
 import { type ConfigOverrides, DATABASE_FILE, loadConfig } from '../config/index.js';
 import {
   parseChoice,

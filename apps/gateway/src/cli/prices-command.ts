@@ -1,12 +1,7 @@
 import { parseArgs } from 'node:util';
-import {
-  CATALOGUE_PACKAGE,
-  catalogueVersion,
-  type PriceQuote,
-  PriceTable,
-  priceProvidersOf,
-} from '../accounting/index.js';
 import { loadConfig, type ResolvedConfig } from '../config/index.js';
+import { CATALOGUE_PACKAGE, catalogueVersion, priceProvidersOf } from '../pricing/price-catalogue.js';
+import { type PriceQuote, PriceTable } from '../pricing/pricing.js';
 import { deploymentId } from '../routing/deployment.js';
 import { configSource, type Io } from './admin-commands.js';
 import { table, UsageError } from './cli-args.js';

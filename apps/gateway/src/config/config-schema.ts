@@ -1,6 +1,5 @@
 import { DEFAULT_RESPONSE_LIMIT } from '@switchyard/server-kit';
 import { z } from 'zod';
-import { DEFAULT_LOOKUPS_PER_SECOND } from '../accounting/unknown-keys.js';
 
 // Numbers and booleans may be written as strings so that `port: ${PORT}` works after interpolation.
 const toNumber = (value: unknown) =>
@@ -141,6 +140,9 @@ export const LimitsConfigSchema = z.strictObject({
    */
   allowRoutingFields: z.boolean().default(false),
 });
+
+/** Per instance: a provisioning burst fits; a flood of made-up keys costs PostgreSQL at most this. */
+export const DEFAULT_LOOKUPS_PER_SECOND = 50;
 
 export const KeysConfigSchema = z.strictObject({
   /** The admin key; usually `${SWITCHYARD_ADMIN_KEY}`. Without it, one is created on first start. */

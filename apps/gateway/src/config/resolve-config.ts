@@ -1,6 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
-import type { TracingConfig } from '../telemetry/tracing-config.js';
 import { closest } from '../text/closest-names.js';
 import { ConfigError, type ConfigIssue, formatPath } from './config-error.js';
 import {
@@ -17,6 +16,7 @@ import {
   type Strategy,
 } from './config-schema.js';
 import { ENV_PROVIDERS, providersFromEnv, type ResolvedProvider } from './env-providers.js';
+import type { TracingConfig } from './tracing-config.js';
 import { issuesFromZod } from './zod-issues.js';
 
 export const DEFAULT_HOST = '127.0.0.1';

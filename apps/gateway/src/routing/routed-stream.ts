@@ -3,7 +3,7 @@ import type { Attempt } from './attempt.js';
 import { StreamTally } from './stream-tally.js';
 
 /** A stream's winning attempt, opened with its first chunk. */
-export interface OpenedStream {
+export interface WinningAttempt {
   readonly attempt: Attempt;
   readonly iterator: AsyncIterator<ChatCompletionChunk>;
   readonly first: IteratorResult<ChatCompletionChunk>;
@@ -33,9 +33,9 @@ const ignore = () => {};
  * reading on for the usage of a stream whose every choice had finished.
  */
 export class RoutedStream implements AsyncIterableIterator<ChatCompletionChunk> {
-  readonly #open: () => Promise<OpenedStream>;
-  #opening: Promise<OpenedStream> | undefined;
-  #opened: OpenedStream | undefined;
+  readonly #open: () => Promise<WinningAttempt>;
+  #opening: Promise<WinningAttempt> | undefined;
+  #opened: WinningAttempt | undefined;
   /** Ended: by the upstream, an error, or the consumer. */
   #ended = false;
   /** The consumer called `return()`. */
@@ -47,7 +47,7 @@ export class RoutedStream implements AsyncIterableIterator<ChatCompletionChunk> 
   /** Usage, output and finished choices seen so far. */
   readonly tally = new StreamTally();
 
-  constructor(open: () => Promise<OpenedStream>) {
+  constructor(open: () => Promise<WinningAttempt>) {
     this.#open = open;
   }
 
@@ -58,7 +58,7 @@ export class RoutedStream implements AsyncIterableIterator<ChatCompletionChunk> 
     return this.#pull(opened);
   }
 
-  #pull(opened: OpenedStream): Promise<IteratorResult<ChatCompletionChunk>> {
+  #pull(opened: WinningAttempt): Promise<IteratorResult<ChatCompletionChunk>> {
     opened.attempt.waiting();
     this.#pending = opened.attempt.guard(opened.iterator.next()).then(this.#onResult, this.#onError);
     return this.#pending;
@@ -78,7 +78,7 @@ export class RoutedStream implements AsyncIterableIterator<ChatCompletionChunk> 
 
   async #first(): Promise<IteratorResult<ChatCompletionChunk>> {
     this.#opening ??= this.#open();
-    let opened: OpenedStream;
+    let opened: WinningAttempt;
     try {
       opened = await this.#opening;
     } catch (error) {
@@ -99,7 +99,7 @@ export class RoutedStream implements AsyncIterableIterator<ChatCompletionChunk> 
   }
 
   readonly #onResult = (result: IteratorResult<ChatCompletionChunk>): IteratorResult<ChatCompletionChunk> => {
-    const opened = this.#opened as OpenedStream;
+    const opened = this.#opened as WinningAttempt;
     this.#pending = undefined;
     if (result.done) {
       this.#end(opened, true);
@@ -109,7 +109,7 @@ export class RoutedStream implements AsyncIterableIterator<ChatCompletionChunk> 
     return result;
   };
 
-  #count(opened: OpenedStream, chunk: ChatCompletionChunk): void {
+  #count(opened: WinningAttempt, chunk: ChatCompletionChunk): void {
     opened.attempt.idle();
     this.tally.add(chunk);
     // Only the usage is still to come: a client leaving now must not stop the upstream before it.
@@ -152,7 +152,7 @@ export class RoutedStream implements AsyncIterableIterator<ChatCompletionChunk> 
   }
 
   readonly #onError = (thrown: unknown): never => {
-    const opened = this.#opened as OpenedStream;
+    const opened = this.#opened as WinningAttempt;
     this.#pending = undefined;
     const { attempt } = opened;
     const error = attempt.errorOf(thrown);
@@ -162,7 +162,7 @@ export class RoutedStream implements AsyncIterableIterator<ChatCompletionChunk> 
     throw error.streamStarted ? error : error.with({ streamStarted: true, cause: error });
   };
 
-  #end(opened: OpenedStream, upstreamDone: boolean): void {
+  #end(opened: WinningAttempt, upstreamDone: boolean): void {
     if (this.#ended) return;
     this.#ended = true;
     opened.release();

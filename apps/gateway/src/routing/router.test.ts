@@ -12,7 +12,7 @@ import {
   upstreamInsufficientQuotaError,
 } from '@switchyard/protocol';
 import { describe, expect, it } from 'vitest';
-import { type ScriptedAdapter, type Step, scriptedAdapter } from '../../test/helpers/scripted-adapter.js';
+import { type ScriptedAdapter, type Step, scriptedAdapter } from '../../test/support/scripted-adapter.js';
 import type { Strategy } from '../config/config-schema.js';
 import { type BreakerState, localBreakers } from './circuit-breaker.js';
 import type { Deployment, Route } from './deployment.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { services, skipNote, skipWithout } from '../../test/helpers/services.js';
-import { TcpRelay } from '../../test/helpers/tcp-relay.js';
+import { services, skipNote, skipWithout } from '../../test/support/services.js';
+import { TcpRelay } from '../../test/support/tcp-relay.js';
 import type { Breaker, BreakerState } from './circuit-breaker.js';
 import { SharedBreakers, type SharedBreakersLogger } from './shared-breakers.js';
 

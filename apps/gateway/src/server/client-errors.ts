@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { BadRequestError } from '@switchyard/protocol';
-import type { GatewayMetrics } from '../accounting/gateway-metrics.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 
 /** Why Node refused a connection before the gateway saw a request: the `reason` label. */
 export type ClientErrorReason =

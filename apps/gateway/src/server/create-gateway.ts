@@ -1,41 +1,26 @@
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import {
-  AuthenticationError,
-  ErrorCode,
-  NotFoundError,
-  ServerError,
-  toProtocolError,
-} from '@switchyard/protocol';
-import { bearerToken, createChatServer, createNodeHandler, resolveRequestId } from '@switchyard/server-kit';
+import { ErrorCode, ServerError } from '@switchyard/protocol';
 import type pino from 'pino';
-import {
-  type Accounting,
-  handleAdmin,
-  handleUsage,
-  openAccounting,
-  priceProvidersOf,
-} from '../accounting/index.js';
-import { cacheStage, openResponseCache, type ResponseCache } from '../cache/index.js';
+import { type Accounting, openAccounting } from '../accounting/index.js';
+import { openResponseCache, type ResponseCache } from '../cache/index.js';
 import { DATABASE_FILE, type ResolvedConfig } from '../config/resolve-config.js';
-import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
-import { createProviderAdapters, type ProviderAdapter } from '../providers/create-provider-adapters.js';
-import { ModelCatalog } from '../routing/model-catalog.js';
-import { Router } from '../routing/router.js';
-import { SharedBreakers } from '../routing/shared-breakers.js';
+import type { SecretScrubber } from '../logging/create-logger.js';
+import { priceProvidersOf } from '../pricing/price-catalogue.js';
+import { createProviderAdapters } from '../providers/create-provider-adapters.js';
+import type { ModelCatalog } from '../routing/model-catalog.js';
+import type { Router } from '../routing/router.js';
+import type { SharedBreakers } from '../routing/shared-breakers.js';
 import { openTracer } from '../telemetry/open-tracer.js';
 import type { RequestTracer } from '../telemetry/request-tracer.js';
-import { logAttemptError } from './attempt-error-log.js';
 import { clientErrorListener } from './client-errors.js';
 import { applyCors } from './cors.js';
-import { createGatewayHooks } from './gateway-hooks.js';
 import { LoadShedder } from './load-shedder.js';
-import { sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
-import { createGatewayOpenAPIDocument } from './openapi.js';
-import { createStaticHandler, playgroundDir } from './static-files.js';
-import { withTracing } from './tracing-hooks.js';
+import { sendError } from './node-web-bridge.js';
+import { pathOf } from './route-table.js';
+import { type GatewayServices, wireGateway } from './wire-gateway.js';
 
 export interface CreateGatewayOptions {
   readonly config: ResolvedConfig;
@@ -46,16 +31,11 @@ export interface CreateGatewayOptions {
   readonly deferAdminKey?: boolean;
 }
 
-function pathOf(url: string | undefined): string {
-  const raw = url ?? '/';
-  const query = raw.indexOf('?');
-  return query === -1 ? raw : raw.slice(0, query);
-}
-
 /**
  * One gateway process: the protocol server (server-kit) over the router, accounting (keys,
  * limits, ledger, metrics), the admin and operational routes, the playground, and a graceful
- * shutdown that drains in-flight streams before closing the database.
+ * shutdown that drains in-flight streams before closing the database. `create` opens what the
+ * gateway needs and wires it (`wireGateway`); the class holds the HTTP server's lifecycle.
  */
 export class Gateway {
   readonly config: ResolvedConfig;
@@ -69,107 +49,34 @@ export class Gateway {
   readonly #open = new Set<ServerResponse>();
   #draining = false;
   #closed: Promise<void> | undefined;
-  #openapi: string | undefined;
   #discovery: ReturnType<typeof setInterval> | undefined;
   readonly #unfinished: () => number;
-  /** With `redis.url`: circuit breakers shared by every instance. */
   readonly #breakers: SharedBreakers | undefined;
   readonly #cache: ResponseCache | undefined;
-  /** With tracing on (`telemetry`, `OTEL_EXPORTER_OTLP_*`): the spans' exporter. */
   readonly #tracer: RequestTracer | undefined;
   /** With `server.admission.enabled`: the 503 answer to more than the process can carry. */
   readonly #shedder: LoadShedder | undefined;
 
-  private constructor(
-    options: CreateGatewayOptions,
-    accounting: Accounting,
-    cache: ResponseCache | undefined,
-    tracer: RequestTracer | undefined,
-    adapters: readonly ProviderAdapter[],
-  ) {
-    const { config, logger, scrubber } = options;
+  private constructor(services: GatewayServices) {
+    const { config, logger, accounting } = services;
+    const parts = wireGateway(services, () => this.#draining);
     this.config = config;
     this.#logger = logger;
-    for (const provider of config.providers) scrubber.add(provider.apiKey);
-    scrubber.add(config.adminKey);
-
     this.accounting = accounting;
-    const { metrics } = this.accounting;
-    this.catalog = new ModelCatalog({
-      providers: adapters.map(({ provider, adapter }) => ({
-        name: provider.name,
-        adapter,
-        models: provider.models,
-        discover: provider.discover,
-        passthrough: provider.passthrough,
-        timeoutMs: provider.timeoutMs,
-      })),
-      models: config.models,
-      maxPassthroughModels: config.routing.maxPassthroughModels,
-      onDiscoveryError: (provider, error) =>
-        logger.warn(
-          { provider, error: error instanceof Error ? error.message : String(error) },
-          'model discovery failed',
-        ),
-    });
-    metrics.boundNames(this.catalog);
-    this.#breakers = config.redis.url
-      ? new SharedBreakers({
-          url: config.redis.url,
-          logger,
-          onUntracked: (deployment, state) => metrics.breakerState({ deployment, state }),
-        })
-      : undefined;
-    const { maxPassthroughModels: _, ...routing } = config.routing;
-    this.router = new Router({
-      ...routing,
-      breakers: this.#breakers,
-      isTracked: (deployment) => this.catalog.isKnownDeployment(deployment.id),
-      onAnswered: (route) => this.catalog.prove(route),
-      onAttemptError: (event) => {
-        const { deployment, error } = event;
-        metrics.upstreamError({ deployment: deployment.id, provider: deployment.provider, code: error.code });
-        logAttemptError(logger, event);
-      },
-      onBreakerChange: (deployment, state) => {
-        metrics.breakerState({ deployment: deployment.id, state });
-        logger.warn({ deployment: deployment.id, state }, `circuit breaker ${state.replace('_', '-')}`);
-      },
-    });
-    const { unfinished, ...hooks } = createGatewayHooks({
-      accounting: this.accounting,
-      catalog: this.catalog,
-      router: this.router,
-      requestLimits: {
-        maxMessages: config.limits.maxMessages,
-        maxTools: config.limits.maxTools,
-        allowRoutingFields: config.limits.allowRoutingFields,
-      },
-      usageAfterCut: { ms: config.limits.usageAfterCutMs, maxBytes: config.limits.usageAfterCutBytes },
-      ...(cache ? { cache: cacheStage(cache, metrics) } : {}),
-    });
-    this.#unfinished = unfinished;
-    this.#cache = cache;
-    this.#tracer = tracer;
+    this.#cache = services.cache;
+    this.#tracer = services.tracer;
+    this.catalog = parts.catalog;
+    this.router = parts.router;
+    this.#breakers = parts.breakers;
+    this.#unfinished = parts.unfinished;
+    this.playground = parts.playground;
     const { enabled: shedding, ...admission } = config.server.admission;
     this.#shedder = shedding
-      ? new LoadShedder({ ...admission, onRefused: (cause) => metrics.overloadRefusals.inc([cause]) })
+      ? new LoadShedder({
+          ...admission,
+          onRefused: (cause) => accounting.metrics.overloadRefusals.inc([cause]),
+        })
       : undefined;
-    const chat = createChatServer({
-      ...(tracer ? withTracing(hooks, tracer) : hooks),
-      bodyLimit: config.server.bodyLimitBytes,
-      responseLimit: config.server.responseLimitBytes,
-      logger: toKitLogger(logger),
-    });
-    this.playground = playgroundDir(config.server.playground);
-    const serveStatic = this.playground
-      ? createStaticHandler(this.playground, (res, error) => this.#fail(res, error))
-      : undefined;
-    const protocol = createNodeHandler(chat, {
-      onUnmatched: (req, res) => {
-        this.#other(req, res, serveStatic).catch((error: unknown) => this.#fail(res, error));
-      },
-    });
     const serverOptions = {
       keepAliveTimeout: 65_000,
       // Both bound only receiving the request, never a long answer; checked every second so that
@@ -200,9 +107,9 @@ export class Gateway {
         }
       }
       if (this.#shedder && !this.#shedder.admit(req, res)) return;
-      protocol(req, res).catch((error: unknown) => this.#fail(res, error));
+      parts.serve(req, res).catch((error: unknown) => parts.fail(res, error));
     });
-    this.server.on('clientError', clientErrorListener(metrics));
+    this.server.on('clientError', clientErrorListener(accounting.metrics));
   }
 
   /** Builds the gateway and lists the providers' models (each listing bounded by a timeout). */
@@ -250,7 +157,7 @@ export class Gateway {
       onUp: () => logger.info('response cache available again (Redis)'),
     });
     const tracer = await openTracer(config.telemetry);
-    const gateway = new Gateway(options, accounting, cache, tracer, adapters);
+    const gateway = new Gateway({ ...options, accounting, cache, tracer, adapters });
     await Promise.all([gateway.catalog.refresh(), gateway.#breakers?.ready]);
     gateway.#discovery = setInterval(
       () => void gateway.catalog.refresh(),
@@ -342,77 +249,5 @@ export class Gateway {
         ),
       );
     this.#logger.info('stopped');
-  }
-
-  #fail(res: ServerResponse, error: unknown): void {
-    this.#logger.error({ error: error instanceof Error ? error.message : String(error) }, 'unhandled error');
-    if (!res.headersSent) sendError(res, toProtocolError(error));
-    else res.destroy();
-  }
-
-  async #other(
-    req: IncomingMessage,
-    res: ServerResponse,
-    serveStatic: ReturnType<typeof createStaticHandler> | undefined,
-  ): Promise<void> {
-    const path = pathOf(req.url);
-    const method = req.method ?? 'GET';
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/readyz') {
-      if (this.#draining) return sendJson(res, 503, { status: 'draining' });
-      return sendJson(res, 200, {
-        status: 'ready',
-        providers: this.catalog.status(),
-        deployments: this.router.deploymentStates(),
-      });
-    }
-    if (path === '/metrics' && method === 'GET') {
-      const body = this.accounting.renderMetrics();
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-      return void res.end(body);
-    }
-    if (path === '/openapi.json' && method === 'GET') {
-      this.#openapi ??= JSON.stringify(createGatewayOpenAPIDocument());
-      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
-      return void res.end(this.#openapi);
-    }
-    // Every answer from here on carries a request id, errors in their envelope too.
-    const requestId = resolveRequestId(req.headers['x-request-id'] as string | undefined);
-    res.setHeader('x-request-id', requestId);
-    if (path === '/v1/usage' || path === '/admin' || path.startsWith('/admin/')) {
-      let principal: ReturnType<Accounting['authenticate']>;
-      try {
-        const { authorization } = req.headers;
-        principal = await this.accounting.authenticateAsync(bearerToken(authorization), authorization);
-      } catch (error) {
-        const refusal = AuthenticationError.isInstance(error) ? error : toProtocolError(error);
-        return sendError(res, refusal.with({ requestId }));
-      }
-      const request = toWebRequest(req, this.config.server.bodyLimitBytes);
-      const response =
-        path === '/v1/usage'
-          ? await handleUsage(this.accounting, request, principal, requestId)
-          : await handleAdmin(this.accounting, request, principal, requestId);
-      return sendWebResponse(res, response);
-    }
-    // API paths never fall through to the playground's index.html.
-    const api = path === '/v1' || path.startsWith('/v1/');
-    if (!api && serveStatic?.(req, res, path)) return;
-    if (path === '/' && method === 'GET') {
-      return sendJson(res, 200, {
-        name: 'switchyard',
-        status: 'ok',
-        playground: 'not built: run `pnpm --filter @switchyard/playground build`, then restart',
-        docs: '/openapi.json',
-      });
-    }
-    sendError(
-      res,
-      new NotFoundError({
-        message: `Unknown route: ${method} ${path.slice(0, 200)}`,
-        code: ErrorCode.notFound,
-        requestId,
-      }),
-    );
   }
 }

@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MockUpstream } from '../../test/helpers/mock-upstream.js';
-import type { LedgerRow } from '../accounting/store.js';
-import { startTestGateway, type TestGateway } from '../cache/test-support.js';
+import { MockUpstream } from '../../test/support/mock-upstream.js';
+import { startTestGateway, type TestGateway } from '../../test/support/test-gateway.js';
+import type { LedgerRow } from '../ledger/store.js';
 
 // Issue 22.3: a client that leaves a stream between its finish_reason and its usage chunk.
 // The upstreams are mocks (MockUpstream); the gateway, its HTTP, SQLite file and client are real.

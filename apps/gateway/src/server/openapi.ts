@@ -1,5 +1,5 @@
 import { createOpenAPIDocument, type OpenAPIDocument } from '@switchyard/protocol';
-import { ACCOUNTING_OPENAPI_COMPONENTS, ACCOUNTING_OPENAPI_PATHS } from '../accounting/index.js';
+import { ACCOUNTING_OPENAPI_COMPONENTS, ACCOUNTING_OPENAPI_PATHS } from '../admin/openapi-paths.js';
 
 const text = (description: string, type = 'text/plain') => ({
   description,

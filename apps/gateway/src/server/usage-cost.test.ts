@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MockUpstream } from '../../test/helpers/mock-upstream.js';
-import { startTestGateway, type TestGateway } from '../cache/test-support.js';
+import { MockUpstream } from '../../test/support/mock-upstream.js';
+import { startTestGateway, type TestGateway } from '../../test/support/test-gateway.js';
 
 // Issue 19.7: `"cost":0.000024200000000000002`. The upstream is a mock (MockUpstream, 5 prompt and
 // 3 completion tokens per answer); the gateway, its HTTP, its SQLite ledger and the client are real.

@@ -1,5 +1,5 @@
+import type { TracingConfig } from '../config/tracing-config.js';
 import type { RequestTracer } from './request-tracer.js';
-import type { TracingConfig } from './tracing-config.js';
 
 /**
  * The request tracer when tracing is on, else undefined. The OpenTelemetry SDK is imported here

@@ -41,10 +41,10 @@ import {
 } from '@switchyard/protocol';
 import type { ChatFinishEvent, ChatRequestContext } from '@switchyard/server-kit';
 import { redactUrl } from '../config/redact-config.js';
+import type { TracingConfig } from '../config/tracing-config.js';
 import type { Deployment } from '../routing/deployment.js';
 import type { AttemptSpan, Verdict } from '../routing/router.js';
 import type { RequestSpan, RequestSummary, RequestTracer } from './request-tracer.js';
-import type { TracingConfig } from './tracing-config.js';
 
 // The GenAI semantic conventions are still "development": the OpenTelemetry project asks users to
 // copy these names rather than import them from the package's incubating entry point.

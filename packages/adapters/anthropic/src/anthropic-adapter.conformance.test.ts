@@ -1,8 +1,8 @@
 import { runConformanceSuite } from '@switchyard/server-kit/testing';
 import { afterAll } from 'vitest';
+import { startFakeAnthropicUpstream } from '../test/support/fake-anthropic-upstream.js';
+import { readFixture, type Upstream, vectorReply } from '../test/support/upstream-server.js';
 import { createAnthropicAdapter } from './anthropic-adapter.js';
-import { startFakeAnthropicUpstream } from './test-support/fake-anthropic-upstream.js';
-import { readFixture, type Upstream, vectorReply } from './test-support/upstream-server.js';
 
 // The server-kit conformance kit, run against the adapter pointed at a FAKE Anthropic upstream
 // (a deterministic Messages API written for tests, see fake-anthropic-upstream.ts). Two models:

@@ -9,9 +9,9 @@ import {
   TimeoutError,
 } from '@switchyard/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { adapterContext } from '../test/support/adapter-context.js';
+import { startUpstream, type Upstream, type UpstreamHandler } from '../test/support/upstream-server.js';
 import { type AnthropicAdapterSettings, createAnthropicAdapter } from './anthropic-adapter.js';
-import { adapterContext } from './test-support/adapter-context.js';
-import { startUpstream, type Upstream, type UpstreamHandler } from './test-support/upstream-server.js';
 
 let upstream: Upstream;
 let handler: UpstreamHandler;

@@ -1,13 +1,13 @@
 import { accumulateChunks, type ChatCompletionChunk, type ChatCompletionRequest } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnthropicAdapter } from './anthropic-adapter.js';
-import { adapterContext } from './test-support/adapter-context.js';
+import { adapterContext } from '../test/support/adapter-context.js';
 import {
   startUpstream,
   type Upstream,
   type UpstreamReply,
   vectorReply,
-} from './test-support/upstream-server.js';
+} from '../test/support/upstream-server.js';
+import { createAnthropicAdapter } from './anthropic-adapter.js';
 
 // Every recorded vector is served by a real local HTTP server; the adapter's chunks and the
 // accumulated completion are compared field by field with the values in the vector.

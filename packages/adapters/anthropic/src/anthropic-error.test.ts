@@ -9,14 +9,14 @@ import {
   ServerError,
 } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnthropicAdapter } from './anthropic-adapter.js';
-import { adapterContext } from './test-support/adapter-context.js';
+import { adapterContext } from '../test/support/adapter-context.js';
 import {
   readFixture,
   startUpstream,
   type Upstream,
   type UpstreamReply,
-} from './test-support/upstream-server.js';
+} from '../test/support/upstream-server.js';
+import { createAnthropicAdapter } from './anthropic-adapter.js';
 
 // Error bodies and stream error events from a real local HTTP server, mapped to protocol errors.
 

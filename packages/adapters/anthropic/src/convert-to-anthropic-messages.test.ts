@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureRequests, text, user } from './test-support/request-capture.js';
+import { captureRequests, text, user } from '../test/support/request-capture.js';
 
 // Message translation, asserted on the JSON body the local upstream receives.
 

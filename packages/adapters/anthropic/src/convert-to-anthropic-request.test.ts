@@ -1,8 +1,8 @@
 import { parseChatCompletionRequest } from '@switchyard/protocol';
 import { describe, expect, it } from 'vitest';
-import { adapterContext, recordingLogger } from './test-support/adapter-context.js';
-import { captureRequests, TEST_API_KEY, text, user } from './test-support/request-capture.js';
-import { vectorReply } from './test-support/upstream-server.js';
+import { adapterContext, recordingLogger } from '../test/support/adapter-context.js';
+import { captureRequests, TEST_API_KEY, text, user } from '../test/support/request-capture.js';
+import { vectorReply } from '../test/support/upstream-server.js';
 
 // Request translation, asserted on the JSON body the local upstream receives.
 

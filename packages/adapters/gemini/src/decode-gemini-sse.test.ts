@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { TestUpstream } from '@switchyard/adapter-kit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fixture, fixturePayloads, startLocalUpstream } from '../test/support/local-upstream.js';
 import { decodeGeminiSSE } from './decode-gemini-sse.js';
-import { fixture, fixturePayloads, startLocalUpstream } from './test-support/local-upstream.js';
 
 let upstream: TestUpstream | undefined;
 afterEach(async () => {

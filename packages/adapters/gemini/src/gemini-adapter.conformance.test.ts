@@ -1,9 +1,9 @@
 import type { TestUpstream } from '@switchyard/adapter-kit/testing';
 import { runConformanceSuite } from '@switchyard/server-kit/testing';
 import { afterAll } from 'vitest';
+import { startFakeGeminiUpstream } from '../test/support/fake-gemini-upstream.js';
+import { chunksAsSSE, fixture } from '../test/support/local-upstream.js';
 import { createGeminiAdapter } from './gemini-adapter.js';
-import { startFakeGeminiUpstream } from './test-support/fake-gemini-upstream.js';
-import { chunksAsSSE, fixture } from './test-support/local-upstream.js';
 
 // The server-kit conformance kit, run against the adapter pointed at a FAKE Gemini upstream (a
 // deterministic Gemini API written for tests, see fake-gemini-upstream.ts). Two models, one per

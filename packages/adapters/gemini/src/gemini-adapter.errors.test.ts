@@ -2,13 +2,13 @@ import { once } from 'node:events';
 import { type TestUpstream, testAdapterContext } from '@switchyard/adapter-kit/testing';
 import { type ChatCompletionChunk, type ChatCompletionRequest, ProtocolError } from '@switchyard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGeminiAdapter, type GeminiAdapterSettings } from './gemini-adapter.js';
 import {
   fixture,
   SSE_HEADERS,
   startLocalUpstream,
   type UpstreamReply,
-} from './test-support/local-upstream.js';
+} from '../test/support/local-upstream.js';
+import { createGeminiAdapter, type GeminiAdapterSettings } from './gemini-adapter.js';
 
 let upstream: TestUpstream | undefined;
 afterEach(async () => {

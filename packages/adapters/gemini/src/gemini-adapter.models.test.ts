@@ -1,8 +1,8 @@
 import type { TestUpstream } from '@switchyard/adapter-kit/testing';
 import { ProtocolError } from '@switchyard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startLocalUpstream } from '../test/support/local-upstream.js';
 import { createGeminiAdapter } from './gemini-adapter.js';
-import { startLocalUpstream } from './test-support/local-upstream.js';
 
 let upstream: TestUpstream | undefined;
 afterEach(async () => {

@@ -1,9 +1,9 @@
 import { recordingLogger, type TestUpstream, testAdapterContext } from '@switchyard/adapter-kit/testing';
 import { type ChatCompletionRequest, ProtocolError } from '@switchyard/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixture, SSE_HEADERS, startLocalUpstream } from '../test/support/local-upstream.js';
 import { createGeminiAdapter, type GeminiAdapterSettings } from './gemini-adapter.js';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from './gemini-thought-signature.js';
-import { fixture, SSE_HEADERS, startLocalUpstream } from './test-support/local-upstream.js';
 
 // What reaches the upstream: URL, headers and JSON body as received by a real local HTTP server.
 

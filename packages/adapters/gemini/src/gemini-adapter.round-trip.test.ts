@@ -1,8 +1,8 @@
 import { type TestUpstream, testAdapterContext } from '@switchyard/adapter-kit/testing';
 import { accumulateChunks, type ChatCompletionChunk, type ChatCompletionRequest } from '@switchyard/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeGeminiUpstream } from '../test/support/fake-gemini-upstream.js';
 import { createGeminiAdapter } from './gemini-adapter.js';
-import { startFakeGeminiUpstream } from './test-support/fake-gemini-upstream.js';
 
 // Multi-turn flows against the fake Gemini upstream (a deterministic test server, not recorded traffic).
 

@@ -8,14 +8,14 @@ import {
   type Usage,
 } from '@switchyard/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGeminiAdapter } from './gemini-adapter.js';
 import {
   chunksAsSSE,
   fixture,
   fixturePayloads,
   SSE_HEADERS,
   startLocalUpstream,
-} from './test-support/local-upstream.js';
+} from '../test/support/local-upstream.js';
+import { createGeminiAdapter } from './gemini-adapter.js';
 
 // Every recorded Gemini response in __fixtures__ is served by a real local HTTP server; the
 // adapter's chunks and completions are compared field by field with values read from the vector.

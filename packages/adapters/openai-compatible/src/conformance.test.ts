@@ -1,8 +1,8 @@
 import { createSimulatorAdapter } from '@switchyard/adapter-simulator';
 import { runConformanceSuite, startTestServer, type TestServer } from '@switchyard/server-kit/testing';
 import { afterAll } from 'vitest';
+import { fixture, JSON_TYPE, SSE, sseFromChunkLines } from '../test/support/local-upstream.js';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
-import { fixture, JSON_TYPE, SSE, sseFromChunkLines } from './test/local-upstream.js';
 
 // The upstream is a real OpenAI-compatible HTTP server: the simulator adapter served by server-kit.
 let upstream: TestServer | undefined;

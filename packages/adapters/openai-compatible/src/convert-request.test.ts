@@ -10,9 +10,9 @@ import {
 } from '@switchyard/adapter-kit/testing';
 import { BadRequestError, ProtocolError } from '@switchyard/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { JSON_TYPE, SSE, startLocalUpstream } from '../test/support/local-upstream.js';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 import { deepseek, groq, openai, openrouter, token360, vllm } from './presets.js';
-import { JSON_TYPE, SSE, startLocalUpstream } from './test/local-upstream.js';
 
 const COMPLETION = JSON.stringify({
   id: 'chatcmpl-1',

@@ -14,7 +14,6 @@ import {
   ServerError,
 } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 import {
   cassette,
   fixture,
@@ -22,7 +21,8 @@ import {
   SSE,
   sseFromChunkLines,
   startLocalUpstream,
-} from './test/local-upstream.js';
+} from '../test/support/local-upstream.js';
+import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 
 let upstream: TestUpstream;
 beforeAll(async () => {

@@ -5,9 +5,9 @@ import {
   type ChatAdapter,
   createUpstreamClient,
   type FetchFunction,
+  lazyStream,
   loadApiKey,
   lowerCaseHeaders,
-  openedStream,
   parseErrorBody,
   staticModels,
   type TimeoutSetting,
@@ -22,8 +22,8 @@ import {
   createProtocolError,
   type Model,
 } from '@switchyard/protocol';
+import { CachedModelList, DEFAULT_MODELS_TTL, readModelList } from './cached-model-list.js';
 import { toUpstreamBody } from './convert-request.js';
-import { DEFAULT_MODELS_TTL, ModelCatalog, readModelList } from './model-catalog.js';
 import { normalizeCompletion } from './normalize-completion.js';
 import { type OpenAICompatibleQuirks, resolveQuirks } from './openai-compatible-quirks.js';
 import { repairStream } from './repair-stream.js';
@@ -152,7 +152,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
   const discovery = settings.discoverModels ?? true;
   const catalog =
     settings.models === undefined && discovery !== false
-      ? new ModelCatalog(
+      ? new CachedModelList(
           async () => {
             const { upstream } = await send('GET', '/models', { stream: false, signal: NO_SIGNAL });
             const models = readModelList(parseErrorBody(await upstream.text()), provider);
@@ -213,7 +213,7 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
     },
 
     stream(request, context) {
-      return openedStream(async () => {
+      return lazyStream(async () => {
         const { upstream, key } = await postChat(request, true, context);
         const close = () => upstream.close();
         if (!(upstream.headers.get('content-type') ?? '').includes('application/json')) {

@@ -2,9 +2,9 @@ import type { ChatAdapter } from '@switchyard/adapter-kit';
 import { type TestUpstream, testAdapterContext, testChatRequest } from '@switchyard/adapter-kit/testing';
 import { ProtocolError } from '@switchyard/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { JSON_TYPE, startLocalUpstream } from '../test/support/local-upstream.js';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
 import { deepseek, groq, llamacpp, lmstudio, ollama, openai, openrouter, token360, vllm } from './presets.js';
-import { JSON_TYPE, startLocalUpstream } from './test/local-upstream.js';
 
 const COMPLETION = JSON.stringify({
   id: 'chatcmpl-1',

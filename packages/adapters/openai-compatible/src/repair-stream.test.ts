@@ -14,8 +14,6 @@ import {
   ProtocolError,
 } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
-import { repairStream } from './repair-stream.js';
 import {
   cassette,
   chunkLines,
@@ -23,7 +21,9 @@ import {
   SSE,
   sseFromChunkLines,
   startLocalUpstream,
-} from './test/local-upstream.js';
+} from '../test/support/local-upstream.js';
+import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
+import { repairStream } from './repair-stream.js';
 
 let upstream: TestUpstream;
 beforeAll(async () => {

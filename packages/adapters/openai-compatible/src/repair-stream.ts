@@ -8,7 +8,7 @@ import {
   type SSEDecoderOptions,
   type SSEEvent,
 } from '@switchyard/protocol';
-import { type RepairStreamOptions, StreamRepair } from './stream-repair.js';
+import { ChunkRepair, type ChunkRepairOptions } from './chunk-repair.js';
 import { withStreamStarted } from './upstream-error.js';
 
 type Json = Record<string, unknown>;
@@ -30,7 +30,7 @@ type Json = Record<string, unknown>;
  */
 export function repairStream(
   body: AsyncIterable<Uint8Array>,
-  options: RepairStreamOptions & SSEDecoderOptions,
+  options: ChunkRepairOptions & SSEDecoderOptions,
 ): AsyncIterableIterator<ChatCompletionChunk> {
   return new RepairedStream(body[Symbol.asyncIterator](), options);
 }
@@ -43,7 +43,7 @@ export function repairStream(
  */
 class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
   readonly #body: AsyncIterator<Uint8Array>;
-  readonly #repair: StreamRepair;
+  readonly #repair: ChunkRepair;
   readonly #decoder: SSEDecoder;
   readonly #events: SSEEvent[] = [];
   readonly #ready: ChatCompletionChunk[] = [];
@@ -59,9 +59,9 @@ class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
   /** The undecoded rest of the network piece that held the first chunk. */
   #rest: Uint8Array | undefined;
 
-  constructor(body: AsyncIterator<Uint8Array>, options: RepairStreamOptions & SSEDecoderOptions) {
+  constructor(body: AsyncIterator<Uint8Array>, options: ChunkRepairOptions & SSEDecoderOptions) {
     this.#body = body;
-    this.#repair = new StreamRepair(options);
+    this.#repair = new ChunkRepair(options);
     this.#decoder = createSSEDecoder((event) => this.#events.push(event), {
       maxEventSize: options.maxEventSize,
       json: options.json ?? new ChunkJsonParser(),

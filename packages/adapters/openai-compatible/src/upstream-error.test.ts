@@ -14,8 +14,8 @@ import {
   ServerError,
 } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalUpstream } from '../test/support/local-upstream.js';
 import { createOpenAICompatibleAdapter } from './openai-compatible-adapter.js';
-import { startLocalUpstream } from './test/local-upstream.js';
 
 let upstream: TestUpstream;
 beforeAll(async () => {

@@ -7,8 +7,8 @@ import {
 } from '@switchyard/adapter-kit/testing';
 import { AbortError, ConnectionError, ProtocolError, TimeoutError } from '@switchyard/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { JSON_TYPE, SSE, startLocalUpstream } from '../test/support/local-upstream.js';
 import { createOpenAICompatibleAdapter, type OpenAICompatibleSettings } from './openai-compatible-adapter.js';
-import { JSON_TYPE, SSE, startLocalUpstream } from './test/local-upstream.js';
 
 const CHUNK = (content: string, finish: string | null = null) =>
   `data: ${JSON.stringify({

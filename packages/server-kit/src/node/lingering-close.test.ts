@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { helloCompletion, scriptedAdapter } from '../test-helpers/scripted-adapter.js';
+import { helloCompletion, scriptedAdapter } from '../../test/support/scripted-adapter.js';
 import { startTestServer, type TestServer } from '../testing/start-test-server.js';
 import { endLingering, type LingerBounds } from './lingering-close.js';
 

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { body, chunk, scriptedAdapter } from '../test-helpers/scripted-adapter.js';
+import { body, chunk, scriptedAdapter } from '../../test/support/scripted-adapter.js';
 import { startTestServer, type TestServer } from '../testing/start-test-server.js';
 
 let current: TestServer | undefined;
