@@ -9,6 +9,15 @@ export type {
 export { ITERATION_DONE } from './iteration-done.js';
 export { type LoadApiKeyOptions, loadApiKey } from './load-api-key.js';
 export { lowerCaseHeaders } from './lower-case-headers.js';
+export { MESSAGES_DOOR, type MessagesDoorNative, messagesDoorNative } from './messages-door-native.js';
+export {
+  NATIVE_ANSWER,
+  type NativeSSEFrame,
+  nativeBodyOf,
+  nativeFramesOf,
+  withNativeBody,
+  withNativeFrames,
+} from './native-answer.js';
 export { type Opened, openedStream } from './opened-stream.js';
 export { readLimitedBytes } from './read-limited-bytes.js';
 export {
@@ -16,6 +25,7 @@ export {
   type ReadLimitedTextOptions,
   readLimitedText,
 } from './read-limited-text.js';
+export { ANTHROPIC_REASONING_FORMAT, type ReasoningDetail } from './reasoning-details.js';
 export { staticModels } from './static-models.js';
 export type {
   TimeoutSetting,

@@ -153,6 +153,7 @@ export {
   encodeChunk,
   encodeComment,
   encodeErrorEvent,
+  encodeEvent,
   type ReadSSEMessagesOptions,
   readSSEMessages,
   SSE_DONE,
