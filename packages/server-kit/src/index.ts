@@ -24,6 +24,12 @@ export {
   type ReadLimitedTextOptions,
   readLimitedText,
 } from './deprecated-adapter-exports.js';
+export {
+  type CountMessagesTokens,
+  type CountMessagesTokensCall,
+  type MessagesDoorOptions,
+  messagesDoor,
+} from './doors/messages/index.js';
 export { modelNotFoundError } from './model-not-found.js';
 export { createNodeHandler, type NodeHandlerOptions } from './node/node-handler.js';
 export { DEFAULT_BODY_LIMIT } from './read-json-body.js';

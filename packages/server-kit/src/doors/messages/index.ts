@@ -1,0 +1,2 @@
+export type { CountMessagesTokens, CountMessagesTokensCall } from './count-tokens-route.js';
+export { type MessagesDoorOptions, messagesDoor } from './messages-door.js';
