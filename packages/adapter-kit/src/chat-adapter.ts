@@ -91,4 +91,9 @@ export interface ChatAdapter {
   listModels(context: ListModelsContext): Promise<Model[]>;
   complete?(request: ChatCompletionRequest, context: AdapterContext): Promise<ChatCompletion>;
   stream?(request: ChatCompletionRequest, context: AdapterContext): AsyncIterable<ChatCompletionChunk>;
+  /**
+   * Counts the input tokens of `request` as the upstream would (Anthropic's `count_tokens`).
+   * Optional: a server without it estimates. Like `complete`, it may read `context.frontDoor`.
+   */
+  countTokens?(request: ChatCompletionRequest, context: AdapterContext): Promise<number>;
 }

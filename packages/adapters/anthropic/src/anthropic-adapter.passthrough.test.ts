@@ -101,6 +101,16 @@ describe('native passthrough (mock Anthropic upstream)', () => {
     expect(completion.usage?.prompt_tokens).toBeGreaterThan(0);
   });
 
+  it('counts tokens natively with the client body (no max_tokens or stream) and its beta header', async () => {
+    reply = { headers: { 'content-type': 'application/json' }, body: '{"input_tokens":42}' };
+    expect(await adapter().countTokens?.(canonical, context())).toBe(42);
+    const sent = upstream.requests.at(-1);
+    expect(sent?.url).toBe('/v1/messages/count_tokens');
+    const { stream: _, max_tokens: __, ...counted } = clientBody;
+    expect(JSON.parse(sent?.body ?? '')).toStrictEqual({ ...counted, model: 'claude-sonnet-4-5-20250929' });
+    expect(sent?.headers['anthropic-beta']).toContain('interleaved-thinking-2025-05-14');
+  });
+
   it('translates as before without a Messages front door', async () => {
     reply = vectorReply('anthropic-text.chunks.txt');
     const chunks: ChatCompletionChunk[] = [];

@@ -211,6 +211,27 @@ export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}):
       return native ? withNativeBody(completion, MESSAGES_DOOR, raw) : completion;
     },
 
+    async countTokens(request, context): Promise<number> {
+      const native = messagesDoorNative(context);
+      const body = countTokensBody(native ? { ...native.body, model: request.model } : convert(request).body);
+      const upstream = await http.send({
+        path: '/messages/count_tokens',
+        method: 'POST',
+        headers: headers(context.requestId, native?.anthropicBeta),
+        body: JSON.stringify(body),
+        signal: context.signal,
+        deadline: context.deadline,
+        requestId: context.requestId,
+      });
+      const requestId = upstream.headers.get('request-id');
+      const counted = CountTokensSchema.safeParse(
+        await readJson(upstream, { source: http.source, requestId }),
+      );
+      if (!counted.success)
+        throw badResponse('Anthropic sent a token count this adapter cannot read.', requestId);
+      return counted.data.input_tokens;
+    },
+
     async *stream(request, context): AsyncGenerator<ChatCompletionChunk, void, undefined> {
       const native = messagesDoorNative(context);
       const converted = native ? undefined : convert(request);
@@ -250,6 +271,26 @@ export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}):
       context.logger.debug('anthropic stream finished', { upstreamRequestId: requestId });
     },
   };
+}
+
+const CountTokensSchema = z.looseObject({ input_tokens: z.number() });
+
+/** Fields of a Messages request that `count_tokens` refuses (they do not change the input). */
+const NOT_COUNTED = [
+  'max_tokens',
+  'stream',
+  'temperature',
+  'top_p',
+  'top_k',
+  'stop_sequences',
+  'metadata',
+  'service_tier',
+];
+
+function countTokensBody(body: object): Record<string, unknown> {
+  const counted: Record<string, unknown> = { ...body };
+  for (const field of NOT_COUNTED) delete counted[field];
+  return counted;
 }
 
 type ConvertedRequest = ReturnType<typeof convertToAnthropicRequest>;
