@@ -27,6 +27,7 @@ export {
 export {
   type CountMessagesTokens,
   type CountMessagesTokensCall,
+  MESSAGES_DOOR,
   type MessagesDoorOptions,
   messagesDoor,
 } from './doors/messages/index.js';
