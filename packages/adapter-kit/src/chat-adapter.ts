@@ -50,6 +50,12 @@ export interface AdapterCapabilities {
   readonly stop?: boolean;
   /** Same request, same answer: lets the kit compare the accumulated stream with the whole answer. */
   readonly deterministic?: boolean;
+  /**
+   * Front doors (`'messages'`) whose wire protocol this adapter speaks natively: it passes their
+   * requests through (see `AdapterContext.frontDoor`), so fields the canonical request cannot
+   * carry may reach it.
+   */
+  readonly nativeDoors?: readonly string[];
 }
 
 /**

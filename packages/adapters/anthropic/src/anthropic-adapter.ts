@@ -87,6 +87,7 @@ const CAPABILITIES: AdapterCapabilities = {
   multipleChoices: false,
   stop: true,
   deterministic: false,
+  nativeDoors: [MESSAGES_DOOR],
 };
 
 const ModelsPageSchema = z.looseObject({

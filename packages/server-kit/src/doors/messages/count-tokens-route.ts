@@ -21,14 +21,21 @@ const PATH = '/v1/messages/count_tokens';
  * `POST /v1/messages/count_tokens`: validates the body as Anthropic does (a Messages request
  * without `max_tokens`) and answers `{"input_tokens": N}` from `count`.
  */
-export function countTokensRoute(count: CountMessagesTokens): DoorRoute {
+export function countTokensRoute(
+  count: CountMessagesTokens,
+  servedNatively?: (model: string) => boolean,
+): DoorRoute {
   return {
     name: 'messages.count_tokens',
     method: 'POST',
     match: (path) => (path === PATH ? {} : undefined),
     async handle({ context, body }) {
       const counting = parseMessagesCountTokensRequest(body);
-      const { request, native } = decodeMessagesRequest({ ...counting, max_tokens: 1 }, context.header);
+      const { request, native } = decodeMessagesRequest(
+        { ...counting, max_tokens: 1 },
+        context.header,
+        servedNatively,
+      );
       const input_tokens = await count({ request, native, context });
       return { status: 200, body: { input_tokens } };
     },

@@ -199,3 +199,11 @@ describe('decodeMessagesRequest', () => {
     });
   });
 });
+
+describe('decodeMessagesRequest for a model served natively', () => {
+  it('forwards top-level fields the canonical request has no place for, as vendor fields', () => {
+    const body = { ...base, messages: [{ role: 'user', content: 'Hi' }], context_management: { edits: [] } };
+    const { request } = decodeMessagesRequest(body, header, (model) => model === 'claude-sonnet-4-5');
+    expect((request as Record<string, unknown>).context_management).toStrictEqual({ edits: [] });
+  });
+});

@@ -65,9 +65,10 @@ const TOOL_KEYS = new Set(['type', 'name', 'description', 'input_schema', 'cache
 export function decodeMessagesRequest(
   body: unknown,
   header: (name: string) => string | undefined,
+  servedNatively: (model: string) => boolean = () => false,
 ): DecodedRequest<MessagesDoorNative> {
   const native = parseMessagesRequest(body);
-  const request = toChatRequest(native);
+  const request = toChatRequest(native, servedNatively(native.model));
   const checked = safeParseChatCompletionRequest(request);
   if (!checked.success) {
     // Only reachable through a gap in this conversion: still a clear 400, never a crash.
@@ -80,8 +81,18 @@ export function decodeMessagesRequest(
   return { request: checked.data, native: { body: native, anthropicBeta: header('anthropic-beta') } };
 }
 
-function toChatRequest(body: MessagesRequest): ChatCompletionRequest {
-  refuseUnknownKeys(body, REQUEST_KEYS, '');
+/**
+ * `native`: every deployment of the model passes Messages through, so top-level fields the
+ * canonical request has no place for (`context_management`, `output_config`…) are forwarded:
+ * they ride on the canonical request as vendor fields (the cache tells such requests apart).
+ */
+function toChatRequest(body: MessagesRequest, native: boolean): ChatCompletionRequest {
+  const vendor: Json = {};
+  if (native) {
+    for (const [key, value] of Object.entries(body)) if (!REQUEST_KEYS.has(key)) vendor[key] = value;
+  } else {
+    refuseUnknownKeys(body, REQUEST_KEYS, '');
+  }
   const messages: ChatMessage[] = [];
   if (body.system !== undefined) messages.push({ role: 'system', content: systemContent(body.system) });
   body.messages.forEach((message, i) => {
@@ -90,6 +101,7 @@ function toChatRequest(body: MessagesRequest): ChatCompletionRequest {
     else messages.push(assistantMessage(message.content, path));
   });
   const request: ChatCompletionRequest & Json = {
+    ...vendor,
     model: body.model,
     messages,
     max_tokens: body.max_tokens,

@@ -15,6 +15,12 @@ export interface MessagesDoorOptions {
    * is not served.
    */
   readonly countTokens?: CountMessagesTokens;
+  /**
+   * Whether every deployment of `model` passes Messages requests through natively (see
+   * `AdapterCapabilities.nativeDoors`): top-level fields the canonical request cannot carry are
+   * then forwarded instead of refused. Default: never.
+   */
+  readonly servedNatively?: (model: string) => boolean;
 }
 
 /**
@@ -40,11 +46,13 @@ export function messagesDoor(options: MessagesDoorOptions = {}): FrontDoor<Messa
     name: MESSAGES_DOOR,
     path: '/v1/messages',
     apiKey: (header) => header('x-api-key')?.trim() || bearerToken(header('authorization')),
-    decode: (body, context) => decodeMessagesRequest(body, context.header),
+    decode: (body, context) => decodeMessagesRequest(body, context.header, options.servedNatively),
     encodeCompletion: (completion, native) => encodeMessagesResponse(completion, native.body.model),
     streamEncoder: (native, context) =>
       new MessagesStreamEncoder({ model: native.body.model, fallbackId: context.requestId }),
     encodeError: encodeMessagesError,
-    ...(options.countTokens ? { routes: [countTokensRoute(options.countTokens)] } : {}),
+    ...(options.countTokens
+      ? { routes: [countTokensRoute(options.countTokens, options.servedNatively)] }
+      : {}),
   };
 }
