@@ -9,6 +9,7 @@ export type {
   ChatServerRequest,
   ChatServerResult,
   JsonResult,
+  Locals,
   SSEWriter,
   StreamResult,
 } from './chat-server-types.js';
@@ -24,6 +25,7 @@ export {
   type ReadLimitedTextOptions,
   readLimitedText,
 } from './deprecated-adapter-exports.js';
+export { chatCompletionsDoor } from './doors/chat-completions-door.js';
 export {
   type CountMessagesTokens,
   type CountMessagesTokensCall,
@@ -31,6 +33,14 @@ export {
   type MessagesDoorOptions,
   messagesDoor,
 } from './doors/messages/index.js';
+export type {
+  DecodedRequest,
+  DoorContext,
+  DoorRoute,
+  DoorRouteAnswer,
+  FrontDoor,
+  StreamEncoder,
+} from './front-door.js';
 export { modelNotFoundError } from './model-not-found.js';
 export { createNodeHandler, type NodeHandlerOptions } from './node/node-handler.js';
 export { DEFAULT_BODY_LIMIT } from './read-json-body.js';

@@ -18,7 +18,7 @@ import {
   openAccounting,
   priceProvidersOf,
 } from '../accounting/index.js';
-import { openResponseCache, type ResponseCache, withResponseCache } from '../cache/index.js';
+import { cacheStage, openResponseCache, type ResponseCache } from '../cache/index.js';
 import { DATABASE_FILE, type ResolvedConfig } from '../config/resolve-config.js';
 import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
 import { createProviderAdapter } from '../providers/create-provider-adapter.js';
@@ -31,7 +31,7 @@ import { withTracing } from '../telemetry/tracing-hooks.js';
 import { logAttemptError } from './attempt-error-log.js';
 import { clientErrorListener } from './client-errors.js';
 import { applyCors } from './cors.js';
-import { createGatewayHooks, type GatewayLocals, modelsFor } from './gateway-hooks.js';
+import { createGatewayHooks } from './gateway-hooks.js';
 import { sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
 import { createGatewayOpenAPIDocument } from './openapi.js';
 import { createStaticHandler, playgroundDir } from './static-files.js';
@@ -122,18 +122,10 @@ export class Gateway {
       : undefined;
     const { maxPassthroughModels: _, ...routing } = config.routing;
     this.router = new Router({
-      resolve: (model) => this.catalog.resolve(model),
-      listModels: (context) => modelsFor(this.catalog, context),
       ...routing,
       breakers: this.#breakers,
       isTracked: (deployment) => this.catalog.isKnownDeployment(deployment.id),
       onAnswered: (route) => this.catalog.prove(route),
-      ...(tracer
-        ? {
-            traceAttempt: (deployment, context) =>
-              (context.locals as GatewayLocals).span?.attempt(deployment),
-          }
-        : {}),
       onAttemptError: (event) => {
         const { deployment, error } = event;
         metrics.upstreamError({ deployment: deployment.id, provider: deployment.provider, code: error.code });
@@ -154,14 +146,13 @@ export class Gateway {
         allowRoutingFields: config.limits.allowRoutingFields,
       },
       usageAfterCut: { ms: config.limits.usageAfterCutMs, maxBytes: config.limits.usageAfterCutBytes },
+      ...(cache ? { cache: cacheStage(cache, metrics) } : {}),
     });
     this.#unfinished = unfinished;
     this.#cache = cache;
     this.#tracer = tracer;
-    const cached = cache ? withResponseCache(hooks, { cache, router: this.router, metrics }) : hooks;
     const chat = createChatServer({
-      adapters: [this.router],
-      ...(tracer ? withTracing(cached, tracer) : cached),
+      ...(tracer ? withTracing(hooks, tracer) : hooks),
       bodyLimit: config.server.bodyLimitBytes,
       responseLimit: config.server.responseLimitBytes,
       logger: toKitLogger(logger),
