@@ -32,6 +32,7 @@ import { logAttemptError } from './attempt-error-log.js';
 import { clientErrorListener } from './client-errors.js';
 import { applyCors } from './cors.js';
 import { createGatewayHooks } from './gateway-hooks.js';
+import { gatewayMessagesDoor } from './gateway-messages-door.js';
 import { sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
 import { createGatewayOpenAPIDocument } from './openapi.js';
 import { createStaticHandler, playgroundDir } from './static-files.js';
@@ -153,6 +154,7 @@ export class Gateway {
     this.#tracer = tracer;
     const chat = createChatServer({
       ...(tracer ? withTracing(hooks, tracer) : hooks),
+      doors: [gatewayMessagesDoor(this.catalog, toKitLogger(logger))],
       bodyLimit: config.server.bodyLimitBytes,
       responseLimit: config.server.responseLimitBytes,
       logger: toKitLogger(logger),

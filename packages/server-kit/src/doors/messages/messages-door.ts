@@ -45,6 +45,7 @@ export function messagesDoor(options: MessagesDoorOptions = {}): FrontDoor<Messa
   return {
     name: MESSAGES_DOOR,
     path: '/v1/messages',
+    requestIdHeader: 'request-id',
     apiKey: (header) => header('x-api-key')?.trim() || bearerToken(header('authorization')),
     decode: (body, context) => decodeMessagesRequest(body, context.header, options.servedNatively),
     encodeCompletion: (completion, native) => encodeMessagesResponse(completion, native.body.model),
