@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import Anthropic, {
+  APIError,
+  APIUserAbortError,
   AuthenticationError,
   BadRequestError,
+  InternalServerError,
   NotFoundError,
   RateLimitError,
 } from '@anthropic-ai/sdk';
@@ -274,6 +277,67 @@ describe('Anthropic SDK, errors in Anthropic shapes', () => {
     const params = { model: 'claude-sonnet-4-5', messages: [{ role: 'user' as const, content: 'hi' }] };
     await expect(scoped.messages.create({ ...params, max_tokens: 10 })).rejects.toBeInstanceOf(NotFoundError);
     await expect(scoped.messages.countTokens(params)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('Anthropic SDK, failures and stops (simulator)', () => {
+  it('stop_sequences: the answer stops before the sequence', async () => {
+    const message = await client.messages.create({
+      model: 'simulator/echo',
+      max_tokens: 100,
+      stop_sequences: ['STOP'],
+      messages: [{ role: 'user', content: 'one two STOP three' }],
+    });
+    expect(message.content).toStrictEqual([{ type: 'text', text: 'one two ' }]);
+  });
+
+  it('an upstream overload before the stream: 529 overloaded_error', async () => {
+    const error = await client.messages
+      .create({
+        model: 'simulator/echo',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: '[simulate:overloaded]' }],
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect((error as InternalServerError).status).toBe(529);
+    expect((error as InternalServerError).error).toMatchObject({ error: { type: 'overloaded_error' } });
+  });
+
+  it('a failure mid-stream: an error event the SDK raises, and a ledger row', async () => {
+    const stream = client.messages.stream({
+      model: 'simulator/echo',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: '[simulate:midstream_error] one two three four five six' }],
+    });
+    const error = await stream.finalMessage().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as APIError).error).toMatchObject({ type: 'error', error: { type: 'api_error' } });
+    const row = await eventually(() => ledgerRow(stream.request_id ?? null));
+    expect(row).toMatchObject({ route: 'messages', stream: 1 });
+    expect(row.status).not.toBe(200);
+  });
+
+  it('abort mid-stream: the SDK stops reading and the gateway records a 499', async () => {
+    const stream = client.messages.stream({
+      model: 'simulator/babble',
+      max_tokens: 4096,
+      messages: [{ role: 'user', content: '[simulate:words=2000] [simulate:tps=200] go on' }],
+    });
+    let events = 0;
+    const ended = await (async () => {
+      for await (const _ of stream) {
+        events += 1;
+        if (events === 5) stream.abort();
+      }
+    })().catch((e: unknown) => e);
+    expect(ended).toBeInstanceOf(APIUserAbortError);
+    expect(events).toBeLessThan(200);
+    const row = await eventually(() => {
+      const found = ledgerRow(stream.request_id ?? null);
+      return found?.status === 499 ? found : undefined;
+    });
+    expect(row).toMatchObject({ route: 'messages', status: 499 });
   });
 });
 
