@@ -71,7 +71,8 @@ export class MockAnthropicUpstream {
 
   /** The base URL to configure for an `anthropic` provider (ends in `/v1`). */
   get baseURL(): string {
-    return `http://127.0.0.1:${(this.#server?.address() as AddressInfo).port}/v1`;
+    if (!this.#server) throw new Error('the mock is not started');
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/v1`;
   }
 
   /** The last request to a path. */
