@@ -13,20 +13,33 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../src/config/resolve-config.js';
 import { createKey, type RunningGateway, removeDir, startGateway } from './helpers/gateway-process.js';
 import { MockAnthropicUpstream, recordedAnswer, recordedEvents } from './helpers/mock-anthropic-upstream.js';
+import { MockUpstream } from './helpers/mock-upstream.js';
 
 // Issue 17: the real Anthropic SDK against the gateway process, through the /v1/messages front
 // door: translated to the simulator, and passed through natively to a mock Anthropic upstream
 // that replays a recorded stream.
 
 let upstream: MockAnthropicUpstream;
+/** A mock OpenAI-compatible upstream: `down` answers 503, `compat` answers. */
+let compat: MockUpstream;
 let gateway: RunningGateway;
 let client: Anthropic;
 
 beforeAll(async () => {
   upstream = await new MockAnthropicUpstream().start();
+  compat = await new MockUpstream().start();
+  compat.behave('down', 'unavailable');
+  const openaiCompatible = (name: string) => ({
+    type: 'openai-compatible',
+    baseURL: compat.baseURL(name),
+    apiKey: `upstream-key-${name}-0123456789`,
+    models: ['m'],
+  });
   gateway = await startGateway({
     config: {
       providers: {
+        compat: openaiCompatible('compat'),
+        down: openaiCompatible('down'),
         anthropic: {
           type: 'anthropic',
           baseURL: upstream.baseURL,
@@ -38,7 +51,9 @@ beforeAll(async () => {
         'claude-sonnet-4-5': { deployments: ['anthropic/claude-sonnet-4-5-20250929'] },
         // Claude Code's model names mapped to another deployment: "Claude Code with any model".
         'claude-haiku-4-5': { deployments: ['simulator/thinker'] },
+        'claude-opus-4-1': { deployments: ['down/m', 'compat/m'] },
       },
+      routing: { retries: 0 },
     },
   });
   client = new Anthropic({ baseURL: gateway.url, apiKey: gateway.adminKey, maxRetries: 0 });
@@ -47,6 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.stop();
   await upstream?.close();
+  await compat?.close();
   if (gateway) removeDir(gateway.dataDir);
 });
 
@@ -182,6 +198,36 @@ describe('Anthropic SDK, translated (simulator)', () => {
       messages: [{ role: 'user', content: 'count these words please' }],
     });
     expect(counted.input_tokens).toBeGreaterThan(0);
+  });
+});
+
+describe('Anthropic SDK, translated to an OpenAI-compatible upstream (mock)', () => {
+  it('falls back past a 503, streams the answer and meters it under the door', async () => {
+    const stream = client.messages.stream({
+      model: 'claude-opus-4-1',
+      max_tokens: 100,
+      system: 'Be terse.',
+      messages: [{ role: 'user', content: 'Hello' }],
+    });
+    const message = await stream.finalMessage();
+    expect(message.content).toStrictEqual([{ type: 'text', text: 'answer from compat' }]);
+    expect(message.usage).toMatchObject({ input_tokens: 5, output_tokens: 3 });
+    expect(compat.last('compat').lastBody).toMatchObject({
+      model: 'm',
+      stream: true,
+      max_tokens: 100,
+      messages: [
+        { role: 'system', content: 'Be terse.' },
+        { role: 'user', content: 'Hello' },
+      ],
+    });
+    const row = await eventually(() => ledgerRow(stream.request_id ?? null));
+    expect(row).toMatchObject({
+      route: 'messages',
+      deployment: 'compat/m',
+      prompt_tokens: 5,
+      completion_tokens: 3,
+    });
   });
 });
 
@@ -348,6 +394,8 @@ describe('native passthrough to an Anthropic deployment (mock upstream replaying
     stream: true,
     system: [{ type: 'text', text: 'Be terse.', cache_control: { type: 'ephemeral' } }],
     thinking: { type: 'enabled', budget_tokens: 1024 },
+    // No place in the canonical request: forwarded, since every deployment passes through.
+    context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
     messages: [
       { role: 'user', content: 'Multiply 185 by 5.' },
       {
