@@ -54,6 +54,7 @@ beforeAll(async () => {
         'claude-opus-4-1': { deployments: ['down/m', 'compat/m'] },
       },
       routing: { retries: 0 },
+      cache: { enabled: true, onlyDeterministic: true },
     },
   });
   client = new Anthropic({ baseURL: gateway.url, apiKey: gateway.adminKey, maxRetries: 0 });
@@ -463,6 +464,17 @@ describe('native passthrough to an Anthropic deployment (mock upstream replaying
     ]);
     expect(message.stop_reason).toBe('end_turn');
     expect(message.usage).toMatchObject({ input_tokens: 69, output_tokens: 53 });
+  });
+
+  it('a cached passthrough answer is replayed translated, signature kept', async () => {
+    const params = { ...body, temperature: 0 } as Anthropic.MessageStreamParams;
+    const first = await client.messages.stream(params).finalMessage();
+    const sent = upstream.requests.length;
+    const second = await client.messages.stream(params).finalMessage();
+    expect(upstream.requests.length).toBe(sent);
+    expect(second.content).toStrictEqual(first.content);
+    expect(second.stop_reason).toBe('end_turn');
+    expect(second.usage).toMatchObject({ input_tokens: 69, output_tokens: 53 });
   });
 
   it('non-stream: the upstream body as sent, and cache reads and writes recorded in the ledger', async () => {
