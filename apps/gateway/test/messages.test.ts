@@ -193,12 +193,11 @@ describe('Anthropic SDK, translated (simulator)', () => {
     expect(message.content).toStrictEqual([{ type: 'text', text: 'beta hello' }]);
   });
 
-  it('count_tokens: the estimate elsewhere than Anthropic', async () => {
-    const counted = await client.messages.countTokens({
-      model: 'simulator/echo',
-      messages: [{ role: 'user', content: 'count these words please' }],
-    });
-    expect(counted.input_tokens).toBeGreaterThan(0);
+  it("count_tokens: the simulator's own tokenizer, the same count as the answer's usage", async () => {
+    const messages = [{ role: 'user' as const, content: 'count these words please' }];
+    const counted = await client.messages.countTokens({ model: 'simulator/echo', messages });
+    const answered = await client.messages.create({ model: 'simulator/echo', max_tokens: 10, messages });
+    expect(counted.input_tokens).toBe(answered.usage.input_tokens);
   });
 });
 
@@ -229,6 +228,17 @@ describe('Anthropic SDK, translated to an OpenAI-compatible upstream (mock)', ()
       prompt_tokens: 5,
       completion_tokens: 3,
     });
+  });
+});
+
+describe('count_tokens where the upstream cannot count', () => {
+  it('is the gateway estimate (about four characters per token)', async () => {
+    const counted = await client.messages.countTokens({
+      model: 'claude-opus-4-1',
+      messages: [{ role: 'user', content: 'x'.repeat(400) }],
+    });
+    // 400 characters / 4, plus 4 tokens of framing for the one message.
+    expect(counted).toStrictEqual({ input_tokens: 104 });
   });
 });
 

@@ -12,7 +12,7 @@ import { mayUse } from './gateway-hooks.js';
 /**
  * `POST /v1/messages/count_tokens` for the gateway: the model is resolved like a completion's
  * (aliases, key scopes: a model the key may not use is a 404); when the route's first deployment
- * can count natively (Anthropic), its upstream counts; elsewhere the answer is the gateway's
+ * can count (`ChatAdapter.countTokens`: Anthropic, the simulator), it counts; elsewhere the answer is the gateway's
  * estimate (about four characters per token, the same one rate limits reserve with).
  */
 export function countMessagesTokens(catalog: ModelCatalog, logger: Logger): CountMessagesTokens {
