@@ -113,6 +113,8 @@ describe('zero-config start (a real process)', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
         '/v1/chat/completions',
+        '/v1/messages',
+        '/v1/messages/count_tokens',
         '/v1/models',
         '/admin/keys',
         '/v1/usage',

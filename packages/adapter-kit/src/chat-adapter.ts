@@ -50,6 +50,12 @@ export interface AdapterCapabilities {
   readonly stop?: boolean;
   /** Same request, same answer: lets the kit compare the accumulated stream with the whole answer. */
   readonly deterministic?: boolean;
+  /**
+   * Front doors (`'messages'`) whose wire protocol this adapter speaks natively: it passes their
+   * requests through (see `AdapterContext.frontDoor`), so fields the canonical request cannot
+   * carry may reach it.
+   */
+  readonly nativeDoors?: readonly string[];
 }
 
 /**
@@ -91,4 +97,9 @@ export interface ChatAdapter {
   listModels(context: ListModelsContext): Promise<Model[]>;
   complete?(request: ChatCompletionRequest, context: AdapterContext): Promise<ChatCompletion>;
   stream?(request: ChatCompletionRequest, context: AdapterContext): AsyncIterable<ChatCompletionChunk>;
+  /**
+   * Counts the input tokens of `request` as the upstream would (Anthropic's `count_tokens`).
+   * Optional: a server without it estimates. Like `complete`, it may read `context.frontDoor`.
+   */
+  countTokens?(request: ChatCompletionRequest, context: AdapterContext): Promise<number>;
 }

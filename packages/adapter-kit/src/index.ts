@@ -18,12 +18,22 @@ export { ITERATION_DONE } from './iteration-done.js';
 export { type LazyStreamSource, lazyStream, type Opened, openedStream } from './lazy-stream.js';
 export { type LoadApiKeyOptions, loadApiKey } from './load-api-key.js';
 export { lowerCaseHeaders } from './lower-case-headers.js';
+export { MESSAGES_DOOR, type MessagesDoorNative, messagesDoorNative } from './messages-door-native.js';
+export {
+  NATIVE_ANSWER,
+  type NativeSSEFrame,
+  nativeBodyOf,
+  nativeFramesOf,
+  withNativeBody,
+  withNativeFrames,
+} from './native-answer.js';
 export { readLimitedBytes } from './read-limited-bytes.js';
 export {
   DEFAULT_MAX_RESPONSE_BYTES,
   type ReadLimitedTextOptions,
   readLimitedText,
 } from './read-limited-text.js';
+export { ANTHROPIC_REASONING_FORMAT, type ReasoningDetail } from './reasoning-details.js';
 export { REDACTED_CREDENTIAL, redactCredentials } from './redact-credentials.js';
 export {
   METADATA_ONLY_FIELDS,

@@ -82,6 +82,11 @@ export interface FrontDoor<Native = unknown> {
   readonly name: string;
   /** The path of its completion route (POST); a query string is ignored. */
   readonly path: string;
+  /**
+   * A header that repeats the request id on every answer of this door, for clients that read it
+   * there rather than from `x-request-id` (Anthropic's SDK reads `request-id`).
+   */
+  readonly requestIdHeader?: string;
   /** The caller's key from the request headers; by default the `Authorization: Bearer` token. */
   apiKey?(header: (name: string) => string | undefined): string | null;
   /** Validates and converts a parsed JSON body. Throw a `ProtocolError` naming the field to refuse. */

@@ -26,6 +26,13 @@ export {
   readLimitedText,
 } from './deprecated-adapter-exports.js';
 export { chatCompletionsDoor } from './doors/chat-completions/chat-completions-door.js';
+export {
+  type CountMessagesTokens,
+  type CountMessagesTokensCall,
+  MESSAGES_DOOR,
+  type MessagesDoorOptions,
+  messagesDoor,
+} from './doors/messages/index.js';
 export type {
   DecodedRequest,
   DoorContext,

@@ -96,6 +96,7 @@ export class RequestState<Vars extends Locals = Locals> implements ChatRequestCo
       : bearerToken(init.header('authorization'));
     this.locals = init.options.createLocals?.() ?? ({} as Vars);
     this.headers = { 'x-request-id': init.requestId };
+    if (init.door?.requestIdHeader) this.headers[init.door.requestIdHeader] = init.requestId;
     this.logger = childLogger(init.logger, { request_id: init.requestId });
     this.#options = init.options;
     const clientSignal = init.clientSignal;

@@ -1,5 +1,6 @@
 import { createOpenAPIDocument, type OpenAPIDocument } from '@switchyard/protocol';
 import { ACCOUNTING_OPENAPI_COMPONENTS, ACCOUNTING_OPENAPI_PATHS } from '../admin/openapi-paths.js';
+import { messagesOpenAPIPaths } from './messages-openapi.js';
 
 const text = (description: string, type = 'text/plain') => ({
   description,
@@ -43,12 +44,17 @@ export function createGatewayOpenAPIDocument(): OpenAPIDocument {
     title: 'Switchyard gateway',
     description:
       'The chat-completions protocol with keys, limits, budgets and a usage ledger. Responses carry `x-request-id`, `x-switchyard-deployment` (which upstream served the request) and `x-switchyard-overhead-ms` (time the gateway itself added).',
-    paths: { ...(ACCOUNTING_OPENAPI_PATHS as Record<string, Record<string, unknown>>), ...OPERATIONAL_PATHS },
+    paths: {
+      ...messagesOpenAPIPaths(),
+      ...(ACCOUNTING_OPENAPI_PATHS as Record<string, Record<string, unknown>>),
+      ...OPERATIONAL_PATHS,
+    },
   });
   const components = document.components as Record<string, Record<string, unknown>>;
   components.securitySchemes = {
     ...components.securitySchemes,
     ...ACCOUNTING_OPENAPI_COMPONENTS.securitySchemes,
+    anthropicApiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
   };
   return document;
 }

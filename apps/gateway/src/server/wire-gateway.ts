@@ -14,6 +14,7 @@ import { SharedBreakers } from '../routing/shared-breakers.js';
 import type { RequestTracer } from '../telemetry/request-tracer.js';
 import { logAttemptError } from './attempt-error-log.js';
 import { createGatewayHooks } from './gateway-hooks.js';
+import { gatewayMessagesDoor } from './gateway-messages-door.js';
 import { gatewayRoutes } from './gateway-routes.js';
 import { sendError } from './node-web-bridge.js';
 import { routeTable } from './route-table.js';
@@ -166,6 +167,7 @@ function createProtocolServer(
   });
   const chat = createChatServer({
     ...(tracer ? withTracing(hooks, tracer) : hooks),
+    doors: [gatewayMessagesDoor(catalog, toKitLogger(logger))],
     bodyLimit: config.server.bodyLimitBytes,
     responseLimit: config.server.responseLimitBytes,
     logger: toKitLogger(logger),

@@ -3,10 +3,16 @@ import {
   type ChatAdapter,
   createUpstreamClient,
   loadApiKey,
+  MESSAGES_DOOR,
+  type MessagesDoorNative,
+  messagesDoorNative,
+  type NativeSSEFrame,
   readJson,
   staticModels,
   type TimeoutSetting,
   type UpstreamResponse,
+  withNativeBody,
+  withNativeFrames,
 } from '@switchyard/adapter-kit';
 import {
   type ChatCompletion,
@@ -81,6 +87,7 @@ const CAPABILITIES: AdapterCapabilities = {
   multipleChoices: false,
   stop: true,
   deterministic: false,
+  nativeDoors: [MESSAGES_DOOR],
 };
 
 const ModelsPageSchema = z.looseObject({
@@ -122,11 +129,12 @@ export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}):
       }),
   });
 
-  const headers = (requestId: string | undefined): Record<string, string> => ({
+  const headers = (requestId: string | undefined, beta?: string): Record<string, string> => ({
     accept: 'application/json',
     'content-type': 'application/json',
     'anthropic-version': settings.anthropicVersion ?? DEFAULT_VERSION,
     ...settings.headers,
+    ...anthropicBeta(settings.headers, beta),
     ...(requestId ? { 'x-request-id': requestId } : {}),
     'x-api-key': loadApiKey({
       apiKey: settings.apiKey,
@@ -137,13 +145,14 @@ export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}):
   });
 
   const postMessages = (
-    body: AnthropicMessagesRequest,
+    body: AnthropicMessagesRequest | MessagesDoorNative['body'],
     context: { signal: AbortSignal; deadline: number | undefined; requestId: string },
+    beta?: string,
   ): Promise<UpstreamResponse> =>
     http.send({
       path: '/messages',
       method: 'POST',
-      headers: headers(context.requestId),
+      headers: headers(context.requestId, beta),
       body: JSON.stringify(body),
       signal: context.signal,
       deadline: context.deadline,
@@ -185,44 +194,132 @@ export function createAnthropicAdapter(settings: AnthropicAdapterSettings = {}):
     },
 
     async complete(request, context): Promise<ChatCompletion> {
-      const converted = convert(request);
-      context.logger.debug('anthropic request', { model: request.model, stream: false });
-      const upstream = await postMessages(converted.body, context);
+      const native = messagesDoorNative(context);
+      const converted = native ? undefined : convert(request);
+      context.logger.debug('anthropic request', { model: request.model, stream: false, native: !!native });
+      const upstream = native
+        ? await postMessages(passthroughBody(native, request.model, false), context, native.anthropicBeta)
+        : await postMessages((converted as ConvertedRequest).body, context);
       const requestId = upstream.headers.get('request-id');
-      const parsed = AnthropicResponseSchema.safeParse(
-        await readJson(upstream, { source: http.source, requestId }),
-      );
+      const raw = await readJson(upstream, { source: http.source, requestId });
+      const parsed = AnthropicResponseSchema.safeParse(raw);
       if (!parsed.success) throw badResponse('Anthropic sent a message this adapter cannot read.', requestId);
       context.logger.debug('anthropic response', { upstreamRequestId: requestId });
-      return convertAnthropicResponse(parsed.data, { jsonTool: converted.jsonTool, created: nowSeconds() });
+      const completion = convertAnthropicResponse(parsed.data, {
+        jsonTool: converted?.jsonTool ?? false,
+        created: nowSeconds(),
+      });
+      return native ? withNativeBody(completion, MESSAGES_DOOR, raw) : completion;
+    },
+
+    async countTokens(request, context): Promise<number> {
+      const native = messagesDoorNative(context);
+      const body = countTokensBody(native ? { ...native.body, model: request.model } : convert(request).body);
+      const upstream = await http.send({
+        path: '/messages/count_tokens',
+        method: 'POST',
+        headers: headers(context.requestId, native?.anthropicBeta),
+        body: JSON.stringify(body),
+        signal: context.signal,
+        deadline: context.deadline,
+        requestId: context.requestId,
+      });
+      const requestId = upstream.headers.get('request-id');
+      const counted = CountTokensSchema.safeParse(
+        await readJson(upstream, { source: http.source, requestId }),
+      );
+      if (!counted.success)
+        throw badResponse('Anthropic sent a token count this adapter cannot read.', requestId);
+      return counted.data.input_tokens;
     },
 
     async *stream(request, context): AsyncGenerator<ChatCompletionChunk, void, undefined> {
-      const converted = convert(request);
-      context.logger.debug('anthropic request', { model: request.model, stream: true });
-      const upstream = await postMessages({ ...converted.body, stream: true }, context);
+      const native = messagesDoorNative(context);
+      const converted = native ? undefined : convert(request);
+      context.logger.debug('anthropic request', { model: request.model, stream: true, native: !!native });
+      const upstream = native
+        ? await postMessages(passthroughBody(native, request.model, true), context, native.anthropicBeta)
+        : await postMessages({ ...(converted as ConvertedRequest).body, stream: true }, context);
       const requestId = upstream.headers.get('request-id');
       const converter = new AnthropicStreamConverter({
         model: request.model,
         created: nowSeconds(),
-        jsonTool: converted.jsonTool,
+        jsonTool: converted?.jsonTool ?? false,
         requestId,
       });
+      // Passthrough: every upstream frame rides, in order, on the next chunk yielded.
+      let frames: NativeSSEFrame[] = [];
+      const carry = (chunks: ChatCompletionChunk[]): ChatCompletionChunk[] => {
+        const first = chunks[0];
+        if (!native || !first || frames.length === 0) return chunks;
+        withNativeFrames(first, MESSAGES_DOOR, frames);
+        frames = [];
+        return chunks;
+      };
       try {
-        for await (const { data } of readSSEMessages(upstream.body(), {
+        for await (const { event, data } of readSSEMessages(upstream.body(), {
           maxEventSize: http.maxResponseBytes,
         })) {
-          for (const chunk of converter.pushData(data)) yield chunk;
+          if (native) frames.push({ event, data });
+          yield* carry(converter.pushData(data));
         }
       } catch (error) {
         throw withStreamStarted(error, converter.hasStarted);
       } finally {
         upstream.close();
       }
-      for (const chunk of converter.end()) yield chunk;
+      yield* carry(converter.end());
       context.logger.debug('anthropic stream finished', { upstreamRequestId: requestId });
     },
   };
+}
+
+const CountTokensSchema = z.looseObject({ input_tokens: z.number() });
+
+/** Fields of a Messages request that `count_tokens` refuses (they do not change the input). */
+const NOT_COUNTED = [
+  'max_tokens',
+  'stream',
+  'temperature',
+  'top_p',
+  'top_k',
+  'stop_sequences',
+  'metadata',
+  'service_tier',
+];
+
+function countTokensBody(body: object): Record<string, unknown> {
+  const counted: Record<string, unknown> = { ...body };
+  for (const field of NOT_COUNTED) delete counted[field];
+  return counted;
+}
+
+type ConvertedRequest = ReturnType<typeof convertToAnthropicRequest>;
+
+/**
+ * The client's own Messages body for a native passthrough: every block, `cache_control` and
+ * signature as sent; only the model (the deployment's) and `stream` (the call's mode) are ours.
+ */
+function passthroughBody(
+  native: MessagesDoorNative,
+  model: string,
+  stream: boolean,
+): MessagesDoorNative['body'] {
+  const { stream: _, ...body } = native.body;
+  return stream ? { ...body, model, stream: true } : { ...body, model };
+}
+
+/** The client's `anthropic-beta` added to the configured one (both are comma-separated lists). */
+function anthropicBeta(
+  configured: Record<string, string> | undefined,
+  beta: string | undefined,
+): Record<string, string> {
+  if (!beta) return {};
+  const own = Object.entries(configured ?? {}).find(([name]) => name.toLowerCase() === 'anthropic-beta')?.[1];
+  const names = new Set(
+    [...(own ?? '').split(','), ...beta.split(',')].map((name) => name.trim()).filter(Boolean),
+  );
+  return { 'anthropic-beta': [...names].join(',') };
 }
 
 function withStreamStarted(error: unknown, streamStarted: boolean): unknown {

@@ -1,3 +1,4 @@
+import type { ReasoningDetail } from '@switchyard/adapter-kit';
 import {
   type ChatCompletionChunk,
   type ChunkDelta,
@@ -13,7 +14,7 @@ import { anthropicStreamError } from './anthropic-error.js';
 import { convertAnthropicUsage, mergeAnthropicUsage } from './convert-anthropic-usage.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 import { JSON_TOOL_NAME } from './prepare-anthropic-tools.js';
-import { type ReasoningDetail, reasoningDetailFromBlock } from './reasoning-details.js';
+import { reasoningDetailFromBlock } from './reasoning-details.js';
 
 const KNOWN_EVENTS = new Set([
   'message_start',

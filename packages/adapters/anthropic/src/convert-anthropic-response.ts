@@ -1,9 +1,10 @@
+import type { ReasoningDetail } from '@switchyard/adapter-kit';
 import type { AssistantMessage, ChatCompletion, ToolCall } from '@switchyard/protocol';
 import type { AnthropicResponse } from './anthropic-api-types.js';
 import { convertAnthropicUsage } from './convert-anthropic-usage.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
 import { JSON_TOOL_NAME } from './prepare-anthropic-tools.js';
-import { type ReasoningDetail, reasoningDetailFromBlock } from './reasoning-details.js';
+import { reasoningDetailFromBlock } from './reasoning-details.js';
 
 /**
  * Converts a non-stream Messages response into a chat completion: text blocks are joined into

@@ -114,6 +114,24 @@ describe('usage and limits', () => {
     );
   });
 
+  it('countTokens gives exactly the prompt_tokens an answer reports', async () => {
+    const request = {
+      model: 'simulator/echo',
+      messages: [{ role: 'user' as const, content: 'count me, 敏捷的棕色狐狸' }],
+    };
+    const completion = await complete(request);
+    const context = {
+      requestId: 'r',
+      signal: new AbortController().signal,
+      deadline: undefined,
+      logger: console,
+      locals: {},
+    };
+    expect(await createSimulatorAdapter().countTokens?.(request, context)).toBe(
+      completion.usage?.prompt_tokens,
+    );
+  });
+
   it('cuts an echo at 4,096 tokens, like the output limit of a model', async () => {
     const completion = await complete(say('one two three four five six seven eight '.repeat(700)));
     expect(completion.choices[0]?.finish_reason).toBe('length');

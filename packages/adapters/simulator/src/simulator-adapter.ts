@@ -213,5 +213,9 @@ export function createSimulatorAdapter(options: SimulatorOptions = {}): ChatAdap
     },
     stream,
     complete,
+    /** Exactly the `prompt_tokens` an answer would report (the same tokenizer and framing). */
+    async countTokens(request, context): Promise<number> {
+      return countPromptTokens(request, await getTokenizer(), context.signal);
+    },
   };
 }

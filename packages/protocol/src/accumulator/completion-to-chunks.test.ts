@@ -63,6 +63,37 @@ describe('completionToChunks', () => {
     ]);
   });
 
+  it('puts vendor fields (signed reasoning_details) after the reasoning and before the text', () => {
+    const details = [
+      { type: 'reasoning.text', text: 'T', signature: 'sig', format: 'anthropic-claude-v1', index: 0 },
+    ];
+    const chunks = completionToChunks({
+      id: 'c',
+      object: 'chat.completion',
+      created: 0,
+      model: 'm',
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: 'Hi',
+            reasoning_content: 'T',
+            reasoning_details: details,
+          } as never,
+          finish_reason: 'stop',
+        },
+      ],
+    });
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta)).toStrictEqual([
+      { role: 'assistant', content: '' },
+      { reasoning_content: 'T' },
+      { reasoning_details: details },
+      { content: 'Hi' },
+      {},
+    ]);
+  });
+
   it('starts a tool-only turn with content: null and leaves usage out unless asked', () => {
     const chunks = completionToChunks({
       ...base,

@@ -19,7 +19,7 @@ export interface CompletionToChunksOptions {
 /**
  * The chunks a streaming client would have received for a completion, in the order OpenAI sends
  * them, one choice after the other: a role chunk (`content: ""`, or `null` when the message's
- * content is null), reasoning, content, refusal, each tool call (identity once, then its arguments), a
+ * content is null), reasoning, vendor fields, content, refusal, each tool call (identity once, then its arguments), a
  * finish chunk per choice, and, with `includeUsage`, the usage chunk. Logprobs ride on the role
  * chunk. Lets a server answer a stream request from a non-stream upstream.
  */
@@ -67,10 +67,13 @@ function choiceDeltas(choice: ChatCompletionChoice): ChunkDelta[] {
   const deltas: ChunkDelta[] = [{ role: message.role, content: typeof content === 'string' ? '' : null }];
   const reasoning = message.reasoning_content ?? message.reasoning;
   if (typeof reasoning === 'string') deltas.push({ reasoning_content: reasoning });
-  if (typeof content === 'string' && content !== '') deltas.push({ content });
-  if (typeof message.refusal === 'string') deltas.push({ refusal: message.refusal });
+  // Vendor fields (Anthropic's signed `reasoning_details`) right after the reasoning they sign and
+  // before the text, as Anthropic streams them: a client that opens a block per kind keeps the
+  // signature on the thinking block.
   const vendor = vendorFields(message as Record<string, unknown>, KNOWN_DELTA_KEYS);
   if (vendor) deltas.push(vendor as ChunkDelta);
+  if (typeof content === 'string' && content !== '') deltas.push({ content });
+  if (typeof message.refusal === 'string') deltas.push({ refusal: message.refusal });
   const toolCalls = message.tool_calls ?? [];
   for (let index = 0; index < toolCalls.length; index++) {
     const call = toolCalls[index]!;

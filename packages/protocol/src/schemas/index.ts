@@ -49,4 +49,5 @@ export {
   safeParseChatCompletionRequest,
 } from './parse-chat-completion-request.js';
 export type { JsonSchemaObject } from './request-fields.js';
+export type { SafeParseResult } from './safe-parse-request.js';
 export { type Usage, UsageSchema } from './usage-schema.js';

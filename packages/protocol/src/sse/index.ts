@@ -7,6 +7,7 @@ export {
   encodeChunk,
   encodeComment,
   encodeErrorEvent,
+  encodeEvent,
   SSE_DONE,
   SSE_HEADERS,
   withSourceJson,

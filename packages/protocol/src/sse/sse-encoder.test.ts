@@ -8,6 +8,7 @@ import {
   encodeChunk,
   encodeComment,
   encodeErrorEvent,
+  encodeEvent,
   SSE_DONE,
   SSE_HEADERS,
   withSourceJson,
@@ -143,5 +144,14 @@ describe('createSSEEncoderStream', () => {
     const error = new ProtocolError({ message: 'Upstream failed', code: 'upstream_error' });
     const text = await run([chunk('a'), error, chunk('dropped')]);
     expect(text).toBe(encodeChunk(chunk('a')) + encodeErrorEvent(error));
+  });
+});
+
+describe('encodeEvent', () => {
+  it('names the event and splits multi-line data; a line break cannot inject a field', () => {
+    expect(encodeEvent('message_stop', '{"type":"message_stop"}')).toBe(
+      'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+    );
+    expect(encodeEvent('ping\ndata: x', 'a\nb')).toBe('event: pingdata: x\ndata: a\ndata: b\n\n');
   });
 });

@@ -78,6 +78,17 @@ export function encodeComment(text: string): string {
 const LINE_BREAK = /\r\n|\r|\n/;
 
 /**
+ * A named SSE event: `event: <name>\ndata: <data>\n\n`, for protocols that name their events
+ * (Anthropic Messages, OpenAI Responses). Line breaks are removed from `name`, so it cannot inject
+ * a field; each line of `data` becomes its own `data:` line, which clients join back with `\n`.
+ */
+export function encodeEvent(name: string, data: string): string {
+  let out = `event: ${name.replace(/[\r\n]/g, '')}\n`;
+  for (const line of data.split(LINE_BREAK)) out += `data: ${line}\n`;
+  return `${out}\n`;
+}
+
+/**
  * A stream error as the event openai-compatible clients expect after the 200 status:
  * `data: {"error":{message,type,param,code}}\n\n`, without an `event:` line. Send it last,
  * without `[DONE]`, then close.

@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import { ErrorCode } from '../errors/error-codes.js';
+import { BadRequestError } from '../errors/protocol-error.js';
+import { formatZodIssue } from './format-zod-issue.js';
+
+/** The outcome of validating a request body: the parsed value or a `BadRequestError` naming the field. */
+export type SafeParseResult<T> = { success: true; data: T } | { success: false; error: BadRequestError };
+
+/**
+ * Turns a failed zod parse into a `BadRequestError` (code `invalid_request`) whose `param` is the
+ * wire path of the first problem. Parse with `{ reportInput: true }` so messages can quote values.
+ */
+export function badRequestFromZodError(error: z.ZodError): BadRequestError {
+  const first = error.issues[0];
+  const { param, message } = first
+    ? formatZodIssue(first)
+    : { param: null, message: 'Request body is invalid' };
+  return new BadRequestError({ message, code: ErrorCode.invalidRequest, param });
+}
+
+/**
+ * Validates a request body against `schema` without throwing, whatever the input (hostile values
+ * included). `what` names the request in the message for a body that cannot even be read.
+ */
+export function safeParseRequest<T>(schema: z.ZodType, body: unknown, what: string): SafeParseResult<T> {
+  try {
+    const result = schema.safeParse(body);
+    if (result.success) return { success: true, data: result.data as T };
+    // Parsed again for the message only: zod's `reportInput` doubles the cost of every valid body.
+    const reported = schema.safeParse(body, { reportInput: true });
+    return { success: false, error: badRequestFromZodError(reported.error ?? result.error) };
+  } catch (cause) {
+    // Hostile inputs (throwing getters, proxies) must still become a protocol error.
+    return {
+      success: false,
+      error: new BadRequestError({
+        message: `Request body could not be read as ${what}`,
+        code: ErrorCode.invalidRequest,
+        cause,
+      }),
+    };
+  }
+}
