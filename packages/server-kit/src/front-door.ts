@@ -82,7 +82,11 @@ export interface FrontDoor<Native = unknown> {
   /** Validates and converts a parsed JSON body. Throw a `ProtocolError` naming the field to refuse. */
   decode(body: unknown, context: DoorContext): DecodedRequest<Native> | Promise<DecodedRequest<Native>>;
   /** The door's JSON body for a complete answer. */
-  encodeCompletion(completion: ChatCompletion, native: Native, context: DoorContext): unknown | Promise<unknown>;
+  encodeCompletion(
+    completion: ChatCompletion,
+    native: Native,
+    context: DoorContext,
+  ): unknown | Promise<unknown>;
   /** A fresh encoder for one streamed answer. */
   streamEncoder(native: Native, context: DoorContext): StreamEncoder;
   /** The error as this door's clients expect it: status and JSON body. */

@@ -24,6 +24,16 @@ export {
   type ReadLimitedTextOptions,
   readLimitedText,
 } from './deprecated-adapter-exports.js';
+export {
+  createMemoryResponseStore,
+  DEFAULT_RESPONSE_RETENTION_MS,
+  type MemoryResponseStoreOptions,
+  type ResponseStore,
+  type ResponsesDoorOptions,
+  type ResponsesNative,
+  responsesDoor,
+  type StoredResponse,
+} from './doors/responses/index.js';
 export { modelNotFoundError } from './model-not-found.js';
 export { createNodeHandler, type NodeHandlerOptions } from './node/node-handler.js';
 export { DEFAULT_BODY_LIMIT } from './read-json-body.js';

@@ -54,6 +54,8 @@ export const ResponseUsageSchema = z.looseObject({
   output_tokens: z.number(),
   output_tokens_details: z.looseObject({ reasoning_tokens: z.number().nullish() }).nullish(),
   total_tokens: z.number(),
+  /** The request's price in USD, when the server reports it (as in chat-completions usage). */
+  cost: z.number().nullish(),
 });
 
 /** `status` of a response. */
@@ -80,6 +82,22 @@ export const ResponseObjectSchema = z.looseObject({
   usage: ResponseUsageSchema.nullish(),
   previous_response_id: z.string().nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),
+  completed_at: z.number().nullish(),
+  background: z.boolean().nullish(),
+  max_output_tokens: z.number().nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  reasoning: z.looseObject({ effort: z.string().nullish(), summary: z.string().nullish() }).nullish(),
+  store: z.boolean().nullish(),
+  temperature: z.number().nullish(),
+  top_p: z.number().nullish(),
+  text: z
+    .looseObject({ format: z.looseObject({ type: z.string() }).nullish(), verbosity: z.string().nullish() })
+    .nullish(),
+  tool_choice: z.union([z.string(), z.looseObject({ type: z.string() })]).nullish(),
+  tools: z.array(z.looseObject({ type: z.string() })).nullish(),
+  truncation: z.string().nullish(),
+  user: z.string().nullish(),
+  service_tier: z.string().nullish(),
 });
 
 /** One item of a response's output. */
