@@ -37,8 +37,11 @@ export interface DecodedRequest<Native> {
 export interface StreamEncoder {
   start(): string;
   chunk(chunk: ChatCompletionChunk): string;
-  /** `usage` is the final usage (after `transformUsage`), undefined when the upstream gave none. */
-  end(usage: Usage | undefined): string | Promise<string>;
+  /**
+   * `usage` is the final usage (after `transformUsage`), undefined when the upstream gave none;
+   * `usageChunk` the canonical chunk that carried it (its id, model, created…).
+   */
+  end(usage: Usage | undefined, usageChunk: ChatCompletionChunk | undefined): string | Promise<string>;
   error(error: ProtocolError): string;
 }
 
@@ -54,6 +57,8 @@ export interface DoorRouteAnswer {
  * (counting tokens, reading a stored response, embeddings).
  */
 export interface DoorRoute {
+  /** Stable name, reported as the request's `route` (logs, ledger rows, metrics): `'messages.count_tokens'`. */
+  readonly name: string;
   readonly method: 'GET' | 'POST' | 'DELETE';
   /** The route's parameters when `path` (query string removed) is this route's, else undefined. */
   match(path: string): Readonly<Record<string, string>> | undefined;
