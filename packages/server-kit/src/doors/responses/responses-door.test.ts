@@ -7,7 +7,6 @@ import {
   ProtocolError,
   type ResponseObject,
   ResponseStreamEventSchema,
-  type Usage,
 } from '@switchyard/protocol';
 import { ResponseStream } from 'openai/lib/responses/ResponseStream';
 import { describe, expect, it } from 'vitest';
@@ -55,14 +54,14 @@ async function encodeStream(chunks: readonly ChatCompletionChunk[], body: Record
   const door = newDoor();
   const { native } = await door.decode({ model: 'm', input: 'Hi', stream: true, ...body }, alice);
   const encoder = door.streamEncoder(native, alice);
-  let usage: Usage | undefined;
+  let usageChunk: ChatCompletionChunk | undefined;
   let sse = encoder.start();
   for (const chunk of chunks) {
-    if (chunk.usage) usage = chunk.usage;
+    if (chunk.usage) usageChunk = chunk;
     const { usage: _usage, ...rest } = chunk;
     sse += encoder.chunk(rest);
   }
-  sse += await encoder.end(usage);
+  sse += await encoder.end(usageChunk?.usage ?? undefined, usageChunk);
   return { sse, door, id: native.id };
 }
 

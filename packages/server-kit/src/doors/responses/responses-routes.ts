@@ -37,6 +37,7 @@ function listed(item: ResponseInputItem): ResponseInputItem {
 export function responsesRoutes(deps: DecodeDeps): DoorRoute[] {
   return [
     {
+      name: 'responses.retrieve',
       method: 'GET',
       match: matcher(ONE),
       async handle({ context, params }) {
@@ -45,6 +46,7 @@ export function responsesRoutes(deps: DecodeDeps): DoorRoute[] {
       },
     },
     {
+      name: 'responses.delete',
       method: 'DELETE',
       match: matcher(ONE),
       async handle({ context, params }) {
@@ -55,6 +57,7 @@ export function responsesRoutes(deps: DecodeDeps): DoorRoute[] {
       },
     },
     {
+      name: 'responses.input_items',
       method: 'GET',
       match: matcher(INPUT_ITEMS),
       async handle({ context, params }) {
