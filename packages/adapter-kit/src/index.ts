@@ -6,6 +6,7 @@ export type {
   ListModelsContext,
   Logger,
 } from './chat-adapter.js';
+export { encodeEmbedding } from './encode-embedding.js';
 export { ITERATION_DONE } from './iteration-done.js';
 export { type LoadApiKeyOptions, loadApiKey } from './load-api-key.js';
 export { lowerCaseHeaders } from './lower-case-headers.js';
