@@ -34,6 +34,7 @@ export {
   responsesDoor,
   type StoredResponse,
 } from './doors/responses/index.js';
+export { retryHeaders } from './error-response.js';
 export { modelNotFoundError } from './model-not-found.js';
 export { createNodeHandler, type NodeHandlerOptions } from './node/node-handler.js';
 export { DEFAULT_BODY_LIMIT } from './read-json-body.js';

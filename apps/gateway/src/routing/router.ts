@@ -4,6 +4,8 @@ import {
   type ChatCompletionChunk,
   type ChatCompletionRequest,
   completionToChunks,
+  type EmbeddingRequest,
+  type EmbeddingResponse,
   ErrorCode,
   type Model,
   type ProtocolError,
@@ -20,6 +22,7 @@ import { Attempt } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { type Breaker, type BreakerRegistry, type BreakerState, localBreakers } from './circuit-breaker.js';
 import type { Deployment, Route } from './deployment.js';
+import { notAnEmbeddingModel } from './not-an-embedding-model.js';
 import { RoutedStream } from './routed-stream.js';
 import { orderDeployments } from './strategies.js';
 
@@ -217,6 +220,18 @@ export class Router implements ChatAdapter {
     return stream;
   }
 
+  /** Embeddings, routed like a completion: fallback, retries and breakers alike. */
+  async embed(request: EmbeddingRequest, context: AdapterContext): Promise<EmbeddingResponse> {
+    const opened = await this.#open(request, context, 'complete', (attempt, upstream) => {
+      const { adapter } = attempt.deployment;
+      if (!adapter.embed) throw notAnEmbeddingModel(request.model, attempt.deployment);
+      return attempt.guard(adapter.embed(upstream, attempt.context));
+    });
+    opened.attempt.dispose();
+    opened.health.inFlight -= 1;
+    return opened.value;
+  }
+
   async #completeOnce(attempt: Attempt, request: ChatCompletionRequest): Promise<ChatCompletion> {
     const { adapter } = attempt.deployment;
     if (adapter.complete) return attempt.guard(adapter.complete(request, attempt.context));
@@ -296,11 +311,11 @@ export class Router implements ChatAdapter {
    * then up to `retries` more among those whose error was retryable, after a backoff or the
    * upstream's `retry-after`. Open breakers are skipped without using up an attempt.
    */
-  async #open<T>(
-    request: ChatCompletionRequest,
+  async #open<R extends { readonly model: string }, T>(
+    request: R,
     context: AdapterContext,
     mode: Mode,
-    run: (attempt: Attempt, upstream: ChatCompletionRequest) => Promise<T>,
+    run: (attempt: Attempt, upstream: R) => Promise<T>,
   ): Promise<Opened<T>> {
     const trace = routeTraceOf(context.locals);
     const route = this.#routeOf(request.model, trace, context.requestId);

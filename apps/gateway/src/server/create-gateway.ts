@@ -6,6 +6,7 @@ import {
   AuthenticationError,
   ErrorCode,
   NotFoundError,
+  ProtocolError,
   ServerError,
   toProtocolError,
 } from '@switchyard/protocol';
@@ -20,6 +21,7 @@ import {
 } from '../accounting/index.js';
 import { openResponseCache, type ResponseCache, withResponseCache } from '../cache/index.js';
 import { DATABASE_FILE, type ResolvedConfig } from '../config/resolve-config.js';
+import { type EmbeddingsDeps, serveEmbeddings } from '../embeddings/serve-embeddings.js';
 import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
 import { createProviderAdapter } from '../providers/create-provider-adapter.js';
 import { ModelCatalog } from '../routing/model-catalog.js';
@@ -32,7 +34,7 @@ import { logAttemptError } from './attempt-error-log.js';
 import { clientErrorListener } from './client-errors.js';
 import { applyCors } from './cors.js';
 import { createGatewayHooks, type GatewayLocals, modelsFor } from './gateway-hooks.js';
-import { sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
+import { readJson, sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
 import { createGatewayOpenAPIDocument } from './openapi.js';
 import { createStaticHandler, playgroundDir } from './static-files.js';
 
@@ -76,6 +78,7 @@ export class Gateway {
   readonly #cache: ResponseCache | undefined;
   /** With tracing on (`telemetry`, `OTEL_EXPORTER_OTLP_*`): the spans' exporter. */
   readonly #tracer: RequestTracer | undefined;
+  readonly #embeddingDeps: EmbeddingsDeps;
 
   private constructor(
     options: CreateGatewayOptions,
@@ -156,6 +159,12 @@ export class Gateway {
       usageAfterCut: { ms: config.limits.usageAfterCutMs, maxBytes: config.limits.usageAfterCutBytes },
     });
     this.#unfinished = unfinished;
+    this.#embeddingDeps = {
+      accounting,
+      catalog: this.catalog,
+      router: this.router,
+      logger: toKitLogger(logger),
+    };
     this.#cache = cache;
     this.#tracer = tracer;
     const cached = cache ? withResponseCache(hooks, { cache, router: this.router, metrics }) : hooks;
@@ -352,6 +361,34 @@ export class Gateway {
     else res.destroy();
   }
 
+  /** The caller's key, or undefined once its refusal was sent. */
+  async #authenticate(req: IncomingMessage, res: ServerResponse, requestId: string) {
+    try {
+      const { authorization } = req.headers;
+      return await this.accounting.authenticateAsync(bearerToken(authorization), authorization);
+    } catch (error) {
+      const refusal = AuthenticationError.isInstance(error) ? error : toProtocolError(error);
+      sendError(res, refusal.with({ requestId }));
+      return undefined;
+    }
+  }
+
+  async #embeddings(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const principal = await this.#authenticate(req, res, requestId);
+    if (!principal) return;
+    const body = await readJson(toWebRequest(req, this.config.server.bodyLimitBytes));
+    if (ProtocolError.isInstance(body)) return sendError(res, body.with({ requestId }));
+    const left = new AbortController();
+    res.once('close', () => left.abort());
+    const answer = await serveEmbeddings(this.#embeddingDeps, {
+      principal,
+      requestId,
+      body,
+      signal: left.signal,
+    });
+    sendJson(res, answer.status, answer.body, answer.headers);
+  }
+
   async #other(
     req: IncomingMessage,
     res: ServerResponse,
@@ -381,15 +418,10 @@ export class Gateway {
     // Every answer from here on carries a request id, errors in their envelope too.
     const requestId = resolveRequestId(req.headers['x-request-id'] as string | undefined);
     res.setHeader('x-request-id', requestId);
+    if (path === '/v1/embeddings' && method === 'POST') return this.#embeddings(req, res, requestId);
     if (path === '/v1/usage' || path === '/admin' || path.startsWith('/admin/')) {
-      let principal: ReturnType<Accounting['authenticate']>;
-      try {
-        const { authorization } = req.headers;
-        principal = await this.accounting.authenticateAsync(bearerToken(authorization), authorization);
-      } catch (error) {
-        const refusal = AuthenticationError.isInstance(error) ? error : toProtocolError(error);
-        return sendError(res, refusal.with({ requestId }));
-      }
+      const principal = await this.#authenticate(req, res, requestId);
+      if (!principal) return;
       const request = toWebRequest(req, this.config.server.bodyLimitBytes);
       const response =
         path === '/v1/usage'
