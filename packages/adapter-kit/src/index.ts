@@ -1,4 +1,5 @@
 export { abortable } from './abortable.js';
+export { type ChunkPuller, chunksOfCompletion, completionOfChunks, pullerOf } from './answer-modes.js';
 export type {
   AdapterCapabilities,
   AdapterContext,

@@ -1,28 +1,34 @@
-import { type AdapterContext, abortable, type ChatAdapter } from '@switchyard/adapter-kit';
+import {
+  type AdapterContext,
+  abortable,
+  type ChatAdapter,
+  chunksOfCompletion,
+  completionOfChunks,
+} from '@switchyard/adapter-kit';
 import {
   type ChatCompletion,
-  ChatCompletionAccumulator,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
-  completionToChunks,
   ErrorCode,
   ServerError,
 } from '@switchyard/protocol';
-import type { ChatServerOptions, ChatServerResult } from './chat-server-types.js';
+import type { ChatServerOptions, ChatServerResult, Locals } from './chat-server-types.js';
 import { ChunkSource } from './chunk-source.js';
+import type { FrontDoor } from './front-door.js';
 import type { RequestState } from './request-state.js';
 import { DEFAULT_RESPONSE_LIMIT, responseTooLarge } from './response-size.js';
 import { errorResult, jsonTextResult } from './results.js';
 import { awaitFirstChunk, streamIncomplete, streamResult } from './stream-response.js';
 import { utf8Length } from './utf8-length.js';
 
-function adapterContext(state: RequestState): AdapterContext {
+function adapterContext<Vars extends Locals>(state: RequestState<Vars>, door: FrontDoor): AdapterContext {
   return {
     requestId: state.requestId,
     signal: state.signal,
     deadline: state.deadline,
     logger: state.logger,
     locals: state.locals,
+    frontDoor: { name: door.name, native: state.native },
   };
 }
 
@@ -33,60 +39,45 @@ function noMode(adapter: ChatAdapter): ServerError {
   });
 }
 
-/** A non-stream answer: `complete`, or the adapter's stream accumulated. */
-export async function completeChat(
-  state: RequestState,
+/** A non-stream answer in `door`'s format: `complete`, or the adapter's stream accumulated. */
+export async function completeChat<Vars extends Locals>(
+  state: RequestState<Vars>,
+  door: FrontDoor,
   adapter: ChatAdapter,
   request: ChatCompletionRequest,
-  options: ChatServerOptions,
+  options: ChatServerOptions<Vars>,
 ): Promise<ChatServerResult> {
-  const context = adapterContext(state);
+  const context = adapterContext(state, door);
   let completion: ChatCompletion;
-  if (adapter.complete) {
-    completion = await abortable(adapter.complete(request, context), state.signal);
-  } else if (adapter.stream) {
-    const source = new ChunkSource(adapter.stream(request, context), state.signal);
-    const accumulator = new ChatCompletionAccumulator();
-    let done = false;
-    try {
-      for (let result = await source.next(); !result.done; result = await source.next())
-        accumulator.add(result.value);
-      done = true;
-    } finally {
-      source.close(done);
-    }
-    completion = accumulator.complete();
-  } else {
-    throw noMode(adapter);
-  }
+  if (adapter.complete) completion = await abortable(adapter.complete(request, context), state.signal);
+  else if (adapter.stream)
+    completion = await completionOfChunks(new ChunkSource(adapter.stream(request, context), state.signal));
+  else throw noMode(adapter);
   const firstChunkAt = Date.now();
   let usage = completion.usage ?? undefined;
   if (usage && options.transformUsage) {
     usage = options.transformUsage(usage, state);
     completion = { ...completion, usage };
   }
-  const body = JSON.stringify(completion);
+  const body = JSON.stringify(await door.encodeCompletion(completion, state.native, state));
   const limit = options.responseLimit ?? DEFAULT_RESPONSE_LIMIT;
   if (utf8Length(body) > limit) return errorResult(state, responseTooLarge(limit, state.requestId), usage);
   return jsonTextResult(state, 200, body, { usage, firstChunkAt });
 }
 
-async function* chunksOfCompletion(pending: Promise<ChatCompletion>): AsyncGenerator<ChatCompletionChunk> {
-  yield* completionToChunks(await pending, { includeUsage: true });
-}
-
 /**
- * A stream answer: the adapter's stream, or its whole answer cut into chunks. Waits for the first
- * chunk so that early failures are real HTTP errors (see `awaitFirstChunk`).
+ * A stream answer in `door`'s format: the adapter's stream, or its whole answer cut into chunks.
+ * Waits for the first chunk so that early failures are real HTTP errors (see `awaitFirstChunk`).
  */
-export async function streamChat(
-  state: RequestState,
+export async function streamChat<Vars extends Locals>(
+  state: RequestState<Vars>,
+  door: FrontDoor,
   adapter: ChatAdapter,
   request: ChatCompletionRequest,
-  options: ChatServerOptions,
+  options: ChatServerOptions<Vars>,
   keepAliveMs: number,
 ): Promise<ChatServerResult> {
-  const context = adapterContext(state);
+  const context = adapterContext(state, door);
   let iterable: AsyncIterable<ChatCompletionChunk>;
   if (adapter.stream) iterable = adapter.stream(request, context);
   else if (adapter.complete) iterable = chunksOfCompletion(adapter.complete(request, context));
@@ -108,5 +99,5 @@ export async function streamChat(
     source.close(false);
     return errorResult(state, error);
   }
-  return streamResult(state, source, first, options, keepAliveMs);
+  return streamResult(state, source, first, door.streamEncoder(state.native, state), options, keepAliveMs);
 }

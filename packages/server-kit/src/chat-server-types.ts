@@ -1,8 +1,15 @@
 import type { ChatAdapter, Logger } from '@switchyard/adapter-kit';
-import type { ChatCompletionRequest, ProtocolError, Usage } from '@switchyard/protocol';
+import type { ChatCompletionRequest, Model, ProtocolError, Usage } from '@switchyard/protocol';
+import type { FrontDoor } from './front-door.js';
 
-/** The protocol routes the server answers. */
-export type ChatRoute = 'chat.completions' | 'models.list' | 'models.retrieve';
+/**
+ * The protocol route a request is on: a door's name for its completion route
+ * (`'chat.completions'`, `'messages'`…), a door route's name, or one of the models routes.
+ */
+export type ChatRoute = 'chat.completions' | 'models.list' | 'models.retrieve' | (string & {});
+
+/** Per-request state an app keeps beside the server's own (hono's `c.var`): see `createLocals`. */
+export type Locals = Record<string, unknown>;
 
 /**
  * A request as the server core sees it, independent of any framework. Bindings build it from a
@@ -70,24 +77,27 @@ export type ChatServerResult = JsonResult | StreamResult;
 /**
  * The state of one request, handed to every hook. Fields fill in as the request advances:
  * `principal` after `authenticate`, `request` after validation, `adapter` once resolved.
+ * `Vars` types `locals`, the app's own per-request state.
  */
-export interface ChatRequestContext {
+export interface ChatRequestContext<Vars extends Locals = Locals> {
   readonly requestId: string;
   readonly route: ChatRoute;
   readonly method: string;
   readonly path: string;
   /** A request header by lower-case name. */
   header(name: string): string | undefined;
-  /** The bearer token of the `Authorization` header, or null. Never log it. */
+  /** The front door the request came through; undefined on the models routes. */
+  readonly door: FrontDoor | undefined;
+  /** The caller's key (the door's `apiKey`, by default the `Authorization` bearer token), or null. Never log it. */
   readonly apiKey: string | null;
   /** What `authenticate` returned; undefined when there is no `authenticate` hook. */
   readonly principal: unknown;
-  /** The validated body of a chat completion, once parsed. */
+  /** The canonical request of a completion, once the door decoded it. */
   readonly request: ChatCompletionRequest | undefined;
   /** The adapter serving the request, once resolved. */
   readonly adapter: ChatAdapter | undefined;
-  /** Shared with the adapter as `AdapterContext.locals`. */
-  readonly locals: Record<string, unknown>;
+  /** The app's per-request state, from `createLocals` (shared with the adapter as `AdapterContext.locals`). */
+  readonly locals: Vars;
   /** Epoch milliseconds when the request arrived. */
   readonly startedAt: number;
   /** `performance.now()` when the request arrived: for sub-millisecond durations. */
@@ -99,8 +109,8 @@ export interface ChatRequestContext {
 }
 
 /** The outcome of one request on a protocol route, reported once by `onFinish`. */
-export interface ChatFinishEvent {
-  readonly context: ChatRequestContext;
+export interface ChatFinishEvent<Vars extends Locals = Locals> {
+  readonly context: ChatRequestContext<Vars>;
   /** The HTTP status sent: a stream that failed after its first chunk still reports 200. */
   readonly status: number;
   /** Why the request failed, before or after the first chunk; undefined on success. */
@@ -118,42 +128,67 @@ export interface ChatFinishEvent {
   readonly endedAt: number;
 }
 
-/** Options of {@link createChatServer}. Every hook is optional; a throwing hook fails the request. */
-export interface ChatServerOptions {
+/**
+ * Options of {@link createChatServer}. Every hook is optional; a throwing hook fails the request.
+ * The hooks run in this order: `authenticate`, (the door decodes the body) `resolveAdapter`,
+ * `beforeCompletion`, (the adapter answers) `onResponseHeaders`, `transformUsage`, `onFinish`.
+ */
+export interface ChatServerOptions<Vars extends Locals = Locals> {
   /**
    * The adapters to serve. `GET /v1/models` lists the models of all of them, and a request for a
    * model goes to the adapter that lists it (unless `resolveAdapter` is given).
    */
   readonly adapters?: readonly ChatAdapter[];
   /**
+   * Wire protocols served besides `/v1/chat/completions` (always served), each over the same
+   * hooks and adapters: see {@link FrontDoor}.
+   */
+  readonly doors?: readonly FrontDoor[];
+  /** A request's fresh `locals` (default: an empty object). */
+  createLocals?(): Vars;
+  /**
    * Picks the adapter for a model id instead of the adapters' model lists. Return undefined for
    * an unknown model (404 `model_not_found`), or throw a `ProtocolError`.
    */
   resolveAdapter?(
     model: string,
-    context: ChatRequestContext,
+    context: ChatRequestContext<Vars>,
   ): ChatAdapter | undefined | Promise<ChatAdapter | undefined>;
+  /**
+   * The models `GET /v1/models` shows this caller, instead of the adapters' lists (e.g. narrowed
+   * to what the caller's key may use); for `GET /v1/models/:id`, `modelId` is the id asked for
+   * (throw a `ProtocolError` to refuse it, or leave it out of the list for a 404).
+   */
+  listModels?(
+    context: ChatRequestContext<Vars>,
+    modelId: string | undefined,
+  ): readonly Model[] | Promise<readonly Model[]>;
   /**
    * Checks the caller before any body is read. Return the principal (anything but
    * undefined/null); return undefined/null or throw `AuthenticationError` for a 401. Runs on every
    * protocol route.
    */
-  authenticate?(context: ChatRequestContext): unknown;
-  /** Runs after validation and model resolution, right before the adapter. Throw to refuse. */
-  beforeCompletion?(context: ChatRequestContext): void | Promise<void>;
+  authenticate?(context: ChatRequestContext<Vars>): unknown;
+  /**
+   * Runs after validation and model resolution, right before the adapter. Throw to refuse; return
+   * an adapter to answer with it instead of the resolved one (a cache hit, a recording wrapper…).
+   */
+  beforeCompletion?(
+    context: ChatRequestContext<Vars>,
+  ): ChatAdapter | undefined | Promise<ChatAdapter | undefined> | void | Promise<void>;
   /**
    * Called right before the status line goes out (answer ready, first chunk ready, or error);
    * set headers with `context.setHeader`.
    */
-  onResponseHeaders?(context: ChatRequestContext, response: { readonly status: number }): void;
+  onResponseHeaders?(context: ChatRequestContext<Vars>, response: { readonly status: number }): void;
   /** Rewrites the final usage (e.g. adds `cost`) in whole answers and in the stream's usage chunk. */
-  transformUsage?(usage: Usage, context: ChatRequestContext): Usage;
+  transformUsage?(usage: Usage, context: ChatRequestContext<Vars>): Usage;
   /**
    * Called exactly once per protocol request: just before the answer's last bytes (a JSON body, or
    * a stream's usage chunk and `[DONE]`), or when it failed. A returned promise holds those last
    * bytes until it settles, e.g. until a ledger row is committed; a rejection is logged. Must not throw.
    */
-  onFinish?(event: ChatFinishEvent): unknown;
+  onFinish?(event: ChatFinishEvent<Vars>): unknown;
   /** Largest accepted body in bytes (default 4 MiB); larger ones get 413. */
   readonly bodyLimit?: number;
   /**

@@ -1,12 +1,5 @@
 import type { ChatAdapter } from '@switchyard/adapter-kit';
-import {
-  AuthenticationError,
-  BadRequestError,
-  clip,
-  ErrorCode,
-  NotFoundError,
-  parseChatCompletionRequest,
-} from '@switchyard/protocol';
+import { AuthenticationError, BadRequestError, clip, ErrorCode, NotFoundError } from '@switchyard/protocol';
 import { missingApiKeyMessage } from './authorization.js';
 import { completeChat, streamChat } from './chat-completion.js';
 import type {
@@ -14,7 +7,10 @@ import type {
   ChatServerOptions,
   ChatServerRequest,
   ChatServerResult,
+  Locals,
 } from './chat-server-types.js';
+import { chatCompletionsDoor } from './doors/chat-completions-door.js';
+import type { FrontDoor } from './front-door.js';
 import { silentLogger } from './logger.js';
 import { listAllModels, ModelIndex } from './model-index.js';
 import { modelNotFoundError } from './model-not-found.js';
@@ -22,7 +18,7 @@ import { checkContentType, DEFAULT_BODY_LIMIT, parseJsonBody, readBodyBytes } fr
 import { resolveRequestId } from './request-id.js';
 import { RequestState } from './request-state.js';
 import { envelope, errorResult, jsonResult } from './results.js';
-import { matchRoute, pathOf } from './routes.js';
+import { matchRoute, pathOf, type RouteMatch } from './routes.js';
 import { fetchHandler } from './web-fetch.js';
 
 /** Longest client text (a method, a path) quoted in an error message. */
@@ -31,7 +27,8 @@ const QUOTE_LENGTH = 200;
 /**
  * Creates a chat-completions server: `POST /v1/chat/completions`, `GET /v1/models` and
  * `GET /v1/models/:id` over your adapters, with validation, the protocol's error envelope,
- * request ids, SSE streaming with backpressure and keep-alives, and abort propagation.
+ * request ids, SSE streaming with backpressure and keep-alives, and abort propagation. More wire
+ * protocols are served over the same hooks and adapters as `doors` (see {@link FrontDoor}).
  * Serve it with `server.fetch` (web `Request`/`Response`), `createNodeHandler` (`node:http`) or
  * `createExpressMiddleware` (`@switchyard/server-kit/express`).
  *
@@ -41,14 +38,17 @@ const QUOTE_LENGTH = 200;
  * http.createServer(createNodeHandler(server)).listen(8080);
  * ```
  */
-export function createChatServer(options: ChatServerOptions = {}): ChatServer {
+export function createChatServer<Vars extends Locals = Locals>(
+  options: ChatServerOptions<Vars> = {},
+): ChatServer {
   const adapters = options.adapters ?? [];
+  const doors: readonly FrontDoor[] = [chatCompletionsDoor, ...(options.doors ?? [])];
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const logger = options.logger ?? silentLogger;
   const index = new ModelIndex(adapters);
 
-  async function resolveAdapter(model: string, state: RequestState): Promise<ChatAdapter> {
+  async function resolveAdapter(model: string, state: RequestState<Vars>): Promise<ChatAdapter> {
     const adapter = options.resolveAdapter
       ? await options.resolveAdapter(model, state)
       : await index.find(model);
@@ -56,7 +56,7 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     throw modelNotFoundError(model);
   }
 
-  async function authenticate(state: RequestState): Promise<void> {
+  async function authenticate(state: RequestState<Vars>): Promise<void> {
     if (!options.authenticate) return;
     const principal = await options.authenticate(state);
     if (principal === undefined || principal === null) {
@@ -71,33 +71,45 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
     state.principal = principal;
   }
 
-  async function chatCompletion(state: RequestState, request: ChatServerRequest): Promise<ChatServerResult> {
+  async function readBody(request: ChatServerRequest): Promise<unknown> {
     checkContentType(request.header('content-type'));
-    const body =
-      request.parsedBody === undefined
-        ? parseJsonBody(await readBodyBytes(request.body, bodyLimit, request.header('content-length')))
-        : typeof request.parsedBody === 'string' || request.parsedBody instanceof Uint8Array
-          ? parseJsonBody(request.parsedBody)
-          : request.parsedBody;
-    const parsed = parseChatCompletionRequest(body);
-    state.request = parsed;
-    state.adapter = await resolveAdapter(parsed.model, state);
-    await options.beforeCompletion?.(state);
-    state.startDeadline(options.timeoutMs);
-    return parsed.stream === true
-      ? streamChat(state, state.adapter, parsed, options, keepAliveMs)
-      : completeChat(state, state.adapter, parsed, options);
+    const { parsedBody } = request;
+    if (parsedBody === undefined)
+      return parseJsonBody(await readBodyBytes(request.body, bodyLimit, request.header('content-length')));
+    return typeof parsedBody === 'string' || parsedBody instanceof Uint8Array
+      ? parseJsonBody(parsedBody)
+      : parsedBody;
   }
 
-  async function models(state: RequestState, modelId: string | undefined): Promise<ChatServerResult> {
-    const context = { signal: state.signal, requestId: state.requestId, locals: state.locals };
-    if (modelId === undefined) {
-      const data = await listAllModels(adapters, context);
-      return jsonResult(state, 200, { object: 'list', data });
-    }
-    const owners = options.resolveAdapter ? [await options.resolveAdapter(modelId, state)] : adapters;
-    const candidates = owners.filter((adapter): adapter is ChatAdapter => adapter !== undefined);
-    const model = (await listAllModels(candidates, context)).find((m) => m.id === modelId);
+  async function completion(
+    state: RequestState<Vars>,
+    door: FrontDoor,
+    request: ChatServerRequest,
+  ): Promise<ChatServerResult> {
+    const decoded = await door.decode(await readBody(request), state);
+    const parsed = decoded.request;
+    state.request = parsed;
+    state.native = decoded.native;
+    state.adapter = await resolveAdapter(parsed.model, state);
+    const replacement = await options.beforeCompletion?.(state);
+    if (replacement) state.adapter = replacement;
+    state.startDeadline(options.timeoutMs);
+    return parsed.stream === true
+      ? streamChat(state, door, state.adapter, parsed, options, keepAliveMs)
+      : completeChat(state, door, state.adapter, parsed, options);
+  }
+
+  async function models(state: RequestState<Vars>, modelId: string | undefined): Promise<ChatServerResult> {
+    const listed = options.listModels
+      ? await options.listModels(state, modelId)
+      : await listAllModels(
+          modelId === undefined || options.resolveAdapter === undefined
+            ? adapters
+            : [await options.resolveAdapter(modelId, state)].filter((a): a is ChatAdapter => a !== undefined),
+          { signal: state.signal, requestId: state.requestId, locals: state.locals },
+        );
+    if (modelId === undefined) return jsonResult(state, 200, { object: 'list', data: listed });
+    const model = listed.find((m) => m.id === modelId);
     if (model) return jsonResult(state, 200, model);
     throw modelNotFoundError(modelId);
   }
@@ -105,18 +117,22 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   async function handle(request: ChatServerRequest): Promise<ChatServerResult> {
     const requestId = resolveRequestId(request.header('x-request-id'));
     const path = pathOf(request.url);
-    const match = matchRoute(path);
+    const match = matchRoute(path, request.method, doors);
     if (match === undefined) {
       const error = new NotFoundError({
         message: `Unknown route: ${clip(request.method, QUOTE_LENGTH)} ${clip(path, QUOTE_LENGTH)}`,
         code: ErrorCode.notFound,
         requestId,
       });
-      return { ...envelope(error, { 'x-request-id': requestId }), matched: false };
+      return {
+        ...envelope(error, { 'x-request-id': requestId }, chatCompletionsDoor.encodeError(error)),
+        matched: false,
+      };
     }
-    const state = new RequestState({
+    const state = new RequestState<Vars>({
       requestId,
       route: match.route,
+      door: match.kind === 'models' ? undefined : match.door,
       method: request.method,
       path,
       header: request.header,
@@ -132,9 +148,9 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
   }
 
   async function answer(
-    state: RequestState,
+    state: RequestState<Vars>,
     request: ChatServerRequest,
-    match: NonNullable<ReturnType<typeof matchRoute>>,
+    match: RouteMatch,
   ): Promise<ChatServerResult> {
     try {
       if (request.method !== match.allow) {
@@ -144,13 +160,22 @@ export function createChatServer(options: ChatServerOptions = {}): ChatServer {
           code: ErrorCode.methodNotAllowed,
         });
       }
-      if (match.route === 'chat.completions') {
+      if (match.allow === 'POST') {
         // A declared oversize body is refused before anything else, even authentication.
         await readBodyBytes(null, bodyLimit, request.header('content-length'));
       }
       await authenticate(state);
-      if (match.route === 'chat.completions') return await chatCompletion(state, request);
-      return await models(state, match.modelId);
+      switch (match.kind) {
+        case 'completion':
+          return await completion(state, match.door, request);
+        case 'door-route': {
+          const body = match.allow === 'POST' ? await readBody(request) : undefined;
+          const answered = await match.doorRoute.handle({ context: state, params: match.params, body });
+          return jsonResult(state, answered.status, answered.body);
+        }
+        case 'models':
+          return await models(state, match.modelId);
+      }
     } catch (thrown) {
       return errorResult(state, thrown);
     }

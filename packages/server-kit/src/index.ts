@@ -9,6 +9,7 @@ export type {
   ChatServerRequest,
   ChatServerResult,
   JsonResult,
+  Locals,
   SSEWriter,
   StreamResult,
 } from './chat-server-types.js';
@@ -24,6 +25,15 @@ export {
   type ReadLimitedTextOptions,
   readLimitedText,
 } from './deprecated-adapter-exports.js';
+export { chatCompletionsDoor } from './doors/chat-completions-door.js';
+export type {
+  DecodedRequest,
+  DoorContext,
+  DoorRoute,
+  DoorRouteAnswer,
+  FrontDoor,
+  StreamEncoder,
+} from './front-door.js';
 export {
   createMemoryResponseStore,
   DEFAULT_RESPONSE_RETENTION_MS,

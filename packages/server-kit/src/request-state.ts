@@ -13,7 +13,9 @@ import type {
   ChatRequestContext,
   ChatRoute,
   ChatServerOptions,
+  Locals,
 } from './chat-server-types.js';
+import type { FrontDoor } from './front-door.js';
 import { childLogger } from './logger.js';
 
 /** What a finished request reports, besides the context. */
@@ -30,27 +32,30 @@ export interface Outcome {
  * One request on a protocol route: the context the hooks see, the response headers gathered so
  * far, the abort signal (client gone or deadline) and the once-only finish report.
  */
-export class RequestState implements ChatRequestContext {
+export class RequestState<Vars extends Locals = Locals> implements ChatRequestContext<Vars> {
   readonly requestId: string;
   readonly route: ChatRoute;
+  readonly door: FrontDoor | undefined;
   readonly method: string;
   readonly path: string;
   readonly header: (name: string) => string | undefined;
   readonly apiKey: string | null;
-  readonly locals: Record<string, unknown> = {};
+  readonly locals: Vars;
   readonly startedAt = Date.now();
   readonly receivedAt = performance.now();
   readonly logger: Logger;
   readonly headers: Record<string, string>;
   principal: unknown = undefined;
   request: ChatCompletionRequest | undefined = undefined;
+  /** What the door decoded besides the canonical request (see `FrontDoor.decode`). */
+  native: unknown = undefined;
   adapter: ChatAdapter | undefined = undefined;
   deadline: number | undefined = undefined;
   /** True once the status line is committed: headers set later are ignored. */
   committed = false;
   readonly #controller = new AbortController();
   readonly #clientSignal: AbortSignal | undefined;
-  readonly #options: ChatServerOptions;
+  readonly #options: ChatServerOptions<Vars>;
   #clientGone = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #finished = false;
@@ -71,20 +76,25 @@ export class RequestState implements ChatRequestContext {
   constructor(init: {
     requestId: string;
     route: ChatRoute;
+    door: FrontDoor | undefined;
     method: string;
     path: string;
     header: (name: string) => string | undefined;
     clientSignal: AbortSignal | undefined;
     onClientGone: ((gone: () => void) => void) | undefined;
-    options: ChatServerOptions;
+    options: ChatServerOptions<Vars>;
     logger: Logger;
   }) {
     this.requestId = init.requestId;
     this.route = init.route;
+    this.door = init.door;
     this.method = init.method;
     this.path = init.path;
     this.header = init.header;
-    this.apiKey = bearerToken(init.header('authorization'));
+    this.apiKey = init.door?.apiKey
+      ? init.door.apiKey(init.header)
+      : bearerToken(init.header('authorization'));
+    this.locals = init.options.createLocals?.() ?? ({} as Vars);
     this.headers = { 'x-request-id': init.requestId };
     this.logger = childLogger(init.logger, { request_id: init.requestId });
     this.#options = init.options;
@@ -155,7 +165,7 @@ export class RequestState implements ChatRequestContext {
     clearTimeout(this.#timer);
     this.#clientSignal?.removeEventListener('abort', this.#onClientAbort);
     const endedAt = Date.now();
-    const event: ChatFinishEvent = {
+    const event: ChatFinishEvent<Vars> = {
       context: this,
       status: outcome.status,
       error: outcome.error,

@@ -1,6 +1,8 @@
 import { ErrorCode, type ProtocolError, type Usage } from '@switchyard/protocol';
 import type { JsonResult } from './chat-server-types.js';
-import { protocolErrorFor, retryHeaders, statusOf } from './error-response.js';
+import { chatCompletionsDoor } from './doors/chat-completions-door.js';
+import { protocolErrorFor, retryHeaders } from './error-response.js';
+import type { DoorRouteAnswer } from './front-door.js';
 import type { Outcome, RequestState } from './request-state.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json' } as const;
@@ -40,21 +42,23 @@ export function jsonTextResult(
  */
 export function errorResult(state: RequestState, thrown: unknown, usage?: Usage): JsonResult {
   const error = protocolErrorFor(state.signal.aborted ? state.signal.reason : thrown, state.requestId);
-  const status = statusOf(error);
+  const encoded = (state.door ?? chatCompletionsDoor).encodeError(error);
+  const { status } = encoded;
   state.commit(status, true);
-  const result = { ...envelope(error, state.headers), matched: true };
+  const result = { ...envelope(error, state.headers, encoded), matched: true };
   state.finish({ status, error, firstChunkAt: undefined, ...(usage ? { usage } : {}) });
   return result;
 }
 
-/** The error envelope answer, with retry headers. */
+/** The error answer (`encoded` by a door's `encodeError`), with retry headers. */
 export function envelope(
   error: ProtocolError,
   baseHeaders: Record<string, string>,
+  encoded: DoorRouteAnswer,
 ): Omit<JsonResult, 'matched'> {
   const headers: Record<string, string> = { ...JSON_HEADERS, ...baseHeaders };
   retryHeaders(error, headers);
   // The unread rest of an oversized body is not worth draining: close the connection.
   if (error.code === ErrorCode.bodyTooLarge) headers.connection = 'close';
-  return { type: 'json', status: statusOf(error), headers, body: JSON.stringify(error.toEnvelope()) };
+  return { type: 'json', status: encoded.status, headers, body: JSON.stringify(encoded.body) };
 }

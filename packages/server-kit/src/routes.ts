@@ -1,19 +1,52 @@
-import type { ChatRoute } from './chat-server-types.js';
+import type { DoorRoute, FrontDoor } from './front-door.js';
 
 /** A matched protocol route; `allow` lists its methods for 405 answers. */
-export interface RouteMatch {
-  readonly route: ChatRoute;
-  readonly allow: string;
-  /** The model id of `GET /v1/models/:id` (may contain `/`, e.g. `simulator/echo`). */
-  readonly modelId?: string;
-}
+export type RouteMatch =
+  /** A door's completion route. */
+  | { readonly kind: 'completion'; readonly route: string; readonly allow: 'POST'; readonly door: FrontDoor }
+  /** One of a door's extra routes. */
+  | {
+      readonly kind: 'door-route';
+      readonly route: string;
+      readonly allow: string;
+      readonly door: FrontDoor;
+      readonly doorRoute: DoorRoute;
+      readonly params: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly kind: 'models';
+      readonly route: 'models.list' | 'models.retrieve';
+      readonly allow: 'GET';
+      /** The model id of `GET /v1/models/:id` (may contain `/`, e.g. `simulator/echo`). */
+      readonly modelId?: string;
+    };
 
 const MODELS_PREFIX = '/v1/models/';
 
+/** A door's extra route for `path`; with several methods on one path, the one of `method` wins. */
+function matchDoorRoute(door: FrontDoor, path: string, method: string): RouteMatch | undefined {
+  let found: RouteMatch | undefined;
+  for (const doorRoute of door.routes ?? []) {
+    const params = doorRoute.match(path);
+    if (params === undefined) continue;
+    found = { kind: 'door-route', route: doorRoute.name, allow: doorRoute.method, door, doorRoute, params };
+    if (doorRoute.method === method) return found;
+  }
+  return found;
+}
+
 /** Maps a path to a protocol route, or undefined when none matches. */
-export function matchRoute(path: string): RouteMatch | undefined {
-  if (path === '/v1/chat/completions') return { route: 'chat.completions', allow: 'POST' };
-  if (path === '/v1/models') return { route: 'models.list', allow: 'GET' };
+export function matchRoute(
+  path: string,
+  method: string,
+  doors: readonly FrontDoor[],
+): RouteMatch | undefined {
+  for (const door of doors) {
+    if (path === door.path) return { kind: 'completion', route: door.name, allow: 'POST', door };
+    const extra = matchDoorRoute(door, path, method);
+    if (extra) return extra;
+  }
+  if (path === '/v1/models') return { kind: 'models', route: 'models.list', allow: 'GET' };
   if (path.startsWith(MODELS_PREFIX) && path.length > MODELS_PREFIX.length) {
     let modelId: string;
     try {
@@ -21,7 +54,7 @@ export function matchRoute(path: string): RouteMatch | undefined {
     } catch {
       return undefined;
     }
-    return { route: 'models.retrieve', allow: 'GET', modelId };
+    return { kind: 'models', route: 'models.retrieve', allow: 'GET', modelId };
   }
   return undefined;
 }

@@ -1,17 +1,15 @@
 import {
   type ChatCompletionChunk,
   ErrorCode,
-  encodeChunk,
   encodeComment,
-  encodeErrorEvent,
   ServerError,
-  SSE_DONE,
   SSE_HEADERS,
   type Usage,
 } from '@switchyard/protocol';
-import type { ChatServerOptions, SSEWriter, StreamResult } from './chat-server-types.js';
+import type { ChatServerOptions, Locals, SSEWriter, StreamResult } from './chat-server-types.js';
 import type { ChunkSource } from './chunk-source.js';
 import { protocolErrorFor } from './error-response.js';
+import type { StreamEncoder } from './front-door.js';
 import type { RequestState } from './request-state.js';
 import { DEFAULT_RESPONSE_LIMIT, responseTooLarge } from './response-size.js';
 import { utf8Length } from './utf8-length.js';
@@ -47,19 +45,19 @@ export function streamIncomplete(message: string): ServerError {
 }
 
 /**
- * The 200 streaming answer. Its `pipe` writes one SSE event per chunk, waiting for `drain` when
- * the client reads slowly; sends keep-alive comments on idle; normalises usage into one final
- * `choices: []` chunk (kept for `onFinish`, sent only with `stream_options.include_usage`);
- * checks every choice finished; ends with `[DONE]` or one error event.
+ * The 200 streaming answer. Its `pipe` writes each chunk as the door's `encoder` frames it,
+ * waiting for `drain` when the client reads slowly; sends keep-alive comments on idle; takes the
+ * usage out of the chunks (reported to `onFinish`, handed to the encoder's `end`); checks every
+ * choice finished; ends with the encoder's `end` frames or one error event.
  */
-export function streamResult(
-  state: RequestState,
+export function streamResult<Vars extends Locals>(
+  state: RequestState<Vars>,
   source: ChunkSource,
   first: FirstStep,
-  options: ChatServerOptions,
+  encoder: StreamEncoder,
+  options: ChatServerOptions<Vars>,
   keepAliveMs: number,
 ): StreamResult {
-  const includeUsage = state.request?.stream_options?.include_usage === true;
   return {
     type: 'stream',
     status: 200,
@@ -87,6 +85,8 @@ export function streamResult(
         (timer as { unref?: () => void }).unref?.();
       };
       if (first.kind === 'waiting') write(KEEP_ALIVE);
+      const opening = encoder.start();
+      if (opening) write(opening);
       timer = setTimeout(keepAlive, keepAliveMs);
       (timer as { unref?: () => void }).unref?.();
 
@@ -124,7 +124,8 @@ export function streamResult(
             seen.add(choice.index);
             if (choice.finish_reason) finished.add(choice.index);
           }
-          if (!writeChunk(encodeChunk(chunk))) await writer.drain();
+          const frames = encoder.chunk(chunk);
+          if (frames && !writeChunk(frames)) await writer.drain();
           result = await source.next();
         }
         done = true;
@@ -136,19 +137,16 @@ export function streamResult(
             );
           }
         }
-        const usageChunk =
-          finalUsage() && includeUsage && usageTemplate
-            ? encodeChunk({ ...usageTemplate, choices: [], usage })
-            : '';
+        finalUsage();
         // Report before the last bytes: a gateway's ledger row is then on disk before the client
-        // sees [DONE], so a crash cannot leave a completed response unrecorded.
+        // sees the end of the stream, so a crash cannot leave a completed response unrecorded.
         const committed = state.finish({ status: 200, usage, streamed: true, firstChunkAt });
         if (committed) await committed;
-        if (usageChunk) write(usageChunk);
-        write(SSE_DONE);
+        const closing = await encoder.end(usage, usageTemplate);
+        if (closing) write(closing);
       } catch (thrown) {
         const error = protocolErrorFor(state.signal.aborted ? state.signal.reason : thrown, state.requestId);
-        if (!state.clientGone) write(encodeErrorEvent(error));
+        if (!state.clientGone) write(encoder.error(error));
         try {
           finalUsage();
         } catch {

@@ -398,6 +398,7 @@ export class Accounting {
       stream: outcome.streamed ?? admission.stream,
       cached: fromCache,
       usageEstimated: outcome.usageEstimated === true,
+      route: outcome.route ?? 'chat.completions',
     });
     const used = fromCache ? 0 : prompt + completion;
     const budget = admission.principal.isAdmin ? undefined : this.#budgetOf(key);

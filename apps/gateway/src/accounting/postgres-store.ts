@@ -49,6 +49,8 @@ const MIGRATIONS: readonly string[] = [
   "ALTER TABLE ledger ADD COLUMN cost_source TEXT NOT NULL DEFAULT 'price_table';",
   // Prompt tokens written to the upstream's cache (issue 20); earlier rows did not record them.
   'ALTER TABLE ledger ADD COLUMN cache_write_tokens INTEGER NOT NULL DEFAULT 0;',
+  // The front door (issue 16); rows written before it all came through chat completions.
+  "ALTER TABLE ledger ADD COLUMN route TEXT NOT NULL DEFAULT 'chat.completions';",
 ];
 
 /** Any constant: the advisory lock that serialises migrations across instances starting together. */
@@ -57,7 +59,7 @@ const KEYS_CHANNEL = 'switchyard_keys';
 const KEY_COLUMNS =
   'id, name, hash, prefix, is_admin, allowed_models, rpm, tpm, budget_usd, budget_period, expires_at, metadata, created_at, revoked_at';
 const LEDGER_COLUMNS =
-  'id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost, cost_source, latency_ms, ttft_ms, status, error_code, stream, cached, usage_estimated';
+  'id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost, cost_source, latency_ms, ttft_ms, status, error_code, stream, cached, usage_estimated, route';
 const LEDGER_COLUMN_COUNT = LEDGER_COLUMNS.split(',').length;
 const PERIODS: readonly BudgetPeriod[] = ['day', 'week', 'month', 'total'];
 
@@ -124,6 +126,7 @@ function toLedger(row: Record<string, unknown>): LedgerRow {
     stream: row.stream as boolean,
     cached: row.cached as boolean,
     usageEstimated: row.usage_estimated as boolean,
+    route: row.route as string,
   };
 }
 
@@ -149,6 +152,7 @@ function ledgerParams(r: LedgerRow): unknown[] {
     r.stream,
     r.cached,
     r.usageEstimated,
+    r.route,
   ];
 }
 

@@ -66,6 +66,8 @@ export interface Outcome {
   cached?: boolean;
   /** `usage` is the gateway's estimate: the upstream's own usage never arrived. */
   usageEstimated?: boolean;
+  /** The route the request came in on (its front door); `chat.completions` when not given. */
+  route?: string;
   /**
    * The cost the answer's `usage.cost` told the client ({@link Accounting.costOf}, settled once);
    * without it, `usage` is priced here.

@@ -47,6 +47,8 @@ const MIGRATIONS: readonly string[] = [
   "ALTER TABLE ledger ADD COLUMN cost_source TEXT NOT NULL DEFAULT 'price_table';",
   // Prompt tokens written to the upstream's cache (issue 20); earlier rows did not record them.
   'ALTER TABLE ledger ADD COLUMN cache_write_tokens INTEGER NOT NULL DEFAULT 0;',
+  // The front door (issue 16); rows written before it all came through chat completions.
+  "ALTER TABLE ledger ADD COLUMN route TEXT NOT NULL DEFAULT 'chat.completions';",
 ];
 
 interface KeyRow {
@@ -87,6 +89,7 @@ interface LedgerDbRow {
   stream: number;
   cached: number;
   usage_estimated: number;
+  route: string;
 }
 
 function toKey(row: KeyRow): KeyRecord {
@@ -149,6 +152,7 @@ function toLedger(row: LedgerDbRow): LedgerRow {
     stream: row.stream === 1,
     cached: row.cached === 1,
     usageEstimated: row.usage_estimated === 1,
+    route: row.route,
   };
 }
 
@@ -188,8 +192,8 @@ interface LedgerWriter {
 
 function createLedgerWriter(db: Database.Database): LedgerWriter {
   const insert = db.prepare(
-    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost, cost_source, latency_ms, ttft_ms, status, error_code, stream, cached, usage_estimated)
-     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @cacheWriteTokens, @reasoningTokens, @cost, @costSource, @latencyMs, @ttftMs, @status, @errorCode, @stream, @cached, @usageEstimated)`,
+    `INSERT INTO ledger (id, ts, request_id, key_id, model, deployment, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost, cost_source, latency_ms, ttft_ms, status, error_code, stream, cached, usage_estimated, route)
+     VALUES (@id, @ts, @requestId, @keyId, @model, @deployment, @promptTokens, @completionTokens, @cachedTokens, @cacheWriteTokens, @reasoningTokens, @cost, @costSource, @latencyMs, @ttftMs, @status, @errorCode, @stream, @cached, @usageEstimated, @route)`,
   );
   const insertAll = db.transaction((rows: readonly LedgerRow[]) => {
     for (const row of rows) {

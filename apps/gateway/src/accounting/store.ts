@@ -53,6 +53,11 @@ export interface LedgerRow {
   /** Answered from the response cache (no upstream call, cost 0). */
   cached: boolean;
   /**
+   * The route the request came in on: its front door (`chat.completions`, `messages`,
+   * `responses`…) or another metered route (`embeddings`).
+   */
+  route: string;
+  /**
    * The tokens (and the cost) are the gateway's estimate, not the upstream's usage: the client
    * cut the stream and the upstream's usage did not arrive in the bounded wait after it.
    */

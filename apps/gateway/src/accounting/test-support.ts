@@ -43,6 +43,7 @@ export function ledgerRow(overrides: Partial<LedgerRow> = {}): LedgerRow {
     stream: false,
     cached: false,
     usageEstimated: false,
+    route: 'chat.completions',
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import type { AdapterContext, ChatAdapter, ListModelsContext } from '@switchyard/adapter-kit';
 import {
   type ChatCompletion,
   ChatCompletionAccumulator,
@@ -6,21 +7,14 @@ import {
   completionToChunks,
   type Model,
 } from '@switchyard/protocol';
-import type { AdapterContext, ChatAdapter, ListModelsContext } from '@switchyard/server-kit';
+import type { FullAdapter } from '../routing/router.js';
 import type { CachedAnswer, ResponseCache } from './response-cache.js';
 
-/** What the cache decided for one request, in `locals.cache` (set by the cache's `beforeCompletion`). */
+/** What the cache decided for one request. */
 export interface CacheDecision {
-  /** Where to store the answer of a miss; undefined: do not store (`no-store`, not cacheable). */
-  readonly key: string | undefined;
+  /** Where to store the answer of a miss. */
+  readonly key: string;
   readonly hit: CachedAnswer | undefined;
-}
-
-/** An adapter that serves both modes: the gateway's router. */
-export type FullAdapter = ChatAdapter & Required<Pick<ChatAdapter, 'complete' | 'stream'>>;
-
-export function cacheDecisionOf(locals: Record<string, unknown>): CacheDecision | undefined {
-  return locals.cache as CacheDecision | undefined;
 }
 
 /**
@@ -37,20 +31,22 @@ export function replayChunks(completion: ChatCompletion, includeUsage: boolean):
 }
 
 /**
- * Wraps the router: answers hits from the cache (a stream request gets the answer cut into
- * chunks), and stores the complete answers of misses, streams included (accumulated as they pass
- * through, stored only when the upstream stream ended normally with every choice finished).
+ * Wraps the router for one request: answers a hit from the cache (a stream request gets the answer
+ * cut into chunks), or stores the complete answer of a miss, streams included (accumulated as they
+ * pass through, stored only when the upstream stream ended normally with every choice finished).
  */
-export class CachingAdapter implements ChatAdapter {
+export class CachingAdapter implements FullAdapter {
   readonly specificationVersion = 'v1';
   readonly provider: string;
   readonly capabilities: ChatAdapter['capabilities'];
   readonly #inner: FullAdapter;
   readonly #cache: ResponseCache;
+  readonly #decision: CacheDecision;
 
-  constructor(inner: FullAdapter, cache: ResponseCache) {
+  constructor(inner: FullAdapter, cache: ResponseCache, decision: CacheDecision) {
     this.#inner = inner;
     this.#cache = cache;
+    this.#decision = decision;
     this.provider = inner.provider;
     this.capabilities = inner.capabilities;
   }
@@ -60,10 +56,10 @@ export class CachingAdapter implements ChatAdapter {
   }
 
   async complete(request: ChatCompletionRequest, context: AdapterContext): Promise<ChatCompletion> {
-    const decision = cacheDecisionOf(context.locals);
-    if (decision?.hit) return decision.hit.completion;
+    const decision = this.#decision;
+    if (decision.hit) return decision.hit.completion;
     const completion = await this.#inner.complete(request, context);
-    if (decision?.key !== undefined) this.#cache.save(decision.key, completion);
+    this.#cache.save(decision.key, completion);
     return completion;
   }
 
@@ -71,16 +67,12 @@ export class CachingAdapter implements ChatAdapter {
     request: ChatCompletionRequest,
     context: AdapterContext,
   ): AsyncGenerator<ChatCompletionChunk> {
-    const decision = cacheDecisionOf(context.locals);
-    if (decision?.hit) {
+    const decision = this.#decision;
+    if (decision.hit) {
       yield* replayChunks(decision.hit.completion, request.stream_options?.include_usage === true);
       return;
     }
     const upstream = this.#inner.stream(request, context);
-    if (decision?.key === undefined) {
-      yield* upstream;
-      return;
-    }
     const accumulator = new ChatCompletionAccumulator();
     for await (const chunk of upstream) {
       accumulator.add(chunk);

@@ -1,26 +1,24 @@
+import type { Logger } from '@switchyard/adapter-kit';
 import {
-  BadRequestError,
   type EmbeddingRequest,
   type EmbeddingResponse,
-  ErrorCode,
   ProtocolError,
   parseEmbeddingRequest,
   toProtocolError,
   type Usage,
 } from '@switchyard/protocol';
-import { type AdapterContext, modelNotFoundError, retryHeaders } from '@switchyard/server-kit';
+import { retryHeaders } from '@switchyard/server-kit';
 import type { Accounting, Admission, Principal } from '../accounting/index.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
-import { type Router, routeTraceOf } from '../routing/router.js';
-import { DEPLOYMENT_HEADER, MAX_MODEL_NAME_LENGTH, mayUse, modelsFor } from '../server/gateway-hooks.js';
-import { closestNames } from '../text/closest-names.js';
+import type { Router, RouteTrace } from '../routing/router.js';
+import { DEPLOYMENT_HEADER, routeForKey } from '../server/gateway-hooks.js';
 
 /** What serving embeddings needs from the gateway. */
 export interface EmbeddingsDeps {
   readonly accounting: Accounting;
   readonly catalog: ModelCatalog;
   readonly router: Router;
-  readonly logger: AdapterContext['logger'];
+  readonly logger: Logger;
 }
 
 /** One authenticated `POST /v1/embeddings` call. */
@@ -39,6 +37,9 @@ export interface EmbeddingsAnswer {
   readonly body: unknown;
   readonly headers: Readonly<Record<string, string>>;
 }
+
+/** The `route` of embeddings requests in logs and ledger rows. */
+export const EMBEDDINGS_ROUTE = 'embeddings';
 
 /** Characters per token when the upstream reports no usage (Gemini): the ledger marks it estimated. */
 const CHARS_PER_TOKEN = 4;
@@ -72,8 +73,7 @@ export async function serveEmbeddings(deps: EmbeddingsDeps, call: EmbeddingsCall
   const startedAt = performance.now();
   const headers: Record<string, string> = {};
   let admission: Admission | undefined;
-  const locals: Record<string, unknown> = { principal };
-  const trace = routeTraceOf(locals);
+  const trace: RouteTrace = { attempts: [] };
   let estimatedUsage: Usage | undefined;
   const settle = (status: number, error: ProtocolError | null, usage: Usage | undefined) => {
     if (!admission) return Promise.resolve();
@@ -88,25 +88,14 @@ export async function serveEmbeddings(deps: EmbeddingsDeps, call: EmbeddingsCall
       errorCode: error?.code ?? null,
       usage: usage ?? (error ? undefined : estimatedUsage),
       usageEstimated: !error && usage === undefined,
+      route: EMBEDDINGS_ROUTE,
       latencyMs: performance.now() - startedAt,
       streamed: false,
     }).committed;
   };
   try {
     const request = parseEmbeddingRequest(call.body);
-    if (request.model.length > MAX_MODEL_NAME_LENGTH) {
-      throw new BadRequestError({
-        message: `model is ${request.model.length} characters long; this gateway accepts model names of at most ${MAX_MODEL_NAME_LENGTH}.`,
-        code: ErrorCode.invalidRequest,
-        param: 'model',
-      });
-    }
-    const route = catalog.resolve(request.model) ?? (await catalog.resolveFresh(request.model));
-    if (!route || !mayUse(principal, catalog.namesOf(route))) {
-      const usable = modelsFor(catalog, { signal: call.signal, locals }).map((m) => m.id);
-      throw modelNotFoundError(request.model, requestId, closestNames(request.model, usable));
-    }
-    trace.route = route;
+    const route = await routeForKey(catalog, request.model, principal, requestId);
     const prompt = estimateTokens(request.input);
     estimatedUsage = { prompt_tokens: prompt, completion_tokens: 0, total_tokens: prompt };
     try {
@@ -125,13 +114,11 @@ export async function serveEmbeddings(deps: EmbeddingsDeps, call: EmbeddingsCall
       throw error;
     }
     Object.assign(headers, admission.headers);
-    const answer = await router.embed(request, {
-      requestId,
-      signal: call.signal,
-      deadline: undefined,
-      logger: deps.logger,
-      locals,
-    });
+    const answer = await router.embed(
+      request,
+      { requestId, signal: call.signal, deadline: undefined, logger: deps.logger, locals: {} },
+      { route, trace },
+    );
     if (trace.deployment) headers[DEPLOYMENT_HEADER] = catalog.deploymentLabel(trace.deployment.id);
     // The client sees its own model name, as with completions.
     const body: EmbeddingResponse = { ...answer, model: request.model };

@@ -1,3 +1,4 @@
+import type { AdapterContext, ChatAdapter } from '@switchyard/adapter-kit';
 import {
   AbortError,
   AuthenticationError,
@@ -10,13 +11,12 @@ import {
   upstreamAuthFailedError,
   upstreamInsufficientQuotaError,
 } from '@switchyard/protocol';
-import type { AdapterContext, ChatAdapter } from '@switchyard/server-kit';
 import { describe, expect, it } from 'vitest';
 import { type ScriptedAdapter, type Step, scriptedAdapter } from '../../test/helpers/scripted-adapter.js';
 import type { Strategy } from '../config/config-schema.js';
 import { type BreakerState, localBreakers } from './circuit-breaker.js';
 import type { Deployment, Route } from './deployment.js';
-import { Router, type RouterOptions, type RouteTrace, routeTraceOf } from './router.js';
+import { Router, type RouterOptions, type RouteTrace } from './router.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const request = (stream = false): ChatCompletionRequest =>
@@ -26,10 +26,16 @@ const request = (stream = false): ChatCompletionRequest =>
     ...(stream ? { stream: true } : {}),
   }) as ChatCompletionRequest;
 
-function context(
-  signal = new AbortController().signal,
-): AdapterContext & { locals: Record<string, unknown> } {
-  return { requestId: 'req-1', signal, deadline: undefined, logger: silent, locals: {} };
+/** An adapter context, with the trace the router records the request into. */
+function context(signal = new AbortController().signal): AdapterContext & { trace: RouteTrace } {
+  return {
+    requestId: 'req-1',
+    signal,
+    deadline: undefined,
+    logger: silent,
+    locals: {},
+    trace: { attempts: [] },
+  };
 }
 
 const unavailable = (retryAfterMs?: number) =>
@@ -62,9 +68,7 @@ function setup(
   };
   const errors: string[] = [];
   const breakers: [string, BreakerState][] = [];
-  const router = new Router({
-    resolve: (model) => (model === 'public' ? route : undefined),
-    listModels: () => [],
+  const routes = new Router({
     retries: 0,
     backoff: { initialMs: 1, maxMs: 5 },
     maxRetryAfterMs: 1_000,
@@ -75,6 +79,14 @@ function setup(
     onBreakerChange: (d, state) => breakers.push([d.id, state]),
     ...options,
   });
+  // Each call serves `route` (the gateway resolves it from the model name), recording into the context's trace.
+  const router = {
+    complete: (r: ChatCompletionRequest, ctx: ReturnType<typeof context>) =>
+      routes.complete(r, ctx, { route, trace: ctx.trace }),
+    stream: (r: ChatCompletionRequest, ctx: ReturnType<typeof context>) =>
+      routes.stream(r, ctx, { route, trace: ctx.trace }),
+    deploymentStates: () => routes.deploymentStates(),
+  };
   return { router, route, errors, breakers };
 }
 
@@ -106,7 +118,7 @@ describe('Router: complete', () => {
     const completion = await router.complete(request(), ctx);
     expect(completion.choices[0]?.message.content).toBe('from b');
     expect(b.calls.map((c) => c.model)).toEqual(['b-up']);
-    const trace = ctx.locals.routing as RouteTrace;
+    const trace = ctx.trace;
     expect(trace.deployment?.id).toBe('b/b-up');
     expect(trace.attempts.map((t) => [t.deployment, t.error])).toEqual([
       ['a/a-up', 'server_error'],
@@ -215,12 +227,6 @@ describe('Router: complete', () => {
     expect(completion.choices[0]?.message.content).toBe('streamed words');
     expect(completion.usage?.completion_tokens).toBe(2);
   });
-
-  it('answers 404 model_not_found for an unknown model', async () => {
-    const { router } = setup([scriptedAdapter('a', [answer('x')])]);
-    const error = await failure(router.complete({ ...request(), model: 'nope' }, context()));
-    expect([error.status, error.code, error.param]).toEqual([404, 'model_not_found', 'model']);
-  });
 });
 
 describe('Router: stream', () => {
@@ -230,7 +236,7 @@ describe('Router: stream', () => {
     const { router } = setup([a, b]);
     const ctx = context();
     expect(await collect(router.stream(request(true), ctx))).toBe('hello from b');
-    expect(routeTraceOf(ctx.locals).deployment?.id).toBe('b/b-up');
+    expect(ctx.trace.deployment?.id).toBe('b/b-up');
   });
 
   it('fails a stream that broke after its first chunk with a stream error, never splicing another deployment', async () => {
@@ -338,7 +344,7 @@ describe('Router: circuit breaker', () => {
     const ctx = context();
     const completion = await router.complete(request(), ctx);
     expect(completion.choices[0]?.message.content).toBe('recovered');
-    expect(routeTraceOf(ctx.locals).deployment?.id).toBe('a/a-up');
+    expect(ctx.trace.deployment?.id).toBe('a/a-up');
     expect(breakers).toEqual([
       ['a/a-up', 'open'],
       ['a/a-up', 'half_open'],

@@ -1,23 +1,21 @@
 import {
+  type AdapterContext,
+  type ChatAdapter,
+  chunksOfCompletion,
+  completionOfChunks,
+  pullerOf,
+} from '@switchyard/adapter-kit';
+import {
   type ChatCompletion,
-  ChatCompletionAccumulator,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
-  completionToChunks,
   type EmbeddingRequest,
   type EmbeddingResponse,
   ErrorCode,
-  type Model,
   type ProtocolError,
   ServerError,
   sleep,
 } from '@switchyard/protocol';
-import {
-  type AdapterContext,
-  type ChatAdapter,
-  type ListModelsContext,
-  modelNotFoundError,
-} from '@switchyard/server-kit';
 import { Attempt } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { type Breaker, type BreakerRegistry, type BreakerState, localBreakers } from './circuit-breaker.js';
@@ -34,12 +32,8 @@ export interface AttemptRecord {
   readonly error?: string;
 }
 
-/**
- * Per-request routing state in `AdapterContext.locals.routing`: the gateway may pre-resolve the
- * route; the router records which deployment answered and when.
- */
+/** What the router records about one request: which deployment answered, when, after which attempts. */
 export interface RouteTrace {
-  route?: Route;
   /** The deployment whose answer (or first chunk) went to the client. */
   deployment?: Deployment;
   /** `performance.now()` when the first attempt started. */
@@ -51,21 +45,18 @@ export interface RouteTrace {
   readonly attempts: AttemptRecord[];
 }
 
-/** The request's routing trace, created on first use. */
-export function routeTraceOf(locals: Record<string, unknown>): RouteTrace {
-  let trace = locals.routing as RouteTrace | undefined;
-  if (!trace) {
-    trace = { attempts: [] };
-    locals.routing = trace;
-  }
-  return trace;
+/** One request as the router serves it: its route (resolved once, by the caller) and its trace. */
+export interface RoutedRequest {
+  readonly route: Route;
+  readonly trace: RouteTrace;
+  /** A span per attempt, when tracing is on: the adapter runs inside it (see {@link AttemptSpan}). */
+  attemptSpan?(deployment: Deployment): AttemptSpan | undefined;
 }
 
+/** An adapter that serves both modes. */
+export type FullAdapter = ChatAdapter & Required<Pick<ChatAdapter, 'complete' | 'stream'>>;
+
 export interface RouterOptions {
-  /** The route for a public model name, or undefined when there is none (404). */
-  resolve(model: string): Route | undefined;
-  /** `GET /v1/models`; `locals` carries the principal when listing for a request. */
-  listModels(context: ListModelsContext): Promise<Model[]> | Model[];
   /** Extra attempts after every deployment was tried once. */
   readonly retries: number;
   readonly backoff: { readonly initialMs: number; readonly maxMs: number };
@@ -96,18 +87,16 @@ export interface RouterOptions {
   isTracked?(deployment: Deployment): boolean;
   /** A deployment answered (or sent its first chunk) for `route`. */
   onAnswered?(route: Route, deployment: Deployment): void;
-  /**
-   * A span for one attempt (tracing on): the adapter runs inside it, so that its upstream call
-   * carries the span's `traceparent`. A failed attempt's span ends at once; an answer's when the
-   * request ends.
-   */
-  traceAttempt?(deployment: Deployment, context: AdapterContext): AttemptSpan | undefined;
 }
 
 /** How the router reacts to an attempt's error (a failed attempt's span says which). */
 export type Verdict = 'abort' | 'fatal' | 'next' | 'retry';
 
-/** One attempt's span, when tracing is on (see `RouterOptions.traceAttempt`). */
+/**
+ * One attempt's span, when tracing is on (see {@link RoutedRequest.attemptSpan}): the adapter runs
+ * inside it, so that its upstream call carries the span's `traceparent`. A failed attempt's span
+ * ends at once; an answer's when the request ends.
+ */
 export interface AttemptSpan {
   /** Runs `fn` with this span active: the upstream HTTP calls made inside carry its `traceparent`. */
   run<T>(fn: () => T): T;
@@ -133,7 +122,7 @@ interface DeploymentHealth {
   inFlight: number;
 }
 
-interface Opened<T> {
+interface AttemptWon<T> {
   readonly value: T;
   readonly attempt: Attempt;
   readonly health: DeploymentHealth;
@@ -145,20 +134,14 @@ type StreamStart = {
   readonly first: IteratorResult<ChatCompletionChunk>;
 };
 
-async function* chunksOf(chunks: readonly ChatCompletionChunk[]): AsyncGenerator<ChatCompletionChunk> {
-  yield* chunks;
-}
-
 /**
- * Routes a request for a public model to one of its deployments, as a {@link ChatAdapter}:
+ * Routes a request for a public model to one of its deployments (see {@link Router.adapterFor}):
  * strategy order (fallback, weighted, least-in-flight), a circuit breaker and in-flight count per
  * deployment, per-attempt timeouts, fallback to the next deployment and retries with backoff on
  * errors another attempt can fix — but only until the first chunk: once a stream has started,
  * a failure is the stream's error event, never a spliced answer from another deployment.
  */
-export class Router implements ChatAdapter {
-  readonly specificationVersion = 'v1';
-  readonly provider = 'switchyard';
+export class Router {
   readonly #options: RouterOptions;
   readonly #health = new Map<string, DeploymentHealth>();
   readonly #random: () => number;
@@ -168,8 +151,16 @@ export class Router implements ChatAdapter {
     this.#random = options.random ?? Math.random;
   }
 
-  listModels(context: ListModelsContext): Promise<Model[]> {
-    return Promise.resolve(this.#options.listModels(context));
+  /** The adapter that serves one request (resolved to its route by the caller), recording into its trace. */
+  adapterFor(routed: RoutedRequest): FullAdapter {
+    return {
+      specificationVersion: 'v1',
+      provider: 'switchyard',
+      // Serves one request: the gateway's catalog lists the models.
+      listModels: () => Promise.resolve([]),
+      complete: (request, context) => this.complete(request, context, routed),
+      stream: (request, context) => this.stream(request, context, routed),
+    };
   }
 
   /** The breaker state and load of every tracked deployment (see `isTracked`) that has been routed to. */
@@ -181,8 +172,12 @@ export class Router implements ChatAdapter {
     }));
   }
 
-  async complete(request: ChatCompletionRequest, context: AdapterContext): Promise<ChatCompletion> {
-    const opened = await this.#open(request, context, 'complete', (attempt, upstream) =>
+  async complete(
+    request: ChatCompletionRequest,
+    context: AdapterContext,
+    routed: RoutedRequest,
+  ): Promise<ChatCompletion> {
+    const opened = await this.#open(request, context, routed, 'complete', (attempt, upstream) =>
       this.#completeOnce(attempt, upstream),
     );
     opened.attempt.dispose();
@@ -193,9 +188,10 @@ export class Router implements ChatAdapter {
   stream(
     request: ChatCompletionRequest,
     context: AdapterContext,
+    routed: RoutedRequest,
   ): AsyncIterableIterator<ChatCompletionChunk> {
     const stream = new RoutedStream(async () => {
-      const opened = await this.#open(request, context, 'stream', (attempt, upstream) =>
+      const opened = await this.#open(request, context, routed, 'stream', (attempt, upstream) =>
         this.#streamOnce(attempt, upstream),
       );
       const { attempt, health } = opened;
@@ -216,13 +212,17 @@ export class Router implements ChatAdapter {
         },
       };
     });
-    routeTraceOf(context.locals).stream = stream;
+    routed.trace.stream = stream;
     return stream;
   }
 
   /** Embeddings, routed like a completion: fallback, retries and breakers alike. */
-  async embed(request: EmbeddingRequest, context: AdapterContext): Promise<EmbeddingResponse> {
-    const opened = await this.#open(request, context, 'complete', (attempt, upstream) => {
+  async embed(
+    request: EmbeddingRequest,
+    context: AdapterContext,
+    routed: RoutedRequest,
+  ): Promise<EmbeddingResponse> {
+    const opened = await this.#open(request, context, routed, 'complete', (attempt, upstream) => {
       const { adapter } = attempt.deployment;
       if (!adapter.embed) throw notAnEmbeddingModel(request.model, attempt.deployment);
       return attempt.guard(adapter.embed(upstream, attempt.context));
@@ -237,17 +237,7 @@ export class Router implements ChatAdapter {
     if (adapter.complete) return attempt.guard(adapter.complete(request, attempt.context));
     if (!adapter.stream) throw this.#noMode(attempt.deployment);
     const iterator = adapter.stream(request, attempt.context)[Symbol.asyncIterator]();
-    const accumulator = new ChatCompletionAccumulator();
-    let done = false;
-    try {
-      for (let r = await attempt.guard(iterator.next()); !r.done; r = await attempt.guard(iterator.next())) {
-        accumulator.add(r.value);
-      }
-      done = true;
-    } finally {
-      if (!done) iterator.return?.()?.catch(() => {});
-    }
-    return accumulator.complete();
+    return completionOfChunks(pullerOf(iterator, (pending) => attempt.guard(pending)));
   }
 
   async #streamOnce(attempt: Attempt, request: ChatCompletionRequest): Promise<StreamStart> {
@@ -256,8 +246,7 @@ export class Router implements ChatAdapter {
     if (adapter.stream) {
       iterator = adapter.stream(request, attempt.context)[Symbol.asyncIterator]();
     } else if (adapter.complete) {
-      const completion = await attempt.guard(adapter.complete(request, attempt.context));
-      iterator = chunksOf(completionToChunks(completion, { includeUsage: true }));
+      iterator = chunksOfCompletion(await attempt.guard(adapter.complete(request, attempt.context)));
     } else {
       throw this.#noMode(attempt.deployment);
     }
@@ -297,15 +286,6 @@ export class Router implements ChatAdapter {
     return health;
   }
 
-  #routeOf(model: string, trace: RouteTrace, requestId: string): Route {
-    const route = trace.route ?? this.#options.resolve(model);
-    if (route) {
-      trace.route = route;
-      return route;
-    }
-    throw modelNotFoundError(model, requestId);
-  }
-
   /**
    * Tries deployments until one answers (or yields its first chunk): each once in strategy order,
    * then up to `retries` more among those whose error was retryable, after a backoff or the
@@ -314,11 +294,11 @@ export class Router implements ChatAdapter {
   async #open<R extends { readonly model: string }, T>(
     request: R,
     context: AdapterContext,
+    routed: RoutedRequest,
     mode: Mode,
     run: (attempt: Attempt, upstream: R) => Promise<T>,
-  ): Promise<Opened<T>> {
-    const trace = routeTraceOf(context.locals);
-    const route = this.#routeOf(request.model, trace, context.requestId);
+  ): Promise<AttemptWon<T>> {
+    const { route, trace } = routed;
     const order = orderDeployments(route, {
       inFlight: (deployment) => this.#health.get(deployment.id)?.inFlight ?? 0,
       random: this.#random,
@@ -327,7 +307,7 @@ export class Router implements ChatAdapter {
     let lastError: ProtocolError | undefined;
     const retryable: { deployment: Deployment; retryAfterMs: number | undefined }[] = [];
 
-    const tryOnce = async (deployment: Deployment): Promise<Opened<T> | Verdict | 'skipped'> => {
+    const tryOnce = async (deployment: Deployment): Promise<AttemptWon<T> | Verdict | 'skipped'> => {
       const health = this.#healthOf(deployment);
       if (!health.breaker.allow()) return 'skipped';
       const timeoutMs = this.#attemptTimeout(deployment, route, context);
@@ -335,7 +315,7 @@ export class Router implements ChatAdapter {
       const attempt = new Attempt(deployment, context, timeoutMs);
       trace.startedAt ??= attempt.startedAt;
       health.inFlight += 1;
-      const span = options.traceAttempt?.(deployment, context);
+      const span = routed.attemptSpan?.(deployment);
       try {
         const upstream = { ...request, model: deployment.model };
         const value = await (span ? span.run(() => run(attempt, upstream)) : run(attempt, upstream));

@@ -10,7 +10,13 @@ import {
   ServerError,
   toProtocolError,
 } from '@switchyard/protocol';
-import { bearerToken, createChatServer, createNodeHandler, resolveRequestId } from '@switchyard/server-kit';
+import {
+  bearerToken,
+  createChatServer,
+  createNodeHandler,
+  resolveRequestId,
+  responsesDoor,
+} from '@switchyard/server-kit';
 import type pino from 'pino';
 import {
   type Accounting,
@@ -19,11 +25,13 @@ import {
   openAccounting,
   priceProvidersOf,
 } from '../accounting/index.js';
-import { openResponseCache, type ResponseCache, withResponseCache } from '../cache/index.js';
+import { cacheStage, openResponseCache, type ResponseCache } from '../cache/index.js';
 import { DATABASE_FILE, type ResolvedConfig } from '../config/resolve-config.js';
 import { type EmbeddingsDeps, serveEmbeddings } from '../embeddings/serve-embeddings.js';
 import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
 import { createProviderAdapter } from '../providers/create-provider-adapter.js';
+import { openResponseStore, responseOwnerOf } from '../responses/open-response-store.js';
+import type { ClosableResponseStore } from '../responses/sqlite-response-store.js';
 import { ModelCatalog } from '../routing/model-catalog.js';
 import { Router } from '../routing/router.js';
 import { SharedBreakers } from '../routing/shared-breakers.js';
@@ -33,7 +41,7 @@ import { withTracing } from '../telemetry/tracing-hooks.js';
 import { logAttemptError } from './attempt-error-log.js';
 import { clientErrorListener } from './client-errors.js';
 import { applyCors } from './cors.js';
-import { createGatewayHooks, type GatewayLocals, modelsFor } from './gateway-hooks.js';
+import { createGatewayHooks } from './gateway-hooks.js';
 import { readJson, sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
 import { createGatewayOpenAPIDocument } from './openapi.js';
 import { createStaticHandler, playgroundDir } from './static-files.js';
@@ -79,12 +87,15 @@ export class Gateway {
   /** With tracing on (`telemetry`, `OTEL_EXPORTER_OTLP_*`): the spans' exporter. */
   readonly #tracer: RequestTracer | undefined;
   readonly #embeddingDeps: EmbeddingsDeps;
+  /** Stored responses of `POST /v1/responses` (in `storage`). */
+  readonly #responses: ClosableResponseStore;
 
   private constructor(
     options: CreateGatewayOptions,
     accounting: Accounting,
     cache: ResponseCache | undefined,
     tracer: RequestTracer | undefined,
+    responses: ClosableResponseStore,
   ) {
     const { config, logger, scrubber } = options;
     this.config = config;
@@ -125,18 +136,10 @@ export class Gateway {
       : undefined;
     const { maxPassthroughModels: _, ...routing } = config.routing;
     this.router = new Router({
-      resolve: (model) => this.catalog.resolve(model),
-      listModels: (context) => modelsFor(this.catalog, context),
       ...routing,
       breakers: this.#breakers,
       isTracked: (deployment) => this.catalog.isKnownDeployment(deployment.id),
       onAnswered: (route) => this.catalog.prove(route),
-      ...(tracer
-        ? {
-            traceAttempt: (deployment, context) =>
-              (context.locals as GatewayLocals).span?.attempt(deployment),
-          }
-        : {}),
       onAttemptError: (event) => {
         const { deployment, error } = event;
         metrics.upstreamError({ deployment: deployment.id, provider: deployment.provider, code: error.code });
@@ -157,6 +160,7 @@ export class Gateway {
         allowRoutingFields: config.limits.allowRoutingFields,
       },
       usageAfterCut: { ms: config.limits.usageAfterCutMs, maxBytes: config.limits.usageAfterCutBytes },
+      ...(cache ? { cache: cacheStage(cache, metrics) } : {}),
     });
     this.#unfinished = unfinished;
     this.#embeddingDeps = {
@@ -167,10 +171,20 @@ export class Gateway {
     };
     this.#cache = cache;
     this.#tracer = tracer;
-    const cached = cache ? withResponseCache(hooks, { cache, router: this.router, metrics }) : hooks;
+    this.#responses = responses;
     const chat = createChatServer({
-      adapters: [this.router],
-      ...(tracer ? withTracing(cached, tracer) : cached),
+      ...(tracer ? withTracing(hooks, tracer) : hooks),
+      doors: [
+        responsesDoor({
+          store: responses,
+          ownerOf: responseOwnerOf,
+          onStoreError: (error, id) =>
+            logger.warn(
+              { response_id: id, error: error instanceof Error ? error.message : String(error) },
+              'response not stored',
+            ),
+        }),
+      ],
       bodyLimit: config.server.bodyLimitBytes,
       responseLimit: config.server.responseLimitBytes,
       logger: toKitLogger(logger),
@@ -262,7 +276,14 @@ export class Gateway {
       onUp: () => logger.info('response cache available again (Redis)'),
     });
     const tracer = await openTracer(config.telemetry);
-    const gateway = new Gateway(options, accounting, cache, tracer);
+    const responses = await openResponseStore({
+      databasePath: join(config.server.dataDir, DATABASE_FILE),
+      storageUrl: config.storage.url,
+      retentionSeconds: config.responses.retentionSeconds,
+      onError: (error) =>
+        logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'response store error'),
+    });
+    const gateway = new Gateway(options, accounting, cache, tracer, responses);
     await Promise.all([gateway.catalog.refresh(), gateway.#breakers?.ready]);
     gateway.#discovery = setInterval(
       () => void gateway.catalog.refresh(),
@@ -341,6 +362,7 @@ export class Gateway {
         ),
       );
     this.accounting.close();
+    await this.#responses.close();
     this.#breakers?.close();
     await this.#cache?.close();
     // The last spans (the requests just drained) go out before the process ends.

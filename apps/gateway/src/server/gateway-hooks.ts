@@ -5,38 +5,18 @@ import {
   type Model,
   type Usage,
 } from '@switchyard/protocol';
-import {
-  type ChatRequestContext,
-  type ChatServerOptions,
-  type ListModelsContext,
-  modelNotFoundError,
-} from '@switchyard/server-kit';
-import type { Accounting, Admission, Principal, SettledCost } from '../accounting/index.js';
+import { type ChatServerOptions, modelNotFoundError } from '@switchyard/server-kit';
+import type { Accounting, Principal } from '../accounting/index.js';
+import { CACHE_HEADER, type CacheStage, parseCacheDirective } from '../cache/index.js';
+import type { Route } from '../routing/deployment.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
 import type { UsageWait } from '../routing/routed-stream.js';
-import { type Router, type RouteTrace, routeTraceOf } from '../routing/router.js';
-import type { RequestSpan } from '../telemetry/request-tracer.js';
+import type { FullAdapter, Router } from '../routing/router.js';
 import { closestNames } from '../text/closest-names.js';
 import { type BilledUsage, usageOfCutStream } from './cut-stream-usage.js';
 import { estimatePromptTokens } from './estimate-prompt-tokens.js';
+import { createGatewayVars, type GatewayContext, type GatewayVars } from './gateway-vars.js';
 import { refuseVendorRoutingFields } from './vendor-routing-fields.js';
-
-/** What the gateway keeps in a request's `locals` (shared by the hooks and the router). */
-export interface GatewayLocals {
-  /** `performance.now()` when the request arrived (set once authentication starts). */
-  t0?: number;
-  principal?: Principal;
-  admission?: Admission;
-  routing?: RouteTrace;
-  overheadMs?: number;
-  streamOpen?: boolean;
-  /** Answered from the response cache (set by the cache's hooks). */
-  cached?: boolean;
-  /** The answer's `usage.cost` and who priced it (set by `transformUsage`), for the ledger. */
-  cost?: SettledCost;
-  /** The request's server span, when tracing is on. */
-  span?: RequestSpan;
-}
 
 /** Refusals that `authenticate` and `admit` count themselves (401, 403, 429). */
 const COUNTED_ELSEWHERE = new Set([401, 403, 429]);
@@ -69,11 +49,6 @@ function usableModels(catalog: ModelCatalog, principal: Principal | undefined): 
     : [...all];
 }
 
-/** `GET /v1/models` for the caller: the catalog, narrowed to the models the key may use. */
-export function modelsFor(catalog: ModelCatalog, context: ListModelsContext): Model[] {
-  return usableModels(catalog, (context.locals as GatewayLocals | undefined)?.principal);
-}
-
 function checkModelName(model: string): void {
   if (model.length > MAX_MODEL_NAME_LENGTH)
     throw new BadRequestError({
@@ -81,6 +56,24 @@ function checkModelName(model: string): void {
       code: ErrorCode.invalidRequest,
       param: 'model',
     });
+}
+
+/**
+ * The route of a model name, once per request. A model the key may not use is answered like one
+ * that does not exist (404), so that a scoped key cannot probe which models exist.
+ */
+export async function routeForKey(
+  catalog: ModelCatalog,
+  model: string,
+  principal: Principal | undefined,
+  requestId: string,
+): Promise<Route> {
+  checkModelName(model);
+  const route = catalog.resolve(model) ?? (await catalog.resolveFresh(model));
+  if (route && mayUse(principal, catalog.namesOf(route))) return route;
+  // The nearest names it may use: a typo is told the fix, and a scoped key learns nothing new.
+  const usable = usableModels(catalog, principal).map((m) => m.id);
+  throw modelNotFoundError(model, requestId, closestNames(model, usable));
 }
 
 interface HookDeps {
@@ -98,6 +91,8 @@ interface HookDeps {
   };
   /** How long and how much to read on for the usage of a stream the client left (`limits.usageAfterCut*`). */
   readonly usageAfterCut?: UsageWait;
+  /** The response cache's stage, when the cache is on. */
+  readonly cache?: CacheStage;
 }
 
 function checkRequestLimits(request: ChatCompletionRequest, limits: HookDeps['requestLimits']): void {
@@ -115,21 +110,27 @@ function checkRequestLimits(request: ChatCompletionRequest, limits: HookDeps['re
   if (tools > limits.maxTools) throw over('tools', tools, limits.maxTools);
 }
 
-type Hooks = Pick<
-  ChatServerOptions,
-  'authenticate' | 'resolveAdapter' | 'beforeCompletion' | 'onResponseHeaders' | 'transformUsage' | 'onFinish'
+/** The gateway's server options: its pipeline, as server-kit hooks over typed per-request state. */
+export type GatewayHooks = Required<
+  Pick<
+    ChatServerOptions<GatewayVars>,
+    | 'createLocals'
+    | 'authenticate'
+    | 'listModels'
+    | 'resolveAdapter'
+    | 'onResponseHeaders'
+    | 'transformUsage'
+    | 'onFinish'
+  >
 > & {
-  /** Admitted requests whose ledger row is not written yet (shutdown waits for them). */
-  unfinished(): number;
+  /** Admission, then the cache stage: resolves with the adapter that answers (the router, or the cache). */
+  beforeCompletion(context: GatewayContext): Promise<FullAdapter>;
 };
 
-function localsOf(context: ChatRequestContext): GatewayLocals {
-  return context.locals as GatewayLocals;
-}
-
 /**
- * The server-kit hooks that make a protocol server a gateway: keys (authenticate), model names
- * (resolveAdapter → the router), limits and budgets (beforeCompletion → admit), the
+ * The gateway's pipeline as server-kit hooks, the same for every front door: keys (authenticate),
+ * the model's route resolved once and scoped to the key (resolveAdapter → the router), request
+ * limits, rate limits and budgets (beforeCompletion → admit), then the response cache, the
  * `x-switchyard-*` headers, `usage.cost`, and one ledger row per admitted request (onFinish).
  */
 export function createGatewayHooks({
@@ -138,50 +139,65 @@ export function createGatewayHooks({
   router,
   requestLimits,
   usageAfterCut = { ms: 2_000, maxBytes: 65_536 },
-}: HookDeps): Hooks {
+  cache,
+}: HookDeps): GatewayHooks & {
+  /** Admitted requests whose ledger row is not written yet (shutdown waits for them). */
+  unfinished(): number;
+} {
   const { metrics } = accounting;
   let unfinished = 0;
+
+  const routeOf = (model: string, principal: Principal | undefined, requestId: string) =>
+    routeForKey(catalog, model, principal, requestId);
+
   return {
     unfinished: () => unfinished,
 
+    createLocals: createGatewayVars,
+
+    async listModels(context, modelId) {
+      const { principal } = context.locals;
+      if (modelId === undefined) return usableModels(catalog, principal);
+      await routeOf(modelId, principal, context.requestId);
+      return usableModels(catalog, principal).filter((m) => m.id === modelId);
+    },
+
     async authenticate(context) {
-      const locals = localsOf(context);
+      const locals = context.locals;
       locals.t0 = context.receivedAt;
       locals.principal = await accounting.authenticateAsync(context.apiKey, context.header('authorization'));
       return locals.principal;
     },
 
     async resolveAdapter(model, context) {
-      checkModelName(model);
-      const route = catalog.resolve(model) ?? (await catalog.resolveFresh(model));
-      // A model the key may not use is answered like one that does not exist (404), so that a
-      // scoped key cannot probe which models exist.
-      const { principal } = localsOf(context);
-      if (!route || !mayUse(principal, catalog.namesOf(route))) {
-        // The nearest names it may use: a typo is told the fix, and a scoped key learns nothing new.
-        const usable = usableModels(catalog, principal).map((m) => m.id);
-        throw modelNotFoundError(model, context.requestId, closestNames(model, usable));
-      }
-      routeTraceOf(context.locals).route = route;
-      return router;
+      const locals = context.locals;
+      const route = await routeOf(model, locals.principal, context.requestId);
+      locals.route = route;
+      const { span } = locals;
+      locals.routed = router.adapterFor({
+        route,
+        trace: locals.trace,
+        ...(span ? { attemptSpan: (deployment) => span.attempt(deployment) } : {}),
+      });
+      return locals.routed;
     },
 
     async beforeCompletion(context) {
-      const locals = localsOf(context);
+      const locals = context.locals;
       const request = context.request!;
+      const route = locals.route!;
+      // Before admission: a malformed cache header is refused without using the caller's limits.
+      const directive = cache ? parseCacheDirective(context.header(CACHE_HEADER)) : 'no-store';
       checkRequestLimits(request, requestLimits);
-      const route = locals.routing?.route;
       try {
         const admission = await accounting.admitAsync(locals.principal!, {
           model: request.model,
           requestId: context.requestId,
           estimatedPromptTokens: estimatePromptTokens(request),
           maxOutputTokens: request.max_completion_tokens ?? request.max_tokens ?? null,
-          ...(route ? { modelNames: catalog.namesOf(route) } : {}),
+          modelNames: catalog.namesOf(route),
           n: request.n ?? null,
-          upstreamModels: route
-            ? route.deployments.map((d) => ({ model: d.model, provider: d.provider }))
-            : [],
+          upstreamModels: route.deployments.map((d) => ({ model: d.model, provider: d.provider })),
           stream: request.stream === true,
         });
         locals.admission = admission;
@@ -192,16 +208,27 @@ export function createGatewayHooks({
         if (headers) for (const name in headers) context.setHeader(name, headers[name]!);
         throw error;
       }
+      if (!cache) return locals.routed!;
+      const step = await cache({
+        request,
+        directive,
+        keyId: locals.principal!.keyId,
+        route,
+        adapter: locals.routed!,
+        setHeader: (name, value) => context.setHeader(name, value),
+      });
+      locals.cached = step.hit;
+      return step.adapter;
     },
 
     onResponseHeaders(context, response) {
-      const locals = localsOf(context);
+      const locals = context.locals;
       if (locals.t0 === undefined) return;
-      const trace = locals.routing;
-      if (trace?.deployment)
+      const { trace } = locals;
+      if (trace.deployment)
         context.setHeader(DEPLOYMENT_HEADER, catalog.deploymentLabel(trace.deployment.id));
       const now = performance.now();
-      const upstream = trace?.startedAt === undefined ? 0 : (trace.answeredAt ?? now) - trace.startedAt;
+      const upstream = trace.startedAt === undefined ? 0 : (trace.answeredAt ?? now) - trace.startedAt;
       const overhead = Math.max(0, now - locals.t0 - upstream);
       locals.overheadMs = overhead;
       context.setHeader(OVERHEAD_HEADER, overhead.toFixed(2));
@@ -212,8 +239,13 @@ export function createGatewayHooks({
     },
 
     transformUsage(usage, context): Usage {
-      const locals = localsOf(context);
-      const deployment = locals.routing?.deployment;
+      const locals = context.locals;
+      if (locals.cached) {
+        // The stored answer's `cost_details` were billed once, for the miss.
+        const { cost_details: _billedOnce, ...rest } = usage;
+        return { ...rest, cost: 0 };
+      }
+      const deployment = locals.trace.deployment;
       const cost = accounting.costOf(
         deployment?.model ?? context.request?.model ?? '',
         usage,
@@ -229,7 +261,7 @@ export function createGatewayHooks({
 
     onFinish(event) {
       const { context } = event;
-      const locals = localsOf(context);
+      const locals = context.locals;
       if (locals.streamOpen) metrics.streamEnded();
       if (locals.overheadMs !== undefined) metrics.observeOverhead(locals.overheadMs);
       const admission = locals.admission;
@@ -241,7 +273,8 @@ export function createGatewayHooks({
           metrics.rejections.inc([error.code]);
         return;
       }
-      const deployment = locals.routing?.deployment;
+      const { trace } = locals;
+      const deployment = trace.deployment;
       const record = ({ usage, estimated }: BilledUsage) =>
         accounting.finish(admission, {
           requestId: context.requestId,
@@ -249,7 +282,7 @@ export function createGatewayHooks({
           upstreamModel: deployment?.model ?? null,
           upstreamProvider: deployment?.provider ?? null,
           // A request that no deployment answered is filed under the last one that failed it.
-          deployment: deployment?.id ?? locals.routing?.attempts.at(-1)?.deployment ?? null,
+          deployment: deployment?.id ?? trace.attempts.at(-1)?.deployment ?? null,
           // A stream that failed after its first chunk was answered 200, but it failed: the
           // ledger and the metrics record the error's status, or usage reports count it as a success.
           status: event.aborted
@@ -260,6 +293,7 @@ export function createGatewayHooks({
           errorCode: event.error?.code ?? (event.aborted ? 'aborted' : null),
           usage,
           usageEstimated: estimated,
+          route: context.route,
           latencyMs: event.endedAt - event.startedAt,
           ttftMs:
             event.streamed && event.firstChunkAt !== undefined ? event.firstChunkAt - event.startedAt : null,
@@ -267,7 +301,7 @@ export function createGatewayHooks({
           cached: locals.cached === true,
           cost: locals.cost,
         }).committed;
-      const stream = locals.routing?.stream;
+      const { stream } = trace;
       // The answer's last bytes wait for the row's commit; shutdown waits for it too.
       const committed =
         event.aborted && event.streamed && !event.usage && stream

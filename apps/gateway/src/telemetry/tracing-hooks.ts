@@ -1,17 +1,8 @@
+import type { AdapterContext, ChatAdapter, ListModelsContext } from '@switchyard/adapter-kit';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Model } from '@switchyard/protocol';
-import type {
-  AdapterContext,
-  ChatAdapter,
-  ChatServerOptions,
-  ListModelsContext,
-} from '@switchyard/server-kit';
-import type { FullAdapter } from '../cache/caching-adapter.js';
-import type { GatewayLocals } from '../server/gateway-hooks.js';
+import type { FullAdapter } from '../routing/router.js';
+import type { GatewayHooks } from '../server/gateway-hooks.js';
 import type { RequestSpan, RequestTracer } from './request-tracer.js';
-
-type TracedHooks = Pick<ChatServerOptions, 'authenticate' | 'resolveAdapter' | 'onFinish'>;
-
-const spanOf = (locals: Record<string, unknown>): RequestSpan | undefined => (locals as GatewayLocals).span;
 
 /** A stream that shows each chunk to the request's span; `return()` goes straight to the inner one. */
 class TracedStream implements AsyncIterableIterator<ChatCompletionChunk> {
@@ -38,15 +29,17 @@ class TracedStream implements AsyncIterableIterator<ChatCompletionChunk> {
   }
 }
 
-/** Shows the answers of the gateway's adapter (the router, or the cache in front of it) to the request's span. */
+/** Shows the answers of a request's adapter (the router, or the cache in front of it) to the request's span. */
 class TracingAdapter implements ChatAdapter {
   readonly specificationVersion = 'v1';
   readonly provider: string;
   readonly capabilities: ChatAdapter['capabilities'];
   readonly #inner: FullAdapter;
+  readonly #span: RequestSpan;
 
-  constructor(inner: FullAdapter) {
+  constructor(inner: FullAdapter, span: RequestSpan) {
     this.#inner = inner;
+    this.#span = span;
     this.provider = inner.provider;
     this.capabilities = inner.capabilities;
   }
@@ -57,19 +50,13 @@ class TracingAdapter implements ChatAdapter {
 
   async complete(request: ChatCompletionRequest, context: AdapterContext): Promise<ChatCompletion> {
     const completion = await this.#inner.complete(request, context);
-    spanOf(context.locals)?.answered(completion);
+    this.#span.answered(completion);
     return completion;
   }
 
   stream(request: ChatCompletionRequest, context: AdapterContext): AsyncIterable<ChatCompletionChunk> {
-    const inner = this.#inner.stream(request, context);
-    const span = spanOf(context.locals);
-    return span ? new TracedStream(inner[Symbol.asyncIterator](), span) : inner;
+    return new TracedStream(this.#inner.stream(request, context)[Symbol.asyncIterator](), this.#span);
   }
-}
-
-function isFull(adapter: ChatAdapter): adapter is FullAdapter {
-  return adapter.complete !== undefined && adapter.stream !== undefined;
 }
 
 /**
@@ -78,37 +65,32 @@ function isFull(adapter: ChatAdapter): adapter is FullAdapter {
  * a wrapper around the gateway's adapter, ended with the request's outcome. Attempt spans come from
  * the router (`traceAttempt`). Only used when tracing is on.
  */
-export function withTracing<H extends TracedHooks>(hooks: H, tracer: RequestTracer): H {
-  const { authenticate, resolveAdapter, onFinish } = hooks;
-  const wrapped = new WeakMap<ChatAdapter, TracingAdapter>();
+export function withTracing<H extends GatewayHooks>(hooks: H, tracer: RequestTracer): H {
+  const { authenticate, beforeCompletion, onFinish } = hooks;
   return {
     ...hooks,
 
     authenticate(context) {
-      if (context.route === 'chat.completions')
-        (context.locals as GatewayLocals).span = tracer.start(context);
-      return authenticate?.(context);
+      // Completions only, through any door (not the models routes or a door's other routes).
+      if (context.door !== undefined && context.route === context.door.name)
+        context.locals.span = tracer.start(context);
+      return authenticate(context);
     },
 
-    async resolveAdapter(model, context) {
-      const adapter = await resolveAdapter?.(model, context);
-      if (!adapter || !isFull(adapter)) return adapter;
-      let traced = wrapped.get(adapter);
-      if (!traced) {
-        traced = new TracingAdapter(adapter);
-        wrapped.set(adapter, traced);
-      }
-      return traced;
+    async beforeCompletion(context) {
+      const adapter = await beforeCompletion(context);
+      const { span } = context.locals;
+      return span ? new TracingAdapter(adapter, span) : adapter;
     },
 
     onFinish(event) {
-      const locals = event.context.locals as GatewayLocals;
+      const { locals } = event.context;
       locals.span?.finish(event, {
         keyId: locals.principal?.keyId,
-        deployment: locals.routing?.deployment,
+        deployment: locals.trace.deployment,
         cached: locals.cached === true,
       });
-      return onFinish?.(event);
+      return onFinish(event);
     },
   };
 }
