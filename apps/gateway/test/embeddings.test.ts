@@ -61,6 +61,7 @@ afterAll(async () => {
 });
 
 interface LedgerRow {
+  route: string;
   model: string;
   deployment: string | null;
   prompt_tokens: number;
@@ -73,7 +74,7 @@ function ledgerRowOf(requestId: string): LedgerRow | undefined {
   const db = new Database(join(gateway.dataDir, DATABASE_FILE), { readonly: true });
   try {
     return db
-      .prepare('SELECT model, deployment, prompt_tokens, status, usage_estimated FROM ledger WHERE request_id = ?')
+      .prepare('SELECT route, model, deployment, prompt_tokens, status, usage_estimated FROM ledger WHERE request_id = ?')
       .get(requestId) as LedgerRow | undefined;
   } finally {
     db.close();
@@ -99,7 +100,7 @@ describe('POST /v1/embeddings with the openai SDK', () => {
       .withResponse();
     data.data[0]!.embedding.forEach((value, i) => expect(value).toBeCloseTo(floats.data[0]!.embedding[i]!, 6));
     const row = ledgerRowOf(response.headers.get('x-request-id')!);
-    expect(row).toMatchObject({ model: 'simulator/embed', status: 200, prompt_tokens: floats.usage.prompt_tokens });
+    expect(row).toMatchObject({ route: 'embeddings', model: 'simulator/embed', status: 200, prompt_tokens: floats.usage.prompt_tokens });
 
     const short = await client.embeddings.create({ model: 'simulator/embed', input: 'the cat sat', dimensions: 8 });
     expect(short.data[0]!.embedding).toHaveLength(8);
