@@ -74,7 +74,9 @@ function ledgerRowOf(requestId: string): LedgerRow | undefined {
   const db = new Database(join(gateway.dataDir, DATABASE_FILE), { readonly: true });
   try {
     return db
-      .prepare('SELECT route, model, deployment, prompt_tokens, status, usage_estimated FROM ledger WHERE request_id = ?')
+      .prepare(
+        'SELECT route, model, deployment, prompt_tokens, status, usage_estimated FROM ledger WHERE request_id = ?',
+      )
       .get(requestId) as LedgerRow | undefined;
   } finally {
     db.close();
@@ -98,11 +100,22 @@ describe('POST /v1/embeddings with the openai SDK', () => {
     const { data, response } = await client.embeddings
       .create({ model: 'simulator/embed', input: ['the cat sat', 'on the mat'] })
       .withResponse();
-    data.data[0]!.embedding.forEach((value, i) => expect(value).toBeCloseTo(floats.data[0]!.embedding[i]!, 6));
+    data.data[0]!.embedding.forEach((value, i) =>
+      expect(value).toBeCloseTo(floats.data[0]!.embedding[i]!, 6),
+    );
     const row = ledgerRowOf(response.headers.get('x-request-id')!);
-    expect(row).toMatchObject({ route: 'embeddings', model: 'simulator/embed', status: 200, prompt_tokens: floats.usage.prompt_tokens });
+    expect(row).toMatchObject({
+      route: 'embeddings',
+      model: 'simulator/embed',
+      status: 200,
+      prompt_tokens: floats.usage.prompt_tokens,
+    });
 
-    const short = await client.embeddings.create({ model: 'simulator/embed', input: 'the cat sat', dimensions: 8 });
+    const short = await client.embeddings.create({
+      model: 'simulator/embed',
+      input: 'the cat sat',
+      dimensions: 8,
+    });
     expect(short.data[0]!.embedding).toHaveLength(8);
     expect(norm(short.data[0]!.embedding)).toBeCloseTo(1, 5);
   });
@@ -110,7 +123,12 @@ describe('POST /v1/embeddings with the openai SDK', () => {
   it('an OpenAI-compatible upstream gets the request as it was sent; usage and the ledger row follow its answer', async () => {
     mockBodies = [];
     const { data, response } = await client.embeddings
-      .create({ model: 'mockai/text-embedding-3-small', input: ['a', 'b'], dimensions: 2, encoding_format: 'float' })
+      .create({
+        model: 'mockai/text-embedding-3-small',
+        input: ['a', 'b'],
+        dimensions: 2,
+        encoding_format: 'float',
+      })
       .withResponse();
     expect(mockBodies).toStrictEqual([
       { model: 'text-embedding-3-small', input: ['a', 'b'], dimensions: 2, encoding_format: 'float' },
@@ -138,7 +156,9 @@ describe('POST /v1/embeddings with the openai SDK', () => {
   });
 
   it('refuses a chat model for embeddings and the embedding model for chat (400, param model)', async () => {
-    const wrongWay = await client.embeddings.create({ model: 'simulator/echo', input: 'hi' }).catch((e: unknown) => e);
+    const wrongWay = await client.embeddings
+      .create({ model: 'simulator/echo', input: 'hi' })
+      .catch((e: unknown) => e);
     expect(wrongWay).toBeInstanceOf(OpenAI.BadRequestError);
     expect((wrongWay as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('model');
     expect((wrongWay as Error).message).toContain('does not embed');

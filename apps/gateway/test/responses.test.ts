@@ -5,6 +5,7 @@ import type { FunctionTool, ResponseInputItem } from 'openai/resources/responses
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../src/config/resolve-config.js';
 import { createKey, type RunningGateway, removeDir, startGateway } from './helpers/gateway-process.js';
+import { freshDatabase, skipNote, skipWithout } from './helpers/services.js';
 
 let gateway: RunningGateway;
 let client: OpenAI;
@@ -60,7 +61,10 @@ describe('POST /v1/responses with the openai SDK', () => {
     expect(data.output_text).toBe('Bonjour, monde');
     expect(data.usage).toMatchObject({ input_tokens: expect.any(Number), output_tokens: expect.any(Number) });
     expect(ledgerRouteOf(response.headers.get('x-request-id')!)).toBe('responses');
-    expect(await client.responses.retrieve(data.id)).toMatchObject({ id: data.id, output_text: 'Bonjour, monde' });
+    expect(await client.responses.retrieve(data.id)).toMatchObject({
+      id: data.id,
+      output_text: 'Bonjour, monde',
+    });
   });
 
   it('stream: every event numbered in order, accumulated by the SDK to the same answer', async () => {
@@ -110,12 +114,21 @@ describe('POST /v1/responses with the openai SDK', () => {
 
   it('a function tool round trip by sending the whole input back', async () => {
     const input: ResponseInputItem[] = [{ role: 'user', content: 'What is the weather in Rome?' }];
-    const first = await client.responses.create({ model: 'simulator/echo', input, tools: [weather], store: false });
+    const first = await client.responses.create({
+      model: 'simulator/echo',
+      input,
+      tools: [weather],
+      store: false,
+    });
     const call = first.output.find((item) => item.type === 'function_call');
     if (call?.type !== 'function_call') throw new Error('no function call');
     const second = await client.responses.create({
       model: 'simulator/echo',
-      input: [...input, ...first.output, { type: 'function_call_output', call_id: call.call_id, output: 'sunny, 25C' }],
+      input: [
+        ...input,
+        ...first.output,
+        { type: 'function_call_output', call_id: call.call_id, output: 'sunny, 25C' },
+      ],
       tools: [weather],
       store: false,
     });
@@ -176,7 +189,9 @@ describe('POST /v1/responses with the openai SDK', () => {
       input: [{ role: 'user', content: [{ type: 'input_text', text: 'keep me' }] }],
     });
     const items = await client.responses.inputItems.list(created.id);
-    expect(items.data).toMatchObject([{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'keep me' }] }]);
+    expect(items.data).toMatchObject([
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'keep me' }] },
+    ]);
 
     await expect(other.responses.retrieve(created.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     await expect(other.responses.inputItems.list(created.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
@@ -197,8 +212,66 @@ describe('POST /v1/responses with the openai SDK', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('tools[0].type');
-    const embedding = await client.responses.create({ model: 'simulator/embed', input: 'x' }).catch((e: unknown) => e);
+    const embedding = await client.responses
+      .create({ model: 'simulator/embed', input: 'x' })
+      .catch((e: unknown) => e);
     expect(embedding).toBeInstanceOf(OpenAI.BadRequestError);
     expect((embedding as Error).message).toContain('is an embedding model');
   });
 });
+
+describe('stored responses expire after responses.retentionSeconds', () => {
+  it('a response is gone once its retention passed', async () => {
+    const short = await startGateway({ config: { responses: { retentionSeconds: 2 } } });
+    try {
+      const sdk = new OpenAI({ baseURL: `${short.url}/v1`, apiKey: short.adminKey, maxRetries: 0 });
+      // The first answer loads the simulator's tokenizer: not part of the measured retention.
+      await sdk.responses.create({ model: 'simulator/echo', input: 'warm up', store: false });
+      const created = await sdk.responses.create({ model: 'simulator/echo', input: 'brief' });
+      expect((await sdk.responses.retrieve(created.id)).id).toBe(created.id);
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      await expect(sdk.responses.retrieve(created.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    } finally {
+      await short.stop();
+      removeDir(short.dataDir);
+    }
+  }, 30_000);
+});
+
+describe.skipIf(skipWithout('postgres'))(
+  `stored responses in PostgreSQL (storage.url)${skipNote('postgres')}`,
+  () => {
+    it('a response created through one instance is read and continued through another', async () => {
+      const db = await freshDatabase();
+      const env = {
+        SWITCHYARD_STORAGE_URL: db.url,
+        SWITCHYARD_ADMIN_KEY: 'sk-sy-admin-responses-postgres-test',
+      };
+      const [a, b] = await Promise.all([startGateway({ env }), startGateway({ env })]);
+      try {
+        const sdk = (g: RunningGateway) =>
+          new OpenAI({ baseURL: `${g.url}/v1`, apiKey: env.SWITCHYARD_ADMIN_KEY, maxRetries: 0 });
+        const first = await sdk(a).responses.create({
+          model: 'simulator/echo',
+          input: 'What is the weather in Oslo?',
+          tools: [weather],
+        });
+        const call = first.output.find((item) => item.type === 'function_call');
+        if (call?.type !== 'function_call') throw new Error('no function call');
+        expect((await sdk(b).responses.retrieve(first.id)).id).toBe(first.id);
+        const second = await sdk(b).responses.create({
+          model: 'simulator/echo',
+          previous_response_id: first.id,
+          input: [{ type: 'function_call_output', call_id: call.call_id, output: 'snow, -3C' }],
+          tools: [weather],
+        });
+        expect(second.output_text).toContain('snow, -3C');
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+        removeDir(a.dataDir);
+        removeDir(b.dataDir);
+        await db.drop();
+      }
+    });
+  },
+);
