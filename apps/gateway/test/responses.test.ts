@@ -120,15 +120,13 @@ describe('POST /v1/responses with the openai SDK', () => {
       tools: [weather],
       store: false,
     });
-    const call = first.output.find((item) => item.type === 'function_call');
-    if (call?.type !== 'function_call') throw new Error('no function call');
+    // The whole output is the one call: it goes back as it came.
+    const [call] = first.output;
+    if (first.output.length !== 1 || call?.type !== 'function_call')
+      throw new Error('expected one function call');
     const second = await client.responses.create({
       model: 'simulator/echo',
-      input: [
-        ...input,
-        ...first.output,
-        { type: 'function_call_output', call_id: call.call_id, output: 'sunny, 25C' },
-      ],
+      input: [...input, call, { type: 'function_call_output', call_id: call.call_id, output: 'sunny, 25C' }],
       tools: [weather],
       store: false,
     });

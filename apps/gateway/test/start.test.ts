@@ -114,6 +114,10 @@ describe('zero-config start (a real process)', () => {
       expect.arrayContaining([
         '/v1/chat/completions',
         '/v1/models',
+        '/v1/responses',
+        '/v1/responses/{id}',
+        '/v1/responses/{id}/input_items',
+        '/v1/embeddings',
         '/admin/keys',
         '/v1/usage',
         '/healthz',

@@ -281,7 +281,10 @@ export class Gateway {
       storageUrl: config.storage.url,
       retentionSeconds: config.responses.retentionSeconds,
       onError: (error) =>
-        logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'response store error'),
+        logger.warn(
+          { error: error instanceof Error ? error.message : String(error) },
+          'response store error',
+        ),
     });
     const gateway = new Gateway(options, accounting, cache, tracer, responses);
     await Promise.all([gateway.catalog.refresh(), gateway.#breakers?.ready]);

@@ -1,5 +1,6 @@
 import { createOpenAPIDocument, type OpenAPIDocument } from '@switchyard/protocol';
 import { ACCOUNTING_OPENAPI_COMPONENTS, ACCOUNTING_OPENAPI_PATHS } from '../accounting/index.js';
+import { responsesOpenAPIPaths } from '../responses/openapi-paths.js';
 
 const text = (description: string, type = 'text/plain') => ({
   description,
@@ -43,7 +44,11 @@ export function createGatewayOpenAPIDocument(): OpenAPIDocument {
     title: 'Switchyard gateway',
     description:
       'The chat-completions protocol with keys, limits, budgets and a usage ledger. Responses carry `x-request-id`, `x-switchyard-deployment` (which upstream served the request) and `x-switchyard-overhead-ms` (time the gateway itself added).',
-    paths: { ...(ACCOUNTING_OPENAPI_PATHS as Record<string, Record<string, unknown>>), ...OPERATIONAL_PATHS },
+    paths: {
+      ...responsesOpenAPIPaths(),
+      ...(ACCOUNTING_OPENAPI_PATHS as Record<string, Record<string, unknown>>),
+      ...OPERATIONAL_PATHS,
+    },
   });
   const components = document.components as Record<string, Record<string, unknown>>;
   components.securitySchemes = {
