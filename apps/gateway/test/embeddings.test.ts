@@ -100,9 +100,9 @@ describe('POST /v1/embeddings with the openai SDK', () => {
     const { data, response } = await client.embeddings
       .create({ model: 'simulator/embed', input: ['the cat sat', 'on the mat'] })
       .withResponse();
-    data.data[0]!.embedding.forEach((value, i) =>
-      expect(value).toBeCloseTo(floats.data[0]!.embedding[i]!, 6),
-    );
+    for (const [i, value] of data.data[0]!.embedding.entries()) {
+      expect(value).toBeCloseTo(floats.data[0]!.embedding[i]!, 6);
+    }
     const row = ledgerRowOf(response.headers.get('x-request-id')!);
     expect(row).toMatchObject({
       route: 'embeddings',

@@ -13,6 +13,6 @@ export function encodeEmbedding(
 ): number[] | string {
   if (format !== 'base64') return [...vector];
   const bytes = new DataView(new ArrayBuffer(vector.length * 4));
-  vector.forEach((value, i) => bytes.setFloat32(i * 4, value, true));
+  for (const [i, value] of vector.entries()) bytes.setFloat32(i * 4, value, true);
   return Buffer.from(bytes.buffer).toString('base64');
 }

@@ -26,14 +26,6 @@ export {
   readLimitedText,
 } from './deprecated-adapter-exports.js';
 export { chatCompletionsDoor } from './doors/chat-completions-door.js';
-export type {
-  DecodedRequest,
-  DoorContext,
-  DoorRoute,
-  DoorRouteAnswer,
-  FrontDoor,
-  StreamEncoder,
-} from './front-door.js';
 export {
   createMemoryResponseStore,
   DEFAULT_RESPONSE_RETENTION_MS,
@@ -45,6 +37,14 @@ export {
   type StoredResponse,
 } from './doors/responses/index.js';
 export { retryHeaders } from './error-response.js';
+export type {
+  DecodedRequest,
+  DoorContext,
+  DoorRoute,
+  DoorRouteAnswer,
+  FrontDoor,
+  StreamEncoder,
+} from './front-door.js';
 export { modelNotFoundError } from './model-not-found.js';
 export { createNodeHandler, type NodeHandlerOptions } from './node/node-handler.js';
 export { DEFAULT_BODY_LIMIT } from './read-json-body.js';
