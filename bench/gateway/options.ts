@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { GatewayFrom, ProxyKind } from './targets.js';
+import type { BenchAdmission, GatewayFrom, ProxyKind } from './targets.js';
 
 export const HELP = `Usage: pnpm bench:gateway [options]
 
@@ -44,6 +44,9 @@ Gateway:
   --no-build              Do not run the gateway's build before starting it
   --log-level <level>     The gateway's log level (default info, as shipped)
   --keep                  Keep the temp directory (logs, database, config)
+  --admission <off|n>     The gateway's admission control: off (server.admission.enabled: false,
+                          what an overload did before it) or n requests in flight at most
+                          (server.admission.maxInFlight); default: as shipped
 `;
 
 export interface Options {
@@ -68,6 +71,7 @@ export interface Options {
   readonly build: boolean;
   readonly logLevel: string;
   readonly keep: boolean;
+  readonly admission: BenchAdmission;
 }
 
 function positive(value: string | undefined, flag: string): number | undefined {
@@ -75,6 +79,15 @@ function positive(value: string | undefined, flag: string): number | undefined {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag}: expected a positive number, got "${value}"`);
   return n;
+}
+
+function admissionOf(value: string | undefined): BenchAdmission {
+  if (value === undefined) return 'default';
+  if (value === 'off') return value;
+  const limit = positive(value, '--admission');
+  if (limit === undefined || !Number.isInteger(limit))
+    throw new Error('--admission: expected off or a whole number');
+  return limit;
 }
 
 function list(value: string, flag: string): number[] {
@@ -110,6 +123,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
       'no-build': { type: 'boolean' },
       'log-level': { type: 'string' },
       keep: { type: 'boolean' },
+      admission: { type: 'string' },
     },
   });
   if (values.help) return 'help';
@@ -153,5 +167,6 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
     build: values['no-build'] !== true,
     logLevel: values['log-level'] ?? 'info',
     keep: values.keep === true,
+    admission: admissionOf(values.admission),
   };
 }

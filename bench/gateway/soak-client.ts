@@ -62,7 +62,10 @@ const JSON_BODY = requestBody(MODEL, false);
 const BAD_BODY = JSON.stringify({ model: MODEL, messages: 'not a list' });
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: CONCURRENCY });
 
-const counts = { started: 0, completed: 0, failed: 0, active: 0 };
+/** `refused`: answered 503 with `retry-after` (the gateway's admission control), not a failure. */
+const counts = { started: 0, completed: 0, failed: 0, refused: 0, active: 0 };
+/** How long each refusal took to arrive. */
+const refusalMs: number[] = [];
 const byKind: Record<string, number> = {};
 const problems: string[] = [];
 /** Failures by kind and reason (the examples in `problems` are only the first few). */
@@ -78,7 +81,20 @@ function fail(kind: Kind, result: CallResult, problem: string): void {
   if (problems.length < 5) problems.push(reason);
 }
 
-async function one(kind: Kind): Promise<void> {
+/**
+ * A 503 with `retry-after` is a refusal: counted, timed, and the loop waits as told (with jitter,
+ * so that refused clients do not all return at once) before its next request.
+ */
+function refusal(result: CallResult): number | undefined {
+  const retryAfter = Number(result.headers['retry-after']);
+  if (result.status !== 503 || !(retryAfter >= 0)) return undefined;
+  counts.refused++;
+  if (refusalMs.length < 100_000) refusalMs.push(result.totalMs);
+  return retryAfter * 1000 * (0.5 + Math.random());
+}
+
+/** One request of `kind`; resolves with how long to wait before the next (a refusal's retry-after). */
+async function one(kind: Kind): Promise<number> {
   counts.started++;
   counts.active++;
   byKind[kind] = (byKind[kind] ?? 0) + 1;
@@ -97,10 +113,12 @@ async function one(kind: Kind): Promise<void> {
           ? { abortAfterBytes: 1_000 + Math.floor(Math.random() * 20 * CHUNKS) }
           : {}),
       });
+      const wait = refusal(result);
+      if (wait !== undefined) return wait;
       if (kind === 'stream-abort') {
         if (result.status === 200 && result.error === 'aborted by the client') counts.completed++;
         else fail(kind, result, 'expected a stream cut by the client');
-        return;
+        return 0;
       }
       const verdict = result.status === 200 && !result.error ? checker.verdict() : 'not a 200 answer';
       if (verdict) fail(kind, result, verdict);
@@ -111,7 +129,7 @@ async function one(kind: Kind): Promise<void> {
           durations.push(result.totalMs);
         }
       }
-      return;
+      return 0;
     }
     let text = '';
     const onText = (piece: string) => {
@@ -119,10 +137,12 @@ async function one(kind: Kind): Promise<void> {
     };
     if (kind === 'json') {
       const result = await call({ url: URL_, body: JSON_BODY, apiKey: KEY, agent, onText });
+      const wait = refusal(result);
+      if (wait !== undefined) return wait;
       const problem = result.status === 200 && !result.error ? checkCompletion(text) : 'not a 200 answer';
       if (problem) fail(kind, result, problem);
       else counts.completed++;
-      return;
+      return 0;
     }
     const result = await call({
       url: URL_,
@@ -131,9 +151,12 @@ async function one(kind: Kind): Promise<void> {
       agent,
       onText,
     });
+    const wait = refusal(result);
+    if (wait !== undefined) return wait;
     const expected = kind === 'bad-request' ? 400 : 401;
     if (result.status === expected && text.includes('"error"')) counts.completed++;
     else fail(kind, result, `expected ${expected} with an error envelope`);
+    return 0;
   } finally {
     counts.active--;
   }
@@ -144,7 +167,10 @@ const deadline = start + DURATION_MS;
 
 async function loop(index: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, (index / CONCURRENCY) * RAMP_MS));
-  while (performance.now() < deadline) await one(pickKind());
+  while (performance.now() < deadline) {
+    const wait = await one(pickKind());
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
 }
 
 const progress = setInterval(() => {
@@ -170,6 +196,7 @@ process.stdout.write(
     seconds: (performance.now() - start) / 1000,
     ttfbMs: { p50: at(ttfb, 50), p99: at(ttfb, 99) },
     streamMs: { p50: at(durations, 50), p99: at(durations, 99) },
+    refusalMs: { p50: at(refusalMs, 50), p99: at(refusalMs, 99), max: at(refusalMs, 100) },
   })}\n`,
 );
 agent.destroy();

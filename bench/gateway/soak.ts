@@ -26,6 +26,7 @@ interface Progress {
   started?: number;
   completed?: number;
   failed?: number;
+  refused?: number;
   active?: number;
   byKind?: Record<string, number>;
   problems?: string[];
@@ -33,7 +34,11 @@ interface Progress {
   seconds?: number;
   ttfbMs?: { p50: number | null; p99: number | null };
   streamMs?: { p50: number | null; p99: number | null };
+  refusalMs?: { p50: number | null; p99: number | null; max: number | null };
 }
+
+/** The soak's goal for refusals (503 `overloaded`): each answered within this. */
+const REFUSAL_GOAL_MS = 50;
 
 function lastEvent(path: string): Progress | undefined {
   const lines = readFileSync(path, 'utf8').trim().split('\n');
@@ -117,6 +122,7 @@ export async function runSoak(options: Options, runDir: string) {
         logLevel: options.logLevel,
         fdLimit,
         nodeFlags,
+        admission: options.admission,
       });
   const gcLog = new GcLog(target.child.stdoutPath);
   const streamSeconds = (options.soakChunks * CHUNK_DELAY_MS) / 1000;
@@ -200,7 +206,7 @@ export async function runSoak(options: Options, runDir: string) {
     if (sample.t % printEvery === 0) {
       process.stderr.write(
         `t=${String(sample.t).padStart(4)}s  ${target.name} RSS ${fmt(sample.rssMb, 1).padStart(6)} MB  cpu ${fmt(sample.cpuPercent).padStart(3)}% (starved ${fmt(sample.starvedPercent).padStart(3)}%)  ` +
-          `in flight ${String(sample.active).padStart(5)}  done ${progress?.completed ?? 0}  failed ${progress?.failed ?? 0}  (load ${sample.load1.toFixed(2)})\n`,
+          `in flight ${String(sample.active).padStart(5)}  done ${progress?.completed ?? 0}  failed ${progress?.failed ?? 0}  refused ${progress?.refused ?? 0}  (load ${sample.load1.toFixed(2)})\n`,
       );
     }
     if (now > deadline) {
@@ -221,6 +227,9 @@ export async function runSoak(options: Options, runDir: string) {
   if (done?.event !== 'done') problems.push('the soak client ended without its summary');
   if ((done?.failed ?? 0) > 0) problems.push(`${done?.failed} requests lost, truncated or wrong`);
   if ((done?.completed ?? 0) === 0) problems.push('no request completed');
+  const slowestRefusal = done?.refusalMs?.max ?? null;
+  if (slowestRefusal !== null && slowestRefusal > REFUSAL_GOAL_MS)
+    problems.push(`a refusal took ${fmt(slowestRefusal, 1)} ms (goal: within ${REFUSAL_GOAL_MS} ms)`);
   if (listenQueue.overflows > 0)
     problems.push(
       `${listenQueue.overflows} connections overflowed a listen queue (the ${target.name} accepted too slowly; machine-wide counter)`,
@@ -264,7 +273,9 @@ export async function runSoak(options: Options, runDir: string) {
     streamChunks: options.soakChunks,
     chunkDelayMs: CHUNK_DELAY_MS,
     target: target.name,
-    gateway: throughProxy ? undefined : { from: options.gatewayFrom, logLevel: options.logLevel },
+    gateway: throughProxy
+      ? undefined
+      : { from: options.gatewayFrom, logLevel: options.logLevel, admission: options.admission },
     peakRssMb,
     rssLimitMb: long ? null : options.soakRssLimitMb,
     trend,
@@ -287,8 +298,13 @@ export function renderSoak(result: SoakResult): string {
     `\n${result.trend ? 'Mixed soak' : 'Soak'} through the ${result.target}: ${result.concurrency} concurrent (started over ${result.rampS} s), ${result.durationS} s, streams of ${result.streamChunks} chunks at ${1000 / result.chunkDelayMs}/s`,
   );
   out.push(
-    `  requests: ${c?.started ?? 0} started, ${c?.completed ?? 0} complete and correct, ${c?.failed ?? 0} failed${c?.byKind ? ` (by kind ${JSON.stringify(c.byKind)})` : ''}`,
+    `  requests: ${c?.started ?? 0} started, ${c?.refused ?? 0} refused (503 overloaded), ${c?.completed ?? 0} complete and correct, ${c?.failed ?? 0} failed${c?.byKind ? ` (by kind ${JSON.stringify(c.byKind)})` : ''}`,
   );
+  if (c?.refusalMs && c.refusalMs.max !== null) {
+    out.push(
+      `  refusals answered in p50 ${fmt(c.refusalMs.p50 ?? Number.NaN, 1)} ms, p99 ${fmt(c.refusalMs.p99 ?? Number.NaN, 1)} ms, max ${fmt(c.refusalMs.max, 1)} ms (goal: within ${REFUSAL_GOAL_MS} ms)`,
+    );
+  }
   if (c?.ttfbMs && c.streamMs) {
     out.push(
       `  full streams: TTFB p50 ${fmt(c.ttfbMs.p50 ?? Number.NaN, 1)} ms, p99 ${fmt(c.ttfbMs.p99 ?? Number.NaN, 1)} ms; ` +

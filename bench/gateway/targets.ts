@@ -113,15 +113,28 @@ export interface GatewayOptions {
   readonly nodeFlags?: readonly string[];
   readonly fdLimit?: number;
   readonly name?: string;
+  /** `server.admission` as the bench sets it (default: the gateway's defaults). */
+  readonly admission?: BenchAdmission;
 }
 
 /** A made-up admin key for the throwaway data directory of a benchmark run. */
 const ADMIN_KEY = 'sy-bench-admin-key-0123456789abcdef';
 
 /** The gateway config of the benchmark: one OpenAI-compatible provider (the mock), one public model. */
-export function gatewayConfig(upstream: Target, logLevel: string): unknown {
+/** `off`: admission control disabled; a number: its `maxInFlight`; `default`: as shipped. */
+export type BenchAdmission = 'default' | 'off' | number;
+
+export function gatewayConfig(
+  upstream: Target,
+  logLevel: string,
+  admission: BenchAdmission = 'default',
+): unknown {
+  const shedding =
+    admission === 'default'
+      ? {}
+      : { admission: admission === 'off' ? { enabled: false } : { maxInFlight: admission } };
   return {
-    server: { playground: false },
+    server: { playground: false, ...shedding },
     providers: {
       mock: {
         type: 'openai-compatible',
@@ -142,7 +155,10 @@ export function gatewayConfig(upstream: Target, logLevel: string): unknown {
  */
 export async function startGateway(options: GatewayOptions): Promise<Target> {
   const configPath = join(options.dataDir, 'switchyard.json');
-  writeFileSync(configPath, JSON.stringify(gatewayConfig(options.upstream, options.logLevel), null, 2));
+  writeFileSync(
+    configPath,
+    JSON.stringify(gatewayConfig(options.upstream, options.logLevel, options.admission), null, 2),
+  );
   const entry =
     options.from === 'dist'
       ? [join(REPO_ROOT, 'apps/gateway/dist/cli.js')]

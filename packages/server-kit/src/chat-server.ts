@@ -9,7 +9,7 @@ import type {
   ChatServerResult,
   Locals,
 } from './chat-server-types.js';
-import { chatCompletionsDoor } from './doors/chat-completions-door.js';
+import { chatCompletionsDoor } from './doors/chat-completions/chat-completions-door.js';
 import type { FrontDoor } from './front-door.js';
 import { silentLogger } from './logger.js';
 import { listAllModels, ModelIndex } from './model-index.js';

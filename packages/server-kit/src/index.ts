@@ -25,7 +25,7 @@ export {
   type ReadLimitedTextOptions,
   readLimitedText,
 } from './deprecated-adapter-exports.js';
-export { chatCompletionsDoor } from './doors/chat-completions-door.js';
+export { chatCompletionsDoor } from './doors/chat-completions/chat-completions-door.js';
 export {
   createMemoryResponseStore,
   DEFAULT_RESPONSE_RETENTION_MS,

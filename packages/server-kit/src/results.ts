@@ -1,6 +1,6 @@
 import { ErrorCode, type ProtocolError, type Usage } from '@switchyard/protocol';
 import type { JsonResult } from './chat-server-types.js';
-import { chatCompletionsDoor } from './doors/chat-completions-door.js';
+import { chatCompletionsDoor } from './doors/chat-completions/chat-completions-door.js';
 import { protocolErrorFor, retryHeaders } from './error-response.js';
 import type { DoorRouteAnswer } from './front-door.js';
 import type { Outcome, RequestState } from './request-state.js';

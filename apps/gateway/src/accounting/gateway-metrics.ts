@@ -67,6 +67,13 @@ export class GatewayMetrics {
       ['reason'],
     ),
   );
+  readonly overloadRefusals = this.registry.register(
+    new Counter(
+      'switchyard_overload_refusals_total',
+      'Requests answered 503 overloaded before being read (server.admission), by cause: in_flight or event_loop_delay.',
+      ['cause'],
+    ),
+  );
   readonly keyLookups = this.registry.register(
     new Counter(
       'switchyard_key_lookups_total',

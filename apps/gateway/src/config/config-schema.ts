@@ -245,6 +245,22 @@ export const TelemetryConfigSchema = z.strictObject({
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
+/**
+ * `server.admission`: what one process takes on before it answers the excess with 503
+ * `overloaded` and `retry-after` (see docs/performance.md).
+ */
+export const AdmissionConfigSchema = z.strictObject({
+  enabled: flag().default(true),
+  /** Model API requests (`/v1/*`, streams and not) in flight at once. */
+  maxInFlight: positiveInt.default(1_000),
+  /**
+   * The event loop's mean delay over the last second above which new requests are refused (while
+   * a tenth of `maxInFlight` is in flight).
+   */
+  maxEventLoopDelayMs: positiveInt.default(500),
+});
+export type AdmissionConfig = Readonly<z.infer<typeof AdmissionConfigSchema>>;
+
 export const ServerConfigSchema = z.strictObject({
   host: z.string().min(1).optional(),
   port: numeric(z.number().int().min(0).max(65_535)).optional(),
@@ -263,6 +279,7 @@ export const ServerConfigSchema = z.strictObject({
   cors: CorsConfigSchema.prefault({}),
   /** Serve the playground's static build at `/`: `true` (auto-detect), `false`, or a directory. */
   playground: z.preprocess(toBoolean, z.union([z.boolean(), z.string().min(1)])).default(true),
+  admission: AdmissionConfigSchema.prefault({}),
 });
 
 export const LoggingConfigSchema = z.strictObject({

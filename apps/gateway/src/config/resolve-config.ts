@@ -4,6 +4,7 @@ import type { TracingConfig } from '../telemetry/tracing-config.js';
 import { closest } from '../text/closest-names.js';
 import { ConfigError, type ConfigIssue, formatPath } from './config-error.js';
 import {
+  type AdmissionConfig,
   type BreakerConfigSchema,
   type CacheConfig,
   type CorsConfig,
@@ -57,6 +58,7 @@ export interface ResolvedConfig {
     /** `true`: serve the playground build if it exists; a path: serve that directory. */
     readonly playground: boolean | string;
     readonly cors: CorsConfig;
+    readonly admission: AdmissionConfig;
   };
   /** In bare-model-name priority order: file providers first, then env ones, the simulator last. */
   readonly providers: readonly ResolvedProvider[];
@@ -387,6 +389,7 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
         typeof file.server.playground === 'string'
           ? fromFile(file.server.playground)
           : file.server.playground,
+      admission: file.server.admission,
     },
     providers,
     models,

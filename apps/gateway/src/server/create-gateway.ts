@@ -37,14 +37,15 @@ import { Router } from '../routing/router.js';
 import { SharedBreakers } from '../routing/shared-breakers.js';
 import { openTracer } from '../telemetry/open-tracer.js';
 import type { RequestTracer } from '../telemetry/request-tracer.js';
-import { withTracing } from '../telemetry/tracing-hooks.js';
 import { logAttemptError } from './attempt-error-log.js';
 import { clientErrorListener } from './client-errors.js';
 import { applyCors } from './cors.js';
 import { createGatewayHooks } from './gateway-hooks.js';
+import { LoadShedder } from './load-shedder.js';
 import { readJson, sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
 import { createGatewayOpenAPIDocument } from './openapi.js';
 import { createStaticHandler, playgroundDir } from './static-files.js';
+import { withTracing } from './tracing-hooks.js';
 
 export interface CreateGatewayOptions {
   readonly config: ResolvedConfig;
@@ -89,6 +90,8 @@ export class Gateway {
   readonly #embeddingDeps: EmbeddingsDeps;
   /** Stored responses of `POST /v1/responses` (in `storage`). */
   readonly #responses: ClosableResponseStore;
+  /** With `server.admission.enabled`: the 503 answer to more than the process can carry. */
+  readonly #shedder: LoadShedder | undefined;
 
   private constructor(
     options: CreateGatewayOptions,
@@ -172,6 +175,10 @@ export class Gateway {
     this.#cache = cache;
     this.#tracer = tracer;
     this.#responses = responses;
+    const { enabled: shedding, ...admission } = config.server.admission;
+    this.#shedder = shedding
+      ? new LoadShedder({ ...admission, onRefused: (cause) => metrics.overloadRefusals.inc([cause]) })
+      : undefined;
     const chat = createChatServer({
       ...(tracer ? withTracing(hooks, tracer) : hooks),
       doors: [
@@ -227,6 +234,7 @@ export class Gateway {
           return;
         }
       }
+      if (this.#shedder && !this.#shedder.admit(req, res)) return;
       protocol(req, res).catch((error: unknown) => this.#fail(res, error));
     });
     this.server.on('clientError', clientErrorListener(metrics));
@@ -366,6 +374,7 @@ export class Gateway {
       );
     this.accounting.close();
     await this.#responses.close();
+    this.#shedder?.close();
     this.#breakers?.close();
     await this.#cache?.close();
     // The last spans (the requests just drained) go out before the process ends.

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatServer, SSEWriter } from '../chat-server-types.js';
+import { endLingering } from './lingering-close.js';
 
 /** Options of {@link createNodeHandler}. */
 export interface NodeHandlerOptions {
@@ -186,7 +187,9 @@ export async function serveNodeRequest(
     if (!res.headersSent) {
       res.writeHead(result.status, { ...result.headers, 'content-length': Buffer.byteLength(result.body) });
     }
-    res.end(result.body);
+    // An answer given before the whole body was read (413) closes the connection: linger first.
+    if (result.headers.connection === 'close') endLingering(req, res, result.body);
+    else res.end(result.body);
     return;
   }
   // The headers leave with the first frame (a chunk, or a keep-alive while the model thinks).

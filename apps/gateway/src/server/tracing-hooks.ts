@@ -1,8 +1,8 @@
 import type { AdapterContext, ChatAdapter, ListModelsContext } from '@switchyard/adapter-kit';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Model } from '@switchyard/protocol';
 import type { FullAdapter } from '../routing/router.js';
-import type { GatewayHooks } from '../server/gateway-hooks.js';
-import type { RequestSpan, RequestTracer } from './request-tracer.js';
+import type { RequestSpan, RequestTracer } from '../telemetry/request-tracer.js';
+import type { GatewayHooks } from './gateway-hooks.js';
 
 /** A stream that shows each chunk to the request's span; `return()` goes straight to the inner one. */
 class TracedStream implements AsyncIterableIterator<ChatCompletionChunk> {

@@ -5,8 +5,8 @@ import {
   parseChatCompletionRequest,
   SSE_DONE,
 } from '@switchyard/protocol';
-import { statusOf } from '../error-response.js';
-import type { FrontDoor, StreamEncoder } from '../front-door.js';
+import { statusOf } from '../../error-response.js';
+import type { FrontDoor, StreamEncoder } from '../../front-door.js';
 
 /**
  * `POST /v1/chat/completions`: the canonical protocol itself, so decoding is validation and

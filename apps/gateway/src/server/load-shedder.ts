@@ -1,0 +1,108 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { ErrorCode, ServerError } from '@switchyard/protocol';
+import type { AdmissionConfig } from '../config/config-schema.js';
+import { sendError } from './node-web-bridge.js';
+
+/** Why a request was refused: too many in flight, or the event loop lags. */
+export type OverloadCause = 'in_flight' | 'event_loop_delay';
+
+/** Options of {@link LoadShedder}. */
+export interface LoadShedderOptions extends Pick<AdmissionConfig, 'maxInFlight' | 'maxEventLoopDelayMs'> {
+  /** Counts each refusal (the gateway's `/metrics`). */
+  readonly onRefused?: (cause: OverloadCause) => void;
+  /** How often the event-loop delay is sampled (its mean over the window); default 1 s. */
+  readonly sampleMs?: number;
+}
+
+/** Clients are told to come back after this long. */
+const RETRY_AFTER_S = 1;
+
+/**
+ * Admission control over what one gateway process can carry: model API requests (`/v1/*`) are
+ * admitted while fewer than `maxInFlight` are in flight and the event loop's mean delay over the
+ * last sample stayed under `maxEventLoopDelayMs`; the rest are answered at once with 503
+ * `overloaded` and `retry-after`, before their body is read and before any upstream call, so
+ * that what was admitted keeps its pace and completes. Health, metrics and admin routes are
+ * never refused.
+ *
+ * The delay refuses only while at least a tenth of `maxInFlight` is in flight: a loop that lags
+ * with little in flight lags for another reason (a machine whose cores other processes hold, a
+ * long GC), and refusing those few requests would not make it keep pace.
+ */
+export class LoadShedder {
+  readonly #maxInFlight: number;
+  readonly #maxDelayNs: number;
+  readonly #delayFloor: number;
+  readonly #onRefused: ((cause: OverloadCause) => void) | undefined;
+  readonly #delay = monitorEventLoopDelay({ resolution: 10 });
+  readonly #sampler: ReturnType<typeof setInterval>;
+  #inFlight = 0;
+  #lagging = false;
+  readonly #release = () => {
+    this.#inFlight--;
+  };
+
+  constructor(options: LoadShedderOptions) {
+    this.#maxInFlight = options.maxInFlight;
+    this.#maxDelayNs = options.maxEventLoopDelayMs * 1e6;
+    this.#delayFloor = Math.ceil(options.maxInFlight / 10);
+    this.#onRefused = options.onRefused;
+    this.#delay.enable();
+    this.#sampler = setInterval(() => this.#sample(), options.sampleMs ?? 1_000);
+    this.#sampler.unref();
+  }
+
+  /** Model API requests admitted and not yet answered. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Why a request arriving now would be refused, if it would. */
+  overloaded(): OverloadCause | undefined {
+    if (this.#inFlight >= this.#maxInFlight) return 'in_flight';
+    if (this.#lagging && this.#inFlight >= this.#delayFloor) return 'event_loop_delay';
+    return undefined;
+  }
+
+  /**
+   * Admits `req` (counted in flight until its response closes) or answers it 503 and returns
+   * false. Requests outside `/v1/` are always admitted, uncounted.
+   */
+  admit(req: IncomingMessage, res: ServerResponse): boolean {
+    if (!req.url?.startsWith('/v1/')) return true;
+    const cause = this.overloaded();
+    if (cause === undefined) {
+      this.#inFlight++;
+      res.once('close', this.#release);
+      return true;
+    }
+    this.#onRefused?.(cause);
+    // The connection stays open: node reads and drops the unread body before the next request.
+    sendError(
+      res,
+      new ServerError({
+        message:
+          cause === 'in_flight'
+            ? 'The gateway is at its limit of requests in flight: retry after a second.'
+            : 'The gateway is overloaded (its event loop lags): retry after a second.',
+        code: ErrorCode.overloaded,
+        status: 503,
+        retryAfterMs: RETRY_AFTER_S * 1_000,
+      }),
+      { 'retry-after': String(RETRY_AFTER_S) },
+    );
+    return false;
+  }
+
+  /** Stops sampling the event loop. */
+  close(): void {
+    clearInterval(this.#sampler);
+    this.#delay.disable();
+  }
+
+  #sample(): void {
+    this.#lagging = this.#delay.mean > this.#maxDelayNs;
+    this.#delay.reset();
+  }
+}
