@@ -110,6 +110,10 @@ describe('POST /v1/embeddings with the openai SDK', () => {
       status: 200,
       prompt_tokens: floats.usage.prompt_tokens,
     });
+    const metrics = await (await gateway.fetch('/metrics', { key: null })).text();
+    expect(metrics).toMatch(
+      /^switchyard_requests_total\{[^}]*model="simulator\/embed"[^}]*status="200"[^}]*\} [1-9]/m,
+    );
 
     const short = await client.embeddings.create({
       model: 'simulator/embed',
