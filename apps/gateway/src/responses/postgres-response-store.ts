@@ -2,14 +2,15 @@ import pg from 'pg';
 import type { ClosableResponseStore } from './sqlite-response-store.js';
 import { bodyOf, fromRow, PURGE_INTERVAL_MS } from './stored-response-row.js';
 
-// Its own migration table and lock: the accounting tables migrate apart.
+// Its own migration table and lock: the accounting tables migrate apart. `body` is JSON text, not
+// JSONB: JSONB refuses the `\u0000` a conversation may contain.
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE stored_responses (
      id TEXT PRIMARY KEY,
      owner TEXT NOT NULL,
      created_at BIGINT NOT NULL,
      expires_at BIGINT NOT NULL,
-     body JSONB NOT NULL
+     body TEXT NOT NULL
    );
    CREATE INDEX stored_responses_expires ON stored_responses (expires_at);`,
 ];

@@ -30,7 +30,8 @@ function record(id: string, owner: string, createdAt: number): StoredResponse {
         },
       ],
     },
-    input: [{ type: 'message', id: 'msg_0', role: 'user', content: 'Hello' }],
+    // A NUL character, which PostgreSQL's JSONB would refuse.
+    input: [{ type: 'message', id: 'msg_0', role: 'user', content: 'Hello\u0000there' }],
   };
 }
 

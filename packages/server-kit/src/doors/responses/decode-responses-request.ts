@@ -30,9 +30,12 @@ function withId(item: ResponseInputItem): ResponseInputItem {
   return item.id ? item : { ...item, id: newId(ID_PREFIX[item.type]) };
 }
 
+/** The ids this door gives responses: anything else is unknown without asking the store. */
+const RESPONSE_ID = /^resp_[0-9a-f]{32}$/;
+
 /** A stored response of the caller's, or the 404 OpenAI answers for an unknown (or foreign) id. */
 export async function ownResponse(deps: DecodeDeps, context: DoorContext, id: string, param: string | null) {
-  const stored = await deps.store.get(deps.ownerOf(context.principal), id);
+  const stored = RESPONSE_ID.test(id) ? await deps.store.get(deps.ownerOf(context.principal), id) : undefined;
   if (stored) return stored;
   throw new NotFoundError({
     message: `No response found with id '${id.slice(0, 100)}' (responses expire, and only the key that created one can read it).`,

@@ -271,6 +271,7 @@ describe('responsesDoor: answers and stored conversations', () => {
     for (const [context, id] of [
       [bob, response.id],
       [alice, 'resp_unknown'],
+      [alice, 'resp_\u0000'],
     ] as const) {
       const error = await Promise.resolve(
         door.decode({ model: 'm', previous_response_id: id, input: 'x' }, context),
