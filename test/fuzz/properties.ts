@@ -273,6 +273,9 @@ const routePath = fc
     fc.constantFrom(
       '/v1/models/',
       '/v1/chat/completions/',
+      '/v1/responses',
+      '/v1/responses/',
+      '/v1/embeddings',
       '/v1/usage',
       '/admin/keys/',
       '/admin/usage',

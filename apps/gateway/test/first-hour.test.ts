@@ -45,7 +45,7 @@ describe('the first hour', () => {
     const error = await errorOf(await chat('simulator/ecko'));
     expect(error).toMatchObject({ status: 404, code: 'model_not_found' });
     expect(error.message).toBe(
-      "The model 'simulator/ecko' does not exist or you do not have access to it. Did you mean 'simulator/echo'?",
+      "The model 'simulator/ecko' does not exist or you do not have access to it. Did you mean 'simulator/echo' or 'simulator/embed'?",
     );
   });
 

@@ -251,7 +251,8 @@ describe.skipIf(browserMissing)(
       await page.getByLabel('Search models').fill('thin');
       await expect.poll(() => page.locator('#model-picker').inputValue()).toBe('simulator/thinker');
       await page.getByLabel('Search models').fill('simulator');
-      expect(await page.locator('#model-picker option').count()).toBe(3);
+      // echo, thinker, babble and embed (an embedding model: the gateway lists it like OpenAI's /v1/models does)
+      expect(await page.locator('#model-picker option').count()).toBe(4);
       await page.getByLabel('Enter sends').check();
       await page.locator('#composer-input').fill('line one');
       await page.locator('#composer-input').press('Shift+Enter');

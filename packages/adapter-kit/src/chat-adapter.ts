@@ -1,4 +1,11 @@
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Model } from '@switchyard/protocol';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  EmbeddingRequest,
+  EmbeddingResponse,
+  Model,
+} from '@switchyard/protocol';
 
 /** Structured log sink handed to adapters; every line it writes carries the request id. */
 export interface Logger {
@@ -102,4 +109,12 @@ export interface ChatAdapter {
    * Optional: a server without it estimates. Like `complete`, it may read `context.frontDoor`.
    */
   countTokens?(request: ChatCompletionRequest, context: AdapterContext): Promise<number>;
+  /**
+   * Embeddings (`POST /v1/embeddings`), for adapters whose backend has embedding models. Answer
+   * with one vector per input, in input order, encoded as `request.encoding_format` asks (float by
+   * default, base64 of little-endian float32), of `request.dimensions` when given, with `usage`
+   * when known. Refuse a model that does not embed (and `complete`/`stream` refuse an embedding
+   * model) with a 400 `BadRequestError` (`code: 'invalid_request'`, `param: 'model'`).
+   */
+  embed?(request: EmbeddingRequest, context: AdapterContext): Promise<EmbeddingResponse>;
 }

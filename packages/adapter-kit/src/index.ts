@@ -14,6 +14,7 @@ export type {
   ListModelsContext,
   Logger,
 } from './chat-adapter.js';
+export { encodeEmbedding } from './encode-embedding.js';
 export { ITERATION_DONE } from './iteration-done.js';
 export { type LazyStreamSource, lazyStream, type Opened, openedStream } from './lazy-stream.js';
 export { type LoadApiKeyOptions, loadApiKey } from './load-api-key.js';

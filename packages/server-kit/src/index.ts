@@ -33,6 +33,17 @@ export {
   type MessagesDoorOptions,
   messagesDoor,
 } from './doors/messages/index.js';
+export {
+  createMemoryResponseStore,
+  DEFAULT_RESPONSE_RETENTION_MS,
+  type MemoryResponseStoreOptions,
+  type ResponseStore,
+  type ResponsesDoorOptions,
+  type ResponsesNative,
+  responsesDoor,
+  type StoredResponse,
+} from './doors/responses/index.js';
+export { retryHeaders } from './error-response.js';
 export type {
   DecodedRequest,
   DoorContext,

@@ -23,14 +23,20 @@ export type RouteMatch =
 
 const MODELS_PREFIX = '/v1/models/';
 
-/** A door's extra route for `path`; with several methods on one path, the one of `method` wins. */
+/**
+ * A door's extra route for `path`; with several methods on one path, the one of `method` wins,
+ * and when none is `method`, `allow` lists them all (`GET, DELETE`) for the 405.
+ */
 function matchDoorRoute(door: FrontDoor, path: string, method: string): RouteMatch | undefined {
-  let found: RouteMatch | undefined;
+  let found: Extract<RouteMatch, { kind: 'door-route' }> | undefined;
   for (const doorRoute of door.routes ?? []) {
     const params = doorRoute.match(path);
     if (params === undefined) continue;
-    found = { kind: 'door-route', route: doorRoute.name, allow: doorRoute.method, door, doorRoute, params };
-    if (doorRoute.method === method) return found;
+    const allow = found ? `${found.allow}, ${doorRoute.method}` : doorRoute.method;
+    if (doorRoute.method === method) {
+      return { kind: 'door-route', route: doorRoute.name, allow: doorRoute.method, door, doorRoute, params };
+    }
+    found = { kind: 'door-route', route: doorRoute.name, allow, door, doorRoute, params };
   }
   return found;
 }

@@ -191,6 +191,12 @@ export const StorageConfigSchema = z.strictObject({
   url: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
 });
 
+/** Stored responses of `POST /v1/responses` (kept in `storage`: SQLite or PostgreSQL). */
+export const ResponsesConfigSchema = z.strictObject({
+  /** How long a stored response can be read or continued (default 30 days, as OpenAI keeps them). */
+  retentionSeconds: positiveInt.default(30 * 24 * 60 * 60),
+});
+
 export const RedisConfigSchema = z.strictObject({
   /** `redis://` URL: rate limits and budgets shared by every instance. Unset: per process. */
   url: z.url({ protocol: /^rediss?$/ }).optional(),
@@ -301,6 +307,7 @@ export const GatewayConfigSchema = z.strictObject({
   prices: z.record(z.string().min(1), PriceEntrySchema).default({}),
   logging: LoggingConfigSchema.prefault({}),
   storage: StorageConfigSchema.prefault({}),
+  responses: ResponsesConfigSchema.prefault({}),
   redis: RedisConfigSchema.prefault({}),
   cache: CacheConfigSchema.prefault({}),
   telemetry: TelemetryConfigSchema.prefault({}),

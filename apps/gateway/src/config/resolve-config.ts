@@ -73,6 +73,8 @@ export interface ResolvedConfig {
   readonly logging: { readonly level: (typeof LOG_LEVELS)[number]; readonly redact: readonly string[] };
   /** `postgres://…` for shared storage; `undefined`: SQLite in the data directory. */
   readonly storage: { readonly url: string | undefined };
+  /** Stored responses (`POST /v1/responses`): how long they are kept. */
+  readonly responses: { readonly retentionSeconds: number };
   /** `redis://…` for limits shared across instances; `undefined`: per process. */
   readonly redis: { readonly url: string | undefined };
   /** The response cache (off unless `enabled`); shared through Redis when `redis.url` is set. */
@@ -399,6 +401,7 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
     prices: file.prices,
     logging: { level: envLevel ?? file.logging.level, redact: file.logging.redact },
     storage: { url: storageUrl ?? file.storage.url },
+    responses: file.responses,
     redis: { url: redisUrl ?? file.redis.url },
     cache: file.cache,
     telemetry,

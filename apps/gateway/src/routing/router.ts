@@ -9,6 +9,8 @@ import {
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
+  type EmbeddingRequest,
+  type EmbeddingResponse,
   ErrorCode,
   type ProtocolError,
   ServerError,
@@ -18,6 +20,7 @@ import { Attempt } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { type Breaker, type BreakerRegistry, type BreakerState, localBreakers } from './circuit-breaker.js';
 import type { Deployment, Route } from './deployment.js';
+import { notAnEmbeddingModel } from './not-an-embedding-model.js';
 import { RoutedStream } from './routed-stream.js';
 import { orderDeployments } from './strategies.js';
 
@@ -213,6 +216,22 @@ export class Router {
     return stream;
   }
 
+  /** Embeddings, routed like a completion: fallback, retries and breakers alike. */
+  async embed(
+    request: EmbeddingRequest,
+    context: AdapterContext,
+    routed: RoutedRequest,
+  ): Promise<EmbeddingResponse> {
+    const opened = await this.#open(request, context, routed, 'complete', (attempt, upstream) => {
+      const { adapter } = attempt.deployment;
+      if (!adapter.embed) throw notAnEmbeddingModel(request.model, attempt.deployment);
+      return attempt.guard(adapter.embed(upstream, attempt.context));
+    });
+    opened.attempt.dispose();
+    opened.health.inFlight -= 1;
+    return opened.value;
+  }
+
   async #completeOnce(attempt: Attempt, request: ChatCompletionRequest): Promise<ChatCompletion> {
     const { adapter } = attempt.deployment;
     if (adapter.complete) return attempt.guard(adapter.complete(request, attempt.context));
@@ -272,12 +291,12 @@ export class Router {
    * then up to `retries` more among those whose error was retryable, after a backoff or the
    * upstream's `retry-after`. Open breakers are skipped without using up an attempt.
    */
-  async #open<T>(
-    request: ChatCompletionRequest,
+  async #open<R extends { readonly model: string }, T>(
+    request: R,
     context: AdapterContext,
     routed: RoutedRequest,
     mode: Mode,
-    run: (attempt: Attempt, upstream: ChatCompletionRequest) => Promise<T>,
+    run: (attempt: Attempt, upstream: R) => Promise<T>,
   ): Promise<AttemptWon<T>> {
     const { route, trace } = routed;
     const order = orderDeployments(route, {

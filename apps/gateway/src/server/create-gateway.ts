@@ -10,6 +10,8 @@ import { DATABASE_FILE, type ResolvedConfig } from '../config/resolve-config.js'
 import type { SecretScrubber } from '../logging/create-logger.js';
 import { priceProvidersOf } from '../pricing/price-catalogue.js';
 import { createProviderAdapters } from '../providers/create-provider-adapters.js';
+import { openResponseStore } from '../responses/open-response-store.js';
+import type { ClosableResponseStore } from '../responses/sqlite-response-store.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
 import type { Router } from '../routing/router.js';
 import type { SharedBreakers } from '../routing/shared-breakers.js';
@@ -54,6 +56,8 @@ export class Gateway {
   readonly #breakers: SharedBreakers | undefined;
   readonly #cache: ResponseCache | undefined;
   readonly #tracer: RequestTracer | undefined;
+  /** Stored responses of `POST /v1/responses` (in `storage`). */
+  readonly #responses: ClosableResponseStore;
   /** With `server.admission.enabled`: the 503 answer to more than the process can carry. */
   readonly #shedder: LoadShedder | undefined;
 
@@ -64,6 +68,7 @@ export class Gateway {
     this.#logger = logger;
     this.accounting = accounting;
     this.#cache = services.cache;
+    this.#responses = services.responses;
     this.#tracer = services.tracer;
     this.catalog = parts.catalog;
     this.router = parts.router;
@@ -157,7 +162,17 @@ export class Gateway {
       onUp: () => logger.info('response cache available again (Redis)'),
     });
     const tracer = await openTracer(config.telemetry);
-    const gateway = new Gateway({ ...options, accounting, cache, tracer, adapters });
+    const responses = await openResponseStore({
+      databasePath: join(config.server.dataDir, DATABASE_FILE),
+      storageUrl: config.storage.url,
+      retentionSeconds: config.responses.retentionSeconds,
+      onError: (error) =>
+        logger.warn(
+          { error: error instanceof Error ? error.message : String(error) },
+          'response store error',
+        ),
+    });
+    const gateway = new Gateway({ ...options, accounting, cache, tracer, adapters, responses });
     await Promise.all([gateway.catalog.refresh(), gateway.#breakers?.ready]);
     gateway.#discovery = setInterval(
       () => void gateway.catalog.refresh(),
@@ -236,6 +251,7 @@ export class Gateway {
         ),
       );
     this.accounting.close();
+    await this.#responses.close();
     this.#shedder?.close();
     this.#breakers?.close();
     await this.#cache?.close();

@@ -58,6 +58,24 @@ function checkModelName(model: string): void {
     });
 }
 
+/**
+ * The route of a model name, once per request. A model the key may not use is answered like one
+ * that does not exist (404), so that a scoped key cannot probe which models exist.
+ */
+export async function routeForKey(
+  catalog: ModelCatalog,
+  model: string,
+  principal: Principal | undefined,
+  requestId: string,
+): Promise<Route> {
+  checkModelName(model);
+  const route = catalog.resolve(model) ?? (await catalog.resolveFresh(model));
+  if (route && mayUse(principal, catalog.namesOf(route))) return route;
+  // The nearest names it may use: a typo is told the fix, and a scoped key learns nothing new.
+  const usable = usableModels(catalog, principal).map((m) => m.id);
+  throw modelNotFoundError(model, requestId, closestNames(model, usable));
+}
+
 interface HookDeps {
   readonly accounting: Accounting;
   readonly catalog: ModelCatalog;
@@ -129,18 +147,8 @@ export function createGatewayHooks({
   const { metrics } = accounting;
   let unfinished = 0;
 
-  /**
-   * The route of a model name, once per request. A model the key may not use is answered like one
-   * that does not exist (404), so that a scoped key cannot probe which models exist.
-   */
-  async function routeOf(model: string, principal: Principal | undefined, requestId: string): Promise<Route> {
-    checkModelName(model);
-    const route = catalog.resolve(model) ?? (await catalog.resolveFresh(model));
-    if (route && mayUse(principal, catalog.namesOf(route))) return route;
-    // The nearest names it may use: a typo is told the fix, and a scoped key learns nothing new.
-    const usable = usableModels(catalog, principal).map((m) => m.id);
-    throw modelNotFoundError(model, requestId, closestNames(model, usable));
-  }
+  const routeOf = (model: string, principal: Principal | undefined, requestId: string) =>
+    routeForKey(catalog, model, principal, requestId);
 
   return {
     unfinished: () => unfinished,

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AuthenticationError, toProtocolError } from '@switchyard/protocol';
-import { bearerToken } from '@switchyard/server-kit';
-import type { Accounting } from '../accounting/index.js';
+import { AuthenticationError, ProtocolError, toProtocolError } from '@switchyard/protocol';
+import { bearerToken, type Logger } from '@switchyard/server-kit';
+import type { Accounting, Principal } from '../accounting/index.js';
 import { handleAdmin, handleUsage } from '../admin/admin-api.js';
+import { serveEmbeddings } from '../embeddings/serve-embeddings.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
 import type { Router } from '../routing/router.js';
-import { sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
+import { readJson, sendError, sendJson, sendWebResponse, toWebRequest } from './node-web-bridge.js';
 import { createGatewayOpenAPIDocument } from './openapi.js';
 import type { GatewayRoute, RouteContext } from './route-table.js';
 
@@ -16,8 +17,10 @@ export interface GatewayRoutesOptions {
   readonly router: Router;
   /** True once shutdown began: `/readyz` answers 503. */
   readonly isDraining: () => boolean;
-  /** `server.bodyLimitBytes`, for the admin API's request bodies. */
+  /** `server.bodyLimitBytes`, for the bodies of the admin API and of embeddings. */
   readonly bodyLimit: number;
+  /** Where embeddings requests log (per request id). */
+  readonly logger: Logger;
   /** The playground's files, when it is served; true when it answered. */
   readonly serveStatic: ((req: IncomingMessage, res: ServerResponse, path: string) => boolean) | undefined;
 }
@@ -72,6 +75,12 @@ export function gatewayRoutes(options: GatewayRoutesOptions): GatewayRoute[] {
       setsRequestId: true,
       handle: (context) => serveAccounting(accounting, options.bodyLimit, context),
     },
+    {
+      method: 'POST',
+      path: '/v1/embeddings',
+      setsRequestId: true,
+      handle: (context) => serveEmbeddingsRoute(options, context),
+    },
     ...(serveStatic
       ? [
           {
@@ -96,21 +105,53 @@ export function gatewayRoutes(options: GatewayRoutesOptions): GatewayRoute[] {
   ];
 }
 
+/** The caller's key, or undefined once its refusal was sent. */
+async function authenticate(
+  accounting: Accounting,
+  { req, res, requestId }: RouteContext,
+): Promise<Principal | undefined> {
+  try {
+    const { authorization } = req.headers;
+    return await accounting.authenticateAsync(bearerToken(authorization), authorization);
+  } catch (error) {
+    const refusal = AuthenticationError.isInstance(error) ? error : toProtocolError(error);
+    sendError(res, refusal.with({ requestId }));
+    return undefined;
+  }
+}
+
+/** `POST /v1/embeddings`: through keys, scopes, limits, budgets, routing and the ledger (`serveEmbeddings`). */
+async function serveEmbeddingsRoute(
+  options: GatewayRoutesOptions,
+  context: RouteContext,
+): Promise<undefined> {
+  const { req, res, requestId } = context;
+  const principal = await authenticate(options.accounting, context);
+  if (!principal) return;
+  const body = await readJson(toWebRequest(req, options.bodyLimit));
+  if (ProtocolError.isInstance(body)) {
+    sendError(res, body.with({ requestId }));
+    return;
+  }
+  const left = new AbortController();
+  res.once('close', () => left.abort());
+  const { accounting, catalog, router, logger } = options;
+  const answer = await serveEmbeddings(
+    { accounting, catalog, router, logger },
+    { principal, requestId, body, signal: left.signal },
+  );
+  sendJson(res, answer.status, answer.body, answer.headers);
+}
+
 /** `/v1/usage` and `/admin/*`: authenticated with an API key, answered as web Request/Response. */
 async function serveAccounting(
   accounting: Accounting,
   bodyLimit: number,
-  { req, res, path, requestId }: RouteContext,
+  context: RouteContext,
 ): Promise<undefined> {
-  let principal: ReturnType<Accounting['authenticate']>;
-  try {
-    const { authorization } = req.headers;
-    principal = await accounting.authenticateAsync(bearerToken(authorization), authorization);
-  } catch (error) {
-    const refusal = AuthenticationError.isInstance(error) ? error : toProtocolError(error);
-    sendError(res, refusal.with({ requestId }));
-    return;
-  }
+  const { req, res, path, requestId } = context;
+  const principal = await authenticate(accounting, context);
+  if (!principal) return;
   const request = toWebRequest(req, bodyLimit);
   const response =
     path === '/v1/usage'

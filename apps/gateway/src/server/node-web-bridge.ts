@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { ProtocolError } from '@switchyard/protocol';
+import { BadRequestError, ErrorCode, type ProtocolError } from '@switchyard/protocol';
 
 /** A web `Request` for a node request (the admin API and `/v1/usage` speak web Request/Response). */
 export function toWebRequest(req: IncomingMessage, bodyLimit: number): Request {
@@ -72,4 +72,23 @@ export function sendError(
   headers: Record<string, string> = {},
 ): void {
   sendJson(res, error.status >= 400 && error.status <= 599 ? error.status : 500, error.toEnvelope(), headers);
+}
+
+/** A request's JSON body, or the 400/413 that says why it is not one. */
+export async function readJson(request: Request): Promise<unknown> {
+  let text: string;
+  try {
+    text = await request.text();
+  } catch {
+    return new BadRequestError({
+      message: 'Request body is too large.',
+      code: ErrorCode.bodyTooLarge,
+      status: 413,
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return new BadRequestError({ message: 'Request body is not valid JSON.', code: ErrorCode.invalidJson });
+  }
 }

@@ -1,5 +1,6 @@
 import { createOpenAPIDocument, type OpenAPIDocument } from '@switchyard/protocol';
 import { ACCOUNTING_OPENAPI_COMPONENTS, ACCOUNTING_OPENAPI_PATHS } from '../admin/openapi-paths.js';
+import { responsesOpenAPIPaths } from '../responses/openapi-paths.js';
 import { messagesOpenAPIPaths } from './messages-openapi.js';
 
 const text = (description: string, type = 'text/plain') => ({
@@ -46,6 +47,7 @@ export function createGatewayOpenAPIDocument(): OpenAPIDocument {
       'The chat-completions protocol with keys, limits, budgets and a usage ledger. Responses carry `x-request-id`, `x-switchyard-deployment` (which upstream served the request) and `x-switchyard-overhead-ms` (time the gateway itself added).',
     paths: {
       ...messagesOpenAPIPaths(),
+      ...responsesOpenAPIPaths(),
       ...(ACCOUNTING_OPENAPI_PATHS as Record<string, Record<string, unknown>>),
       ...OPERATIONAL_PATHS,
     },

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toProtocolError } from '@switchyard/protocol';
-import { createChatServer, createNodeHandler } from '@switchyard/server-kit';
+import { createChatServer, createNodeHandler, responsesDoor } from '@switchyard/server-kit';
 import type pino from 'pino';
 import type { Accounting } from '../accounting/index.js';
 import { cacheStage, type ResponseCache } from '../cache/index.js';
@@ -8,6 +8,8 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { ProviderAdapter } from '../providers/create-provider-adapters.js';
+import { responseOwnerOf } from '../responses/open-response-store.js';
+import type { ClosableResponseStore } from '../responses/sqlite-response-store.js';
 import { ModelCatalog } from '../routing/model-catalog.js';
 import { Router } from '../routing/router.js';
 import { SharedBreakers } from '../routing/shared-breakers.js';
@@ -33,6 +35,8 @@ export interface GatewayServices {
   readonly tracer: RequestTracer | undefined;
   /** Every provider's adapter (built-in or loaded from its `module:`). */
   readonly adapters: readonly ProviderAdapter[];
+  /** Stored responses of `POST /v1/responses` (in `storage`). */
+  readonly responses: ClosableResponseStore;
 }
 
 /** The parts of a wired gateway that its lifecycle (listen, drain, shut down) holds on to. */
@@ -85,6 +89,7 @@ export function wireGateway(services: GatewayServices, isDraining: () => boolean
       router,
       isDraining,
       bodyLimit: config.server.bodyLimitBytes,
+      logger: toKitLogger(logger),
       serveStatic: playground ? createStaticHandler(playground, fail) : undefined,
     }),
   );
@@ -148,7 +153,7 @@ function createRouter(
 
 /** The protocol server (server-kit) over the router, with the gateway's hooks, cache and tracing. */
 function createProtocolServer(
-  { config, logger, accounting, cache, tracer }: GatewayServices,
+  { config, logger, accounting, cache, tracer, responses }: GatewayServices,
   catalog: ModelCatalog,
   router: Router,
   metrics: GatewayMetrics,
@@ -167,7 +172,18 @@ function createProtocolServer(
   });
   const chat = createChatServer({
     ...(tracer ? withTracing(hooks, tracer) : hooks),
-    doors: [gatewayMessagesDoor(catalog, toKitLogger(logger))],
+    doors: [
+      gatewayMessagesDoor(catalog, toKitLogger(logger)),
+      responsesDoor({
+        store: responses,
+        ownerOf: responseOwnerOf,
+        onStoreError: (error, id) =>
+          logger.warn(
+            { response_id: id, error: error instanceof Error ? error.message : String(error) },
+            'response not stored',
+          ),
+      }),
+    ],
     bodyLimit: config.server.bodyLimitBytes,
     responseLimit: config.server.responseLimitBytes,
     logger: toKitLogger(logger),

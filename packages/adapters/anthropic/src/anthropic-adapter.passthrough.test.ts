@@ -7,7 +7,6 @@ import {
 } from '@switchyard/adapter-kit';
 import { accumulateChunks, type ChatCompletionChunk, type ChatCompletionRequest } from '@switchyard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnthropicAdapter } from './anthropic-adapter.js';
 import { adapterContext } from '../test/support/adapter-context.js';
 import {
   readFixture,
@@ -16,6 +15,7 @@ import {
   type UpstreamReply,
   vectorReply,
 } from '../test/support/upstream-server.js';
+import { createAnthropicAdapter } from './anthropic-adapter.js';
 
 // A request from the Messages front door is sent natively to a local mock of Anthropic that
 // replays recorded streams: the client's body goes out as sent (model aside), `anthropic-beta`

@@ -14,6 +14,11 @@ import { buildGeminiRequest } from './build-gemini-request.js';
 import { decodeGeminiSSE } from './decode-gemini-sse.js';
 import type { GeminiGenerateContentResponse } from './gemini-api-types.js';
 import { toChatCompletion, toChunk, usageChunk } from './gemini-chat-output.js';
+import {
+  buildBatchEmbedRequest,
+  type GeminiBatchEmbedResponse,
+  toEmbeddingResponse,
+} from './gemini-embeddings.js';
 import { errorFromGemini, invalidRequest } from './gemini-error.js';
 import { GeminiResponseTranslator } from './gemini-response-translator.js';
 
@@ -54,7 +59,8 @@ const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com/v1beta';
 const MODEL_PATH = /^(?:(?:models|tunedModels)\/)?[A-Za-z0-9][\w.-]*$/;
 
 /**
- * A {@link ChatAdapter} for the Gemini API (`generateContent`, `streamGenerateContent?alt=sse`).
+ * A {@link ChatAdapter} for the Gemini API (`generateContent`, `streamGenerateContent?alt=sse`,
+ * `batchEmbedContents` for embeddings).
  *
  * @example
  * ```ts
@@ -165,6 +171,14 @@ export function createGeminiAdapter(settings: GeminiAdapterSettings = {}): ChatA
         upstream.close();
       }
     },
+
+    async embed(embedRequest, context) {
+      const body = JSON.stringify(buildBatchEmbedRequest(embedRequest, modelName(embedRequest)));
+      const answer = (await http.json(
+        request(modelPath(embedRequest, 'batchEmbedContents'), context, body),
+      )) as GeminiBatchEmbedResponse;
+      return toEmbeddingResponse(answer, embedRequest);
+    },
   };
   return adapter;
 }
@@ -174,11 +188,16 @@ interface GeminiModelPage {
   nextPageToken?: string;
 }
 
-function modelPath(request: ChatCompletionRequest, method: string): string {
+/** `models/x` (or `tunedModels/x`) for a request's model. */
+function modelName(request: { readonly model: string }): string {
   if (!MODEL_PATH.test(request.model)) {
     throw invalidRequest(`model '${request.model}' is not a valid Gemini model name.`, 'model');
   }
-  return `/${request.model.includes('/') ? request.model : `models/${request.model}`}:${method}`;
+  return request.model.includes('/') ? request.model : `models/${request.model}`;
+}
+
+function modelPath(request: { readonly model: string }, method: string): string {
+  return `/${modelName(request)}:${method}`;
 }
 
 function logRequest(context: AdapterContext, request: ChatCompletionRequest, stream: boolean): void {

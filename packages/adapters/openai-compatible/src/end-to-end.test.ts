@@ -56,6 +56,7 @@ describe('this adapter in front of the simulator, both served by server-kit over
     expect(list.data.map((model) => model.id).sort()).toStrictEqual([
       'simulator/babble',
       'simulator/echo',
+      'simulator/embed',
       'simulator/thinker',
     ]);
   });

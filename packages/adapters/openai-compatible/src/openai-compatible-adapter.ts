@@ -26,6 +26,7 @@ import { CachedModelList, DEFAULT_MODELS_TTL, readModelList } from './cached-mod
 import { toUpstreamBody } from './convert-request.js';
 import { normalizeCompletion } from './normalize-completion.js';
 import { type OpenAICompatibleQuirks, resolveQuirks } from './openai-compatible-quirks.js';
+import { readEmbeddings } from './read-embeddings.js';
 import { repairStream } from './repair-stream.js';
 import { errorFromUpstream } from './upstream-error.js';
 
@@ -241,6 +242,22 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
           close();
         }
       });
+    },
+
+    // Passed through as it came: the upstream's own model decides what it embeds.
+    async embed(request, context) {
+      const { upstream } = await send('POST', '/embeddings', {
+        body: JSON.stringify(request),
+        stream: false,
+        signal: context.signal,
+        deadline: context.deadline,
+        requestId: context.requestId,
+      });
+      try {
+        return readEmbeddings(await upstream.text(), provider, context.requestId);
+      } finally {
+        upstream.close();
+      }
     },
   };
 }

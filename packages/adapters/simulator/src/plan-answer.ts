@@ -10,6 +10,8 @@ export const SIMULATOR_MODELS = {
   'simulator/echo': 'Repeats the last user message back.',
   'simulator/thinker': 'Like echo, but thinks first (reasoning_content) unless thinking is disabled.',
   'simulator/babble': 'Writes seeded placeholder prose (120 words, or [simulate:words=N]).',
+  'simulator/embed':
+    'Embeddings only: deterministic unit vectors (256 dimensions) from the words of the text.',
 } as const;
 
 /** A model id of the simulator. */

@@ -1,5 +1,6 @@
 import type { AdapterContext, ChatAdapter } from '@switchyard/adapter-kit';
 import {
+  BadRequestError,
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
@@ -12,6 +13,7 @@ import {
   type Usage,
 } from '@switchyard/protocol';
 import { type Directives, parseDirectiveList, parseDirectives } from './directives.js';
+import { SIMULATOR_EMBEDDING_MODEL, simulatorEmbed } from './embed-text.js';
 import { messageText, planAnswer, SIMULATOR_MODELS } from './plan-answer.js';
 import {
   choiceOf,
@@ -63,7 +65,8 @@ function simulatedError(code: string, streamStarted: boolean): ProtocolError {
 /**
  * The simulator: a deterministic, offline model for every protocol feature, the default model of
  * a fresh gateway and the engine of tests and benchmarks. Serves `simulator/echo` (repeats the
- * last user message), `simulator/thinker` (thinks first) and `simulator/babble` (seeded prose).
+ * last user message), `simulator/thinker` (thinks first), `simulator/babble` (seeded prose) and `simulator/embed`
+ * (embeddings: deterministic unit vectors from the words of the text).
  * Tool calls with schema-valid arguments, `json_schema` output, `thinking`, `max_tokens`, `stop`,
  * `n`, `seed` and real token usage (o200k_base) are supported; `[simulate:…]` directives in the
  * last user message inject failures and delays (see the README).
@@ -89,6 +92,13 @@ export function createSimulatorAdapter(options: SimulatorOptions = {}): ChatAdap
       throw new NotFoundError({
         message: `The model '${request.model}' does not exist: the simulator serves ${Object.keys(SIMULATOR_MODELS).join(', ')}.`,
         code: ErrorCode.modelNotFound,
+        param: 'model',
+      });
+    }
+    if (request.model === SIMULATOR_EMBEDDING_MODEL) {
+      throw new BadRequestError({
+        message: `The model '${request.model}' is an embedding model: call POST /v1/embeddings with it, or use a chat model here.`,
+        code: ErrorCode.invalidRequest,
         param: 'model',
       });
     }
@@ -216,6 +226,9 @@ export function createSimulatorAdapter(options: SimulatorOptions = {}): ChatAdap
     /** Exactly the `prompt_tokens` an answer would report (the same tokenizer and framing). */
     async countTokens(request, context): Promise<number> {
       return countPromptTokens(request, await getTokenizer(), context.signal);
+    },
+    async embed(request, context) {
+      return simulatorEmbed(request, context, await getTokenizer());
     },
   };
 }

@@ -41,7 +41,8 @@ const LogitBiasSchema = z.record(
   numberBetween(-100, 100),
 );
 
-const MetadataSchema = z
+/** `metadata`: up to 16 string pairs (keys ≤ 64, values ≤ 512 characters). */
+export const MetadataSchema = z
   .record(
     z.string().max(64, { error: '{param} keys must be at most 64 characters' }),
     z.string().max(512, { error: '{param} must be at most 512 characters' }),

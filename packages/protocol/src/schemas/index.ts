@@ -40,6 +40,16 @@ export {
   type Logprobs,
   type ToolCall,
 } from './chat-completion-schema.js';
+export {
+  type Embedding,
+  type EmbeddingRequest,
+  EmbeddingRequestSchema,
+  type EmbeddingResponse,
+  EmbeddingResponseSchema,
+  MAX_EMBEDDING_INPUTS,
+  parseEmbeddingRequest,
+  safeParseEmbeddingRequest,
+} from './embeddings/index.js';
 export { ErrorEnvelopeSchema } from './error-envelope-schema.js';
 export { type Model, type ModelList, ModelListSchema, ModelSchema } from './model-schema.js';
 export {
@@ -49,5 +59,33 @@ export {
   safeParseChatCompletionRequest,
 } from './parse-chat-completion-request.js';
 export type { JsonSchemaObject } from './request-fields.js';
+export {
+  parseResponsesRequest,
+  REASONING_SUMMARIES,
+  RESPONSE_STATUSES,
+  type ResponseFunctionCallItem,
+  type ResponseFunctionCallOutputItem,
+  type ResponseInputContentPart,
+  type ResponseInputItem,
+  type ResponseInputMessage,
+  type ResponseObject,
+  ResponseObjectSchema,
+  type ResponseOutputFunctionCall,
+  type ResponseOutputItem,
+  type ResponseOutputMessage,
+  type ResponseOutputReasoning,
+  type ResponseOutputText,
+  type ResponseReasoningItem,
+  type ResponseStatus,
+  type ResponseStreamEvent,
+  ResponseStreamEventSchema,
+  type ResponsesFunctionTool,
+  type ResponsesRequest,
+  ResponsesRequestSchema,
+  type ResponsesTextFormat,
+  type ResponsesToolChoice,
+  type ResponseUsage,
+  safeParseResponsesRequest,
+} from './responses/index.js';
 export type { SafeParseResult } from './safe-parse-request.js';
 export { type Usage, UsageSchema } from './usage-schema.js';
