@@ -72,7 +72,7 @@ export async function startUpstream(handler: UpstreamHandler): Promise<Upstream>
   };
 }
 
-const FIXTURES = new URL('../__fixtures__/', import.meta.url);
+const FIXTURES = new URL('../../src/__fixtures__/', import.meta.url);
 
 /** The exact text of a fixture file. */
 export function readFixture(name: string): string {

@@ -30,7 +30,7 @@ export function startLocalUpstream(
 
 /** The bytes of a file in `src/__fixtures__`. */
 export function fixture(name: string): Buffer {
-  return readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url));
+  return readFileSync(new URL(`../../src/__fixtures__/${name}`, import.meta.url));
 }
 
 /** A `.chunks.txt` fixture (one JSON payload per line) framed the way Gemini frames SSE events. */

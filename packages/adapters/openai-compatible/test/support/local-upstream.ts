@@ -14,7 +14,7 @@ export function startLocalUpstream(responder?: Responder): Promise<TestUpstream>
 
 /** Reads a fixture beside the tests, as bytes. */
 export function fixture(name: string): Buffer {
-  return readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url));
+  return readFileSync(new URL(`../../src/__fixtures__/${name}`, import.meta.url));
 }
 
 /** The SSE body for a vercel/ai `.chunks.txt` fixture: one `data:` event per line, then `[DONE]`. */
