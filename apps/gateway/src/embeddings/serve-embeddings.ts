@@ -9,9 +9,9 @@ import {
 } from '@switchyard/protocol';
 import { retryHeaders } from '@switchyard/server-kit';
 import type { Accounting, Admission, Principal } from '../accounting/index.js';
+import { DEPLOYMENT_HEADER, routeForKey } from '../pipeline/gateway-hooks.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
 import type { Router, RouteTrace } from '../routing/router.js';
-import { DEPLOYMENT_HEADER, routeForKey } from '../server/gateway-hooks.js';
 
 /** What serving embeddings needs from the gateway. */
 export interface EmbeddingsDeps {

@@ -1,7 +1,7 @@
 import { createOpenAPIDocument, type OpenAPIDocument } from '@switchyard/protocol';
 import { ACCOUNTING_OPENAPI_COMPONENTS, ACCOUNTING_OPENAPI_PATHS } from '../admin/openapi-paths.js';
+import { messagesOpenAPIPaths } from '../messages/messages-openapi.js';
 import { responsesOpenAPIPaths } from '../responses/openapi-paths.js';
-import { messagesOpenAPIPaths } from './messages-openapi.js';
 
 const text = (description: string, type = 'text/plain') => ({
   description,

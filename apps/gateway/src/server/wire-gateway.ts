@@ -6,7 +6,10 @@ import type { Accounting } from '../accounting/index.js';
 import { cacheStage, type ResponseCache } from '../cache/index.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
+import { gatewayMessagesDoor } from '../messages/gateway-messages-door.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { createGatewayHooks } from '../pipeline/gateway-hooks.js';
+import { withTracing } from '../pipeline/tracing-hooks.js';
 import type { ProviderAdapter } from '../providers/create-provider-adapters.js';
 import { responseOwnerOf } from '../responses/open-response-store.js';
 import type { ClosableResponseStore } from '../responses/sqlite-response-store.js';
@@ -15,13 +18,10 @@ import { Router } from '../routing/router.js';
 import { SharedBreakers } from '../routing/shared-breakers.js';
 import type { RequestTracer } from '../telemetry/request-tracer.js';
 import { logAttemptError } from './attempt-error-log.js';
-import { createGatewayHooks } from './gateway-hooks.js';
-import { gatewayMessagesDoor } from './gateway-messages-door.js';
 import { gatewayRoutes } from './gateway-routes.js';
 import { sendError } from './node-web-bridge.js';
 import { routeTable } from './route-table.js';
 import { createStaticHandler, playgroundDir } from './static-files.js';
-import { withTracing } from './tracing-hooks.js';
 
 /** What a gateway is built from: its config, where it logs, and what it opened before wiring. */
 export interface GatewayServices {

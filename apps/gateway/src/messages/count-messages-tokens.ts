@@ -5,9 +5,9 @@ import {
   modelNotFoundError,
 } from '@switchyard/server-kit';
 import type { Principal } from '../accounting/index.js';
+import { estimatePromptTokens } from '../pipeline/estimate-prompt-tokens.js';
+import { mayUse } from '../pipeline/gateway-hooks.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
-import { estimatePromptTokens } from './estimate-prompt-tokens.js';
-import { mayUse } from './gateway-hooks.js';
 
 /**
  * `POST /v1/messages/count_tokens` for the gateway: the model is resolved like a completion's
