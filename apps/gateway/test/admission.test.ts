@@ -62,8 +62,16 @@ it('answers the excess over maxInFlight with 503 overloaded at once, never calli
     expect(response.headers.get('retry-after')).toBe('1');
     expect(await response.json()).toMatchObject({ error: { code: 'overloaded', type: 'server_error' } });
   }
+  // A front door's clients get the refusal in their own envelope: Anthropic's on /v1/messages.
+  const messages = await gateway.fetch('/v1/messages', {
+    method: 'POST',
+    body: JSON.stringify({ model: 'mock/m', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  expect(messages.status).toBe(503);
+  expect(messages.headers.get('retry-after')).toBe('1');
+  expect(await messages.json()).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
   expect(upstream.hits('mock')).toBe(MAX_IN_FLIGHT);
-  expect(await refusals()).toBe(EXCESS);
+  expect(await refusals()).toBe(EXCESS + 1);
   // Operations stay reachable at the limit.
   expect((await gateway.fetch('/healthz', { key: null })).status).toBe(200);
 

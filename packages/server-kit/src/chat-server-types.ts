@@ -1,6 +1,6 @@
 import type { ChatAdapter, Logger } from '@switchyard/adapter-kit';
 import type { ChatCompletionRequest, Model, ProtocolError, Usage } from '@switchyard/protocol';
-import type { FrontDoor } from './front-door.js';
+import type { DoorRouteAnswer, FrontDoor } from './front-door.js';
 
 /**
  * The protocol route a request is on: a door's name for its completion route
@@ -207,6 +207,12 @@ export interface ChatServerOptions<Vars extends Locals = Locals> {
 
 /** A protocol server: route, validate, call the adapter, answer. */
 export interface ChatServer {
+  /**
+   * `error` as the clients of `url`'s front door expect it (Anthropic's envelope on
+   * `/v1/messages`…; the chat completions envelope elsewhere): for refusals answered before the
+   * server, such as a load shedder's 503.
+   */
+  encodeError(url: string, error: ProtocolError): DoorRouteAnswer;
   /** Answers a web `Request` (Hono, Bun, Deno, Next.js route handlers, `node:http` via a bridge…). */
   fetch(request: Request): Promise<Response>;
   /** The framework-free core used by the bindings. */

@@ -184,5 +184,9 @@ export function createChatServer<Vars extends Locals = Locals>(
   return {
     handle,
     fetch: fetchHandler(handle),
+    encodeError(url, error) {
+      const match = matchRoute(pathOf(url), 'POST', doors);
+      return (match && match.kind !== 'models' ? match.door : chatCompletionsDoor).encodeError(error);
+    },
   };
 }

@@ -80,6 +80,7 @@ export class Gateway {
       ? new LoadShedder({
           ...admission,
           onRefused: (cause) => accounting.metrics.overloadRefusals.inc([cause]),
+          encodeError: parts.encodeError,
         })
       : undefined;
     const serverOptions = {
@@ -98,16 +99,13 @@ export class Gateway {
         res.setHeader('connection', 'close');
         const path = pathOf(req.url);
         if (path !== '/healthz' && path !== '/readyz') {
-          sendError(
-            res,
-            new ServerError({
-              message: 'The gateway is shutting down.',
-              code: ErrorCode.overloaded,
-              status: 503,
-              retryAfterMs: 1_000,
-            }),
-            { 'retry-after': '1' },
-          );
+          const refusal = new ServerError({
+            message: 'The gateway is shutting down.',
+            code: ErrorCode.overloaded,
+            status: 503,
+            retryAfterMs: 1_000,
+          });
+          sendError(res, refusal, { 'retry-after': '1' }, parts.encodeError(req.url ?? '/', refusal));
           return;
         }
       }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { ErrorCode, ServerError } from '@switchyard/protocol';
+import { ErrorCode, type ProtocolError, ServerError } from '@switchyard/protocol';
 import type { AdmissionConfig } from '../config/config-schema.js';
 import { sendError } from './node-web-bridge.js';
 
@@ -11,6 +11,11 @@ export type OverloadCause = 'in_flight' | 'event_loop_delay';
 export interface LoadShedderOptions extends Pick<AdmissionConfig, 'maxInFlight' | 'maxEventLoopDelayMs'> {
   /** Counts each refusal (the gateway's `/metrics`). */
   readonly onRefused?: (cause: OverloadCause) => void;
+  /** The refusal in the envelope of the request's front door (default: the chat completions one). */
+  readonly encodeError?: (
+    url: string,
+    error: ProtocolError,
+  ) => { readonly status: number; readonly body: unknown };
   /** How often the event-loop delay is sampled (its mean over the window); default 1 s. */
   readonly sampleMs?: number;
 }
@@ -35,6 +40,7 @@ export class LoadShedder {
   readonly #maxDelayNs: number;
   readonly #delayFloor: number;
   readonly #onRefused: ((cause: OverloadCause) => void) | undefined;
+  readonly #encodeError: LoadShedderOptions['encodeError'];
   readonly #delay = monitorEventLoopDelay({ resolution: 10 });
   readonly #sampler: ReturnType<typeof setInterval>;
   #inFlight = 0;
@@ -48,6 +54,7 @@ export class LoadShedder {
     this.#maxDelayNs = options.maxEventLoopDelayMs * 1e6;
     this.#delayFloor = Math.ceil(options.maxInFlight / 10);
     this.#onRefused = options.onRefused;
+    this.#encodeError = options.encodeError;
     this.#delay.enable();
     this.#sampler = setInterval(() => this.#sample(), options.sampleMs ?? 1_000);
     this.#sampler.unref();
@@ -79,18 +86,20 @@ export class LoadShedder {
     }
     this.#onRefused?.(cause);
     // The connection stays open: node reads and drops the unread body before the next request.
+    const refusal = new ServerError({
+      message:
+        cause === 'in_flight'
+          ? 'The gateway is at its limit of requests in flight: retry after a second.'
+          : 'The gateway is overloaded (its event loop lags): retry after a second.',
+      code: ErrorCode.overloaded,
+      status: 503,
+      retryAfterMs: RETRY_AFTER_S * 1_000,
+    });
     sendError(
       res,
-      new ServerError({
-        message:
-          cause === 'in_flight'
-            ? 'The gateway is at its limit of requests in flight: retry after a second.'
-            : 'The gateway is overloaded (its event loop lags): retry after a second.',
-        code: ErrorCode.overloaded,
-        status: 503,
-        retryAfterMs: RETRY_AFTER_S * 1_000,
-      }),
+      refusal,
       { 'retry-after': String(RETRY_AFTER_S) },
+      this.#encodeError?.(req.url ?? '/', refusal),
     );
     return false;
   }

@@ -65,12 +65,17 @@ export function sendJson(
   res.end(text);
 }
 
-/** Sends a protocol error envelope with its status. */
+/**
+ * Sends a protocol error with its status: in the chat completions envelope, or as `encoded` (a
+ * front door's envelope, see `ChatServer.encodeError`).
+ */
 export function sendError(
   res: ServerResponse,
   error: ProtocolError,
   headers: Record<string, string> = {},
+  encoded?: { readonly status: number; readonly body: unknown },
 ): void {
+  if (encoded) return sendJson(res, encoded.status, encoded.body, headers);
   sendJson(res, error.status >= 400 && error.status <= 599 ? error.status : 500, error.toEnvelope(), headers);
 }
 

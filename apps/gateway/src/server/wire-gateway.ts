@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toProtocolError } from '@switchyard/protocol';
-import { createChatServer, createNodeHandler, responsesDoor } from '@switchyard/server-kit';
+import { type ChatServer, createChatServer, createNodeHandler, responsesDoor } from '@switchyard/server-kit';
 import type pino from 'pino';
 import type { Accounting } from '../accounting/index.js';
 import { cacheStage, type ResponseCache } from '../cache/index.js';
@@ -53,6 +53,8 @@ export interface GatewayParts {
   readonly serve: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Logs an error no handler caught and answers it in the envelope (or cuts a started answer). */
   readonly fail: (res: ServerResponse, error: unknown) => void;
+  /** An error in the envelope of the front door that `url` belongs to (see `ChatServer.encodeError`). */
+  readonly encodeError: ChatServer['encodeError'];
 }
 
 /**
@@ -98,7 +100,7 @@ export function wireGateway(services: GatewayServices, isDraining: () => boolean
       other(req, res).catch((error: unknown) => fail(res, error));
     },
   });
-  return { catalog, router, breakers, unfinished, playground, serve, fail };
+  return { catalog, router, breakers, unfinished, playground, serve, fail, encodeError: chat.encodeError };
 }
 
 /** The models of every provider, configured and discovered, with their routes. */
