@@ -75,8 +75,8 @@ export function sendError(
   headers: Record<string, string> = {},
   encoded?: { readonly status: number; readonly body: unknown },
 ): void {
-  if (encoded) return sendJson(res, encoded.status, encoded.body, headers);
-  sendJson(res, error.status >= 400 && error.status <= 599 ? error.status : 500, error.toEnvelope(), headers);
+  const status = error.status >= 400 && error.status <= 599 ? error.status : 500;
+  sendJson(res, encoded?.status ?? status, encoded ? encoded.body : error.toEnvelope(), headers);
 }
 
 /** A request's JSON body, or the 400/413 that says why it is not one. */
