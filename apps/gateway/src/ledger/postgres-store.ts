@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { addUsd, SUM_COST_NANOS, usdOf } from '../pricing/money.js';
 import { periodStart } from './budget-period.js';
+import { migratePostgres } from './postgres-migrations.js';
 import { openLedgerSpool } from './sqlite-store.js';
 import type { BudgetPeriod, CostSource, KeyRecord, LedgerFilter, LedgerRow, Store } from './store.js';
 
@@ -165,31 +166,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
-async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
-    const { rows } = await client.query<{ v: number | null }>(
-      'SELECT MAX(version) AS v FROM schema_migrations',
-    );
-    for (let v = rows[0]?.v ?? 0; v < MIGRATIONS.length; v++) {
-      await client.query('BEGIN');
-      try {
-        await client.query(MIGRATIONS[v] as string);
-        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-    }
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-    client.release();
-  }
-}
-
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
   url: string;
@@ -223,7 +199,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const onError = options.onError ?? (() => {});
   const pool = new pg.Pool({ connectionString: options.url, max: 4 });
   pool.on('error', onError);
-  await migrate(pool);
+  await migratePostgres(pool, { table: 'schema_migrations', lock: MIGRATION_LOCK, steps: MIGRATIONS });
 
   const byId = new Map<string, KeyRecord>();
   const byHash = new Map<string, KeyRecord>();

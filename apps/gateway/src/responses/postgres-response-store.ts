@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { migratePostgres } from '../ledger/postgres-migrations.js';
 import type { ClosableResponseStore } from './sqlite-response-store.js';
 import { bodyOf, fromRow, PURGE_INTERVAL_MS } from './stored-response-row.js';
 
@@ -27,33 +28,6 @@ export interface PostgresResponseStoreOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-async function migrate(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS responses_schema_migrations (version INTEGER PRIMARY KEY)',
-    );
-    const { rows } = await client.query<{ v: number | null }>(
-      'SELECT MAX(version) AS v FROM responses_schema_migrations',
-    );
-    for (let v = rows[0]?.v ?? 0; v < MIGRATIONS.length; v++) {
-      await client.query('BEGIN');
-      try {
-        await client.query(MIGRATIONS[v] as string);
-        await client.query('INSERT INTO responses_schema_migrations (version) VALUES ($1)', [v + 1]);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-    }
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-    client.release();
-  }
-}
-
 /**
  * Stored responses in PostgreSQL (`storage.url`), shared by every gateway instance: a response
  * created through one instance is read, continued and deleted through any other.
@@ -65,7 +39,11 @@ export async function openPostgresResponseStore(
   const pool = new pg.Pool({ connectionString: options.url, max: 4 });
   pool.on('error', options.onError ?? (() => {}));
   try {
-    await migrate(pool);
+    await migratePostgres(pool, {
+      table: 'responses_schema_migrations',
+      lock: MIGRATION_LOCK,
+      steps: MIGRATIONS,
+    });
   } catch (error) {
     await pool.end();
     throw error;
