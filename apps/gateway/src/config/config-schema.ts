@@ -266,6 +266,11 @@ export const AdmissionConfigSchema = z.strictObject({
    * a tenth of `maxInFlight` is in flight).
    */
   maxEventLoopDelayMs: positiveInt.default(500),
+  /**
+   * The share of time (0–1) the event loop spent working over the last half second above which new
+   * requests are refused (while a tenth of `maxInFlight` is in flight); 1 turns the signal off.
+   */
+  maxEventLoopUtilization: numeric(z.number().gt(0).max(1)).default(0.9),
 });
 export type AdmissionConfig = Readonly<z.infer<typeof AdmissionConfigSchema>>;
 

@@ -70,7 +70,7 @@ export class GatewayMetrics {
   readonly overloadRefusals = this.registry.register(
     new Counter(
       'switchyard_overload_refusals_total',
-      'Requests answered 503 overloaded before being read (server.admission), by cause: in_flight or event_loop_delay.',
+      'Requests answered 503 overloaded before being read (server.admission), by cause: in_flight, event_loop_delay or event_loop_utilization.',
       ['cause'],
     ),
   );

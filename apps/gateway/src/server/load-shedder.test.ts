@@ -47,7 +47,7 @@ async function heldServer(options: LoadShedderOptions) {
 
 describe('LoadShedder', () => {
   it('refuses model API requests past maxInFlight with 503 overloaded and retry-after, until one ends', async () => {
-    const s = await heldServer({ maxInFlight: 2, maxEventLoopDelayMs: 10_000 });
+    const s = await heldServer({ maxInFlight: 2, maxEventLoopDelayMs: 10_000, maxEventLoopUtilization: 1 });
     const admitted = [s.post(), s.post()];
     await expect.poll(() => s.held.length).toBe(2);
     const refusal = await s.post();
@@ -71,7 +71,7 @@ describe('LoadShedder', () => {
   });
 
   it('counts a request whose client went away as no longer in flight', async () => {
-    const s = await heldServer({ maxInFlight: 1, maxEventLoopDelayMs: 10_000 });
+    const s = await heldServer({ maxInFlight: 1, maxEventLoopDelayMs: 10_000, maxEventLoopUtilization: 1 });
     const gone = new AbortController();
     const abandoned = s.post('/v1/chat/completions', gone.signal).catch(() => undefined);
     await expect.poll(() => shedder?.inFlight).toBe(1);
@@ -81,7 +81,12 @@ describe('LoadShedder', () => {
   });
 
   it('refuses while the event loop lags past maxEventLoopDelayMs with a tenth of maxInFlight in flight, and admits again once it keeps pace', async () => {
-    const s = await heldServer({ maxInFlight: 20, maxEventLoopDelayMs: 50, sampleMs: 100 });
+    const s = await heldServer({
+      maxInFlight: 20,
+      maxEventLoopDelayMs: 50,
+      maxEventLoopUtilization: 1,
+      sampleMs: 100,
+    });
     const first = s.post();
     await expect.poll(() => s.held.length).toBe(1);
     blockLoop(400);
@@ -100,5 +105,36 @@ describe('LoadShedder', () => {
     s.release();
     s.release();
     expect((await Promise.all([first, second])).map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it('refuses while the event loop works nearly all the time (maxEventLoopUtilization) without lagging, and admits again once it idles', async () => {
+    const s = await heldServer({
+      maxInFlight: 20,
+      maxEventLoopDelayMs: 10_000,
+      maxEventLoopUtilization: 0.6,
+      sampleMs: 100,
+    });
+    const admitted = [s.post(), s.post()];
+    await expect.poll(() => s.held.length).toBe(2);
+    expect(shedder?.overloaded()).toBeUndefined();
+    // Busy 30 ms out of every ~32: a loop that still turns (no lag near 10 s) but never idles.
+    const seen = new Set<OverloadCause | undefined>();
+    for (const end = performance.now() + 600; performance.now() < end; ) {
+      blockLoop(30);
+      await sleep(1);
+      seen.add(shedder?.overloaded());
+    }
+    expect(seen).toContain('event_loop_utilization');
+    expect(seen).not.toContain('event_loop_delay');
+    const refusal = await s.post();
+    expect(refusal.status).toBe(503);
+    expect(await refusal.json()).toMatchObject({
+      error: { code: 'overloaded', message: expect.stringMatching(/busy/) },
+    });
+    expect(s.refused).toContain('event_loop_utilization');
+    await expect.poll(() => shedder?.overloaded(), { timeout: 2_000 }).toBeUndefined();
+    s.release();
+    s.release();
+    expect((await Promise.all(admitted)).map((r) => r.status)).toEqual([200, 200]);
   });
 });

@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { type EventLoopUtilization, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { ErrorCode, type ProtocolError, ServerError } from '@switchyard/protocol';
 import type { AdmissionConfig } from '../config/config-schema.js';
 import { sendError } from './node-web-bridge.js';
 
-/** Why a request was refused: too many in flight, or the event loop lags. */
-export type OverloadCause = 'in_flight' | 'event_loop_delay';
+/** Why a request was refused: too many in flight, the event loop lags, or it is busy nearly all the time. */
+export type OverloadCause = 'in_flight' | 'event_loop_delay' | 'event_loop_utilization';
 
 /** Options of {@link LoadShedder}. */
-export interface LoadShedderOptions extends Pick<AdmissionConfig, 'maxInFlight' | 'maxEventLoopDelayMs'> {
+export interface LoadShedderOptions
+  extends Pick<AdmissionConfig, 'maxInFlight' | 'maxEventLoopDelayMs' | 'maxEventLoopUtilization'> {
   /** Counts each refusal (the gateway's `/metrics`). */
   readonly onRefused?: (cause: OverloadCause) => void;
   /** The refusal in the envelope of the request's front door (default: the chat completions one). */
@@ -16,7 +17,7 @@ export interface LoadShedderOptions extends Pick<AdmissionConfig, 'maxInFlight' 
     url: string,
     error: ProtocolError,
   ) => { readonly status: number; readonly body: unknown };
-  /** How often the event-loop delay is sampled (its mean over the window); default 1 s. */
+  /** How often the event loop is sampled (its mean delay and its utilization over the window); default 500 ms. */
   readonly sampleMs?: number;
 }
 
@@ -25,26 +26,34 @@ const RETRY_AFTER_S = 1;
 
 /**
  * Admission control over what one gateway process can carry: model API requests (`/v1/*`) are
- * admitted while fewer than `maxInFlight` are in flight and the event loop's mean delay over the
- * last sample stayed under `maxEventLoopDelayMs`; the rest are answered at once with 503
+ * admitted while fewer than `maxInFlight` are in flight, the event loop's mean delay over the last
+ * sample stayed under `maxEventLoopDelayMs` and its utilization (the share of the sample it spent
+ * working rather than waiting for I/O) under `maxEventLoopUtilization`; the rest are answered at once with 503
  * `overloaded` and `retry-after`, before their body is read and before any upstream call, so
  * that what was admitted keeps its pace and completes. Health, metrics and admin routes are
  * never refused.
  *
- * The delay refuses only while at least a tenth of `maxInFlight` is in flight: a loop that lags
- * with little in flight lags for another reason (a machine whose cores other processes hold, a
+ * Utilization is what keeps a refusal fast: a process busy all of the time reads new connections
+ * only between the work it already holds (Node accepts about one connection per turn of the loop),
+ * so a refusal waits as long as everything else. Refusing before the loop saturates leaves the
+ * headroom to refuse at once, and admitted streams keep their pace.
+ *
+ * The loop's signals refuse only while at least a tenth of `maxInFlight` is in flight: a loop that
+ * lags with little in flight lags for another reason (a machine whose cores other processes hold, a
  * long GC), and refusing those few requests would not make it keep pace.
  */
 export class LoadShedder {
   readonly #maxInFlight: number;
   readonly #maxDelayNs: number;
+  readonly #maxUtilization: number;
   readonly #delayFloor: number;
   readonly #onRefused: ((cause: OverloadCause) => void) | undefined;
   readonly #encodeError: LoadShedderOptions['encodeError'];
   readonly #delay = monitorEventLoopDelay({ resolution: 10 });
   readonly #sampler: ReturnType<typeof setInterval>;
+  #utilizationMark: EventLoopUtilization = performance.eventLoopUtilization();
   #inFlight = 0;
-  #lagging = false;
+  #busy: OverloadCause | undefined;
   readonly #release = () => {
     this.#inFlight--;
   };
@@ -52,11 +61,12 @@ export class LoadShedder {
   constructor(options: LoadShedderOptions) {
     this.#maxInFlight = options.maxInFlight;
     this.#maxDelayNs = options.maxEventLoopDelayMs * 1e6;
+    this.#maxUtilization = options.maxEventLoopUtilization;
     this.#delayFloor = Math.ceil(options.maxInFlight / 10);
     this.#onRefused = options.onRefused;
     this.#encodeError = options.encodeError;
     this.#delay.enable();
-    this.#sampler = setInterval(() => this.#sample(), options.sampleMs ?? 1_000);
+    this.#sampler = setInterval(() => this.#sample(), options.sampleMs ?? 500);
     this.#sampler.unref();
   }
 
@@ -68,7 +78,7 @@ export class LoadShedder {
   /** Why a request arriving now would be refused, if it would. */
   overloaded(): OverloadCause | undefined {
     if (this.#inFlight >= this.#maxInFlight) return 'in_flight';
-    if (this.#lagging && this.#inFlight >= this.#delayFloor) return 'event_loop_delay';
+    if (this.#busy && this.#inFlight >= this.#delayFloor) return this.#busy;
     return undefined;
   }
 
@@ -90,7 +100,9 @@ export class LoadShedder {
       message:
         cause === 'in_flight'
           ? 'The gateway is at its limit of requests in flight: retry after a second.'
-          : 'The gateway is overloaded (its event loop lags): retry after a second.',
+          : cause === 'event_loop_delay'
+            ? 'The gateway is overloaded (its event loop lags): retry after a second.'
+            : 'The gateway is overloaded (its event loop is busy nearly all the time): retry after a second.',
       code: ErrorCode.overloaded,
       status: 503,
       retryAfterMs: RETRY_AFTER_S * 1_000,
@@ -111,7 +123,14 @@ export class LoadShedder {
   }
 
   #sample(): void {
-    this.#lagging = this.#delay.mean > this.#maxDelayNs;
+    const utilization = performance.eventLoopUtilization(this.#utilizationMark).utilization;
+    this.#utilizationMark = performance.eventLoopUtilization();
+    this.#busy =
+      this.#delay.mean > this.#maxDelayNs
+        ? 'event_loop_delay'
+        : utilization > this.#maxUtilization
+          ? 'event_loop_utilization'
+          : undefined;
     this.#delay.reset();
   }
 }
