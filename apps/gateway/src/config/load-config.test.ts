@@ -35,6 +35,16 @@ describe('zero config', () => {
     expect(config.server).toMatchObject({ host: '127.0.0.1', port: 8787, dataDir: join(dir, '.switchyard') });
     expect(config.providers.map((p) => p.name)).toEqual(['simulator']);
     expect(config.source).toBeUndefined();
+    // Alone, the simulator loads its tokenizer at start: the first request does not wait for it.
+    expect(config.providers[0]?.options).toBeUndefined();
+  });
+
+  it("loads the built-in simulator's tokenizer (~60 MB) on first use when real providers are configured", () => {
+    const config = loadConfig({ env: { OPENAI_API_KEY: 'sk-test' }, cwd: dir });
+    expect(config.providers.map((p) => [p.name, p.options])).toEqual([
+      ['openai', undefined],
+      ['simulator', { warmTokenizer: false }],
+    ]);
   });
 
   it('takes PORT, HOST, SWITCHYARD_DATA_DIR and SWITCHYARD_ADMIN_KEY from the environment', () => {

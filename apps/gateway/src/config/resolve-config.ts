@@ -15,7 +15,12 @@ import {
   type RoutingConfig,
   type Strategy,
 } from './config-schema.js';
-import { ENV_PROVIDERS, providersFromEnv, type ResolvedProvider } from './env-providers.js';
+import {
+  ENV_PROVIDERS,
+  providersFromEnv,
+  type ResolvedProvider,
+  SIMULATOR_PROVIDER_NAME,
+} from './env-providers.js';
 import type { TracingConfig } from './tracing-config.js';
 import { issuesFromZod } from './zod-issues.js';
 
@@ -195,7 +200,16 @@ function resolveProviders(
     mergeProvider(byName.get(name), name, config),
   );
   const declaredNames = new Set(declared.map((p) => p.name));
-  return [...declared, ...fromEnv.providers.filter((p) => !declaredNames.has(p.name))];
+  const providers = [...declared, ...fromEnv.providers.filter((p) => !declaredNames.has(p.name))];
+  // The built-in simulator beside real providers is an extra: its tokenizer (~60 MB of memory) is
+  // loaded on its first request, not at start. Alone (the first hour), it is warmed at start.
+  return providers.length === 1
+    ? providers
+    : providers.map((p) =>
+        p.origin === 'builtin' && p.name === SIMULATOR_PROVIDER_NAME
+          ? { ...p, options: { ...p.options, warmTokenizer: false } }
+          : p,
+      );
 }
 
 /** The provider a deployment names, read from the raw file (a "provider/model" string or an object). */

@@ -132,6 +132,21 @@ describe('usage and limits', () => {
     );
   });
 
+  it('with warmTokenizer: false, loads the tokenizer on first use and counts the same', async () => {
+    const request = {
+      model: 'simulator/echo',
+      messages: [{ role: 'user' as const, content: 'count me lazily, 敏捷的棕色狐狸' }],
+    };
+    const lazy = await startTestServer({ adapters: [createSimulatorAdapter({ warmTokenizer: false })] });
+    try {
+      const [warm, cold] = await Promise.all([complete(request), complete(request, lazy.url)]);
+      expect(cold.usage).toEqual(warm.usage);
+      expect(contentOf(cold)).toBe(contentOf(warm));
+    } finally {
+      await lazy.close();
+    }
+  });
+
   it('cuts an echo at 4,096 tokens, like the output limit of a model', async () => {
     const completion = await complete(say('one two three four five six seven eight '.repeat(700)));
     expect(completion.choices[0]?.finish_reason).toBe('length');
