@@ -84,7 +84,7 @@ export function ensurePortkey(log: (line: string) => void): string {
 }
 
 /** The routing Portkey takes in headers: the OpenAI provider at the mock upstream's address. */
-export function portkeyHeaders(upstream: Target): Readonly<Record<string, string>> {
+export function portkeyHeaders(upstream: Pick<Target, 'url'>): Readonly<Record<string, string>> {
   return {
     'x-portkey-provider': 'openai',
     'x-portkey-custom-host': `${new URL(upstream.url).origin}/v1`,
