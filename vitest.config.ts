@@ -14,6 +14,7 @@ export default defineConfig({
       'apps/*/src/**/*.test.{ts,tsx}',
       'apps/*/test/**/*.test.ts',
       'test/**/*.test.ts',
+      'bench/**/*.test.ts',
       'examples/*/src/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**'],

@@ -108,6 +108,8 @@ export interface CallOptions {
   readonly url: string;
   readonly body: string;
   readonly apiKey?: string | undefined;
+  /** Extra request headers (a target's routing headers). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly agent: Agent;
   /** Receives the body text as it arrives. */
   readonly onText?: (text: string) => void;
@@ -164,6 +166,7 @@ export function call(options: CallOptions): Promise<CallResult> {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(options.body),
           ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+          ...options.headers,
         },
       },
       (res) => {

@@ -13,6 +13,7 @@ const SOURCES = [
   'soak-client.ts',
   'fixtures.ts',
   'client.ts',
+  'loopback-listen.ts',
 ];
 let compiledDir: string | undefined;
 
@@ -33,7 +34,9 @@ export function compileScripts(dir: string): void {
 }
 
 /** The path of a compiled process script, e.g. `script('mock-upstream')`. */
-export function script(name: 'mock-upstream' | 'bare-proxy' | 'ledger-proxy' | 'soak-client'): string {
+export function script(
+  name: 'mock-upstream' | 'bare-proxy' | 'ledger-proxy' | 'soak-client' | 'loopback-listen',
+): string {
   if (!compiledDir) throw new Error('compileScripts() must run first');
   return join(compiledDir, `${name}.js`);
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { BenchAdmission, GatewayFrom, ProxyKind } from './targets.js';
+import { HONO_NODE_SERVER_VERSION, PORTKEY_VERSION } from './portkey.js';
+import type { AnchorName, BenchAdmission, GatewayFrom, ProxyKind } from './targets.js';
 
 export const HELP = `Usage: pnpm bench:gateway [options]
 
@@ -39,6 +40,12 @@ Proxy:
                           usage ledger must do (key hashed, body parsed, answer or every stream
                           event parsed for usage, one SQLite row per request); see ledger-proxy.ts
 
+Anchor (throughput only):
+  --anchor portkey        Also run Portkey's open-source gateway (@portkey-ai/gateway ${PORTKEY_VERSION}, with
+                          @hono/node-server ${HONO_NODE_SERVER_VERSION}) as a target in front of the same mock, and
+                          report gateway ÷ portkey req/s (goal ≥ 5×). Installed with npm on first use
+                          into bench/.anchors/portkey/ (git-ignored), reused afterwards
+
 Gateway:
   --gateway-from <dist|source>  The built CLI (default; what users run) or sources via tsx
   --no-build              Do not run the gateway's build before starting it
@@ -72,6 +79,8 @@ export interface Options {
   readonly logLevel: string;
   readonly keep: boolean;
   readonly admission: BenchAdmission;
+  /** Another gateway run beside ours as a target (`--anchor`), or none. */
+  readonly anchor: AnchorName | undefined;
 }
 
 function positive(value: string | undefined, flag: string): number | undefined {
@@ -88,6 +97,14 @@ function admissionOf(value: string | undefined): BenchAdmission {
   if (limit === undefined || !Number.isInteger(limit))
     throw new Error('--admission: expected off or a whole number');
   return limit;
+}
+
+function anchorOf(value: string | undefined, mode: Options['mode']): AnchorName | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'portkey') throw new Error(`--anchor: expected portkey, got "${value}"`);
+  if (mode !== 'throughput')
+    throw new Error('--anchor goes with the throughput run (not --soak, --soak-long or --profile)');
+  return value;
 }
 
 function list(value: string, flag: string): number[] {
@@ -124,6 +141,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
       'log-level': { type: 'string' },
       keep: { type: 'boolean' },
       admission: { type: 'string' },
+      anchor: { type: 'string' },
     },
   });
   if (values.help) return 'help';
@@ -143,6 +161,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
   if (proxy !== 'bare' && proxy !== 'ledger') throw new Error('--proxy: expected bare or ledger');
   // The mixed soak's bad keys and bad requests need the gateway to refuse them.
   if (soakTarget === 'proxy' && mode !== 'soak') throw new Error('--soak-target proxy goes with --soak');
+  const anchor = anchorOf(values.anchor, mode);
   return {
     mode,
     quick,
@@ -168,5 +187,6 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
     logLevel: values['log-level'] ?? 'info',
     keep: values.keep === true,
     admission: admissionOf(values.admission),
+    anchor,
   };
 }

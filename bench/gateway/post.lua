@@ -1,5 +1,6 @@
 -- wrk script: POSTs the body in $BENCH_BODY_FILE with `Authorization: Bearer $BENCH_API_KEY` (if
--- set) and prints one machine-readable summary line at the end.
+-- set) and the headers in $BENCH_HEADERS (`name: value` lines: a target's own headers, if any),
+-- and prints one machine-readable summary line at the end.
 local file = assert(io.open(os.getenv("BENCH_BODY_FILE"), "rb"))
 local body = file:read("*a")
 file:close()
@@ -10,6 +11,10 @@ wrk.headers["Content-Type"] = "application/json"
 local key = os.getenv("BENCH_API_KEY")
 if key and key ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. key
+end
+for line in (os.getenv("BENCH_HEADERS") or ""):gmatch("[^\n]+") do
+  local name, value = line:match("^([^:]+):%s*(.*)$")
+  if name then wrk.headers[name] = value end
 end
 
 function done(summary, latency, requests)

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { compileScripts } from './compile-scripts.js';
 import { buildGateway, environment, formatLoad, saveResult } from './environment.js';
 import { HELP, type Options, parseOptions } from './options.js';
+import { AnchorInstallError } from './portkey.js';
 import { installCleanup, loadAverage, removeOnExit, stopAll } from './processes.js';
 import { renderProfile, runProfile } from './profile.js';
 import { renderSoak, runSoak } from './soak.js';
@@ -68,9 +69,14 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   async (error: unknown) => {
-    process.stderr.write(
-      `bench:gateway: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    // A failed anchor install is the user's to fix by hand: its message says how, a stack would not.
+    const text =
+      error instanceof AnchorInstallError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    process.stderr.write(`bench:gateway: ${text}\n`);
     await stopAll();
     process.exit(1);
   },

@@ -10,17 +10,22 @@ import { type Child, listeningPort, startProcess } from './processes.js';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = ['--import', 'tsx'];
 /** What a process needs from the environment to run; nothing else of the caller's shell passes. */
-const PASSED_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
+export const PASSED_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
 
 /** What the load generators call. */
 export interface Target {
-  readonly name: 'upstream' | 'proxy' | 'gateway';
+  readonly name: 'upstream' | 'proxy' | 'gateway' | AnchorName;
   /** `POST` URL of chat completions. */
   readonly url: string;
   readonly model: string;
   readonly apiKey?: string;
+  /** Headers the target needs on every request besides the key (e.g. an anchor's routing). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly child: Child;
 }
+
+/** The other gateways the bench can run beside ours (`--anchor`). */
+export type AnchorName = 'portkey';
 
 /** How the gateway is run: the built CLI (`dist/cli.js`, what users run) or its sources via tsx. */
 export type GatewayFrom = 'dist' | 'source';
@@ -117,6 +122,9 @@ export interface GatewayOptions {
   readonly admission?: BenchAdmission;
 }
 
+/** The key the gateways send the mock upstream (it checks none; a bench value, not a secret). */
+export const UPSTREAM_API_KEY = 'sk-bench-upstream-key-not-a-secret';
+
 /** A made-up admin key for the throwaway data directory of a benchmark run. */
 const ADMIN_KEY = 'sy-bench-admin-key-0123456789abcdef';
 
@@ -139,7 +147,7 @@ export function gatewayConfig(
       mock: {
         type: 'openai-compatible',
         baseURL: `${new URL(upstream.url).origin}/v1`,
-        apiKey: 'sk-bench-upstream-key-not-a-secret',
+        apiKey: UPSTREAM_API_KEY,
         models: [UPSTREAM_MODEL],
       },
     },

@@ -1,7 +1,7 @@
 import { DEFAULT_STREAM_CHUNKS } from './fixtures.js';
 import type { Options } from './options.js';
 import { fmt, ratio, table } from './table.js';
-import { TARGETS, type ThroughputResult } from './throughput.js';
+import type { ThroughputResult } from './throughput.js';
 
 /** The printed report: one table per mode, the TTFB table, the goals. */
 export function renderThroughput(result: ThroughputResult, options: Options): string {
@@ -13,7 +13,7 @@ export function renderThroughput(result: ThroughputResult, options: Options): st
     const rows: string[][] = [];
     for (const connections of options.concurrency) {
       const byTarget = result.summary[mode]![connections]!;
-      for (const name of TARGETS) {
+      for (const name of result.targets) {
         const s = byTarget[name]!;
         rows.push([
           String(connections),
@@ -45,6 +45,21 @@ export function renderThroughput(result: ThroughputResult, options: Options): st
         '',
         '',
       ]);
+      if (options.anchor)
+        rows.push([
+          '',
+          `gw/${options.anchor}`,
+          ratio(r.throughputVsAnchor),
+          ratio(r.p50VsAnchor),
+          ratio(r.p99VsAnchor),
+          '',
+          ratio(r.cpuPerRequestVsAnchor),
+          '',
+          '',
+          '',
+          '',
+          '',
+        ]);
     }
     out.push(
       table(
@@ -72,7 +87,7 @@ export function renderThroughput(result: ThroughputResult, options: Options): st
   out.push(
     table(
       ['target', 'p50 ms', 'p99 ms', 'full stream p50 ms'],
-      TARGETS.map((name) => {
+      result.targets.map((name) => {
         const t = result.ttfb[name]!;
         return [name, fmt(t.p50Ms, 3), fmt(t.p99Ms, 3), fmt(t.totalP50Ms, 3)];
       }),
@@ -85,6 +100,14 @@ export function renderThroughput(result: ThroughputResult, options: Options): st
     `\nGoals (issue 8; set against the bare proxy${options.proxy === 'bare' ? '' : `, shown here against the ${options.proxy} proxy`})`,
   );
   for (const g of result.goals) out.push(`  ${g.met ? 'MET    ' : 'MISSED '} ${g.goal}: ${fmt(g.value, 2)}`);
+  if (result.anchor) {
+    const { name, version, minThroughputRatio, comparisons } = result.anchor;
+    out.push(`\nBeside ${name} ${version} (issue 21: gateway ≥ ${minThroughputRatio}× ${name}'s req/s)`);
+    for (const c of comparisons)
+      out.push(
+        `  ${c.met ? 'MET    ' : 'MISSED '} ${c.mode} c=${c.connections}: gateway ÷ ${name} ${ratio(c.ratio)} (${fmt(c.gatewayRps)} vs ${fmt(c.anchorRps)} req/s)`,
+      );
+  }
   const c = result.counters;
   out.push(
     `\nGateway metrics: requests by status ${JSON.stringify(c.gateway.requestsByStatus)}, upstream errors ${c.gateway.upstreamErrors}, rejections ${c.gateway.rejections}, mean self-reported overhead ${fmt(c.gateway.meanOverheadMs, 3)} ms`,

@@ -1,12 +1,13 @@
 // The side-by-side benchmark: the same wrk load on the mock upstream (direct), the bare proxy and
-// the gateway, interleaved over rounds, plus a sequential time-to-first-byte probe; medians,
-// gateway/proxy ratios and the issue's goals.
+// the gateway (and, with `--anchor`, another gateway), interleaved over rounds, plus a sequential
+// time-to-first-byte probe; medians, gateway/proxy ratios and the issue's goals.
 import { writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { call, checkCompletion, median, percentile, StreamChecker } from './client.js';
 import { DEFAULT_STREAM_CHUNKS, requestBody } from './fixtures.js';
 import type { Options } from './options.js';
+import { ensurePortkey, PORTKEY_VERSION, startPortkey } from './portkey.js';
 import {
   cpuMs,
   listenQueueCounters,
@@ -30,10 +31,11 @@ import { failures, runWrk } from './wrk.js';
 
 type Mode = 'json' | 'stream';
 type TargetName = Target['name'];
-export const TARGETS: readonly TargetName[] = ['upstream', 'proxy', 'gateway'];
 
 /** The issue's goals for the gateway, relative to the bare proxy. */
 export const GOALS = { minThroughputRatio: 0.8, maxP99Ratio: 1.5, maxAddedTtfbMs: 0.3 } as const;
+/** Issue 21's goal beside the anchor: the gateway's req/s at least this many times Portkey's. */
+export const MIN_ANCHOR_THROUGHPUT_RATIO = 5;
 
 interface Sample {
   round: number;
@@ -72,7 +74,7 @@ interface TtfbSample {
 
 interface Context {
   readonly options: Options;
-  readonly targets: Record<TargetName, Target>;
+  readonly upstream: Target;
   readonly bodyFiles: Record<string, string>;
 }
 
@@ -81,7 +83,7 @@ function bodyFile(context: Context, target: Target, mode: Mode): string {
 }
 
 async function measure(context: Context, target: Target, mode: Mode, connections: number, round: number) {
-  const upstream = context.targets.upstream;
+  const upstream = context.upstream;
   const pids = { target: target.child.pid, upstream: upstream.child.pid };
   const peakReset = resetPeakMemory(pids.target);
   const before = {
@@ -96,6 +98,7 @@ async function measure(context: Context, target: Target, mode: Mode, connections
     url: target.url,
     bodyFile: bodyFile(context, target, mode),
     apiKey: target.apiKey,
+    headers: target.headers,
     connections,
     threads: context.options.threads,
     durationS: context.options.durationS,
@@ -152,6 +155,7 @@ async function probeTtfb(target: Target, requests: number, round: number): Promi
       url: target.url,
       body,
       apiKey: target.apiKey,
+      headers: target.headers,
       agent,
       timeoutMs: 10_000,
       onText: (text) => checker.push(text),
@@ -186,6 +190,7 @@ async function sanityCheck(target: Target): Promise<void> {
       url: target.url,
       body: requestBody(target.model, true),
       apiKey: target.apiKey,
+      headers: target.headers,
       agent,
       timeoutMs: 10_000,
       onText: (text) => checker.push(text),
@@ -197,6 +202,7 @@ async function sanityCheck(target: Target): Promise<void> {
       url: target.url,
       body: requestBody(target.model, false),
       apiKey: target.apiKey,
+      headers: target.headers,
       agent,
       timeoutMs: 10_000,
       onText: (piece) => {
@@ -252,6 +258,9 @@ function pairedRatio(samples: readonly Sample[], a: TargetName, b: TargetName, p
 
 export async function runThroughput(options: Options, runDir: string) {
   const logDir = runDir;
+  const log = (text: string) => process.stderr.write(`${text}\n`);
+  // Installed (once) before anything starts: a failed install costs no process start.
+  const anchorEntry = options.anchor === 'portkey' ? ensurePortkey(log) : undefined;
   const upstream = await startUpstream({ logDir });
   const proxy = await startProxy({ kind: options.proxy, logDir, upstream });
   const gateway = await startGateway({
@@ -261,31 +270,32 @@ export async function runThroughput(options: Options, runDir: string) {
     from: options.gatewayFrom,
     logLevel: options.logLevel,
   });
-  const targets = { upstream, proxy, gateway };
+  const all: Target[] = [upstream, proxy, gateway];
+  if (anchorEntry) all.push(await startPortkey({ entry: anchorEntry, logDir, upstream }));
+  const names = all.map((t) => t.name);
   const bodyFiles: Record<string, string> = {};
-  for (const target of Object.values(targets)) {
+  for (const target of all) {
     for (const mode of ['json', 'stream'] as const) {
       const path = join(runDir, `body-${target.model}-${mode}.json`);
       writeFileSync(path, requestBody(target.model, mode === 'stream'));
       bodyFiles[`${target.model}:${mode}`] = path;
     }
   }
-  const context: Context = { options, targets, bodyFiles };
-  for (const target of Object.values(targets)) await sanityCheck(target);
+  const context: Context = { options, upstream, bodyFiles };
+  for (const target of all) await sanityCheck(target);
 
-  const log = (text: string) => process.stderr.write(`${text}\n`);
-  const runs = options.rounds * options.modes.length * options.concurrency.length * TARGETS.length;
+  const runs = options.rounds * options.modes.length * options.concurrency.length * names.length;
   const warmS = Math.min(3, options.durationS);
   log(
-    `${runs} wrk runs of ${options.durationS} s (+ warm-up ${options.modes.length * TARGETS.length} × ${warmS} s, TTFB probes): about ${Math.ceil((runs * (options.durationS + 0.5) + options.modes.length * TARGETS.length * warmS) / 60)} min`,
+    `${runs} wrk runs of ${options.durationS} s (+ warm-up ${options.modes.length * names.length} × ${warmS} s, TTFB probes): about ${Math.ceil((runs * (options.durationS + 0.5) + options.modes.length * names.length * warmS) / 60)} min`,
   );
   for (const mode of options.modes) {
-    for (const name of TARGETS) {
-      const target = targets[name];
+    for (const target of all) {
       await runWrk({
         url: target.url,
         bodyFile: bodyFile(context, target, mode),
         apiKey: target.apiKey,
+        headers: target.headers,
         connections: 32,
         threads: options.threads,
         durationS: warmS,
@@ -296,11 +306,12 @@ export async function runThroughput(options: Options, runDir: string) {
   const samples: Sample[] = [];
   const ttfb: TtfbSample[] = [];
   for (let round = 1; round <= options.rounds; round++) {
-    const order = rotate(TARGETS, round - 1);
+    const order = rotate(all, round - 1);
     for (const mode of options.modes) {
       for (const connections of options.concurrency) {
-        for (const name of order) {
-          const sample = await measure(context, targets[name], mode, connections, round);
+        for (const target of order) {
+          const { name } = target;
+          const sample = await measure(context, target, mode, connections, round);
           samples.push(sample);
           log(
             `round ${round}/${options.rounds}  ${mode.padEnd(6)} c=${String(connections).padEnd(3)} ${name.padEnd(8)} ${fmt(sample.rps).padStart(7)} req/s  p50 ${fmt(sample.latencyMs.p50, 2)} ms  p99 ${fmt(sample.latencyMs.p99, 2)} ms  cpu ${fmt(sample.cpu.target)}% starved ${fmt(sample.runQueueWaitPercent)}%${sample.failures ? `  FAILURES ${sample.failures}` : ''}  (load ${sample.load1.toFixed(2)})`,
@@ -308,15 +319,16 @@ export async function runThroughput(options: Options, runDir: string) {
         }
       }
     }
-    for (const name of order) {
-      const probe = await probeTtfb(targets[name], options.ttfbRequests, round);
+    for (const target of order) {
+      const { name } = target;
+      const probe = await probeTtfb(target, options.ttfbRequests, round);
       ttfb.push(probe);
       log(
         `round ${round}/${options.rounds}  ttfb   ${name.padEnd(8)} p50 ${fmt(probe.firstByteMs.p50, 3)} ms  p99 ${fmt(probe.firstByteMs.p99, 3)} ms${probe.failures ? `  FAILURES ${probe.failures}` : ''}`,
       );
     }
   }
-  for (const target of Object.values(targets)) await sanityCheck(target);
+  for (const target of all) await sanityCheck(target);
 
   const summary: Record<string, Record<string, Record<string, Summary>>> = {};
   const ratios: Record<string, Record<string, Record<string, number>>> = {};
@@ -327,7 +339,7 @@ export async function runThroughput(options: Options, runDir: string) {
     for (const connections of options.concurrency) {
       const here = samples.filter((s) => s.mode === mode && s.connections === connections);
       const byTarget: Record<string, Summary> = {};
-      for (const name of TARGETS) byTarget[name] = summarize(here.filter((s) => s.target === name));
+      for (const name of names) byTarget[name] = summarize(here.filter((s) => s.target === name));
       summary[mode][connections] = byTarget;
       ratios[mode][connections] = {
         throughput: pairedRatio(here, 'gateway', 'proxy', (s) => s.rps),
@@ -336,9 +348,17 @@ export async function runThroughput(options: Options, runDir: string) {
         cpuPerRequest: pairedRatio(here, 'gateway', 'proxy', (s) => s.cpuUsPerRequest),
         throughputVsUpstream: pairedRatio(here, 'gateway', 'upstream', (s) => s.rps),
         proxyThroughputVsUpstream: pairedRatio(here, 'proxy', 'upstream', (s) => s.rps),
+        ...(options.anchor
+          ? {
+              throughputVsAnchor: pairedRatio(here, 'gateway', options.anchor, (s) => s.rps),
+              p50VsAnchor: pairedRatio(here, 'gateway', options.anchor, (s) => s.latencyMs.p50),
+              p99VsAnchor: pairedRatio(here, 'gateway', options.anchor, (s) => s.latencyMs.p99),
+              cpuPerRequestVsAnchor: pairedRatio(here, 'gateway', options.anchor, (s) => s.cpuUsPerRequest),
+            }
+          : {}),
       };
     }
-    for (const name of TARGETS) {
+    for (const name of names) {
       const sizes = samples.filter((s) => s.mode === mode && s.target === name).map((s) => s.bytesPerRequest);
       const [lo, hi] = [Math.min(...sizes), Math.max(...sizes)];
       if (hi > 0 && (hi - lo) / hi > 0.02)
@@ -361,7 +381,7 @@ export async function runThroughput(options: Options, runDir: string) {
     string,
     { p50Ms: number; p99Ms: number; totalP50Ms: number; reportedOverheadMs: number }
   > = {};
-  for (const name of TARGETS) {
+  for (const name of names) {
     const mine = ttfb.filter((t) => t.target === name);
     ttfbSummary[name] = {
       p50Ms: median(mine.map((t) => t.firstByteMs.p50)),
@@ -407,17 +427,25 @@ export async function runThroughput(options: Options, runDir: string) {
     met: addedTtfb.vsProxyMs <= GOALS.maxAddedTtfbMs,
   });
 
+  const anchor = options.anchor
+    ? {
+        name: options.anchor,
+        version: PORTKEY_VERSION,
+        minThroughputRatio: MIN_ANCHOR_THROUGHPUT_RATIO,
+        comparisons: anchorComparisons(ratios, summary, options.anchor),
+      }
+    : undefined;
+
   const counters = { gateway: await gatewayCounters(gateway), upstream: await upstreamCounters(upstream) };
   const gatewayRequests = samples.filter((s) => s.target === 'gateway').reduce((n, s) => n + s.requests, 0);
-  const memoryAtEnd = Object.fromEntries(
-    Object.entries(targets).map(([name, target]) => [name, memoryMb(target.child.pid)]),
-  );
+  const memoryAtEnd = Object.fromEntries(all.map((target) => [target.name, memoryMb(target.child.pid)]));
   return {
     gateway: {
       from: options.gatewayFrom,
       logLevel: options.logLevel,
       config: gatewayConfig(upstream, options.logLevel),
     },
+    targets: names,
     samples,
     ttfbSamples: ttfb,
     summary,
@@ -425,11 +453,44 @@ export async function runThroughput(options: Options, runDir: string) {
     ttfb: ttfbSummary,
     addedTtfb,
     goals,
+    ...(anchor ? { anchor } : {}),
     counters: { ...counters, gatewayRequestsCountedByWrk: gatewayRequests },
     memoryAtEnd,
     warnings,
     loadAtEnd: loadAverage(),
   };
+}
+
+/** One line of the comparison with the anchor: the gateway's req/s ÷ the anchor's, per mode and load. */
+export interface AnchorComparison {
+  readonly mode: string;
+  readonly connections: number;
+  readonly gatewayRps: number;
+  readonly anchorRps: number;
+  /** Median over rounds of the same-round ratio. */
+  readonly ratio: number;
+  readonly met: boolean;
+}
+
+/** The gateway ÷ anchor req/s per mode and connection count, against {@link MIN_ANCHOR_THROUGHPUT_RATIO}. */
+export function anchorComparisons(
+  ratios: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, number>>>>>>,
+  summary: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, { rps: number }>>>>>>,
+  anchor: string,
+): AnchorComparison[] {
+  return Object.entries(ratios).flatMap(([mode, byConnections]) =>
+    Object.entries(byConnections).map(([connections, r]) => {
+      const ratio = r.throughputVsAnchor ?? Number.NaN;
+      return {
+        mode,
+        connections: Number(connections),
+        gatewayRps: summary[mode]?.[connections]?.gateway?.rps ?? Number.NaN,
+        anchorRps: summary[mode]?.[connections]?.[anchor]?.rps ?? Number.NaN,
+        ratio,
+        met: ratio >= MIN_ANCHOR_THROUGHPUT_RATIO,
+      };
+    }),
+  );
 }
 
 export type ThroughputResult = Awaited<ReturnType<typeof runThroughput>>;

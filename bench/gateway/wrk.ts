@@ -7,6 +7,8 @@ export interface WrkOptions {
   readonly url: string;
   readonly bodyFile: string;
   readonly apiKey?: string | undefined;
+  /** Extra request headers (a target's routing headers). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   readonly connections: number;
   readonly threads: number;
   readonly durationS: number;
@@ -38,6 +40,16 @@ interface RawResult {
   latency_us: { mean: number; max: number; p50: number; p90: number; p99: number; p999: number };
 }
 
+/** Headers as `name: value` lines, as post.lua reads them from `$BENCH_HEADERS`. */
+export function headerLines(headers: Readonly<Record<string, string>> = {}): string {
+  return Object.entries(headers)
+    .map(([name, value]) => {
+      if (/[\r\n:]/.test(name) || /[\r\n]/.test(value)) throw new Error(`bad header for wrk: ${name}`);
+      return `${name}: ${value}\n`;
+    })
+    .join('');
+}
+
 /** Runs wrk once (bounded: killed `durationS + 20` s after start) and parses its summary line. */
 export function runWrk(options: WrkOptions): Promise<WrkResult> {
   const threads = Math.max(1, Math.min(options.threads, options.connections));
@@ -53,7 +65,12 @@ export function runWrk(options: WrkOptions): Promise<WrkResult> {
   ];
   return new Promise((resolve, reject) => {
     const proc = spawn('wrk', args, {
-      env: { ...process.env, BENCH_BODY_FILE: options.bodyFile, BENCH_API_KEY: options.apiKey ?? '' },
+      env: {
+        ...process.env,
+        BENCH_BODY_FILE: options.bodyFile,
+        BENCH_API_KEY: options.apiKey ?? '',
+        BENCH_HEADERS: headerLines(options.headers),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     if (proc.pid !== undefined) options.onStart?.(proc.pid);
