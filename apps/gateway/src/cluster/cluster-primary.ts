@@ -21,6 +21,8 @@ export async function runPrimary(options: ClusterRunOptions): Promise<number> {
   const limits = new PrimaryLimits();
   const breakers = new PrimaryBreakers(PROBE_LEASE_MS);
   const workers = new Set<Worker>();
+  /** Workers that said `ready`: they listen to the channel. */
+  const listening = new WeakSet<Worker>();
   const metrics = new MetricsCollector(() => workers);
   const restarts = new RestartPolicy();
   let stopping = false;
@@ -84,7 +86,7 @@ export async function runPrimary(options: ClusterRunOptions): Promise<number> {
     }
   };
 
-  const fork = (): Promise<Worker> => {
+  const fork = (replacing = false): Promise<Worker> => {
     const worker = cluster.fork();
     workers.add(worker);
     const startedAt = Date.now();
@@ -109,13 +111,16 @@ export async function runPrimary(options: ClusterRunOptions): Promise<number> {
         'worker exited: replacing it',
       );
       setTimeout(() => {
-        if (!stopping) void fork();
+        if (!stopping) void fork(true);
       }, delay).unref();
     });
     return new Promise<Worker>((resolve) => {
       const onReady = (message: unknown) => {
         if (!isWorkerMessage(message) || message.kind !== 'ready') return;
         worker.off('message', onReady);
+        listening.add(worker);
+        if (stopping) send(worker, { kind: 'drain' });
+        if (replacing) logger.info({ worker: worker.process.pid }, 'worker replaced');
         resolve(worker);
       };
       worker.on('message', onReady);
@@ -129,7 +134,11 @@ export async function runPrimary(options: ClusterRunOptions): Promise<number> {
   const stopAll = () => {
     stopping = true;
     if (workers.size === 0) allStopped();
-    for (const worker of workers) send(worker, { kind: 'drain' });
+    // A worker still starting may not listen to its channel yet (a message would be lost):
+    // SIGTERM ends it, or drains it if it got as far as listening.
+    for (const worker of workers)
+      if (listening.has(worker)) send(worker, { kind: 'drain' });
+      else worker.process.kill('SIGTERM');
   };
   onStopSignal(logger, destination, (signal) => {
     logger.info({ signal, workers: workers.size }, 'shutting down: draining every worker');
@@ -145,7 +154,7 @@ export async function runPrimary(options: ClusterRunOptions): Promise<number> {
   });
   const started = (async () => {
     const first = await fork();
-    await Promise.all(Array.from({ length: count - 1 }, fork));
+    await Promise.all(Array.from({ length: count - 1 }, () => fork()));
     return first;
   })();
   const first = await Promise.race([started, startFailed, stopped.then(() => 0)]);
