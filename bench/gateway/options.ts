@@ -47,6 +47,8 @@ Gateway:
   --admission <off|n>     The gateway's admission control: off (server.admission.enabled: false,
                           what an overload did before it) or n requests in flight at most
                           (server.admission.maxInFlight); default: as shipped
+  --workers <n|auto>      switchyard start --workers: n processes on the port (default 1); the
+                          gateway's CPU, RSS and starvation are summed over the primary and workers
 `;
 
 export interface Options {
@@ -72,6 +74,8 @@ export interface Options {
   readonly logLevel: string;
   readonly keep: boolean;
   readonly admission: BenchAdmission;
+  /** `switchyard start --workers` (default 1: no cluster). */
+  readonly workers: string;
 }
 
 function positive(value: string | undefined, flag: string): number | undefined {
@@ -88,6 +92,13 @@ function admissionOf(value: string | undefined): BenchAdmission {
   if (limit === undefined || !Number.isInteger(limit))
     throw new Error('--admission: expected off or a whole number');
   return limit;
+}
+
+function workersOf(value: string | undefined): string {
+  if (value === undefined || value === 'auto') return value ?? '1';
+  const n = positive(value, '--workers');
+  if (n === undefined || !Number.isInteger(n)) throw new Error('--workers: expected auto or a whole number');
+  return value;
 }
 
 function list(value: string, flag: string): number[] {
@@ -124,6 +135,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
       'log-level': { type: 'string' },
       keep: { type: 'boolean' },
       admission: { type: 'string' },
+      workers: { type: 'string' },
     },
   });
   if (values.help) return 'help';
@@ -168,5 +180,6 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
     logLevel: values['log-level'] ?? 'info',
     keep: values.keep === true,
     admission: admissionOf(values.admission),
+    workers: workersOf(values.workers),
   };
 }

@@ -115,6 +115,8 @@ export interface GatewayOptions {
   readonly name?: string;
   /** `server.admission` as the bench sets it (default: the gateway's defaults). */
   readonly admission?: BenchAdmission;
+  /** `switchyard start --workers` (default 1). */
+  readonly workers?: string;
 }
 
 /** A made-up admin key for the throwaway data directory of a benchmark run. */
@@ -183,6 +185,7 @@ export async function startGateway(options: GatewayOptions): Promise<Target> {
       '0',
       '--data-dir',
       options.dataDir,
+      ...(options.workers && options.workers !== '1' ? ['--workers', options.workers] : []),
     ],
     cwd: REPO_ROOT,
     env,

@@ -260,6 +260,7 @@ export async function runThroughput(options: Options, runDir: string) {
     upstream,
     from: options.gatewayFrom,
     logLevel: options.logLevel,
+    workers: options.workers,
   });
   const targets = { upstream, proxy, gateway };
   const bodyFiles: Record<string, string> = {};
