@@ -2,8 +2,9 @@ import cluster, { type Worker } from 'node:cluster';
 import { onStopSignal } from '../cli/gateway-lifecycle.js';
 import type { ClusterRunOptions } from './cluster-run.js';
 import { PROBE_LEASE_MS } from './ipc-breakers.js';
-import { isWorkerMessage, type PrimaryMessage, type Reply, type WorkerMessage } from './ipc-messages.js';
+import { isWorkerPacket, type PrimaryMessage, type Reply, type WorkerMessage } from './ipc-messages.js';
 import { MetricsCollector } from './metrics-collector.js';
+import { Outbox } from './outbox.js';
 import { PrimaryBreakers } from './primary-breakers.js';
 import { PrimaryLimits } from './primary-limits.js';
 import { RestartPolicy } from './restart-policy.js';
@@ -23,15 +24,17 @@ export async function runPrimary(options: ClusterRunOptions): Promise<number> {
   const workers = new Set<Worker>();
   /** Workers that said `ready`: they listen to the channel. */
   const listening = new WeakSet<Worker>();
-  const metrics = new MetricsCollector(() => workers);
+  const metrics = new MetricsCollector(
+    () => workers,
+    (worker, message) => send(worker, message),
+  );
   const restarts = new RestartPolicy();
   let stopping = false;
   let starting = true;
   let failed: ((code: number) => void) | undefined;
 
-  const send = (worker: Worker, message: PrimaryMessage) => {
-    if (worker.isConnected()) worker.send(message);
-  };
+  const outboxes = new WeakMap<Worker, Outbox<PrimaryMessage>>();
+  const send = (worker: Worker, message: PrimaryMessage) => outboxes.get(worker)?.push(message);
 
   /** Applies a worker's message; returns the reply to send it, if the message is a call answered now. */
   const answer = (worker: Worker, message: WorkerMessage): Reply | undefined => {
@@ -89,11 +92,19 @@ export async function runPrimary(options: ClusterRunOptions): Promise<number> {
   const fork = (replacing = false): Promise<Worker> => {
     const worker = cluster.fork();
     workers.add(worker);
+    outboxes.set(
+      worker,
+      new Outbox((packet) => {
+        if (worker.isConnected()) worker.send(packet);
+      }),
+    );
     const startedAt = Date.now();
-    worker.on('message', (message: unknown) => {
-      if (!isWorkerMessage(message)) return;
-      const reply = answer(worker, message);
-      if (reply) send(worker, reply);
+    worker.on('message', (packet: unknown) => {
+      if (!isWorkerPacket(packet)) return;
+      for (const message of packet) {
+        const reply = answer(worker, message);
+        if (reply) send(worker, reply);
+      }
     });
     worker.once('exit', (code, signal) => {
       workers.delete(worker);
@@ -115,8 +126,8 @@ export async function runPrimary(options: ClusterRunOptions): Promise<number> {
       }, delay).unref();
     });
     return new Promise<Worker>((resolve) => {
-      const onReady = (message: unknown) => {
-        if (!isWorkerMessage(message) || message.kind !== 'ready') return;
+      const onReady = (packet: unknown) => {
+        if (!isWorkerPacket(packet) || !packet.some((message) => message.kind === 'ready')) return;
         worker.off('message', onReady);
         listening.add(worker);
         if (stopping) send(worker, { kind: 'drain' });

@@ -4,7 +4,8 @@ import type { RegistrySnapshot } from '../metrics/prometheus.js';
 import type { Reported, TransitionKind } from '../routing/fleet-breaker.js';
 
 // Every message of the cluster's IPC channel (`process.send` / `worker.send`), worker → primary
-// and primary → worker. Calls carry an `id` that their reply repeats; tells have no reply.
+// and primary → worker. Calls carry an `id` that their reply repeats; tells have no reply. On the
+// channel, messages travel in packets: the array of those sent in one event-loop turn (`Outbox`).
 
 /** A worker asks the primary and waits for the reply (bounded: see `PrimaryLink`). */
 export type WorkerCall =
@@ -86,12 +87,16 @@ function kindOf(message: unknown): string | undefined {
   return typeof message.kind === 'string' ? message.kind : undefined;
 }
 
-/** Whether an IPC message came from a worker of ours (the channel carries nothing else of ours). */
-export function isWorkerMessage(message: unknown): message is WorkerMessage {
-  return WORKER_KINDS.has(kindOf(message) ?? '');
+function isPacketOf<M>(kinds: ReadonlySet<string>, packet: unknown): packet is M[] {
+  return Array.isArray(packet) && packet.every((message) => kinds.has(kindOf(message) ?? ''));
 }
 
-/** Whether an IPC message came from the primary. */
-export function isPrimaryMessage(message: unknown): message is PrimaryMessage {
-  return PRIMARY_KINDS.has(kindOf(message) ?? '');
+/** Whether an IPC packet came from a worker of ours (the channel carries nothing else of ours). */
+export function isWorkerPacket(packet: unknown): packet is WorkerMessage[] {
+  return isPacketOf<WorkerMessage>(WORKER_KINDS, packet);
+}
+
+/** Whether an IPC packet came from the primary. */
+export function isPrimaryPacket(packet: unknown): packet is PrimaryMessage[] {
+  return isPacketOf<PrimaryMessage>(PRIMARY_KINDS, packet);
 }

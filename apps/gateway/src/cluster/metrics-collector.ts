@@ -19,11 +19,13 @@ interface Collection {
  */
 export class MetricsCollector {
   readonly #workers: () => Iterable<Worker>;
+  readonly #send: (worker: Worker, message: PrimaryMessage) => void;
   readonly #collections = new Map<number, Collection>();
   #next = 1;
 
-  constructor(workers: () => Iterable<Worker>) {
+  constructor(workers: () => Iterable<Worker>, send: (worker: Worker, message: PrimaryMessage) => void) {
     this.#workers = workers;
+    this.#send = send;
   }
 
   /** The Prometheus text of every worker's metrics, summed. */
@@ -41,8 +43,7 @@ export class MetricsCollector {
       };
       const timer = setTimeout(finish, COLLECT_TIMEOUT_MS);
       this.#collections.set(id, { waiting: live.length, snapshots, done: finish });
-      const ask: PrimaryMessage = { kind: 'collect_metrics', id };
-      for (const worker of live) worker.send(ask);
+      for (const worker of live) this.#send(worker, { kind: 'collect_metrics', id });
       if (live.length === 0) finish();
     });
   }

@@ -1,10 +1,12 @@
 import {
-  isPrimaryMessage,
+  isPrimaryPacket,
   type PrimaryMessage,
   type Reply,
   type WorkerCall,
+  type WorkerMessage,
   type WorkerTell,
 } from './ipc-messages.js';
+import { Outbox } from './outbox.js';
 
 /** A call without its id (the link numbers it). */
 export type Call = WorkerCall extends infer C ? (C extends WorkerCall ? Omit<C, 'id'> : never) : never;
@@ -35,17 +37,23 @@ export class PrimaryLink {
   readonly #pending = new Map<number, Pending>();
   readonly #timeoutMs: number;
   readonly #sweep: ReturnType<typeof setInterval>;
+  readonly #outbox = new Outbox<WorkerMessage>((packet) => this.#write(packet));
   #next = 1;
 
   constructor(onNotice: (notice: Notice) => void, timeoutMs = CALL_TIMEOUT_MS) {
     this.#timeoutMs = timeoutMs;
-    process.on('message', (message: unknown) => {
-      if (!isPrimaryMessage(message)) return;
-      if (message.kind !== 'reply') return onNotice(message);
-      const pending = this.#pending.get(message.id);
-      if (!pending) return;
-      this.#pending.delete(message.id);
-      pending.settle(message);
+    process.on('message', (packet: unknown) => {
+      if (!isPrimaryPacket(packet)) return;
+      for (const message of packet) {
+        if (message.kind !== 'reply') {
+          onNotice(message);
+          continue;
+        }
+        const pending = this.#pending.get(message.id);
+        if (!pending) continue;
+        this.#pending.delete(message.id);
+        pending.settle(message);
+      }
     });
     this.#sweep = setInterval(() => this.#expire(Date.now()), Math.min(250, timeoutMs));
     this.#sweep.unref();
@@ -65,16 +73,13 @@ export class PrimaryLink {
         else resolve(value);
       };
       this.#pending.set(id, { deadline: Date.now() + this.#timeoutMs, settle, fail: reject });
-      this.#send({ ...call, id }, (error) => {
-        this.#pending.delete(id);
-        reject(error);
-      });
+      this.#outbox.push({ ...call, id });
     });
   }
 
   /** Sends a message that has no reply; lost (silently) if the primary is gone. */
   tell(message: WorkerTell): void {
-    this.#send(message, () => {});
+    this.#outbox.push(message);
   }
 
   /** Fails every pending call and stops the deadline timer. */
@@ -83,14 +88,21 @@ export class PrimaryLink {
     this.#expire(Number.POSITIVE_INFINITY);
   }
 
-  #send(message: WorkerCall | WorkerTell, onError: (error: Error) => void): void {
+  // A packet that cannot be written means the channel is gone: no call will be answered.
+  #write(packet: WorkerMessage[]): void {
+    const fail = (error: Error) => this.#failAll(new PrimaryUnavailableError(error.message));
     if (!process.send || !process.connected) {
-      onError(new PrimaryUnavailableError('the cluster primary is gone'));
+      fail(new Error('the cluster primary is gone'));
       return;
     }
-    process.send(message, undefined, {}, (error: Error | null) => {
-      if (error) onError(new PrimaryUnavailableError(`the cluster primary is unreachable: ${error.message}`));
+    process.send(packet, undefined, {}, (error: Error | null) => {
+      if (error) fail(new Error(`the cluster primary is unreachable: ${error.message}`));
     });
+  }
+
+  #failAll(error: PrimaryUnavailableError): void {
+    for (const pending of this.#pending.values()) pending.fail(error);
+    this.#pending.clear();
   }
 
   #expire(now: number): void {
