@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -193,19 +194,78 @@ describe('switchyard start --workers 2: one port, state shared through the prima
         key: ADMIN_KEY,
         body: { model: 'with-fallback', messages: [{ role: 'user', content: 'hi' }] },
       });
-    for (let i = 0; i < 20; i++) expect((await ask()).status).toBe(200);
-    // Each worker alone would call the failing upstream 3 times before its own breaker opened
-    // (6 in all); shared, the first worker to see 3 failures opens it for both.
-    expect(upstream.hits('flaky')).toBeLessThanOrEqual(5);
-    const states = await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        const ready = JSON.parse((await onNewConnection(gateway.url, '/readyz')).body) as {
-          deployments: { deployment: string; state: string }[];
-        };
-        return ready.deployments.find((d) => d.deployment === 'flaky/m')?.state;
-      }),
-    );
-    expect(states).toEqual(Array(4).fill('open'));
+    // Consecutive connections go to the workers in turn: A, B, A, B, A. A has seen 3 failures in a
+    // row and opened the breaker; B has seen 2.
+    for (let i = 0; i < 5; i++) expect((await ask()).status).toBe(200);
+    expect(upstream.hits('flaky')).toBe(5);
+    // The other worker, below its own threshold, hears it from the primary: every /readyz (the
+    // connections go to the workers in turn) says open. Alone, it would stay closed.
+    const readyzState = async () => {
+      const ready = JSON.parse((await onNewConnection(gateway.url, '/readyz')).body) as {
+        deployments: { deployment: string; state: string }[];
+      };
+      return ready.deployments.find((d) => d.deployment === 'flaky/m')?.state;
+    };
+    await expect
+      .poll(
+        async () => [await readyzState(), await readyzState(), await readyzState(), await readyzState()],
+        {
+          timeout: 5_000,
+        },
+      )
+      .toEqual(Array(4).fill('open'));
+    // And no worker calls the failing upstream any more.
+    const hits = upstream.hits('flaky');
+    for (let i = 0; i < 10; i++) expect((await ask()).status).toBe(200);
+    expect(upstream.hits('flaky')).toBe(hits);
+  });
+
+  it('answers 503 within the bound, never hangs, when the primary does not answer', async () => {
+    const { secret } = await createKey({ name: 'stalled-primary', rpm: 1_000 });
+    // One kept-alive connection: it stays with its worker while the primary is stopped.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const ask = () =>
+      new Promise<{ status: number; body: string; ms: number }>((resolve, reject) => {
+        const started = performance.now();
+        const req = request(
+          `${gateway.url}/v1/chat/completions`,
+          {
+            agent,
+            method: 'POST',
+            headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+          },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8').on('data', (chunk: string) => {
+              body += chunk;
+            });
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - started }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ model: 'simulator/echo', messages: [{ role: 'user', content: 'hi' }] }));
+      });
+    try {
+      expect((await ask()).status).toBe(200);
+      gateway.process.kill('SIGSTOP');
+      let stalled: Awaited<ReturnType<typeof ask>>;
+      try {
+        stalled = await ask();
+      } finally {
+        gateway.process.kill('SIGCONT');
+      }
+      expect(stalled.status).toBe(503);
+      expect(JSON.parse(stalled.body).error.message).toBe(
+        'Rate limits are unavailable right now; retry shortly.',
+      );
+      // The bound is 2 s (checked every 250 ms).
+      expect(stalled.ms).toBeLessThan(4_000);
+      expect((await ask()).status).toBe(200);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('replaces a worker that crashed, and keeps the limits it counted', async () => {
