@@ -54,6 +54,8 @@ Gateway:
   --admission <off|n>     The gateway's admission control: off (server.admission.enabled: false,
                           what an overload did before it) or n requests in flight at most
                           (server.admission.maxInFlight); default: as shipped
+  --workers <n|auto>      switchyard start --workers: n processes on the port (default 1); the
+                          gateway's CPU, RSS and starvation are summed over the primary and workers
 `;
 
 export interface Options {
@@ -81,6 +83,8 @@ export interface Options {
   readonly admission: BenchAdmission;
   /** Another gateway run beside ours as a target (`--anchor`), or none. */
   readonly anchor: AnchorName | undefined;
+  /** `switchyard start --workers` (default 1: no cluster). */
+  readonly workers: string;
 }
 
 function positive(value: string | undefined, flag: string): number | undefined {
@@ -104,6 +108,13 @@ function anchorOf(value: string | undefined, mode: Options['mode']): AnchorName 
   if (value !== 'portkey') throw new Error(`--anchor: expected portkey, got "${value}"`);
   if (mode !== 'throughput')
     throw new Error('--anchor goes with the throughput run (not --soak, --soak-long or --profile)');
+  return value;
+}
+
+function workersOf(value: string | undefined): string {
+  if (value === undefined || value === 'auto') return value ?? '1';
+  const n = positive(value, '--workers');
+  if (n === undefined || !Number.isInteger(n)) throw new Error('--workers: expected auto or a whole number');
   return value;
 }
 
@@ -142,6 +153,7 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
       keep: { type: 'boolean' },
       admission: { type: 'string' },
       anchor: { type: 'string' },
+      workers: { type: 'string' },
     },
   });
   if (values.help) return 'help';
@@ -188,5 +200,6 @@ export function parseOptions(argv: readonly string[]): Options | 'help' {
     keep: values.keep === true,
     admission: admissionOf(values.admission),
     anchor,
+    workers: workersOf(values.workers),
   };
 }

@@ -2,7 +2,7 @@
 // in log files, every one of them killed when the harness exits (normally, on a signal or on an
 // error), and their CPU time and memory read from /proc.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const running = new Set<ChildProcess>();
@@ -181,29 +181,53 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-/** User + system CPU time of a process so far, in milliseconds (from /proc/<pid>/stat). */
-export function cpuMs(pid: number): number {
+/**
+ * A process and its live children (the workers of `switchyard start --workers N`): the figures
+ * below are summed over them, so that a cluster counts as one target.
+ */
+function family(pid: number): number[] {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1000) / CLOCK_TICKS;
+    const children = readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+    return [pid, ...children];
   } catch {
-    return Number.NaN;
+    return [pid];
   }
 }
 
+function sumOver(pid: number, read: (pid: number) => number): number {
+  return family(pid).reduce((sum, p) => sum + read(p), 0);
+}
+
+/** User + system CPU time of a process (and its children) so far, in milliseconds (/proc/<pid>/stat). */
+export function cpuMs(pid: number): number {
+  return sumOver(pid, (p) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      return (ticks * 1000) / CLOCK_TICKS;
+    } catch {
+      return Number.NaN;
+    }
+  });
+}
+
 /**
- * Time the process's main thread (the event loop) spent runnable but waiting for a CPU, in
- * milliseconds (/proc/<pid>/schedstat): on a shared machine, how much it was starved.
+ * Time the main threads (the event loops) of a process and its children spent runnable but
+ * waiting for a CPU, in milliseconds (/proc/<pid>/schedstat): on a shared machine, how much they
+ * were starved.
  */
 export function runQueueWaitMs(pid: number): number {
-  try {
-    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
-  } catch {
-    return Number.NaN;
-  }
+  return sumOver(pid, (p) => {
+    try {
+      return Number(readFileSync(`/proc/${p}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+    } catch {
+      return Number.NaN;
+    }
+  });
 }
 
 /**
@@ -216,25 +240,32 @@ export function reapedChildrenCpuMs(): number {
   return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
 }
 
-/** Resident memory now and its peak (VmRSS, VmHWM), in MB. */
+/** Resident memory now and its peak (VmRSS, VmHWM) of a process and its children, in MB. */
 export function memoryMb(pid: number): { rss: number; peak: number } {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-  } catch {
-    return { rss: Number.NaN, peak: Number.NaN };
-  }
+  const read = (p: number) => {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
+      const kb = (field: string) =>
+        Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+      return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+    } catch {
+      return { rss: Number.NaN, peak: Number.NaN };
+    }
+  };
+  const all = family(pid).map(read);
+  return { rss: all.reduce((sum, m) => sum + m.rss, 0), peak: all.reduce((sum, m) => sum + m.peak, 0) };
 }
 
-/** Resets a process's peak RSS to its current RSS (Linux `clear_refs` 5); false if not allowed. */
+/** Resets the peak RSS of a process and its children to their current RSS (Linux `clear_refs` 5). */
 export function resetPeakMemory(pid: number): boolean {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-    return true;
-  } catch {
-    return false;
-  }
+  return family(pid).every((p) => {
+    try {
+      writeFileSync(`/proc/${p}/clear_refs`, '5');
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**

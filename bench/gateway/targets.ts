@@ -120,6 +120,8 @@ export interface GatewayOptions {
   readonly name?: string;
   /** `server.admission` as the bench sets it (default: the gateway's defaults). */
   readonly admission?: BenchAdmission;
+  /** `switchyard start --workers` (default 1). */
+  readonly workers?: string;
 }
 
 /** The key the gateways send the mock upstream (it checks none; a bench value, not a secret). */
@@ -191,6 +193,7 @@ export async function startGateway(options: GatewayOptions): Promise<Target> {
       '0',
       '--data-dir',
       options.dataDir,
+      ...(options.workers && options.workers !== '1' ? ['--workers', options.workers] : []),
     ],
     cwd: REPO_ROOT,
     env,

@@ -269,6 +269,7 @@ export async function runThroughput(options: Options, runDir: string) {
     upstream,
     from: options.gatewayFrom,
     logLevel: options.logLevel,
+    workers: options.workers,
   });
   const all: Target[] = [upstream, proxy, gateway];
   if (anchorEntry) all.push(await startPortkey({ entry: anchorEntry, logDir, upstream }));

@@ -16,7 +16,7 @@ import { type Bucket, type GroupBy, summariseUsage } from '../ledger/usage-repor
 import { budgetRefusal, type WorstCase } from '../limits/budget-refusal.js';
 import { BudgetTracker } from '../limits/budget-tracker.js';
 import { type RateDecision, RateLimiter, type RateLimits } from '../limits/rate-limiter.js';
-import type { RedisLimits } from '../limits/redis-limits.js';
+import type { SharedLimits } from '../limits/shared-limits.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { type PriceOverrides, PriceTable, type PriceTableOptions } from '../pricing/pricing.js';
 import type {
@@ -47,8 +47,11 @@ export interface AccountingOptions {
    * it once it listens, so a start that fails does not use up the key it could not show).
    */
   deferAdminKey?: boolean;
-  /** Limits and budgets shared by every instance (Redis); without it, they are per process. */
-  shared?: RedisLimits;
+  /**
+   * Limits and budgets shared by every instance (Redis) or every worker (the cluster's primary);
+   * without it, they are per process.
+   */
+  shared?: SharedLimits;
   /** Keeps lookups of keys unknown here cheap (see `Accounting.authenticateAsync`). */
   keyLookups?: UnknownKeyLimits;
   /**
@@ -74,7 +77,7 @@ export class Accounting {
   readonly #budgets: BudgetTracker;
   readonly #defaults: LimitsDefaults;
   readonly #defaultMaxTokens: number;
-  readonly #shared: RedisLimits | undefined;
+  readonly #shared: SharedLimits | undefined;
   readonly #onSharedError: (error: unknown) => void;
 
   constructor(options: AccountingOptions) {

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { openPostgresStore } from '../ledger/postgres-store.js';
 import { openSqliteStore } from '../ledger/sqlite-store.js';
 import { RedisLimits } from '../limits/redis-limits.js';
+import type { SharedLimits } from '../limits/shared-limits.js';
 import { Accounting, type AccountingOptions } from './accounting.js';
 
 export { Accounting, type AccountingOptions } from './accounting.js';
@@ -49,17 +50,19 @@ export const LEDGER_SPOOL_FILE = 'ledger-spool.db';
 /**
  * `createAccounting`, or with `storageUrl` keys and the ledger in PostgreSQL (the ledger spooled in
  * `LEDGER_SPOOL_FILE` next to `databasePath`), and with `redisUrl` limits and budgets shared
- * through Redis. Resolves once the admin key is committed.
+ * through Redis (or, without it, through `shared`: a cluster worker's primary). Resolves once the
+ * admin key is committed.
  */
 export async function openAccounting(
   options: Omit<AccountingOptions, 'store' | 'shared' | 'onSharedError'> & {
     databasePath: string;
     storageUrl?: string | undefined;
     redisUrl?: string | undefined;
+    shared?: SharedLimits | undefined;
     onError?: (error: unknown) => void;
   },
 ): Promise<Accounting> {
-  const { databasePath, storageUrl, redisUrl, onError, ...rest } = options;
+  const { databasePath, storageUrl, redisUrl, shared: primary, onError, ...rest } = options;
   mkdirSync(dirname(databasePath), { recursive: true });
   const store = storageUrl
     ? await openPostgresStore({
@@ -69,7 +72,7 @@ export async function openAccounting(
       })
     : openSqliteStore(databasePath);
   // Fail fast (admission answers 503) rather than queue requests while Redis is away.
-  const shared = redisUrl ? new RedisLimits(sharedRedis(redisUrl, onError)) : undefined;
+  const shared = redisUrl ? new RedisLimits(sharedRedis(redisUrl, onError)) : primary;
   const accounting = new Accounting({
     ...rest,
     store,

@@ -11,6 +11,7 @@ Commands:
     -c, --config <file>   Config file (YAML or JSON; default ./switchyard.yaml|yml|json if present)
     -p, --port <n>        Port (0 = any free port)     --host <addr>   Interface to listen on
     --data-dir <dir>      Where the SQLite database lives (default ./.switchyard)
+    --workers <n|auto>    Processes serving the port (node:cluster; default 1; auto: one per core)
   keys create --name <name> [--models a,b] [--rpm n] [--tpm n] [--budget usd]
               [--period day|week|month|total] [--expires 30d|2026-12-31] [--admin] [--meta k=v]
                         Create an API key; prints it once

@@ -293,6 +293,8 @@ export const ServerConfigSchema = z.strictObject({
   /** Serve the playground's static build at `/`: `true` (auto-detect), `false`, or a directory. */
   playground: z.preprocess(toBoolean, z.union([z.boolean(), z.string().min(1)])).default(true),
   admission: AdmissionConfigSchema.prefault({}),
+  /** Processes serving the port (node:cluster): a positive integer, or `auto` (one per core). */
+  workers: z.union([z.literal('auto'), positiveInt]).default(1),
 });
 
 export const LoggingConfigSchema = z.strictObject({

@@ -22,6 +22,7 @@ import {
   SIMULATOR_PROVIDER_NAME,
 } from './env-providers.js';
 import type { TracingConfig } from './tracing-config.js';
+import { parseWorkers, WORKERS_EXPECTED, type WorkersSetting, workerCount } from './worker-count.js';
 import { issuesFromZod } from './zod-issues.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -64,6 +65,8 @@ export interface ResolvedConfig {
     readonly playground: boolean | string;
     readonly cors: CorsConfig;
     readonly admission: AdmissionConfig;
+    /** Processes serving the port (`auto` resolved to the core count); 1: no cluster. */
+    readonly workers: number;
   };
   /** In bare-model-name priority order: file providers first, then env ones, the simulator last. */
   readonly providers: readonly ResolvedProvider[];
@@ -97,6 +100,7 @@ export interface ConfigOverrides {
   host?: string;
   port?: number;
   dataDir?: string;
+  workers?: WorkersSetting;
 }
 
 export interface ResolveConfigInput {
@@ -121,6 +125,18 @@ function port(value: string | undefined, issues: ConfigIssue[]): number | undefi
     fix: 'set PORT to 0–65535',
   });
   return undefined;
+}
+
+function workersFromEnv(value: string | undefined, issues: ConfigIssue[]): WorkersSetting | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const parsed = parseWorkers(value);
+  if (parsed === undefined)
+    issues.push({
+      path: 'env.SWITCHYARD_WORKERS',
+      message: `${JSON.stringify(value)} is not a number of workers`,
+      fix: `set SWITCHYARD_WORKERS to ${WORKERS_EXPECTED}`,
+    });
+  return parsed;
 }
 
 function urlFromEnv(
@@ -342,6 +358,7 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
     });
   }
   const envPort = port(env.PORT, issues);
+  const envWorkers = workersFromEnv(env.SWITCHYARD_WORKERS, issues);
   const level = env.SWITCHYARD_LOG_LEVEL?.trim();
   const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
   const envLevel = levels.find((l) => l === level);
@@ -405,6 +422,7 @@ export function resolveConfig(input: ResolveConfigInput): ResolvedConfig {
           ? fromFile(file.server.playground)
           : file.server.playground,
       admission: file.server.admission,
+      workers: workerCount(overrides.workers ?? envWorkers ?? file.server.workers),
     },
     providers,
     models,

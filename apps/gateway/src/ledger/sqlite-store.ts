@@ -49,6 +49,13 @@ const MIGRATIONS: readonly string[] = [
   'ALTER TABLE ledger ADD COLUMN cache_write_tokens INTEGER NOT NULL DEFAULT 0;',
   // The front door (issue 16); rows written before it all came through chat completions.
   "ALTER TABLE ledger ADD COLUMN route TEXT NOT NULL DEFAULT 'chat.completions';",
+  // A count of key changes, so that other connections (the workers of `--workers N`, which all
+  // write ledger rows) re-read the keys when keys changed, not on every ledger commit.
+  `CREATE TABLE key_changes (version INTEGER NOT NULL);
+   INSERT INTO key_changes (version) VALUES (0);
+   CREATE TRIGGER api_keys_inserted AFTER INSERT ON api_keys BEGIN UPDATE key_changes SET version = version + 1; END;
+   CREATE TRIGGER api_keys_updated AFTER UPDATE ON api_keys BEGIN UPDATE key_changes SET version = version + 1; END;
+   CREATE TRIGGER api_keys_deleted AFTER DELETE ON api_keys BEGIN UPDATE key_changes SET version = version + 1; END;`,
 ];
 
 interface KeyRow {
@@ -327,6 +334,11 @@ export function openSqliteStore(path: string): Store {
   const listKeys = db.prepare<[], KeyRow>(`SELECT ${keyColumns} FROM api_keys ORDER BY created_at`);
   const ledger = createLedgerWriter(db);
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const keyChanges = db.prepare('SELECT version FROM key_changes').pluck();
+  // `data_version` moves with every commit of another connection (ledger rows included); the key
+  // count is read only then.
+  let seenData: unknown;
+  let keysVersion = 0;
   const spent = db.prepare<[string, number], { s: number | null }>(
     `SELECT ${SUM_COST_NANOS} AS s FROM ledger WHERE key_id = ? AND ts >= ?`,
   );
@@ -387,7 +399,12 @@ export function openSqliteStore(path: string): Store {
       return (db.prepare(sql).all(...params) as LedgerDbRow[]).map(toLedger);
     },
     externalChanges() {
-      return dataVersion.get() as number;
+      const data = dataVersion.get();
+      if (data !== seenData) {
+        seenData = data;
+        keysVersion = keyChanges.get() as number;
+      }
+      return keysVersion;
     },
     async flush() {
       ledger.flush();

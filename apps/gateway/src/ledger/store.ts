@@ -100,7 +100,7 @@ export interface Store {
   spentSince(keyId: string, since: number): number;
   queryLedger(filter: LedgerFilter): Promise<LedgerRow[]>;
   /**
-   * A number that changes whenever another connection or process changed the data (for the
+   * A number that changes whenever another connection or process changed the keys (for the
    * PostgreSQL store: as soon as a key change is announced, and again once it is loaded).
    */
   externalChanges(): number;

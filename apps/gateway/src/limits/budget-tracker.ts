@@ -2,12 +2,6 @@ import { periodStart } from '../ledger/budget-period.js';
 import type { BudgetPeriod, Store } from '../ledger/store.js';
 import { addUsd } from '../pricing/money.js';
 
-interface KeySpend {
-  periodStart: number;
-  spent: number;
-  reserved: number;
-}
-
 /** What a reservation found: admitted, or refused with what was left of the budget (USD). */
 export type Reservation = { readonly ok: true } | { readonly ok: false; readonly left: number };
 
@@ -20,6 +14,52 @@ export function fits(left: number, estimate: number): boolean {
 }
 
 /**
+ * Spend per key and budget period, by the period's start: settled cost (seeded once, from the
+ * ledger) plus the reservations of requests in flight. Holds one period per key (a new period
+ * starts from a new seed). The rule of {@link BudgetTracker}, without a store: the cluster's primary
+ * keeps it for every worker, which read their seeds from the ledger they share.
+ */
+export class BudgetBook {
+  readonly #spend = new Map<string, KeySpend>();
+
+  /** Whether `keyId` is counted for the period that starts at `start` (no seed needed). */
+  counts(keyId: string, start: number): boolean {
+    return this.#spend.get(keyId)?.periodStart === start;
+  }
+
+  #current(keyId: string, start: number, seed: () => number): KeySpend {
+    let s = this.#spend.get(keyId);
+    if (!s || s.periodStart !== start) {
+      s = { periodStart: start, spent: seed(), reserved: s?.reserved ?? 0 };
+      this.#spend.set(keyId, s);
+    }
+    return s;
+  }
+
+  /** Reserves `estimate` USD, or refuses when it does not fit in what is left. */
+  reserve(keyId: string, start: number, budget: number, estimate: number, seed: () => number): Reservation {
+    const s = this.#current(keyId, start, seed);
+    const left = budget - s.spent - s.reserved;
+    if (!fits(left, estimate)) return { ok: false, left: Math.max(0, left) };
+    s.reserved = addUsd(s.reserved, estimate);
+    return { ok: true };
+  }
+
+  /** Replaces a reservation with the real cost. */
+  settle(keyId: string, start: number, reserved: number, cost: number, seed: () => number): void {
+    const s = this.#current(keyId, start, seed);
+    s.reserved = Math.max(0, addUsd(s.reserved, -reserved));
+    s.spent = addUsd(s.spent, cost);
+  }
+}
+
+interface KeySpend {
+  periodStart: number;
+  spent: number;
+  reserved: number;
+}
+
+/**
  * Spend per key in the current budget period: settled cost (read once from the ledger, then kept
  * in memory) plus the reservations of requests in flight. A request is admitted only when its
  * worst-case cost fits in what is left, and reserves it, so the budget is not overspent unless a
@@ -27,20 +67,14 @@ export function fits(left: number, estimate: number): boolean {
  */
 export class BudgetTracker {
   readonly #store: Store;
-  readonly #spend = new Map<string, KeySpend>();
+  readonly #book = new BudgetBook();
 
   constructor(store: Store) {
     this.#store = store;
   }
 
-  #current(keyId: string, period: BudgetPeriod, now: number): KeySpend {
-    const start = periodStart(period, now);
-    let s = this.#spend.get(keyId);
-    if (!s || s.periodStart !== start) {
-      s = { periodStart: start, spent: this.#store.spentSince(keyId, start), reserved: s?.reserved ?? 0 };
-      this.#spend.set(keyId, s);
-    }
-    return s;
+  #seed(keyId: string, start: number): () => number {
+    return () => this.#store.spentSince(keyId, start);
   }
 
   /** Reserves `estimate` USD, or refuses when it does not fit in what is left. */
@@ -51,22 +85,13 @@ export class BudgetTracker {
     estimate: number,
     now = Date.now(),
   ): Reservation {
-    const s = this.#current(keyId, period, now);
-    const left = budget - s.spent - s.reserved;
-    if (!fits(left, estimate)) return { ok: false, left: Math.max(0, left) };
-    s.reserved = addUsd(s.reserved, estimate);
-    return { ok: true };
+    const start = periodStart(period, now);
+    return this.#book.reserve(keyId, start, budget, estimate, this.#seed(keyId, start));
   }
 
   /** Replaces a reservation with the real cost. */
   settle(keyId: string, period: BudgetPeriod, reserved: number, cost: number, now = Date.now()): void {
-    const s = this.#current(keyId, period, now);
-    s.reserved = Math.max(0, addUsd(s.reserved, -reserved));
-    s.spent = addUsd(s.spent, cost);
-  }
-
-  remaining(keyId: string, budget: number, period: BudgetPeriod, now = Date.now()): number {
-    const s = this.#current(keyId, period, now);
-    return Math.max(0, budget - s.spent - s.reserved);
+    const start = periodStart(period, now);
+    this.#book.settle(keyId, start, reserved, cost, this.#seed(keyId, start));
   }
 }

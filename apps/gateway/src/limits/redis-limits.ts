@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { CENT_FRACTION, type Reservation } from './budget-tracker.js';
 import { formatReset, type RateDecision, type RateLimits } from './rate-limiter.js';
+import type { SharedLimits } from './shared-limits.js';
 
 // The same window as `SlidingWindow`: 60 one-second slots, here as the fields of one Redis hash per
 // key and kind (field = slot number, value = count). One script reads, checks and counts both
@@ -116,7 +117,7 @@ type Scripted = Redis & {
  * is one Lua script, so it is atomic across instances. Same semantics as the in-memory
  * `RateLimiter` and `BudgetTracker`.
  */
-export class RedisLimits {
+export class RedisLimits implements SharedLimits {
   readonly #redis: Scripted;
   readonly #prefix: string;
 

@@ -12,8 +12,27 @@ function labelText(names: readonly string[], key: string, extra = ''): string {
   return `{${parts.join(',')}}`;
 }
 
+/** One metric's values, to add to another process's (`switchyard start --workers`). */
+export type MetricSnapshot =
+  | { readonly type: 'counter'; readonly name: string; readonly series: [string, number][] }
+  | { readonly type: 'gauge'; readonly name: string; readonly value: number }
+  | { readonly type: 'state'; readonly name: string; readonly series: [string, number][] }
+  | {
+      readonly type: 'histogram';
+      readonly name: string;
+      /** Series key, per-bucket (not cumulative) counts, sum, count. */
+      readonly series: [string, number[], number, number][];
+    };
+
+/** Every metric of a {@link Registry}, as plain data (structured-clone and JSON safe). */
+export type RegistrySnapshot = readonly MetricSnapshot[];
+
 interface Metric {
+  readonly name: string;
   render(out: string[]): void;
+  snapshot(): MetricSnapshot;
+  /** Adds another process's values of this metric to this one's. */
+  absorb(snapshot: MetricSnapshot): void;
 }
 
 /**
@@ -64,6 +83,15 @@ export class Counter implements Metric {
     out.push(`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`);
     for (const [key, v] of this.#values) out.push(`${this.name}${labelText(this.labelNames, key)} ${v}`);
   }
+
+  snapshot(): MetricSnapshot {
+    return { type: 'counter', name: this.name, series: [...this.#values] };
+  }
+
+  absorb(snapshot: MetricSnapshot): void {
+    if (snapshot.type !== 'counter') return;
+    for (const [key, v] of snapshot.series) this.#values.set(key, (this.#values.get(key) ?? 0) + v);
+  }
 }
 
 /** A value that goes up and down. */
@@ -87,9 +115,18 @@ export class Gauge implements Metric {
   render(out: string[]): void {
     out.push(`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`, `${this.name} ${this.#value}`);
   }
+
+  snapshot(): MetricSnapshot {
+    return { type: 'gauge', name: this.name, value: this.#value };
+  }
+
+  /** Adds: an amount (streams in flight) summed over processes. */
+  absorb(snapshot: MetricSnapshot): void {
+    if (snapshot.type === 'gauge') this.#value += snapshot.value;
+  }
 }
 
-/** A settable value per label set. */
+/** A settable value per label set: a state (merged across processes by its highest value). */
 export class LabelledGauge implements Metric {
   readonly #values = new Map<string, number>();
   readonly #key: SeriesKey;
@@ -113,6 +150,15 @@ export class LabelledGauge implements Metric {
   render(out: string[]): void {
     out.push(`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`);
     for (const [key, v] of this.#values) out.push(`${this.name}${labelText(this.labelNames, key)} ${v}`);
+  }
+
+  snapshot(): MetricSnapshot {
+    return { type: 'state', name: this.name, series: [...this.#values] };
+  }
+
+  absorb(snapshot: MetricSnapshot): void {
+    if (snapshot.type !== 'state') return;
+    for (const [key, v] of snapshot.series) this.#values.set(key, Math.max(this.#values.get(key) ?? v, v));
   }
 }
 
@@ -172,6 +218,28 @@ export class Histogram implements Metric {
       out.push(`${this.name}_count${labelText(this.labelNames, key)} ${s.count}`);
     }
   }
+
+  snapshot(): MetricSnapshot {
+    return {
+      type: 'histogram',
+      name: this.name,
+      series: [...this.#series].map(([key, s]) => [key, [...s.counts], s.sum, s.count]),
+    };
+  }
+
+  absorb(snapshot: MetricSnapshot): void {
+    if (snapshot.type !== 'histogram') return;
+    for (const [key, counts, sum, count] of snapshot.series) {
+      let s = this.#series.get(key);
+      if (!s) {
+        s = { counts: new Float64Array(this.buckets.length), sum: 0, count: 0 };
+        this.#series.set(key, s);
+      }
+      for (let i = 0; i < this.buckets.length; i++) s.counts[i] = (s.counts[i] as number) + (counts[i] ?? 0);
+      s.sum += sum;
+      s.count += count;
+    }
+  }
 }
 
 /** Renders metrics in the Prometheus text exposition format (version 0.0.4). */
@@ -187,5 +255,19 @@ export class Registry {
     const out: string[] = [];
     for (const m of this.#metrics) m.render(out);
     return `${out.join('\n')}\n`;
+  }
+
+  /** Every metric's values, to add to another registry of the same metrics ({@link absorb}). */
+  snapshot(): RegistrySnapshot {
+    return this.#metrics.map((m) => m.snapshot());
+  }
+
+  /** Adds another process's values (its {@link snapshot}) to these, metric by metric (by name). */
+  absorb(snapshot: RegistrySnapshot): void {
+    const byName = new Map(snapshot.map((m) => [m.name, m]));
+    for (const m of this.#metrics) {
+      const other = byName.get(m.name);
+      if (other) m.absorb(other);
+    }
   }
 }

@@ -1,13 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type {
-  Breaker,
-  BreakerRegistry,
-  BreakerState,
-  CircuitBreakerOptions,
-  SharedBreakerState,
-} from './circuit-breaker.js';
-import { type Fleet, FleetBreaker, type Reported, stateOf, type TransitionKind } from './fleet-breaker.js';
+import type { Breaker, BreakerRegistry, BreakerState, CircuitBreakerOptions } from './circuit-breaker.js';
+import { type Fleet, type Reported, stateOf, type TransitionKind } from './fleet-breaker.js';
+import { FleetRegistry } from './fleet-registry.js';
 
 // Redis layout, every key in one hash slot (`{breakers}`) so that the scripts also run on Redis
 // Cluster:
@@ -106,13 +101,6 @@ export interface SharedBreakersOptions {
   readonly onUntracked?: (deploymentId: string, state: BreakerState) => void;
 }
 
-interface Learnt {
-  readonly gen: number;
-  readonly state: SharedBreakerState;
-  /** `Date.now()` when it was learnt (an open state's time left shrinks from there). */
-  readonly at: number;
-}
-
 /**
  * Circuit breakers shared by every gateway instance through Redis. The request path never waits
  * for Redis: each instance keeps a local `CircuitBreaker` that decides synchronously; its
@@ -142,11 +130,7 @@ export class SharedBreakers implements BreakerRegistry {
   readonly #channel: string;
   readonly #origin = randomBytes(8).toString('hex');
   readonly #logger: SharedBreakersLogger | undefined;
-  readonly #onUntracked: SharedBreakersOptions['onUntracked'];
-  readonly #fleet: Fleet;
-  readonly #breakers = new Map<string, FleetBreaker>();
-  /** What the fleet said about deployments this instance has no breaker for yet. */
-  readonly #untracked = new Map<string, Learnt>();
+  readonly #registry: FleetRegistry;
   #up = false;
   #outage = false;
   #subscribed = false;
@@ -162,7 +146,6 @@ export class SharedBreakers implements BreakerRegistry {
     this.#probePrefix = `${prefix}{breakers}:probe:`;
     this.#channel = `${prefix}breakers`;
     this.#logger = options.logger;
-    this.#onUntracked = options.onUntracked;
     // Fail fast rather than queue while Redis is away: the local breakers decide meanwhile.
     const timeouts = { connectTimeout: 2_000, commandTimeout: 1_000, maxRetriesPerRequest: 0 };
     this.#redis = new Redis(options.url, { ...timeouts, enableOfflineQueue: false }) as Scripted;
@@ -180,7 +163,7 @@ export class SharedBreakers implements BreakerRegistry {
       connection.on('close', () => this.#down(new Error('connection closed')));
     }
     const leaseMs = options.probeLeaseMs ?? 5_000;
-    this.#fleet = {
+    const fleet: Fleet = {
       leaseMs,
       up: () => this.#up,
       transition: async (id, kind, cooldownMs) =>
@@ -205,6 +188,7 @@ export class SharedBreakers implements BreakerRegistry {
       },
       down: (error) => this.#down(error),
     };
+    this.#registry = new FleetRegistry(fleet, options.onUntracked);
     this.ready = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 2_500);
       timer.unref();
@@ -221,21 +205,7 @@ export class SharedBreakers implements BreakerRegistry {
   }
 
   breaker(deploymentId: string, options: CircuitBreakerOptions): Breaker {
-    const breaker = new FleetBreaker(deploymentId, options, this.#fleet);
-    this.#breakers.set(deploymentId, breaker);
-    const learnt = this.#untracked.get(deploymentId);
-    if (learnt) {
-      this.#untracked.delete(deploymentId);
-      const { state } = learnt;
-      const elapsed = Date.now() - learnt.at;
-      breaker.adopt(
-        learnt.gen,
-        state.state === 'open'
-          ? { ...state, retryAfterMs: Math.max(0, state.retryAfterMs - elapsed) }
-          : state,
-      );
-    }
-    return breaker;
+    return this.#registry.breaker(deploymentId, options);
   }
 
   /** Closes both Redis connections; the breakers keep working locally. */
@@ -243,7 +213,7 @@ export class SharedBreakers implements BreakerRegistry {
     this.#closed = true;
     this.#up = false;
     clearTimeout(this.#retry);
-    for (const breaker of this.#breakers.values()) breaker.detach();
+    this.#registry.detach();
     this.#redis.disconnect();
     this.#subscriber.disconnect();
   }
@@ -259,19 +229,7 @@ export class SharedBreakers implements BreakerRegistry {
     if (reported.o === this.#origin || typeof reported.d !== 'string' || typeof reported.g !== 'number')
       return;
     const state = stateOf(reported);
-    if (state) this.#learn(reported.d, reported.g, state);
-  }
-
-  #learn(id: string, gen: number, state: SharedBreakerState): void {
-    const breaker = this.#breakers.get(id);
-    if (breaker) {
-      breaker.adopt(gen, state);
-      return;
-    }
-    const known = this.#untracked.get(id);
-    if (known && known.gen >= gen) return;
-    this.#untracked.set(id, { gen, state, at: Date.now() });
-    if (state.state === 'open' || known?.state.state === 'open') this.#onUntracked?.(id, state.state);
+    if (state) this.#registry.learn(reported.d, reported.g, state);
   }
 
   /** Loads the open breakers: at start, and after each reconnection (news may have been missed). */
@@ -291,7 +249,7 @@ export class SharedBreakers implements BreakerRegistry {
         const id = flat[i] as string;
         const entry = JSON.parse(flat[i + 1] as string) as { u: number; c: number; g: number };
         open.add(id);
-        this.#learn(id, entry.g, {
+        this.#registry.learn(id, entry.g, {
           state: 'open',
           cooldownMs: entry.c,
           retryAfterMs: Math.max(0, entry.u - now),
@@ -299,9 +257,10 @@ export class SharedBreakers implements BreakerRegistry {
       }
       // Not in the hash: closed by the fleet, maybe while this instance was not listening.
       const gen = Number(genText);
-      for (const [id, breaker] of this.#breakers) if (!open.has(id)) breaker.adoptClosedSnapshot(gen);
-      for (const [id, known] of this.#untracked)
-        if (!open.has(id) && known.state.state === 'open') this.#learn(id, gen, { state: 'closed' });
+      for (const [id, breaker] of this.#registry.breakers)
+        if (!open.has(id)) breaker.adoptClosedSnapshot(gen);
+      for (const id of this.#registry.untrackedOpen())
+        if (!open.has(id)) this.#registry.learn(id, gen, { state: 'closed' });
       if (!this.#up) {
         this.#up = true;
         if (this.#outage) this.#logger?.info({}, 'circuit breakers shared through Redis again');

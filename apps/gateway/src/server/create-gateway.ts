@@ -14,7 +14,6 @@ import { openResponseStore } from '../responses/open-response-store.js';
 import type { ClosableResponseStore } from '../responses/sqlite-response-store.js';
 import type { ModelCatalog } from '../routing/model-catalog.js';
 import type { Router } from '../routing/router.js';
-import type { SharedBreakers } from '../routing/shared-breakers.js';
 import { openTracer } from '../telemetry/open-tracer.js';
 import type { RequestTracer } from '../telemetry/request-tracer.js';
 import { clientErrorListener } from './client-errors.js';
@@ -22,7 +21,12 @@ import { applyCors } from './cors.js';
 import { LoadShedder } from './load-shedder.js';
 import { sendError } from './node-web-bridge.js';
 import { pathOf } from './route-table.js';
-import { type GatewayServices, wireGateway } from './wire-gateway.js';
+import {
+  type ClusterServices,
+  type FleetBreakers,
+  type GatewayServices,
+  wireGateway,
+} from './wire-gateway.js';
 
 export interface CreateGatewayOptions {
   readonly config: ResolvedConfig;
@@ -31,6 +35,8 @@ export interface CreateGatewayOptions {
   readonly scrubber: SecretScrubber;
   /** Create the first admin key later, with `accounting.createFirstAdminKey()` (once listening). */
   readonly deferAdminKey?: boolean;
+  /** In a cluster worker (`switchyard start --workers N`): what the workers share through the primary. */
+  readonly cluster?: ClusterServices;
 }
 
 /**
@@ -53,7 +59,7 @@ export class Gateway {
   #closed: Promise<void> | undefined;
   #discovery: ReturnType<typeof setInterval> | undefined;
   readonly #unfinished: () => number;
-  readonly #breakers: SharedBreakers | undefined;
+  readonly #breakers: FleetBreakers | undefined;
   readonly #cache: ResponseCache | undefined;
   readonly #tracer: RequestTracer | undefined;
   /** Stored responses of `POST /v1/responses` (in `storage`). */
@@ -123,6 +129,7 @@ export class Gateway {
       databasePath: join(config.server.dataDir, DATABASE_FILE),
       storageUrl: config.storage.url,
       redisUrl: config.redis.url,
+      shared: options.cluster?.limits,
       onError: (error) =>
         logger.warn(
           { error: error instanceof Error ? error.message : String(error) },

@@ -21,6 +21,8 @@ export interface GatewayRoutesOptions {
   readonly bodyLimit: number;
   /** Where embeddings requests log (per request id). */
   readonly logger: Logger;
+  /** `/metrics` of a cluster worker: every worker's, summed; this process's own otherwise. */
+  readonly renderMetrics: (() => Promise<string>) | undefined;
   /** The playground's files, when it is served; true when it answered. */
   readonly serveStatic: ((req: IncomingMessage, res: ServerResponse, path: string) => boolean) | undefined;
 }
@@ -55,8 +57,8 @@ export function gatewayRoutes(options: GatewayRoutesOptions): GatewayRoute[] {
     {
       method: 'GET',
       path: '/metrics',
-      handle: ({ res }) => {
-        const body = accounting.renderMetrics();
+      handle: async ({ res }) => {
+        const body = options.renderMetrics ? await options.renderMetrics() : accounting.renderMetrics();
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
         res.end(body);
       },

@@ -5,6 +5,7 @@ import type pino from 'pino';
 import type { Accounting } from '../accounting/index.js';
 import { cacheStage, type ResponseCache } from '../cache/index.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
+import type { SharedLimits } from '../limits/shared-limits.js';
 import { type SecretScrubber, toKitLogger } from '../logging/create-logger.js';
 import { gatewayMessagesDoor } from '../messages/gateway-messages-door.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -13,6 +14,7 @@ import { withTracing } from '../pipeline/tracing-hooks.js';
 import type { ProviderAdapter } from '../providers/create-provider-adapters.js';
 import { responseOwnerOf } from '../responses/open-response-store.js';
 import type { ClosableResponseStore } from '../responses/sqlite-response-store.js';
+import type { BreakerRegistry } from '../routing/circuit-breaker.js';
 import { ModelCatalog } from '../routing/model-catalog.js';
 import { Router } from '../routing/router.js';
 import { SharedBreakers } from '../routing/shared-breakers.js';
@@ -22,6 +24,24 @@ import { gatewayRoutes } from './gateway-routes.js';
 import { sendError } from './node-web-bridge.js';
 import { routeTable } from './route-table.js';
 import { createStaticHandler, playgroundDir } from './static-files.js';
+
+/** Breakers shared with other processes: loaded once `ready`, and closed at shutdown. */
+export interface FleetBreakers extends BreakerRegistry {
+  readonly ready: Promise<void>;
+  close(): void;
+}
+
+/**
+ * What a cluster worker (`switchyard start --workers N`) shares with the others through the
+ * primary, when Redis does not already share it.
+ */
+export interface ClusterServices {
+  readonly limits: SharedLimits;
+  /** Built once the metrics exist (the breakers report their states there). */
+  readonly breakers: (metrics: GatewayMetrics) => FleetBreakers;
+  /** `/metrics`: every worker's, summed. */
+  readonly renderMetrics: () => Promise<string>;
+}
 
 /** What a gateway is built from: its config, where it logs, and what it opened before wiring. */
 export interface GatewayServices {
@@ -37,14 +57,16 @@ export interface GatewayServices {
   readonly adapters: readonly ProviderAdapter[];
   /** Stored responses of `POST /v1/responses` (in `storage`). */
   readonly responses: ClosableResponseStore;
+  /** In a cluster worker: what the workers share through the primary. */
+  readonly cluster?: ClusterServices | undefined;
 }
 
 /** The parts of a wired gateway that its lifecycle (listen, drain, shut down) holds on to. */
 export interface GatewayParts {
   readonly catalog: ModelCatalog;
   readonly router: Router;
-  /** With `redis.url`: circuit breakers shared by every instance. */
-  readonly breakers: SharedBreakers | undefined;
+  /** With `redis.url`: circuit breakers shared by every instance (in a cluster: by every worker). */
+  readonly breakers: FleetBreakers | undefined;
   /** Requests whose ledger row is not written yet (cut streams still ending). */
   readonly unfinished: () => number;
   /** The playground directory being served, if any. */
@@ -75,7 +97,7 @@ export function wireGateway(services: GatewayServices, isDraining: () => boolean
         logger,
         onUntracked: (deployment, state) => metrics.breakerState({ deployment, state }),
       })
-    : undefined;
+    : services.cluster?.breakers(metrics);
   const router = createRouter(services, catalog, breakers, metrics);
   const { chat, unfinished } = createProtocolServer(services, catalog, router, metrics);
   const fail = (res: ServerResponse, error: unknown): void => {
@@ -92,6 +114,7 @@ export function wireGateway(services: GatewayServices, isDraining: () => boolean
       isDraining,
       bodyLimit: config.server.bodyLimitBytes,
       logger: toKitLogger(logger),
+      renderMetrics: services.cluster?.renderMetrics,
       serveStatic: playground ? createStaticHandler(playground, fail) : undefined,
     }),
   );
@@ -132,7 +155,7 @@ function createCatalog(
 function createRouter(
   { config, logger }: GatewayServices,
   catalog: ModelCatalog,
-  breakers: SharedBreakers | undefined,
+  breakers: BreakerRegistry | undefined,
   metrics: GatewayMetrics,
 ): Router {
   const { maxPassthroughModels: _, ...routing } = config.routing;
