@@ -61,7 +61,7 @@ export function streamResult<Vars extends Locals>(
   return {
     type: 'stream',
     status: 200,
-    headers: { ...SSE_HEADERS, ...state.headers },
+    headers: Object.assign({}, SSE_HEADERS, state.headers), // not two spreads (see logger.ts)
     matched: true,
     async pipe(writer: SSEWriter): Promise<void> {
       let lastWrite = Date.now();
