@@ -34,6 +34,7 @@ export {
   type ReadLimitedTextOptions,
   readLimitedText,
 } from './read-limited-text.js';
+export { type ReadyItems, takeReady } from './ready-items.js';
 export { ANTHROPIC_REASONING_FORMAT, type ReasoningDetail } from './reasoning-details.js';
 export { REDACTED_CREDENTIAL, redactCredentials } from './redact-credentials.js';
 export {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type LazyStreamSource, lazyStream } from './lazy-stream.js';
+import { type ReadyItems, takeReady } from './ready-items.js';
 
 function source(items: number[]) {
   const log: string[] = [];
@@ -56,5 +57,21 @@ describe('lazyStream', () => {
       throw new Error('no upstream');
     });
     await expect(stream.next()).rejects.toThrow('no upstream');
+  });
+});
+
+describe('lazyStream: items at hand', () => {
+  it('passes takeReady to the opened items: none before they open, none after return()', async () => {
+    let at = 0;
+    const items: AsyncIterator<number> & ReadyItems<number> = {
+      next: async () => (at < 3 ? { done: false, value: at++ } : { done: true, value: undefined }),
+      takeReady: () => (at > 0 && at < 3 ? { done: false, value: at++ } : undefined),
+    };
+    const stream = lazyStream(async () => ({ items, close: () => {} }));
+    expect(takeReady(stream)).toBeUndefined();
+    expect(await stream.next()).toStrictEqual({ done: false, value: 0 });
+    expect(takeReady(stream)).toStrictEqual({ done: false, value: 1 });
+    await stream.return?.();
+    expect(takeReady(stream)).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { ITERATION_DONE } from './iteration-done.js';
+import { type ReadyItems, takeReady } from './ready-items.js';
 
 /** What {@link lazyStream} opens: the items, and how to release what they come from. */
 export interface LazyStreamSource<T> {
@@ -11,9 +12,12 @@ export interface LazyStreamSource<T> {
  * An async iterator that runs `open` on the first `next()` and then hands every `next()` straight
  * to the iterator it opened: the setup an async generator would do before `yield*`, without a
  * generator step and a promise per item for the delegation. `return()` stops the opened items
- * and calls `close`, also while they are still being opened.
+ * and calls `close`, also while they are still being opened. Items the opened iterator holds at
+ * hand pass through `takeReady` ({@link ReadyItems}).
  */
-export function lazyStream<T>(open: () => Promise<LazyStreamSource<T>>): AsyncIterableIterator<T> {
+export function lazyStream<T>(
+  open: () => Promise<LazyStreamSource<T>>,
+): AsyncIterableIterator<T> & ReadyItems<T> {
   let inner: LazyStreamSource<T> | undefined;
   let opening: Promise<LazyStreamSource<T>> | undefined;
   let closed = false;
@@ -26,6 +30,9 @@ export function lazyStream<T>(open: () => Promise<LazyStreamSource<T>>): AsyncIt
         return opened;
       });
       return opening.then((opened) => (closed ? ITERATION_DONE : opened.items.next()));
+    },
+    takeReady() {
+      return inner && !closed ? takeReady(inner.items) : undefined;
     },
     async return() {
       closed = true;

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ReadyItems } from '@switchyard/adapter-kit';
 import {
+  type ChatCompletionChunk,
   ChatCompletionChunkSchema,
   ChatCompletionSchema,
   RateLimitError,
@@ -129,6 +131,37 @@ describe('streaming', () => {
       chunk(null, { usage: USAGE }),
       '[DONE]',
     ]);
+  });
+
+  it('takes the chunks an adapter holds at hand (takeReady) without next(), sending the same events', async () => {
+    let nextCalls = 0;
+    const adapter = scriptedAdapter({
+      stream: () => {
+        const chunks = helloChunks();
+        let at = 0;
+        const items: AsyncIterableIterator<ChatCompletionChunk> & ReadyItems<ChatCompletionChunk> = {
+          next: async () => {
+            nextCalls++;
+            const value = chunks[at++];
+            return value ? { done: false, value } : { done: true, value: undefined };
+          },
+          // After the first chunk, the rest of the answer is at hand (one network read).
+          takeReady: () => {
+            const value = at > 0 ? chunks[at] : undefined;
+            if (!value) return undefined;
+            at++;
+            return { done: false, value };
+          },
+          [Symbol.asyncIterator]: () => items,
+        };
+        return items;
+      },
+    });
+    const url = await serve({ adapters: [adapter] });
+    const res = await post(url, body({ stream: true, stream_options: { include_usage: true } }));
+    const events = frames(await res.text()).map(dataOf);
+    expect(events).toStrictEqual([...helloChunks(), '[DONE]']);
+    expect(nextCalls).toBe(2); // the first chunk, and the end
   });
 
   it('streams a complete-only adapter as chunks that validate', async () => {

@@ -1,3 +1,4 @@
+import { takeReady } from '@switchyard/adapter-kit';
 import type { ChatCompletionChunk } from '@switchyard/protocol';
 
 /**
@@ -26,6 +27,14 @@ export class ChunkSource {
       this.#reject = reject;
       pending.then(resolve, reject);
     });
+  }
+
+  /**
+   * The adapter's next chunk if its iterator holds one at hand (`ReadyItems`), without a promise;
+   * undefined when it would have to wait, or once `signal` fired: then call {@link next}.
+   */
+  takeReady(): IteratorYieldResult<ChatCompletionChunk> | undefined {
+    return this.#signal.aborted || this.#closed ? undefined : takeReady(this.#iterator);
   }
 
   /** Stops the adapter's iterator (its `finally` blocks run) without waiting for it. */

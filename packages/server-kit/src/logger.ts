@@ -31,8 +31,10 @@ class ChildLogger implements Logger {
     this.#base.error(message, this.#merge(extra));
   }
 
+  // `Object.assign`, not `{ ...fields, ...extra }`: on V8 a second spread (or a new key after a
+  // spread) defines each property through the runtime, ~1 µs a property; this is once per line.
   #merge(extra: Record<string, unknown> | undefined): Record<string, unknown> {
-    return extra ? { ...this.#fields, ...extra } : this.#fields;
+    return extra ? Object.assign({}, this.#fields, extra) : this.#fields;
   }
 }
 

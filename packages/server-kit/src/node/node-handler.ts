@@ -185,7 +185,10 @@ export async function serveNodeRequest(
   }
   if (result.type === 'json') {
     if (!res.headersSent) {
-      res.writeHead(result.status, { ...result.headers, 'content-length': Buffer.byteLength(result.body) });
+      // Not `{ ...headers, 'content-length': … }`: a new key after a spread is slow on V8 (logger.ts).
+      const headers: Record<string, string | number> = Object.assign({}, result.headers);
+      headers['content-length'] = Buffer.byteLength(result.body);
+      res.writeHead(result.status, headers);
     }
     // An answer given before the whole body was read (413) closes the connection: linger first.
     if (result.headers.connection === 'close') endLingering(req, res, result.body);
