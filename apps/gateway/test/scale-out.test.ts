@@ -9,6 +9,7 @@ import {
   startGateway,
   tempDir,
 } from './support/gateway-process.js';
+import { pool } from './support/pool.js';
 import { countPostgresQueries, type PostgresQueryCounter } from './support/postgres-query-counter.js';
 import { freshDatabase, services, skipNote, skipWithout } from './support/services.js';
 
@@ -47,21 +48,6 @@ async function chat(
   } catch {
     return { requestId, status: 0, completed: false };
   }
-}
-
-/** Runs `jobs` with at most `concurrency` at a time. */
-async function pool<T>(jobs: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
-  const results: T[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < jobs.length) {
-        const i = next++;
-        results[i] = await (jobs[i] as () => Promise<T>)();
-      }
-    }),
-  );
-  return results;
 }
 
 describe.skipIf(skip)(

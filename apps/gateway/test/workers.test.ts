@@ -10,24 +10,10 @@ import { DATABASE_FILE } from '../src/config/resolve-config.js';
 import { onNewConnection } from './support/fresh-connection.js';
 import { type RunningGateway, removeDir, runCli, startGateway } from './support/gateway-process.js';
 import { MockUpstream } from './support/mock-upstream.js';
+import { pool } from './support/pool.js';
 
 const ADMIN_KEY = `sk-sy-${randomBytes(32).toString('base64url')}`;
 const PRICES = { 'simulator/echo': { input: 1_000_000, output: 1_000_000 } }; // $1 per token
-
-/** Runs `jobs` with at most `concurrency` at a time. */
-async function pool<T>(jobs: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
-  const results: T[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < jobs.length) {
-        const i = next++;
-        results[i] = await (jobs[i] as () => Promise<T>)();
-      }
-    }),
-  );
-  return results;
-}
 
 /** The pids of a process's node children: the cluster's workers (not tsx's esbuild service). */
 function childrenOf(pid: number): number[] {

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ReadyItems } from '@switchyard/adapter-kit';
+import { readyStream } from '@switchyard/adapter-kit/testing';
 import {
-  type ChatCompletionChunk,
   ChatCompletionChunkSchema,
   ChatCompletionSchema,
   RateLimitError,
@@ -137,24 +136,10 @@ describe('streaming', () => {
     let nextCalls = 0;
     const adapter = scriptedAdapter({
       stream: () => {
-        const chunks = helloChunks();
-        let at = 0;
-        const items: AsyncIterableIterator<ChatCompletionChunk> & ReadyItems<ChatCompletionChunk> = {
-          next: async () => {
-            nextCalls++;
-            const value = chunks[at++];
-            return value ? { done: false, value } : { done: true, value: undefined };
-          },
-          // After the first chunk, the rest of the answer is at hand (one network read).
-          takeReady: () => {
-            const value = at > 0 ? chunks[at] : undefined;
-            if (!value) return undefined;
-            at++;
-            return { done: false, value };
-          },
-          [Symbol.asyncIterator]: () => items,
-        };
-        return items;
+        // After the first chunk, the rest of the answer is at hand (one network read).
+        return readyStream(helloChunks(), () => {
+          nextCalls++;
+        });
       },
     });
     const url = await serve({ adapters: [adapter] });

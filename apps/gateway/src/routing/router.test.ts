@@ -1,4 +1,5 @@
-import { type AdapterContext, type ChatAdapter, type ReadyItems, takeReady } from '@switchyard/adapter-kit';
+import { type AdapterContext, type ChatAdapter, takeReady } from '@switchyard/adapter-kit';
+import { readyStream } from '@switchyard/adapter-kit/testing';
 import {
   AbortError,
   AuthenticationError,
@@ -344,24 +345,10 @@ describe('Router: chunks at hand', () => {
       nextCalls: 0,
       calls: [],
       listModels: async () => [],
-      stream(): AsyncIterable<ChatCompletionChunk> {
-        let at = 0;
-        const items: AsyncIterableIterator<ChatCompletionChunk> & ReadyItems<ChatCompletionChunk> = {
-          next: async () => {
-            adapter.nextCalls++;
-            const value = chunks[at++];
-            return value ? { done: false, value } : { done: true, value: undefined };
-          },
-          takeReady: () => {
-            const value = at > 0 ? chunks[at] : undefined;
-            if (!value) return undefined;
-            at++;
-            return { done: false, value };
-          },
-          [Symbol.asyncIterator]: () => items,
-        };
-        return items;
-      },
+      stream: (): AsyncIterable<ChatCompletionChunk> =>
+        readyStream(chunks, () => {
+          adapter.nextCalls++;
+        }),
     };
     return adapter;
   }

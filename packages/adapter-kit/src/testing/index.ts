@@ -5,6 +5,7 @@ export {
   testAdapterContext,
   testChatRequest,
 } from './adapter-context.js';
+export { readyStream } from './ready-stream.js';
 export {
   type ReceivedRequest,
   type Responder,
