@@ -137,4 +137,39 @@ describe('LoadShedder', () => {
     s.release();
     expect((await Promise.all(admitted)).map((r) => r.status)).toEqual([200, 200]);
   });
+
+  it('cuts what it lets in to 90 % of what was in flight while the loop is busy, and raises it 5 % a sample once it idles, not all at once', async () => {
+    const s = await heldServer({
+      maxInFlight: 100,
+      maxEventLoopDelayMs: 10_000,
+      maxEventLoopUtilization: 0.5,
+      sampleMs: 100,
+    });
+    const admitted = Array.from({ length: 30 }, () => s.post());
+    await expect.poll(() => s.held.length).toBe(30);
+    expect(shedder?.limit).toBe(100);
+    for (const end = performance.now() + 400; performance.now() < end; ) {
+      blockLoop(30);
+      await sleep(1);
+    }
+    // 90 % of the 30 in flight (or less, if more busy samples came): no new request gets in.
+    expect(shedder?.limit).toBeLessThanOrEqual(27);
+    expect(shedder?.overloaded()).toBe('event_loop_utilization');
+    expect((await s.post()).status).toBe(503);
+    // Idle: the limit climbs back 5 % a sample, never in one step, and reaches maxInFlight.
+    const seen: number[] = [];
+    await expect
+      .poll(
+        () => {
+          seen.push(shedder?.limit ?? 0);
+          return shedder?.limit;
+        },
+        { timeout: 5_000, interval: 20 },
+      )
+      .toBe(100);
+    const steps = seen.filter((limit, i) => i > 0 && limit !== seen[i - 1]);
+    expect(steps.length).toBeGreaterThan(5);
+    for (let i = 0; i < 30; i++) s.release();
+    expect((await Promise.all(admitted)).every((r) => r.status === 200)).toBe(true);
+  });
 });

@@ -34,9 +34,12 @@ const RETRY_AFTER_S = 1;
  * never refused.
  *
  * Utilization is what keeps a refusal fast: a process busy all of the time reads new connections
- * only between the work it already holds (Node accepts about one connection per turn of the loop),
- * so a refusal waits as long as everything else. Refusing before the loop saturates leaves the
- * headroom to refuse at once, and admitted streams keep their pace.
+ * only between the work it already holds, so a refusal waits as long as everything else. Refusing
+ * before the loop saturates leaves the headroom to refuse at once, and admitted streams keep their
+ * pace. It acts through an adaptive limit on what is in flight, not an on/off switch: a sample
+ * over `maxEventLoopUtilization` cuts the limit to 90 % of what was in flight; each sample under it
+ * raises the limit by 5 % (up to `maxInFlight`). A switch would let every waiting client in at
+ * once the moment the loop idles for one sample, and streams admitted together stay together.
  *
  * The loop's signals refuse only while at least a tenth of `maxInFlight` is in flight: a loop that
  * lags with little in flight lags for another reason (a machine whose cores other processes hold, a
@@ -53,7 +56,9 @@ export class LoadShedder {
   readonly #sampler: ReturnType<typeof setInterval>;
   #utilizationMark: EventLoopUtilization = performance.eventLoopUtilization();
   #inFlight = 0;
-  #busy: OverloadCause | undefined;
+  /** What the loop's utilization lets in (adaptive, between the floor and `maxInFlight`). */
+  #limit: number;
+  #lagging = false;
   readonly #release = () => {
     this.#inFlight--;
   };
@@ -63,6 +68,7 @@ export class LoadShedder {
     this.#maxDelayNs = options.maxEventLoopDelayMs * 1e6;
     this.#maxUtilization = options.maxEventLoopUtilization;
     this.#delayFloor = Math.ceil(options.maxInFlight / 10);
+    this.#limit = options.maxInFlight;
     this.#onRefused = options.onRefused;
     this.#encodeError = options.encodeError;
     this.#delay.enable();
@@ -75,10 +81,16 @@ export class LoadShedder {
     return this.#inFlight;
   }
 
+  /** How many may be in flight now: `maxInFlight`, or less while the event loop is busy. */
+  get limit(): number {
+    return this.#limit;
+  }
+
   /** Why a request arriving now would be refused, if it would. */
   overloaded(): OverloadCause | undefined {
     if (this.#inFlight >= this.#maxInFlight) return 'in_flight';
-    if (this.#busy && this.#inFlight >= this.#delayFloor) return this.#busy;
+    if (this.#lagging && this.#inFlight >= this.#delayFloor) return 'event_loop_delay';
+    if (this.#inFlight >= this.#limit) return 'event_loop_utilization';
     return undefined;
   }
 
@@ -125,12 +137,11 @@ export class LoadShedder {
   #sample(): void {
     const utilization = performance.eventLoopUtilization(this.#utilizationMark).utilization;
     this.#utilizationMark = performance.eventLoopUtilization();
-    this.#busy =
-      this.#delay.mean > this.#maxDelayNs
-        ? 'event_loop_delay'
-        : utilization > this.#maxUtilization
-          ? 'event_loop_utilization'
-          : undefined;
+    this.#lagging = this.#delay.mean > this.#maxDelayNs;
     this.#delay.reset();
+    this.#limit =
+      utilization > this.#maxUtilization
+        ? Math.max(this.#delayFloor, Math.floor(Math.min(this.#limit, this.#inFlight) * 0.9))
+        : Math.min(this.#maxInFlight, this.#limit + Math.ceil(this.#limit * 0.05));
   }
 }
