@@ -267,8 +267,9 @@ export const AdmissionConfigSchema = z.strictObject({
    */
   maxEventLoopDelayMs: positiveInt.default(500),
   /**
-   * The share of time (0–1) the event loop spent working over the last half second above which new
-   * requests are refused (while a tenth of `maxInFlight` is in flight); 1 turns the signal off.
+   * The share of time (0–1) the event loop may spend working: a half second above it cuts what may
+   * be in flight to 90 % of what was, each half second under it raises that by 5 % (between a tenth
+   * of `maxInFlight` and `maxInFlight`); 1 turns the signal off.
    */
   maxEventLoopUtilization: numeric(z.number().gt(0).max(1)).default(0.9),
 });
