@@ -139,9 +139,11 @@ export class LoadShedder {
     this.#utilizationMark = performance.eventLoopUtilization();
     this.#lagging = this.#delay.mean > this.#maxDelayNs;
     this.#delay.reset();
-    this.#limit =
-      utilization > this.#maxUtilization
-        ? Math.max(this.#delayFloor, Math.floor(Math.min(this.#limit, this.#inFlight) * 0.9))
-        : Math.min(this.#maxInFlight, this.#limit + Math.ceil(this.#limit * 0.05));
+    // A loop busy with little in flight is busy for another reason (start-up, a long GC, other
+    // processes): that says nothing about how much this process can carry.
+    if (utilization <= this.#maxUtilization)
+      this.#limit = Math.min(this.#maxInFlight, this.#limit + Math.ceil(this.#limit * 0.05));
+    else if (this.#inFlight >= this.#delayFloor)
+      this.#limit = Math.max(this.#delayFloor, Math.floor(Math.min(this.#limit, this.#inFlight) * 0.9));
   }
 }
