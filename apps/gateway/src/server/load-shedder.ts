@@ -21,6 +21,14 @@ export interface LoadShedderOptions
   readonly sampleMs?: number;
 }
 
+/** What a refusal says, by its cause. */
+const REFUSALS: Readonly<Record<OverloadCause, string>> = {
+  in_flight: 'The gateway is at its limit of requests in flight: retry after a second.',
+  event_loop_delay: 'The gateway is overloaded (its event loop lags): retry after a second.',
+  event_loop_utilization:
+    'The gateway is overloaded (its event loop is busy nearly all the time): retry after a second.',
+};
+
 /** Clients are told to come back after this long. */
 const RETRY_AFTER_S = 1;
 
@@ -49,7 +57,7 @@ export class LoadShedder {
   readonly #maxInFlight: number;
   readonly #maxDelayNs: number;
   readonly #maxUtilization: number;
-  readonly #delayFloor: number;
+  readonly #floor: number;
   readonly #onRefused: ((cause: OverloadCause) => void) | undefined;
   readonly #encodeError: LoadShedderOptions['encodeError'];
   readonly #delay = monitorEventLoopDelay({ resolution: 10 });
@@ -67,7 +75,7 @@ export class LoadShedder {
     this.#maxInFlight = options.maxInFlight;
     this.#maxDelayNs = options.maxEventLoopDelayMs * 1e6;
     this.#maxUtilization = options.maxEventLoopUtilization;
-    this.#delayFloor = Math.ceil(options.maxInFlight / 10);
+    this.#floor = Math.ceil(options.maxInFlight / 10);
     this.#limit = options.maxInFlight;
     this.#onRefused = options.onRefused;
     this.#encodeError = options.encodeError;
@@ -89,7 +97,7 @@ export class LoadShedder {
   /** Why a request arriving now would be refused, if it would. */
   overloaded(): OverloadCause | undefined {
     if (this.#inFlight >= this.#maxInFlight) return 'in_flight';
-    if (this.#lagging && this.#inFlight >= this.#delayFloor) return 'event_loop_delay';
+    if (this.#lagging && this.#inFlight >= this.#floor) return 'event_loop_delay';
     if (this.#inFlight >= this.#limit) return 'event_loop_utilization';
     return undefined;
   }
@@ -109,12 +117,7 @@ export class LoadShedder {
     this.#onRefused?.(cause);
     // The connection stays open: node reads and drops the unread body before the next request.
     const refusal = new ServerError({
-      message:
-        cause === 'in_flight'
-          ? 'The gateway is at its limit of requests in flight: retry after a second.'
-          : cause === 'event_loop_delay'
-            ? 'The gateway is overloaded (its event loop lags): retry after a second.'
-            : 'The gateway is overloaded (its event loop is busy nearly all the time): retry after a second.',
+      message: REFUSALS[cause],
       code: ErrorCode.overloaded,
       status: 503,
       retryAfterMs: RETRY_AFTER_S * 1_000,
@@ -135,15 +138,16 @@ export class LoadShedder {
   }
 
   #sample(): void {
-    const utilization = performance.eventLoopUtilization(this.#utilizationMark).utilization;
-    this.#utilizationMark = performance.eventLoopUtilization();
+    const mark = performance.eventLoopUtilization();
+    const { utilization } = performance.eventLoopUtilization(mark, this.#utilizationMark);
+    this.#utilizationMark = mark;
     this.#lagging = this.#delay.mean > this.#maxDelayNs;
     this.#delay.reset();
     // A loop busy with little in flight is busy for another reason (start-up, a long GC, other
     // processes): that says nothing about how much this process can carry.
     if (utilization <= this.#maxUtilization)
       this.#limit = Math.min(this.#maxInFlight, this.#limit + Math.ceil(this.#limit * 0.05));
-    else if (this.#inFlight >= this.#delayFloor)
-      this.#limit = Math.max(this.#delayFloor, Math.floor(Math.min(this.#limit, this.#inFlight) * 0.9));
+    else if (this.#inFlight >= this.#floor)
+      this.#limit = Math.max(this.#floor, Math.floor(Math.min(this.#limit, this.#inFlight) * 0.9));
   }
 }
