@@ -4,7 +4,7 @@ import type {
   BreakerState,
   CircuitBreakerOptions,
 } from '../routing/circuit-breaker.js';
-import { type Fleet, type Reported, stateOf } from '../routing/fleet-breaker.js';
+import type { Fleet, Reported } from '../routing/fleet-breaker.js';
 import { FleetRegistry } from '../routing/fleet-registry.js';
 import type { PrimaryLink } from './primary-link.js';
 
@@ -60,8 +60,7 @@ export class IpcBreakers implements BreakerRegistry {
 
   /** Applies another worker's transition, told by the primary. */
   hear(reported: Reported): void {
-    const state = stateOf(reported);
-    if (state && reported.d !== undefined) this.#registry.learn(reported.d, reported.g, state);
+    this.#registry.hear(reported);
   }
 
   /** The breakers decide alone from now on (the worker is stopping). */

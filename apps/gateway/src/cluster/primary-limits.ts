@@ -2,8 +2,6 @@ import { BudgetBook, type Reservation } from '../limits/budget-tracker.js';
 import { type RateDecision, RateLimiter } from '../limits/rate-limiter.js';
 import type { WorkerCall, WorkerTell } from './ipc-messages.js';
 
-type Of<U, K> = U extends { kind: K } ? U : never;
-
 /**
  * The cluster's rate limits and budgets, in the primary: the same `RateLimiter` and budget rule
  * (`BudgetBook`) as a single process, answering every worker's checks one at a time, so that the
@@ -13,22 +11,28 @@ export class PrimaryLimits {
   readonly #limiter = new RateLimiter();
   readonly #budgets = new BudgetBook();
 
-  take({ keyId, limits, tokens, now }: Of<WorkerCall, 'take'>): RateDecision {
+  take({ keyId, limits, tokens, now }: Extract<WorkerCall, { kind: 'take' }>): RateDecision {
     return this.#limiter.take(keyId, limits, tokens, now);
   }
 
-  adjust({ keyId, delta, now }: Of<WorkerTell, 'adjust'>): void {
+  adjust({ keyId, delta, now }: Extract<WorkerTell, { kind: 'adjust' }>): void {
     this.#limiter.adjustTokens(keyId, delta, now);
   }
 
   /** A reservation, or `seed_needed` the first time this key and period are counted without a seed. */
-  reserve({ keyId, start, budget, estimate, seed }: Of<WorkerCall, 'reserve'>): Reservation | 'seed_needed' {
+  reserve({
+    keyId,
+    start,
+    budget,
+    estimate,
+    seed,
+  }: Extract<WorkerCall, { kind: 'reserve' }>): Reservation | 'seed_needed' {
     if (seed === null && !this.#budgets.counts(keyId, start)) return 'seed_needed';
     return this.#budgets.reserve(keyId, start, budget, estimate, () => seed ?? 0);
   }
 
   /** Ignored for a period nobody reserved in (one that began since the request was admitted). */
-  settle({ keyId, start, reserved, cost }: Of<WorkerTell, 'settle'>): void {
+  settle({ keyId, start, reserved, cost }: Extract<WorkerTell, { kind: 'settle' }>): void {
     if (this.#budgets.counts(keyId, start)) this.#budgets.settle(keyId, start, reserved, cost, () => 0);
   }
 }

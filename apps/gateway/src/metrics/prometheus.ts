@@ -183,12 +183,7 @@ export class Histogram implements Metric {
   }
 
   observe(labels: readonly string[], value: number): void {
-    const key = this.#key.of(labels);
-    let s = this.#series.get(key);
-    if (!s) {
-      s = { counts: new Float64Array(this.buckets.length), sum: 0, count: 0 };
-      this.#series.set(key, s);
-    }
+    const s = this.#seriesOf(this.#key.of(labels));
     for (let i = 0; i < this.buckets.length; i++) {
       if (value <= (this.buckets[i] as number)) {
         s.counts[i] = (s.counts[i] as number) + 1;
@@ -201,6 +196,15 @@ export class Histogram implements Metric {
 
   count(labels: readonly string[]): number {
     return this.#series.get(this.#key.of(labels))?.count ?? 0;
+  }
+
+  #seriesOf(key: string): Series {
+    let s = this.#series.get(key);
+    if (!s) {
+      s = { counts: new Float64Array(this.buckets.length), sum: 0, count: 0 };
+      this.#series.set(key, s);
+    }
+    return s;
   }
 
   render(out: string[]): void {
@@ -230,11 +234,7 @@ export class Histogram implements Metric {
   absorb(snapshot: MetricSnapshot): void {
     if (snapshot.type !== 'histogram') return;
     for (const [key, counts, sum, count] of snapshot.series) {
-      let s = this.#series.get(key);
-      if (!s) {
-        s = { counts: new Float64Array(this.buckets.length), sum: 0, count: 0 };
-        this.#series.set(key, s);
-      }
+      const s = this.#seriesOf(key);
       for (let i = 0; i < this.buckets.length; i++) s.counts[i] = (s.counts[i] as number) + (counts[i] ?? 0);
       s.sum += sum;
       s.count += count;

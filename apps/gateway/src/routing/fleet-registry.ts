@@ -1,5 +1,5 @@
 import type { BreakerState, CircuitBreakerOptions, SharedBreakerState } from './circuit-breaker.js';
-import { type Fleet, FleetBreaker } from './fleet-breaker.js';
+import { type Fleet, FleetBreaker, type Reported, stateOf } from './fleet-breaker.js';
 
 interface Learnt {
   readonly gen: number;
@@ -51,6 +51,12 @@ export class FleetRegistry {
       );
     }
     return breaker;
+  }
+
+  /** Applies a transition another process reported (one naming no deployment or state is ignored). */
+  hear(reported: Reported): void {
+    const state = stateOf(reported);
+    if (state && typeof reported.d === 'string') this.learn(reported.d, reported.g, state);
   }
 
   /** Applies what the fleet decided about a deployment, unless this process knows newer. */

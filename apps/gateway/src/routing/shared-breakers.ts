@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Breaker, BreakerRegistry, BreakerState, CircuitBreakerOptions } from './circuit-breaker.js';
-import { type Fleet, type Reported, stateOf, type TransitionKind } from './fleet-breaker.js';
+import type { Fleet, Reported, TransitionKind } from './fleet-breaker.js';
 import { FleetRegistry } from './fleet-registry.js';
 
 // Redis layout, every key in one hash slot (`{breakers}`) so that the scripts also run on Redis
@@ -226,10 +226,8 @@ export class SharedBreakers implements BreakerRegistry {
       return;
     }
     // Our own transitions are applied from the script's reply.
-    if (reported.o === this.#origin || typeof reported.d !== 'string' || typeof reported.g !== 'number')
-      return;
-    const state = stateOf(reported);
-    if (state) this.#registry.learn(reported.d, reported.g, state);
+    if (reported.o === this.#origin || typeof reported.g !== 'number') return;
+    this.#registry.hear(reported);
   }
 
   /** Loads the open breakers: at start, and after each reconnection (news may have been missed). */
