@@ -196,22 +196,24 @@ function family(pid: number): number[] {
   }
 }
 
+/** `read` summed over a process and its children; NaN when one of them cannot be read. */
 function sumOver(pid: number, read: (pid: number) => number): number {
-  return family(pid).reduce((sum, p) => sum + read(p), 0);
+  return family(pid).reduce((sum, p) => {
+    try {
+      return sum + read(p);
+    } catch {
+      return Number.NaN;
+    }
+  }, 0);
 }
 
 /** User + system CPU time of a process (and its children) so far, in milliseconds (/proc/<pid>/stat). */
 export function cpuMs(pid: number): number {
   return sumOver(pid, (p) => {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      return (ticks * 1000) / CLOCK_TICKS;
-    } catch {
-      return Number.NaN;
-    }
+    const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces: count fields after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   });
 }
 
@@ -221,13 +223,7 @@ export function cpuMs(pid: number): number {
  * were starved.
  */
 export function runQueueWaitMs(pid: number): number {
-  return sumOver(pid, (p) => {
-    try {
-      return Number(readFileSync(`/proc/${p}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
-    } catch {
-      return Number.NaN;
-    }
-  });
+  return sumOver(pid, (p) => Number(readFileSync(`/proc/${p}/schedstat`, 'utf8').split(' ')[1]) / 1e6);
 }
 
 /**
