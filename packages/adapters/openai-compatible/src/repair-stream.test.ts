@@ -61,6 +61,17 @@ function parsedToolCalls(completion: ChatCompletion) {
   }));
 }
 
+/** Recorded provider streams, as chunk lines (each vector test runs over every one). */
+const CHUNK_VECTORS = [
+  'openai-text.chunks.txt',
+  'deepseek-reasoning.chunks.txt',
+  'deepseek-tool-call.chunks.txt',
+  'groq-tool-call.chunks.txt',
+  'issue-13703-mistral-thinking.chunks.txt',
+  'issue-15789-step-1.chunks.txt',
+  'mistral-incremental-tool-call.chunks.txt',
+];
+
 describe('OpenAI streams pass through unchanged', () => {
   it('openai-text.chunks.txt: 303 chunks, text, finish stop, usage chunk last', async () => {
     const upstreamChunks = chunkLines('openai-text.chunks.txt');
@@ -218,15 +229,7 @@ describe('chunks that need no repair are relayed as received', () => {
     }
   });
 
-  it.each([
-    'openai-text.chunks.txt',
-    'deepseek-reasoning.chunks.txt',
-    'deepseek-tool-call.chunks.txt',
-    'groq-tool-call.chunks.txt',
-    'issue-13703-mistral-thinking.chunks.txt',
-    'issue-15789-step-1.chunks.txt',
-    'mistral-incremental-tool-call.chunks.txt',
-  ])('%s: what is sent says exactly what the gateway accounts', async (name) => {
+  it.each(CHUNK_VECTORS)('%s: what is sent says exactly what the gateway accounts', async (name) => {
     const { chunks } = await streamFrom(serveBody(sseFromChunkLines(name), SSE));
     expect(chunks.length).toBeGreaterThan(0);
     for (const chunk of chunks) {
@@ -949,13 +952,7 @@ describe('a burst of events in one network piece', () => {
 
 describe('chunks taken at hand (takeReady) are the chunks next() gives', () => {
   const VECTORS = [
-    'openai-text.chunks.txt',
-    'deepseek-reasoning.chunks.txt',
-    'deepseek-tool-call.chunks.txt',
-    'groq-tool-call.chunks.txt',
-    'issue-13703-mistral-thinking.chunks.txt',
-    'issue-15789-step-1.chunks.txt',
-    'mistral-incremental-tool-call.chunks.txt',
+    ...CHUNK_VECTORS,
     'f82268f2fefd5cfbc7eeb59c297688be2f6ca0849a6e4f17851b517310841d9b.bin',
     '7e5ea4d12e7cc064399b6631415e65923f182256b6e6b752950a3aaa2ad2320a.bin',
     '173417d553406f034f643e5db3f8d591fb691ebac56f5ae39a22cc7d455c5353.bin',
